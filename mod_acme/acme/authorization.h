@@ -1,0 +1,28 @@
+// Authorizations (RFC 8555 §7.1.4, §7.5).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "acme/challenge.h"
+#include "acme/client.h"
+#include "acme/identifier.h"
+
+namespace acme {
+
+struct Authorization {
+  std::string url;
+  std::string status;  // pending, valid, invalid, deactivated, expired, revoked
+  Identifier identifier;
+  bool wildcard = false;
+  std::vector<Challenge> challenges;
+
+  const Challenge* find(const std::string& type) const;
+  // The first challenge error the CA reported, for log lines.
+  std::string error_text() const;
+};
+
+Result<Authorization> parse_authorization(const std::string& url, const Json& json);
+Result<Authorization> fetch_authorization(AcmeClient& client, const std::string& url);
+
+}  // namespace acme

@@ -1,0 +1,26 @@
+// NoncePool (RFC 8555 §7.2): nonces from Replay-Nonce headers, used once
+// each; fetched with HEAD newNonce only when the pool runs dry.
+#pragma once
+
+#include <deque>
+#include <string>
+
+#include "base/status.h"
+#include "http/http_client.h"
+
+namespace acme {
+
+class NoncePool {
+ public:
+  static constexpr std::size_t kMax = 16;
+
+  void remember(const HttpResponse& response);  // keeps its Replay-Nonce, if any
+  Result<std::string> take(HttpClient& http, const std::string& new_nonce_url);
+  void clear() { nonces_.clear(); }
+  std::size_t size() const { return nonces_.size(); }
+
+ private:
+  std::deque<std::string> nonces_;
+};
+
+}  // namespace acme

@@ -1,0 +1,58 @@
+#include "acme/order.h"
+
+#include "crypto/base64url.h"
+
+namespace acme {
+
+Result<Order> parse_order(const std::string& url, const Json& json) {
+  Order o;
+  o.url = url;
+  auto status = json.get_string("status");
+  if (!status.ok()) return status.status().with_context("order " + url);
+  o.status = *status;
+  Json ids = json.get("identifiers");
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    o.identifiers.push_back(
+        {ids.at(i).get_string_or("type", ""), ids.at(i).get_string_or("value", "")});
+  auto authzs = json.get_string_array("authorizations");
+  if (authzs.ok()) o.authorizations = *authzs;
+  o.finalize = json.get_string_or("finalize", "");
+  o.certificate = json.get_string_or("certificate", "");
+  Json error = json.get("error");
+  if (error.is_object()) {
+    auto p = parse_problem(error, 0);
+    if (p.ok()) {
+      o.has_error = true;
+      o.error = *p;
+    }
+  }
+  return o;
+}
+
+Result<Order> new_order(AcmeClient& client, const std::vector<std::string>& names) {
+  auto dir = client.directory();
+  if (!dir.ok()) return dir.status();
+  Json identifiers = Json::array();
+  for (const auto& name : names) identifiers.append(identifier_json(identifier_for(name)));
+  Json payload = Json::object().set("identifiers", identifiers);
+  auto response = client.post((*dir)->new_order, payload.dump());
+  if (!response.ok()) return response.status().with_context("creating order");
+  std::string url = response->location();
+  if (url.empty()) return Status(Code::kProtocol, "newOrder answer carries no Location");
+  return parse_order(url, response->json);
+}
+
+Result<Order> fetch_order(AcmeClient& client, const std::string& url) {
+  auto response = client.post_as_get(url);
+  if (!response.ok()) return response.status().with_context("fetching order");
+  return parse_order(url, response->json);
+}
+
+Result<Order> finalize_order(AcmeClient& client, const Order& order, const std::string& csr_der) {
+  Json payload = Json::object().set("csr", base64url_encode(csr_der));
+  auto response = client.post(order.finalize, payload.dump());
+  if (!response.ok()) return response.status().with_context("finalizing order");
+  return parse_order(order.url, response->json);
+}
+
+}  // namespace acme

@@ -1,0 +1,32 @@
+// Orders (RFC 8555 §7.1.3, §7.4): create, fetch, finalize.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "acme/client.h"
+#include "acme/identifier.h"
+#include "acme/problem.h"
+
+namespace acme {
+
+struct Order {
+  std::string url;
+  std::string status;  // pending, ready, processing, valid, invalid
+  std::vector<Identifier> identifiers;
+  std::vector<std::string> authorizations;
+  std::string finalize;
+  std::string certificate;  // set once valid
+  bool has_error = false;
+  Problem error;
+};
+
+Result<Order> parse_order(const std::string& url, const Json& json);
+
+// §7.4: POST newOrder with every name as an identifier.
+Result<Order> new_order(AcmeClient& client, const std::vector<std::string>& names);
+Result<Order> fetch_order(AcmeClient& client, const std::string& url);
+// §7.4: POST finalize {"csr": base64url(DER)}.
+Result<Order> finalize_order(AcmeClient& client, const Order& order, const std::string& csr_der);
+
+}  // namespace acme

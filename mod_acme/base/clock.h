@@ -1,0 +1,42 @@
+// Clock: the only source of "now" in the core, so decisions about renewal,
+// polling and backoff can be tested on a fake clock.
+#pragma once
+
+#include <chrono>
+
+namespace acme {
+
+using TimePoint = std::chrono::system_clock::time_point;
+using Seconds = std::chrono::seconds;
+using Millis = std::chrono::milliseconds;
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual TimePoint now() const = 0;
+};
+
+class SystemClock : public Clock {
+ public:
+  TimePoint now() const override { return std::chrono::system_clock::now(); }
+};
+
+class FakeClock : public Clock {
+ public:
+  explicit FakeClock(TimePoint start) : now_(start) {}
+  TimePoint now() const override { return now_; }
+  void advance(std::chrono::system_clock::duration d) { now_ += d; }
+  void set(TimePoint t) { now_ = t; }
+
+ private:
+  TimePoint now_;
+};
+
+inline long long to_unix(TimePoint t) {
+  return std::chrono::duration_cast<Seconds>(t.time_since_epoch()).count();
+}
+inline TimePoint from_unix(long long secs) {
+  return TimePoint(Seconds(secs));
+}
+
+}  // namespace acme

@@ -1,0 +1,64 @@
+// LogSink: where the core writes what an admin should read.
+//
+// The core never prints. It writes to an injected LogSink with a stable
+// message number (see MsgId) so admins can grep their error log; httpd/
+// maps this onto ap_log_error as "ACMEnnnnn: text".
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace acme {
+
+enum class LogLevel { kError, kWarn, kNotice, kInfo, kDebug };
+
+// Stable message numbers. Never renumber: admins and monitoring grep them.
+enum MsgId : int {
+  kMsgGeneric = 10000,
+  kMsgConfig = 10001,          // configuration problem found at startup
+  kMsgAccountCreated = 10010,  // a new ACME account was registered
+  kMsgAccountReused = 10011,
+  kMsgAccountError = 10012,
+  kMsgOrderStarted = 10020,
+  kMsgOrderProgress = 10021,
+  kMsgOrderFailed = 10022,  // an order failed; retried later with backoff
+  kMsgChallengeFailed = 10023,
+  kMsgCertStaged = 10030,     // a new certificate set is stored and verified
+  kMsgCertRejected = 10031,   // a set failed verification and is never activated
+  kMsgCertActivated = 10032,  // the parent promoted a set into live/
+  kMsgActivationRestart = 10033,
+  kMsgActivationManual = 10034,
+  kMsgRenewalDue = 10040,
+  kMsgRenewalBackoff = 10041,
+  kMsgFallback = 10050,  // a vhost serves a self-signed fallback for now
+  kMsgStoreError = 10060,
+  kMsgWatchdog = 10070,
+  kMsgCaProblem = 10080,  // an RFC 8555 problem document from the CA
+};
+
+class LogSink {
+ public:
+  virtual ~LogSink() = default;
+  virtual void log(LogLevel level, int msgno, const std::string& message) = 0;
+};
+
+// Keeps lines in memory; for tests and for collecting errors for status.
+class MemoryLogSink : public LogSink {
+ public:
+  struct Line {
+    LogLevel level;
+    int msgno;
+    std::string message;
+  };
+  void log(LogLevel level, int msgno, const std::string& message) override {
+    lines.push_back({level, msgno, message});
+  }
+  bool contains(const std::string& needle) const {
+    for (const auto& l : lines)
+      if (l.message.find(needle) != std::string::npos) return true;
+    return false;
+  }
+  std::vector<Line> lines;
+};
+
+}  // namespace acme

@@ -1,0 +1,41 @@
+#include "base/status.h"
+
+namespace acme {
+
+const char* code_name(Code code) {
+  switch (code) {
+    case Code::kOk:
+      return "ok";
+    case Code::kInvalidArgument:
+      return "invalid argument";
+    case Code::kNotFound:
+      return "not found";
+    case Code::kIo:
+      return "i/o error";
+    case Code::kCrypto:
+      return "crypto error";
+    case Code::kNetwork:
+      return "network error";
+    case Code::kProtocol:
+      return "protocol error";
+    case Code::kProblem:
+      return "CA problem";
+    case Code::kVerifyFailed:
+      return "verification failed";
+    case Code::kTimeout:
+      return "timeout";
+  }
+  return "unknown";
+}
+
+Status Status::with_context(const std::string& context) const {
+  if (ok()) return *this;
+  return Status(code_, context + ": " + message_, tag_);
+}
+
+std::string Status::to_string() const {
+  if (ok()) return "ok";
+  return std::string(code_name(code_)) + ": " + message_;
+}
+
+}  // namespace acme

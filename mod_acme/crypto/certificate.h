@@ -1,0 +1,64 @@
+// X.509 certificates: PEM chain parsing and the facts mod_acme decides on.
+#pragma once
+
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+
+namespace acme {
+
+struct X509Deleter {
+  void operator()(X509* x) const { X509_free(x); }
+};
+
+class Certificate {
+ public:
+  Certificate() = default;
+  explicit Certificate(X509* owned);  // takes ownership
+  Certificate(Certificate&&) = default;
+  Certificate& operator=(Certificate&&) = default;
+  Certificate(const Certificate&) = delete;
+  Certificate& operator=(const Certificate&) = delete;
+
+  // Every CERTIFICATE block in order; an error if none or any is malformed.
+  static Result<std::vector<Certificate>> parse_pem_chain(const std::string& pem);
+  static Result<Certificate> from_der(const std::string& der);
+
+  std::string to_pem() const;
+  std::string to_der() const;
+  TimePoint not_before() const;
+  TimePoint not_after() const;
+  std::string serial_hex() const;  // upper-case hex, no separators
+  std::string subject() const;     // one-line RFC 2253 form
+  std::string issuer() const;
+  std::vector<std::string> names() const;  // SAN dNSName and iPAddress (text form)
+  bool self_issued() const;                // subject == issuer
+  X509* get() const { return x509_.get(); }
+
+ private:
+  std::unique_ptr<X509, X509Deleter> x509_;
+};
+
+// Concatenated PEM of certs[from..]; used to split fullchain into cert/chain.
+std::string chain_pem(const std::vector<Certificate>& certs, std::size_t from);
+
+// subjectAltName helpers shared by certificates, CSRs and self-signed certs.
+struct GeneralNamesDeleter {
+  void operator()(GENERAL_NAMES* g) const { GENERAL_NAMES_free(g); }
+};
+using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, GeneralNamesDeleter>;
+
+bool is_ip_literal(const std::string& name);  // "192.0.2.1", "2001:db8::1"
+// iPAddress for IP literals (RFC 8738), dNSName otherwise; names must be ASCII.
+Result<GeneralNamesPtr> make_general_names(const std::vector<std::string>& names);
+// The dNSName and iPAddress entries as text ("a.example", "192.0.2.1",
+// "2001:db8::1"); other kinds are skipped.
+std::vector<std::string> general_names_text(const GENERAL_NAMES* names);
+
+}  // namespace acme

@@ -1,0 +1,66 @@
+// Directive records and their conversion into the core's ManagedCert.
+// Config records are plain C structs from pools (no constructors run);
+// post_config converts them once into C++ settings.
+#pragma once
+
+#include <httpd.h>  // first: the other httpd headers need its types
+
+#include <apr_tables.h>
+#include <http_config.h>
+
+#include <string>
+#include <vector>
+
+#include "renew/managed_cert.h"
+
+namespace acme {
+
+constexpr int kUnset = -1;
+
+struct ServerConf {
+  // Per virtual host (merged from the main server when unset).
+  const char* ca_url;
+  const char* ca_file;
+  const char* trust_anchor_file;
+  int terms_agreed;
+  const char* contact;
+  int key_type;  // KeyType as int
+  const char* renew_window;
+  apr_interval_time_t retry_delay;
+  apr_array_header_t* domains;  // const char*, this vhost only (never merged)
+  // Global only (main server).
+  const char* store_dir;
+  int manual_activation;
+  apr_interval_time_t check_interval;
+  int port_http;
+  int port_https;
+  // Set in post_config for the SSL hooks and the request path.
+  const char* cert_file;
+  const char* key_file;
+  const char* fallback_cert_file;
+  const char* fallback_key_file;
+  int on_fallback;
+};
+
+extern const command_rec kDirectives[];
+
+void* create_server_conf(apr_pool_t* p, server_rec* s);
+void* merge_server_conf(apr_pool_t* p, void* base, void* add);
+ServerConf* server_conf(const server_rec* s);
+
+// Cross-directive checks for `apachectl -t` (check_config): the same name
+// managed twice, etc. Returns an error text or "".
+std::string check_config(server_rec* main_server);
+
+struct GlobalSettings {
+  std::string store_dir;  // absolute
+  bool manual_activation = false;
+  Seconds check_interval{3600};
+  int port_http = 80;
+  int port_https = 443;
+};
+
+GlobalSettings global_settings(apr_pool_t* p, server_rec* main_server);
+std::vector<ManagedCert> managed_certs(server_rec* main_server);
+
+}  // namespace acme

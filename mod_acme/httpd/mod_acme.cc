@@ -1,0 +1,97 @@
+// mod_acme: the module record and register_hooks, the table of contents of
+// the httpd edge. C linkage only here and in the other httpd/ callbacks.
+#include <httpd.h>  // first: the other httpd headers need its types
+
+#include <http_config.h>
+#include <http_log.h>
+#include <http_protocol.h>
+#include <http_request.h>
+#include <http_ssl.h>
+#include <mpm_common.h>
+
+#include "httpd/config.h"
+#include "httpd/log_sink.h"
+#include "httpd/request.h"
+#include "httpd/startup.h"
+#include "httpd/state.h"
+#include "httpd/watchdog.h"
+
+using namespace acme;
+
+extern "C" {
+
+static int acme_check_config(apr_pool_t*, apr_pool_t*, apr_pool_t*, server_rec* s) {
+  return guarded(s, HTTP_INTERNAL_SERVER_ERROR, [&] {
+    std::string error = check_config(s);
+    if (error.empty()) return OK;
+    ServerLogSink(s).log(LogLevel::kError, kMsgConfig, error);
+    return HTTP_INTERNAL_SERVER_ERROR;
+  });
+}
+
+static int acme_post_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t* ptemp, server_rec* s) {
+  return guarded(s, HTTP_INTERNAL_SERVER_ERROR, [&] { return startup(pconf, ptemp, s); });
+}
+
+static int acme_add_cert_files(server_rec* s, apr_pool_t*, apr_array_header_t* certs,
+                               apr_array_header_t* keys) {
+  const ServerConf* sc = server_conf(s);
+  if (!sc || !sc->cert_file) return DECLINED;
+  APR_ARRAY_PUSH(certs, const char*) = sc->cert_file;
+  APR_ARRAY_PUSH(keys, const char*) = sc->key_file;
+  return OK;
+}
+
+static int acme_add_fallback_cert_files(server_rec* s, apr_pool_t*, apr_array_header_t* certs,
+                                        apr_array_header_t* keys) {
+  const ServerConf* sc = server_conf(s);
+  if (!sc || !sc->fallback_cert_file) return DECLINED;
+  APR_ARRAY_PUSH(certs, const char*) = sc->fallback_cert_file;
+  APR_ARRAY_PUSH(keys, const char*) = sc->fallback_key_file;
+  return OK;
+}
+
+static int acme_post_read_request(request_rec* r) {
+  return guarded(r->server, DECLINED, [&] { return answer_request(r); });
+}
+
+static int acme_monitor(apr_pool_t*, server_rec* s) {
+  guarded(s, 0, [&] {
+    if (ModuleState* st = module_state()) check_activation(*st);
+    return 0;
+  });
+  return DECLINED;
+}
+
+static void acme_register_hooks(apr_pool_t*) {
+  static const char* const before_ssl[] = {"mod_ssl.c", nullptr};
+
+  // Configuration: cross-directive checks so `apachectl -t` catches them.
+  ap_hook_check_config(acme_check_config, nullptr, nullptr, APR_HOOK_MIDDLE);
+  // Startup: must run before mod_ssl loads certificates, so the files it is
+  // handed (live set or fallback) exist by then.
+  ap_hook_post_config(acme_post_config, nullptr, before_ssl, APR_HOOK_MIDDLE);
+  // Certificates for mod_ssl through httpd's core hooks (http_ssl.h).
+  ap_hook_ssl_add_cert_files(acme_add_cert_files, nullptr, nullptr, APR_HOOK_MIDDLE);
+  ap_hook_ssl_add_fallback_cert_files(acme_add_fallback_cert_files, nullptr, nullptr,
+                                      APR_HOOK_MIDDLE);
+  // Requests: http-01 answers before auth, rewrites and redirects, and
+  // before mod_ssl's own 503 for fallback connections.
+  ap_hook_post_read_request(acme_post_read_request, nullptr, before_ssl, APR_HOOK_REALLY_FIRST);
+  // Activation: the parent notices a staged set and restarts gracefully.
+  ap_hook_monitor(acme_monitor, nullptr, nullptr, APR_HOOK_MIDDLE);
+}
+
+module AP_MODULE_DECLARE_DATA acme_module = {STANDARD20_MODULE_STUFF,
+                                             nullptr,             // per-directory config
+                                             nullptr,             // merge per-directory
+                                             create_server_conf,  // per-server config
+                                             merge_server_conf,   // merge per-server
+                                             kDirectives,
+                                             acme_register_hooks,
+#if defined(AP_MODULE_FLAG_NONE)
+                                             AP_MODULE_FLAG_ALWAYS_MERGE
+#endif
+};
+
+}  // extern "C"

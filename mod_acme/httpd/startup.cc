@@ -1,0 +1,185 @@
+#include "httpd/startup.h"
+
+#include <httpd.h>  // first: the other httpd headers need its types
+
+#include <ap_listen.h>
+#include <apr_shm.h>
+#include <apr_strings.h>
+#include <http_config.h>
+#include <http_core.h>
+#include <http_log.h>
+#include <http_main.h>
+#include <unistd.h>
+#include <unixd.h>
+
+#include <algorithm>
+
+#include "crypto/certificate.h"
+#include "crypto/self_signed.h"
+#include "crypto/verify.h"
+#include "http/curl_http_client.h"
+#include "httpd/log_sink.h"
+#include "httpd/state.h"
+#include "httpd/watchdog.h"
+#include "renew/layout.h"
+#include "store/file_store.h"
+
+APLOG_USE_MODULE(acme);
+
+namespace acme {
+
+namespace {
+
+constexpr std::size_t kChallengeSlots = 1024;
+constexpr const char kShmKey[] = "mod_acme_challenge_shm";
+
+// The table lives in the process pool so it survives graceful restarts:
+// answers published before a restart are still served after it.
+Result<ChallengeTable> challenge_table(server_rec* s) {
+  apr_pool_t* pool = s->process->pool;
+  void* data = nullptr;
+  apr_pool_userdata_get(&data, kShmKey, pool);
+  if (data) {
+    auto* shm = static_cast<apr_shm_t*>(data);
+    return ChallengeTable::attach(apr_shm_baseaddr_get(shm), apr_shm_size_get(shm));
+  }
+  apr_shm_t* shm = nullptr;
+  std::size_t size = ChallengeTable::region_size(kChallengeSlots);
+  apr_status_t rv = apr_shm_create(&shm, size, nullptr, pool);
+  if (rv != APR_SUCCESS) {
+    char buf[256];
+    return Status(Code::kIo, std::string("creating shared memory for challenges: ") +
+                                 apr_strerror(rv, buf, sizeof buf));
+  }
+  apr_pool_userdata_set(shm, kShmKey, apr_pool_cleanup_null, pool);
+  return ChallengeTable::format(apr_shm_baseaddr_get(shm), size, kChallengeSlots);
+}
+
+HttpdVersion running_version() {
+  ap_version_t v;
+  ap_get_server_revision(&v);
+  return HttpdVersion{v.major, v.minor, v.patch};
+}
+
+// Directories the watchdog writes belong to the child user; keys and live
+// sets stay with root.
+Status prepare_store(FileStore& store) {
+  ACME_RETURN_IF_ERROR(store.make_dirs(".", 0755));
+  for (const char* dir : layout::kChildWritable) {
+    ACME_RETURN_IF_ERROR(store.make_dirs(dir, 0700));
+    if (geteuid() == 0) {
+      ACME_RETURN_IF_ERROR(
+          store.chown_tree(dir, ap_unixd_config.user_id, ap_unixd_config.group_id));
+    }
+  }
+  return Status();
+}
+
+// A self-signed stand-in, kept until it nears its end.
+Status ensure_fallback(FileStore& store, const ManagedCert& cert, TimePoint now) {
+  const std::string dir = layout::fallback_dir(cert.name);
+  auto existing = store.read(dir + "/cert.pem");
+  if (existing.ok()) {
+    auto certs = Certificate::parse_pem_chain(*existing);
+    if (certs.ok() && certs->front().not_after() > now + Seconds(86400)) return Status();
+  }
+  auto made = make_self_signed(cert.names, KeyType::kP256, now, Seconds(30 * 86400));
+  if (!made.ok()) return made.status();
+  ACME_RETURN_IF_ERROR(store.write(dir + "/privkey.pem", made->key_pem, 0600));
+  return store.write(dir + "/cert.pem", made->cert_pem, 0644);
+}
+
+server_rec* vhost_of(server_rec* main_server, const std::string& name) {
+  for (server_rec* s = main_server; s; s = s->next) {
+    ServerConf* sc = server_conf(s);
+    if (sc->domains->nelts && name == APR_ARRAY_IDX(sc->domains, 0, const char*)) return s;
+  }
+  return main_server;
+}
+
+// Decides, per vhost, which files mod_ssl gets: the live set, or the
+// fallback (and 503 for requests) until the first real certificate.
+Status assign_files(apr_pool_t* p, FileStore& store, ModuleState& st, LogSink& log) {
+  const TimePoint now = std::chrono::system_clock::now();
+  for (const auto& cert : st.certs) {
+    auto promoted = promote_staged(store, cert, st.version, now, log);
+    if (!promoted.ok()) log.log(LogLevel::kError, kMsgCertRejected, promoted.status().message());
+    ServerConf* sc = server_conf(vhost_of(st.main_server, cert.name));
+    const std::string live = layout::live_dir(cert.name);
+    if (store.exists(live + "/fullchain.pem") && store.exists(live + "/privkey.pem")) {
+      sc->cert_file = apr_pstrdup(p, store.absolute(live + "/fullchain.pem").c_str());
+      sc->key_file = apr_pstrdup(p, store.absolute(live + "/privkey.pem").c_str());
+      sc->on_fallback = 0;
+      continue;
+    }
+    ACME_RETURN_IF_ERROR(ensure_fallback(store, cert, now));
+    const std::string dir = layout::fallback_dir(cert.name);
+    sc->fallback_cert_file = apr_pstrdup(p, store.absolute(dir + "/cert.pem").c_str());
+    sc->fallback_key_file = apr_pstrdup(p, store.absolute(dir + "/privkey.pem").c_str());
+    sc->on_fallback = 1;
+    log.log(LogLevel::kNotice, kMsgFallback,
+            "no certificate for " + cert.name +
+                " yet: serving a self-signed fallback (and 503) "
+                "until the CA issues one");
+  }
+  return Status();
+}
+
+// http-01 arrives on the CA's port 80, which ACMEPortMap maps to a local
+// port; if nothing listens there, every order would fail at validation.
+void check_ports(const GlobalSettings& g, LogSink& log) {
+  for (ap_listen_rec* lr = ap_listeners; lr; lr = lr->next) {
+    if (lr->bind_addr && lr->bind_addr->port == g.port_http) return;
+  }
+  log.log(LogLevel::kWarn, kMsgConfig,
+          "no Listen on port " + std::to_string(g.port_http) +
+              ": the CA's http-01 requests (port 80) cannot reach this server; add 'Listen " +
+              std::to_string(g.port_http) + "' or set 'ACMEPortMap 80:<local port>'");
+}
+
+apr_status_t delete_state(void* data) {
+  auto* st = static_cast<ModuleState*>(data);
+  if (module_state() == st) set_module_state(nullptr);
+  delete st;
+  return APR_SUCCESS;
+}
+
+}  // namespace
+
+int startup(apr_pool_t* pconf, apr_pool_t* ptemp, server_rec* s) {
+  ServerLogSink log(s);
+  auto* st = new ModuleState();
+  apr_pool_cleanup_register(pconf, st, delete_state, apr_pool_cleanup_null);
+  set_module_state(st);
+  st->main_server = s;
+  st->settings = global_settings(pconf, s);
+  st->certs = managed_certs(s);
+  st->version = running_version();
+  for (const auto& cert : st->certs)
+    for (const auto& name : cert.names) st->managed_hosts.push_back(name);
+  std::sort(st->managed_hosts.begin(), st->managed_hosts.end());
+  auto table = challenge_table(s);
+  if (!table.ok()) {
+    log.log(LogLevel::kError, kMsgConfig, table.status().message());
+    return HTTP_INTERNAL_SERVER_ERROR;
+  }
+  st->table = *table;
+  // Whatever was requested before this start is promoted right below.
+  st->seen_generation = st->table.activation_generation();
+  if (st->certs.empty()) return OK;
+  check_ports(st->settings, log);
+  CurlHttpClient::global_init();
+  FileStore store(st->settings.store_dir);
+  Status ready = prepare_store(store);
+  if (ready.ok()) ready = assign_files(pconf, store, *st, log);
+  if (!ready.ok()) {
+    log.log(LogLevel::kError, kMsgStoreError,
+            "ACMEStoreDir " + st->settings.store_dir + ": " + ready.message());
+    return HTTP_INTERNAL_SERVER_ERROR;
+  }
+  // The first of the two post_config runs at startup is a dry run.
+  if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) return OK;
+  return start_watchdog(pconf, *st) ? OK : HTTP_INTERNAL_SERVER_ERROR;
+}
+
+}  // namespace acme

@@ -1,0 +1,39 @@
+// ModuleState: what one configuration generation of mod_acme knows, built
+// in post_config from the directives and shared (by fork) with every child.
+// Owned through a plain pointer and deleted by a pconf cleanup: no static
+// C++ objects with destructors live in the DSO, which httpd unloads.
+#pragma once
+
+#include <httpd.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "httpd/config.h"
+#include "renew/cert_files.h"
+#include "renew/managed_cert.h"
+#include "shm/challenge_table.h"
+
+namespace acme {
+
+struct WatchdogContext;
+
+struct ModuleState {
+  server_rec* main_server = nullptr;
+  GlobalSettings settings;
+  std::vector<ManagedCert> certs;
+  std::vector<std::string> managed_hosts;  // sorted, lower case: the http-01 hosts
+  ChallengeTable table;
+  HttpdVersion version;
+  std::uint64_t seen_generation = 0;    // parent: activation requests handled
+  WatchdogContext* watchdog = nullptr;  // the watchdog child's own objects
+
+  bool manages(const char* host) const;
+};
+
+// The state of the running configuration; null until post_config built it.
+ModuleState* module_state();
+void set_module_state(ModuleState* state);
+
+}  // namespace acme

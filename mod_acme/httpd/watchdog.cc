@@ -1,0 +1,146 @@
+#include "httpd/watchdog.h"
+
+#include <httpd.h>  // first: the other httpd headers need its types
+
+#include <http_log.h>
+#include <mod_watchdog.h>
+#include <mpm_common.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <random>
+
+#include "http/curl_http_client.h"
+#include "httpd/log_sink.h"
+#include "httpd/state.h"
+#include "renew/renewer.h"
+#include "store/file_store.h"
+
+APLOG_USE_MODULE(acme);
+
+namespace acme {
+
+namespace {
+
+constexpr const char kWatchdogName[] = "_acme_watchdog_";
+constexpr Millis kMinInterval{100};  // mod_watchdog's time slice
+
+APR_OPTIONAL_FN_TYPE(ap_watchdog_set_callback_interval) * g_set_interval = nullptr;
+ap_watchdog_t* g_watchdog = nullptr;
+
+double random01() {
+  std::random_device device;
+  return std::uniform_real_distribution<double>(0.0, 1.0)(device);
+}
+
+std::unique_ptr<HttpClient> make_http(const CaSettings& ca) {
+  HttpOptions options;
+  options.ca_file = ca.ca_file;
+  return std::make_unique<CurlHttpClient>(options);
+}
+
+Renewer::Options renewer_options(const ModuleState& st) {
+  Renewer::Options options;
+  options.check_interval = st.settings.check_interval;
+  return options;
+}
+
+}  // namespace
+
+// Lives in the watchdog child from STARTING to STOPPING.
+struct WatchdogContext {
+  explicit WatchdogContext(ModuleState& st)
+      : store(st.settings.store_dir),
+        log(st.main_server),
+        renewer(store, st.table, clock, log, make_http, random01, renewer_options(st)) {}
+  SystemClock clock;
+  FileStore store;
+  ServerLogSink log;
+  Renewer renewer;
+};
+
+namespace {
+
+void on_start(ModuleState& st) {
+  ServerLogSink(st.main_server)
+      .log(LogLevel::kNotice, kMsgWatchdog,
+           "watchdog running in pid " + std::to_string(getpid()) + " for " +
+               std::to_string(st.certs.size()) + " certificate(s)");
+  st.watchdog = new WatchdogContext(st);
+  st.watchdog->renewer.set_certs(st.certs);
+  st.watchdog->renewer.start();
+}
+
+void on_stop(ModuleState& st) {
+  delete st.watchdog;
+  st.watchdog = nullptr;
+}
+
+apr_status_t on_tick(ModuleState& st) {
+  if (!st.watchdog) return APR_SUCCESS;
+  TimePoint now = std::chrono::system_clock::now();
+  TimePoint next = st.watchdog->renewer.run_once();
+  auto wait = std::max<std::chrono::system_clock::duration>(next - now, kMinInterval);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(wait).count();
+  g_set_interval(g_watchdog, micros, &st, nullptr);
+  return APR_SUCCESS;
+}
+
+}  // namespace
+
+extern "C" {
+static apr_status_t acme_watchdog_callback(int wd_state, void* data, apr_pool_t*) {
+  auto* st = static_cast<ModuleState*>(data);
+  return guarded(st->main_server, APR_SUCCESS, [&]() -> apr_status_t {
+    switch (wd_state) {
+      case AP_WATCHDOG_STATE_STARTING:
+        on_start(*st);
+        break;
+      case AP_WATCHDOG_STATE_RUNNING:
+        return on_tick(*st);
+      case AP_WATCHDOG_STATE_STOPPING:
+        on_stop(*st);
+        break;
+    }
+    return APR_SUCCESS;
+  });
+}
+}
+
+bool start_watchdog(apr_pool_t* pconf, ModuleState& st) {
+  auto get_instance = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_get_instance);
+  auto register_callback = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_register_callback);
+  g_set_interval = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_set_callback_interval);
+  ServerLogSink log(st.main_server);
+  if (!get_instance || !register_callback || !g_set_interval) {
+    log.log(LogLevel::kError, kMsgWatchdog,
+            "mod_watchdog is not loaded: add 'LoadModule watchdog_module modules/mod_watchdog.so'");
+    return false;
+  }
+  // parent = 0, singleton = 1: one child runs it, another takes over if it dies.
+  if (get_instance(&g_watchdog, kWatchdogName, 0, 1, pconf) != APR_SUCCESS ||
+      register_callback(g_watchdog, apr_time_from_msec(kMinInterval.count()), &st,
+                        acme_watchdog_callback) != APR_SUCCESS) {
+    log.log(LogLevel::kError, kMsgWatchdog, "could not register with mod_watchdog");
+    return false;
+  }
+  return true;
+}
+
+void check_activation(ModuleState& st) {
+  std::uint64_t generation = st.table.activation_generation();
+  if (generation == st.seen_generation) return;
+  st.seen_generation = generation;
+  ServerLogSink log(st.main_server);
+  if (st.settings.manual_activation) {
+    log.log(LogLevel::kNotice, kMsgActivationManual,
+            "a new certificate is staged; ACMEActivation manual: it goes live at the next "
+            "'apachectl graceful'");
+    return;
+  }
+  log.log(LogLevel::kNotice, kMsgActivationRestart,
+          "a new certificate is staged and verified: graceful restart to activate it");
+  ::kill(getpid(), AP_SIG_GRACEFUL);
+}
+
+}  // namespace acme

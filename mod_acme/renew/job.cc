@@ -1,0 +1,257 @@
+#include "renew/job.h"
+
+#include <algorithm>
+
+#include "acme/authorization.h"
+#include "acme/certificate.h"
+#include "acme/challenge.h"
+#include "acme/problem.h"
+#include "base/time_format.h"
+#include "crypto/csr.h"
+#include "crypto/verify.h"
+#include "json/json.h"
+#include "renew/cert_files.h"
+#include "renew/layout.h"
+#include "renew/policy.h"
+
+namespace acme {
+
+std::string job_state_json(const JobState& s) {
+  Json published = Json::array();
+  for (const auto& [host, token] : s.published)
+    published.append(Json::object().set("host", host).set("token", token));
+  Json responded = Json::array();
+  for (const auto& url : s.responded) responded.append(url);
+  Json j = Json::object();
+  j.set("order", s.order_url).set("challenges", published).set("responded", responded);
+  j.set("failures", static_cast<long long>(s.failures)).set("last_error", s.last_error);
+  j.set("next_attempt", static_cast<long long>(to_unix(s.next_attempt)));
+  return j.dump_pretty() + "\n";
+}
+
+Result<JobState> parse_job_state(const std::string& text) {
+  auto json = Json::parse(text);
+  if (!json.ok()) return json.status();
+  JobState s;
+  s.order_url = json->get_string_or("order", "");
+  Json published = json->get("challenges");
+  for (std::size_t i = 0; i < published.size(); ++i)
+    s.published.emplace_back(published.at(i).get_string_or("host", ""),
+                             published.at(i).get_string_or("token", ""));
+  auto responded = json->get_string_array("responded");
+  if (responded.ok()) s.responded.insert(responded->begin(), responded->end());
+  s.failures = static_cast<int>(json->get_int_or("failures", 0));
+  s.last_error = json->get_string_or("last_error", "");
+  s.next_attempt = from_unix(json->get_int_or("next_attempt", 0));
+  return s;
+}
+
+RenewalJob::RenewalJob(const ManagedCert& cert, Store& store, ChallengeTable& table,
+                       const Clock& clock, LogSink& log, std::function<double()> random01)
+    : cert_(cert),
+      store_(store),
+      table_(table),
+      clock_(clock),
+      log_(log),
+      random01_(std::move(random01)) {}
+
+Status RenewalJob::load() {
+  auto text = store_.read(layout::job_dir(cert_.name) + "/job.json");
+  if (!text.ok()) return Status();  // a fresh job
+  auto state = parse_job_state(*text);
+  if (!state.ok()) {
+    log_.log(LogLevel::kWarn, kMsgStoreError,
+             "ignoring unreadable " + store_.absolute(layout::job_dir(cert_.name)) +
+                 "/job.json: " + state.status().message());
+    return Status();
+  }
+  state_ = std::move(*state);
+  // Answers published before a restart are in shared memory no longer (or
+  // may be stale): publish again from the saved tokens on the next step.
+  return Status();
+}
+
+Status RenewalJob::save() {
+  return store_.write(layout::job_dir(cert_.name) + "/job.json", job_state_json(state_), 0644);
+}
+
+// The certificate key is generated once per job and written before any
+// order exists, so a resumed job finalizes with the key it started with.
+Status RenewalJob::ensure_key() {
+  if (!key_.empty()) return Status();
+  const std::string path = layout::job_dir(cert_.name) + "/privkey.pem";
+  auto pem = store_.read(path);
+  if (!pem.ok()) {
+    auto key = PrivateKey::generate(cert_.key_type);
+    if (!key.ok()) return key.status();
+    auto text = key->to_pem();
+    if (!text.ok()) return text.status();
+    ACME_RETURN_IF_ERROR(store_.write(path, *text, 0600));
+    pem = std::move(text);
+  }
+  auto key = PrivateKey::from_pem(*pem);
+  if (!key.ok()) return key.status().with_context(store_.absolute(path));
+  key_ = std::move(*key);
+  key_pem_ = *pem;
+  return Status();
+}
+
+RenewalJob::Outcome RenewalJob::step(CaSession& session) {
+  Outcome outcome;
+  outcome.next = clock_.now();
+  Status status = advance(session, &outcome);
+  if (!status.ok()) return fail(session, status);
+  return outcome;
+}
+
+Status RenewalJob::advance(CaSession& session, Outcome* outcome) {
+  ACME_RETURN_IF_ERROR(ensure_key());
+  ACME_RETURN_IF_ERROR(session.ensure_account(store_, log_));
+  AcmeClient& client = session.client();
+  Result<Order> order = Status(Code::kNotFound, "no order yet");
+  if (!state_.order_url.empty()) order = fetch_order(client, state_.order_url);
+  // A network failure keeps the order to resume; a CA that no longer knows
+  // it (or none saved yet) means a new order.
+  if (!order.ok() && order.status().code() == Code::kNetwork) return order.status();
+  if (!order.ok()) {
+    order = new_order(client, cert_.names);
+    if (!order.ok()) return order.status();
+    state_.order_url = order->url;
+    state_.responded.clear();
+    state_.poll_attempt = 0;
+    state_.poll_started = clock_.now();
+    ACME_RETURN_IF_ERROR(save());
+    log_.log(LogLevel::kInfo, kMsgOrderStarted,
+             "ordering certificate for " + cert_.name + " from " + cert_.ca.directory_url +
+                 " (order " + order->url + ")");
+  }
+  if (order->status == "pending") {
+    ACME_RETURN_IF_ERROR(authorize(session, *order));
+    outcome->next = poll_later();
+  } else if (order->status == "ready") {
+    auto csr = make_csr_der(key_, cert_.names);
+    if (!csr.ok()) return csr.status();
+    auto finalized = finalize_order(client, *order, *csr);
+    if (!finalized.ok()) return finalized.status();
+    if (finalized->status == "valid") return finish(session, *finalized, outcome);
+    outcome->next = poll_later();
+  } else if (order->status == "processing") {
+    outcome->next = poll_later();
+  } else if (order->status == "valid") {
+    return finish(session, *order, outcome);
+  } else {
+    return order_failure(session, *order);
+  }
+  if (state_.poll_started != TimePoint{} && clock_.now() - state_.poll_started > kPollBudget) {
+    return Status(Code::kTimeout, "order " + order->url + " still " + order->status + " after " +
+                                      std::to_string(kPollBudget.count()) + "s");
+  }
+  return Status();
+}
+
+// RFC 8555 §7.5: for every pending authorization publish the http-01 key
+// authorization in shared memory first, then tell the CA to validate.
+Status RenewalJob::authorize(CaSession& session, const Order& order) {
+  AcmeClient& client = session.client();
+  for (const auto& url : order.authorizations) {
+    auto authz = fetch_authorization(client, url);
+    if (!authz.ok()) return authz.status();
+    if (authz->status == "valid") continue;
+    if (authz->status != "pending") {
+      return Status(Code::kProblem, "authorization for " + authz->identifier.value + " is " +
+                                        authz->status + ": " + authz->error_text());
+    }
+    const Challenge* ch = authz->find(kHttp01);
+    if (!ch) {
+      return Status(Code::kProblem,
+                    "the CA offers no http-01 challenge for " + authz->identifier.value);
+    }
+    if (!valid_token(ch->token)) {
+      return Status(Code::kProtocol, "challenge token '" + ch->token + "' is not base64url");
+    }
+    const std::string& host = authz->identifier.value;
+    ACME_RETURN_IF_ERROR(
+        table_.put(host, ch->token, key_authorization(ch->token, session.thumbprint())));
+    std::pair<std::string, std::string> entry{host, ch->token};
+    if (std::find(state_.published.begin(), state_.published.end(), entry) ==
+        state_.published.end())
+      state_.published.push_back(entry);
+    if (ch->status == "pending" && !state_.responded.count(ch->url)) {
+      ACME_RETURN_IF_ERROR(save());  // the token is recorded before the CA may fetch it
+      auto answered = respond_to_challenge(client, ch->url);
+      if (!answered.ok()) return answered.status();
+      state_.responded.insert(ch->url);
+      ACME_RETURN_IF_ERROR(save());
+    }
+  }
+  return Status();
+}
+
+Status RenewalJob::finish(CaSession& session, const Order& order, Outcome* outcome) {
+  auto chain = download_certificate(session.client(), order.certificate);
+  if (!chain.ok()) return chain.status();
+  Status verified =
+      verify_cert_set(chain->pem, key_pem_, {cert_.trust_anchor_file, cert_.names, clock_.now()});
+  if (!verified.ok()) {
+    state_.order_url.clear();  // a new order next time; this chain is unusable
+    return Status(Code::kVerifyFailed, "certificate from " + cert_.ca.directory_url +
+                                           " not usable: " + verified.message());
+  }
+  ACME_RETURN_IF_ERROR(stage_set(store_, cert_.name, chain->pem, key_pem_));
+  withdraw_challenges();
+  store_.remove(layout::job_dir(cert_.name));
+  log_.log(LogLevel::kNotice, kMsgCertStaged,
+           "new certificate for " + cert_.name + " obtained and verified; staged for activation");
+  table_.request_activation();
+  outcome->staged = true;
+  outcome->next = clock_.now();
+  return Status();
+}
+
+// An invalid order: find the authorization that failed and say why.
+Status RenewalJob::order_failure(CaSession& session, const Order& order) {
+  std::string why = order.has_error ? order.error.describe() : "";
+  for (const auto& url : order.authorizations) {
+    auto authz = fetch_authorization(session.client(), url);
+    if (authz.ok() && authz->status == "invalid") {
+      why = authz->identifier.value + ": " + authz->error_text();
+      break;
+    }
+  }
+  state_.order_url.clear();
+  return Status(Code::kProblem, "order for " + cert_.name + " is " + order.status +
+                                    (why.empty() ? "" : ": " + why));
+}
+
+RenewalJob::Outcome RenewalJob::fail(CaSession& session, const Status& error) {
+  if (error.tag() == problem::kAccountDoesNotExist) session.forget_account(store_);
+  if (error.code() == Code::kProblem || error.code() == Code::kTimeout) state_.order_url.clear();
+  withdraw_challenges();
+  state_.failures += 1;
+  Seconds delay =
+      retry_delay(state_.failures, cert_.retry_delay, cert_.max_retry_delay, random01_());
+  state_.next_attempt = clock_.now() + delay;
+  state_.last_error = error.message();
+  // The backoff is not polling: the budget starts again with the next poll.
+  state_.poll_attempt = 0;
+  state_.poll_started = TimePoint{};
+  Status saved = save();
+  log_.log(LogLevel::kError, kMsgOrderFailed,
+           "getting a certificate for " + cert_.name + " failed (attempt " +
+               std::to_string(state_.failures) + "): " + error.message() + "; next try in " +
+               format_duration(delay) + (saved.ok() ? "" : " (" + saved.message() + ")"));
+  return Outcome{false, state_.next_attempt};
+}
+
+TimePoint RenewalJob::poll_later() {
+  if (state_.poll_started == TimePoint{}) state_.poll_started = clock_.now();
+  return clock_.now() + poll_delay(state_.poll_attempt++);
+}
+
+void RenewalJob::withdraw_challenges() {
+  for (const auto& [host, token] : state_.published) table_.remove(token);
+  state_.published.clear();
+  state_.responded.clear();
+}
+
+}  // namespace acme

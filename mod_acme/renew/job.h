@@ -1,0 +1,78 @@
+// RenewalJob: drives one certificate from a new order to a verified set in
+// staging/, one non-blocking step at a time, persisting every step in
+// jobs/<name>/ so a process killed at any point resumes on the next run
+// with the same key, the same order and the same account.
+//
+// step() never sleeps: it does what can be done now and says when it wants
+// to run again (polling follows a bounded, backing-off schedule). Failures
+// back off with jitter (ACMERetryDelay); the live certificate keeps serving.
+#pragma once
+
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "acme/order.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "crypto/key.h"
+#include "renew/ca_session.h"
+#include "renew/managed_cert.h"
+#include "shm/challenge_table.h"
+#include "store/store.h"
+
+namespace acme {
+
+// What survives a restart (jobs/<name>/job.json).
+struct JobState {
+  std::string order_url;
+  std::vector<std::pair<std::string, std::string>> published;  // (host, token)
+  std::set<std::string> responded;                             // challenge URLs
+  int failures = 0;
+  TimePoint next_attempt{};
+  std::string last_error;
+  int poll_attempt = 0;
+  TimePoint poll_started{};
+};
+
+std::string job_state_json(const JobState& state);
+Result<JobState> parse_job_state(const std::string& text);
+
+class RenewalJob {
+ public:
+  struct Outcome {
+    bool staged = false;  // a verified set is in staging/: the job is over
+    TimePoint next;       // when to call step() again
+  };
+
+  RenewalJob(const ManagedCert& cert, Store& store, ChallengeTable& table, const Clock& clock,
+             LogSink& log, std::function<double()> random01);
+
+  Status load();  // resumes from jobs/<name>/, or starts fresh
+  Outcome step(CaSession& session);
+  const JobState& state() const { return state_; }
+
+ private:
+  Status advance(CaSession& session, Outcome* outcome);
+  Status ensure_key();
+  Status authorize(CaSession& session, const Order& order);
+  Status finish(CaSession& session, const Order& order, Outcome* outcome);
+  Status order_failure(CaSession& session, const Order& order);
+  Outcome fail(CaSession& session, const Status& error);
+  TimePoint poll_later();
+  void withdraw_challenges();
+  Status save();
+
+  const ManagedCert& cert_;
+  Store& store_;
+  ChallengeTable& table_;
+  const Clock& clock_;
+  LogSink& log_;
+  std::function<double()> random01_;
+  JobState state_;
+  PrivateKey key_;
+  std::string key_pem_;
+};
+
+}  // namespace acme

@@ -1,0 +1,61 @@
+// Renewer: the watchdog's work. Knows every managed certificate, decides
+// which are due (missing, names changed, inside the renew window) and steps
+// their RenewalJobs, several interleaved up to a bound, on one thread.
+// run_once() never sleeps; it returns when it next has something to do.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "http/http_client.h"
+#include "renew/ca_session.h"
+#include "renew/job.h"
+#include "renew/managed_cert.h"
+#include "shm/challenge_table.h"
+#include "store/store.h"
+
+namespace acme {
+
+class Renewer {
+ public:
+  using HttpFactory = std::function<std::unique_ptr<HttpClient>(const CaSettings&)>;
+
+  struct Options {
+    Seconds check_interval{3600};  // ACMECheckInterval: re-read the store at least this often
+    std::size_t max_parallel = 8;  // jobs in flight at once
+  };
+
+  Renewer(Store& store, ChallengeTable& table, const Clock& clock, LogSink& log,
+          HttpFactory http_factory, std::function<double()> random01, Options options);
+  Renewer(const Renewer&) = delete;
+  Renewer& operator=(const Renewer&) = delete;
+
+  void set_certs(std::vector<ManagedCert> certs);
+  // The watchdog starts: answers left in shared memory by a previous life are
+  // withdrawn; running jobs publish theirs again on their next step.
+  void start();
+  TimePoint run_once();
+
+ private:
+  bool due(const ManagedCert& cert, TimePoint now, TimePoint* next_check);
+  CaSession& session_for(const CaSettings& ca);
+
+  Store& store_;
+  ChallengeTable& table_;
+  const Clock& clock_;
+  LogSink& log_;
+  HttpFactory http_factory_;
+  std::function<double()> random01_;
+  Options options_;
+  std::vector<ManagedCert> certs_;
+  std::map<std::string, TimePoint> next_check_;  // by cert name
+  std::map<std::string, std::unique_ptr<RenewalJob>> jobs_;
+  std::map<std::string, std::unique_ptr<CaSession>> sessions_;
+};
+
+}  // namespace acme

@@ -1,0 +1,38 @@
+// Store: where mod_acme keeps accounts, renewal jobs and certificate sets.
+//
+// Paths are relative to the store root and '/'-separated. Every write is
+// atomic (readers and a crash see the old content or the new, never a mix)
+// and durable (fsync of file and directory) before it returns: the renewal
+// job persists each step through this so a killed process resumes. A failed
+// write (full disk, permissions) returns an error and leaves the old content.
+// A distributed backend can implement the same interface later.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace acme {
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual Result<std::string> read(const std::string& path) const = 0;
+  // Creates missing parent directories (0755). mode applies to the file.
+  virtual Status write(const std::string& path, const std::string& data, int mode = 0644) = 0;
+  virtual bool exists(const std::string& path) const = 0;
+  // Removes a file or a whole directory tree; a missing path is not an error.
+  virtual Status remove(const std::string& path) = 0;
+  // Entry names (not paths) in dir, sorted; a missing dir lists as empty.
+  virtual Result<std::vector<std::string>> list(const std::string& dir) const = 0;
+  // Points link_path at target (a path relative to link_path's directory),
+  // replacing any existing link atomically (symlink + rename).
+  virtual Status link(const std::string& target, const std::string& link_path) = 0;
+  virtual Result<std::string> read_link(const std::string& link_path) const = 0;
+  // Absolute file system path (for files handed to mod_ssl, ssl.conf).
+  virtual std::string absolute(const std::string& path) const = 0;
+};
+
+}  // namespace acme

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Configures and builds mod_acme.so, the core library and the unit tests in build/.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+"$top/scripts/deps.sh" "${DEPS:-build}"
+cmake -S "$top" -B "$top/build" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" >/dev/null
+cmake --build "$top/build" -j"$(nproc)"

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages mod_acme needs that are missing.
+# Usage: scripts/deps.sh [build|test|bench|all]   (default: test)
+# As root: `apt-get update` once, then `apt-get install -y` the missing ones.
+set -euo pipefail
+
+build=(apache2 apache2-dev libapr1-dev libaprutil1-dev libssl-dev libcurl4-openssl-dev
+       libjansson-dev cpputest cmake g++ make pkg-config)
+# python3-cryptography: the tests read certificates and build the ACME test double's keys.
+test=(pebble python3 python3-pytest python3-cryptography openssl curl)
+bench=(wrk)
+
+case "${1:-test}" in
+  build) want=("${build[@]}") ;;
+  test) want=("${build[@]}" "${test[@]}") ;;
+  bench) want=("${build[@]}" "${test[@]}" "${bench[@]}") ;;
+  all) want=("${build[@]}" "${test[@]}" "${bench[@]}") ;;
+  *) echo "usage: $0 [build|test|bench|all]" >&2; exit 2 ;;
+esac
+
+missing=()
+for pkg in "${want[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "mod_acme: installing missing packages: ${missing[*]}"
+if [[ $(id -u) -ne 0 ]]; then
+  echo "mod_acme: run as root (or install them yourself): apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,207 @@
+"""Fixtures for mod_acme's integration tests.
+
+Run as ctest does:
+    MOD_ACME_SO=/path/to/mod_acme.so /usr/bin/python3 -m pytest -q -ra -x tests/integration
+
+Everything listens on 127.0.0.1 only. One session holds a temp dir (removed
+at the end; MOD_ACME_KEEP_TMP=1 keeps it), a throwaway root + localhost
+certificate for the CA listeners, the two httpd ports (HTTP, HTTPS) every
+httpd of the session uses (pebble validates there), and one
+pebble-challtestsrv as DNS. Fixtures:
+
+  pebble          a pebble shared by a test module (default settings)
+  pebble_factory  pebble_factory(env={...}, validity=40): a pebble for one test
+  acme_double     the scripted ACME test double in hold mode, for one test
+  httpd_factory   httpd_factory(ca, vhosts=..., ...) -> harness.httpd.Httpd, not
+                  started; stopped (and any child killed) after the test
+  session         the Session below (for module-scoped fixtures of your own)
+
+On failure, the report gets the tail of each running httpd's error_log and
+pebble's log.
+"""
+import os
+import shutil
+import signal
+import sys
+import tempfile
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+from acme_double import AcmeDouble  # noqa: E402
+from harness import certs, ports, procs  # noqa: E402
+from harness.httpd import APACHE2, Httpd  # noqa: E402
+from harness.pebble import CHALLTESTSRV, PEBBLE, ChallTestSrv, Pebble  # noqa: E402
+
+_SESSION = None
+
+
+def _terminated(signum, frame):
+    # A SIGTERM (e.g. a timeout in ctest) runs the finalizers like Ctrl-C does.
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def pytest_configure(config):
+    signal.signal(signal.SIGTERM, _terminated)
+    so = os.environ.get("MOD_ACME_SO")
+    if not so:
+        raise pytest.UsageError(
+            "MOD_ACME_SO is not set: point it at the built module, e.g.\n"
+            "  MOD_ACME_SO=build/mod_acme.so /usr/bin/python3 -m pytest -q -ra -x tests/integration")
+    if not os.path.isfile(so):
+        raise pytest.UsageError(f"MOD_ACME_SO={so}: no such file (build the module first)")
+    for tool in (APACHE2, PEBBLE, CHALLTESTSRV):
+        if not os.access(tool, os.X_OK):
+            raise pytest.UsageError(f"{tool} is missing: install apache2 and pebble")
+
+
+class Session:
+    def __init__(self):
+        self.mod_acme_so = os.path.abspath(os.environ["MOD_ACME_SO"])
+        self._count = 0
+        self._challtestsrv = None
+        self.active = []      # running httpds and pebbles, for failure reports
+        self.base = tempfile.mkdtemp(prefix="mod_acme-it-")
+        # httpd's children (www-data) must traverse every parent of a ServerRoot.
+        try:
+            os.chmod(self.base, 0o755)
+            self.listener = certs.make_listener_certs(self.mkdir("listener"))
+            self.http_port, self.https_port = ports.free_ports(2)
+        except BaseException:
+            shutil.rmtree(self.base, ignore_errors=True)
+            raise
+
+    def mkdir(self, prefix):
+        self._count += 1
+        path = os.path.join(self.base, f"{prefix}-{self._count}")
+        os.makedirs(path)
+        os.chmod(path, 0o755)
+        return path
+
+    def challtestsrv(self):
+        if self._challtestsrv is None:
+            self._challtestsrv = ChallTestSrv(self.mkdir("challtestsrv")).start()
+        return self._challtestsrv
+
+    def new_pebble(self, env=None, validity=None, config=None):
+        p = Pebble(self.mkdir("pebble"), self.listener, self.challtestsrv().dns_port,
+                   self.http_port, self.https_port, env=env, validity=validity, config=config)
+        self.active.append(p)
+        return p.start()
+
+    def new_double(self, mode="hold", **kw):
+        d = AcmeDouble(self.listener.cert_file, self.listener.key_file,
+                       self.listener.root_file, mode=mode, **kw)
+        return d.start()
+
+    def new_httpd(self, ca=None, **kw):
+        h = Httpd(self.mkdir("httpd"), self.http_port, self.https_port, self.mod_acme_so,
+                  ca=ca, **kw)
+        self.active.append(h)
+        return h
+
+    def release(self, obj):
+        obj.stop()
+        if obj in self.active:
+            self.active.remove(obj)
+        if not keep_tmp():
+            shutil.rmtree(obj.workdir, ignore_errors=True)
+
+    def close(self):
+        for obj in list(self.active):
+            self.release(obj)
+        if self._challtestsrv is not None:
+            self._challtestsrv.stop()
+        if keep_tmp():
+            print(f"\nkept {self.base}")
+        else:
+            shutil.rmtree(self.base, ignore_errors=True)
+
+
+def keep_tmp():
+    return os.environ.get("MOD_ACME_KEEP_TMP") == "1"
+
+
+@pytest.fixture(scope="session")
+def session():
+    global _SESSION
+    _SESSION = Session()   # assigned first: close() must run whatever fails next
+    try:
+        yield _SESSION
+    finally:
+        _SESSION.close()
+        procs.stop_all()
+        _SESSION = None
+
+
+@pytest.fixture(scope="module")
+def pebble(session):
+    p = session.new_pebble()
+    try:
+        yield p
+    finally:
+        session.release(p)
+
+
+@pytest.fixture
+def pebble_factory(session):
+    started = []
+
+    def start(env=None, validity=None, config=None):
+        p = session.new_pebble(env=env, validity=validity, config=config)
+        started.append(p)
+        return p
+    try:
+        yield start
+    finally:
+        for p in started:
+            session.release(p)
+
+
+@pytest.fixture
+def acme_double(session):
+    d = session.new_double("hold")
+    try:
+        yield d
+    finally:
+        d.stop()
+
+
+@pytest.fixture
+def httpd_factory(session):
+    made = []
+
+    def make(ca=None, **kw):
+        h = session.new_httpd(ca, **kw)
+        made.append(h)
+        return h
+    try:
+        yield make
+    finally:
+        for h in made:
+            session.release(h)
+
+
+def _tail(path, lines):
+    try:
+        with open(path, errors="replace") as f:
+            return "".join(f.readlines()[-lines:])
+    except OSError:
+        return ""
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    if not rep.failed or _SESSION is None:
+        return
+    for obj in _SESSION.active:
+        if isinstance(obj, Httpd):
+            text = _tail(obj.stderr_log, 20) + _tail(obj.error_log, 80)
+            title = f"httpd error_log {obj.error_log}"
+        else:
+            text, title = _tail(obj.log_file, 30), f"pebble log {obj.log_file}"
+        if text:
+            rep.sections.append((title, text))

@@ -1,0 +1,153 @@
+"""What a client sees. Every connection goes to 127.0.0.1: names travel only
+in SNI and Host headers, never through DNS.
+
+served_chain()  openssl s_client -showcerts: the chain httpd sends for a name
+http_get()      a plain HTTP request with a Host header
+raw_http()      bytes in, bytes out (to see exactly what was sent)
+https_get()     an HTTPS request with SNI and Host = name
+wait_for_cert() poll until the name is served a certificate from the CA
+"""
+import http.client
+import re
+import socket
+import ssl
+import subprocess
+import time
+from dataclasses import dataclass
+
+from .certs import CertInfo, split_pem
+
+HOST = "127.0.0.1"
+
+
+@dataclass
+class ServedChain:
+    returncode: int
+    chain: list          # PEM strings, as sent by the server, leaf first
+    verify_code: int     # "Verify return code: N", None if not printed
+    verify_text: str
+    output: str
+
+    @property
+    def leaf(self):
+        return CertInfo(self.chain[0]) if self.chain else None
+
+    @property
+    def verified(self):
+        return self.returncode == 0 and self.verify_code == 0
+
+
+def served_chain(port, servername, cafile=None, verify=True, timeout=15):
+    """The chain served on 127.0.0.1:port for SNI servername.
+
+    verify=True adds -verify_return_error, so an unverifiable chain fails the
+    handshake (returncode != 0, usually no chain). verify=False still reports
+    the verify result of the (completed) handshake.
+    """
+    argv = ["openssl", "s_client", "-connect", f"{HOST}:{port}", "-servername", servername,
+            "-showcerts"]
+    if cafile:
+        argv += ["-CAfile", cafile]
+    if verify:
+        argv.append("-verify_return_error")
+    try:
+        r = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        out = (e.stdout or b"").decode(errors="replace")
+        return ServedChain(-1, [], None, "timeout", out)
+    out = r.stdout.decode(errors="replace")
+    m = re.search(r"Verify return code: (\d+) \(([^)]*)\)", out)
+    return ServedChain(r.returncode, split_pem(out), int(m.group(1)) if m else None,
+                       m.group(2) if m else "", out)
+
+
+@dataclass
+class Response:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+    @property
+    def text(self):
+        return self.body.decode(errors="replace")
+
+    def header(self, name, default=None):
+        return self.headers.get(name, default)
+
+
+def _request(conn, method, path, host, body=None, headers=None):
+    hdrs = {"Host": host, "Connection": "close", **(headers or {})}
+    try:
+        conn.request(method, path, body=body, headers=hdrs)
+        r = conn.getresponse()
+        data = r.read()
+        return Response(r.status, r.headers, data)
+    finally:
+        conn.close()
+
+
+def raw_http(port, request, timeout=10):
+    """Send request bytes to 127.0.0.1:port, return all bytes until the server closes."""
+    with socket.create_connection((HOST, port), timeout=timeout) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    return data
+
+
+def http_get(port, path, host, method="GET", body=None, headers=None, timeout=10):
+    """A plain HTTP request to 127.0.0.1:port with Host: host."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    return _request(conn, method, path, host, body, headers)
+
+
+class _SniHTTPSConnection(http.client.HTTPSConnection):
+    """Connects to 127.0.0.1 but sends servername in SNI."""
+
+    def __init__(self, port, servername, context, timeout):
+        super().__init__(HOST, port, timeout=timeout, context=context)
+        self._servername = servername
+        self._ctx = context
+
+    def connect(self):
+        sock = socket.create_connection((self.host, self.port), self.timeout)
+        self.sock = self._ctx.wrap_socket(sock, server_hostname=self._servername)
+
+
+def https_get(port, path, servername, cafile=None, method="GET", headers=None, timeout=10):
+    """An HTTPS request with SNI and Host = servername. cafile=None: no verification."""
+    if cafile:
+        ctx = ssl.create_default_context(cafile=cafile)
+    else:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+    conn = _SniHTTPSConnection(port, servername, ctx, timeout)
+    return _request(conn, method, path, servername, headers=headers)
+
+
+def wait_for_cert(port, name, ca, timeout=60, not_serial=None, alive=None):
+    """Poll until name is served a chain that verifies against ca's root and
+    whose leaf ca's intermediate signed (not the self-signed fallback).
+
+    ca: harness.pebble.Pebble. not_serial: also wait until the serial differs.
+    alive: callable that raises if the server died. Returns the ServedChain.
+    """
+    deadline = time.monotonic() + timeout
+    last = None
+    while True:
+        last = served_chain(port, name, cafile=ca.trust_anchor_file, verify=True)
+        if (last.verified and ca.issued_by_me(last.chain[0])
+                and (not_serial is None or last.leaf.serial != not_serial)):
+            return last
+        if alive:
+            alive()
+        if time.monotonic() > deadline:
+            leaf = served_chain(port, name, verify=False).leaf
+            raise AssertionError(
+                f"no certificate from the CA served for {name} after {timeout}s"
+                f" (last: rc={last.returncode}, verify={last.verify_code} {last.verify_text},"
+                f" leaf={leaf})")
+        time.sleep(0.25)

@@ -1,0 +1,143 @@
+#include "renew/renewer.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "crypto/crypto_test_util.h"
+#include "renew/cert_files.h"
+#include "renew/renew_test_util.h"
+
+// Last: CppUTest redefines new for leak detection.
+#include <CppUTest/TestHarness.h>
+
+using namespace acme;
+using namespace acme::testing;
+
+TEST_GROUP(Renewer) {
+  RenewHarness h;
+  Renewer::Options options;
+  std::unique_ptr<Renewer> renewer;
+
+  void make_renewer(std::vector<ManagedCert> certs) {
+    renewer = std::make_unique<Renewer>(
+        h.store, h.table, h.clock, h.log, [this](const CaSettings&) { return h.ca.client(); },
+        [] { return 0.5; }, options);
+    renewer->set_certs(std::move(certs));
+    renewer->start();
+  }
+  // A live set for a.example valid over [now + from, now + to], naming san.
+  void live_set(std::chrono::hours from, std::chrono::hours to,
+                const std::string& san = "DNS:a.example,DNS:www.a.example") {
+    Issued root =
+        issue("Old Root", nullptr, "", h.clock.now() - 400 * kDay, h.clock.now() + 400 * kDay, 1);
+    Issued leaf = issue("a.example", &root, san, h.clock.now() + from, h.clock.now() + to, 7);
+    CHECK(h.store.write("archive/a.example/1/cert.pem", leaf.cert.to_pem()).ok());
+    CHECK(h.store.link("../archive/a.example/1", "live/a.example").ok());
+  }
+  // Runs the watchdog loop, sleeping on the fake clock, until done() right
+  // after a run (the clock stays where that run left it).
+  void run_until(const std::function<bool()>& done) {
+    for (int i = 0; i < 100; ++i) {
+      TimePoint wake = renewer->run_once();
+      if (done()) break;
+      if (wake > h.clock.now()) h.clock.set(wake);
+    }
+    CHECK_TEXT(done(), h.log_text().c_str());
+  }
+};
+
+TEST(Renewer, NotDueMakesNoRequests) {
+  live_set(-1 * kDay, 89 * kDay);  // 90 days, due after 60 (the default third)
+  make_renewer({h.cert});
+  TimePoint wake = renewer->run_once();
+  LONGS_EQUAL(0, h.ca.requests_seen());
+  LONGS_EQUAL(to_unix(h.clock.now() + options.check_interval), to_unix(wake));
+  h.clock.advance(58 * kDay);
+  renewer->run_once();
+  LONGS_EQUAL(0, h.ca.requests_seen());
+  h.clock.advance(1 * kDay + std::chrono::hours(1));
+  renewer->run_once();
+  CHECK(h.ca.requests_seen() > 0);
+  CHECK(h.log.contains("is due for renewal"));
+}
+
+TEST(Renewer, WakesAtTheRenewalTimeWhenSooner) {
+  // Lifetime 90 d - 1 h; due when a third (30 d - 20 min) is left: in 20 minutes.
+  live_set(-60 * kDay + std::chrono::hours(1), 30 * kDay);
+  make_renewer({h.cert});
+  TimePoint wake = renewer->run_once();
+  LONGS_EQUAL(0, h.ca.requests_seen());
+  LONGS_EQUAL(to_unix(h.clock.now() + std::chrono::minutes(20)), to_unix(wake));
+  h.clock.set(wake);
+  renewer->run_once();
+  CHECK(h.ca.requests_seen() > 0);
+}
+
+TEST(Renewer, InsideTheWindowRunsTheJobUntilStaged) {
+  live_set(-80 * kDay, 10 * kDay);
+  make_renewer({h.cert});
+  run_until([this] { return has_staged(h.store, "a.example"); });
+  LONGS_EQUAL(1, h.ca.certificates_issued());
+  LONGS_EQUAL(1, h.table.activation_generation());
+  // A staged set waits for activation: no new order however often we look.
+  const long seen = h.ca.requests_seen();
+  for (int i = 0; i < 3; ++i) {
+    h.clock.advance(options.check_interval + Seconds(1));
+    renewer->run_once();
+  }
+  LONGS_EQUAL(seen, h.ca.requests_seen());
+  LONGS_EQUAL(1, h.ca.orders_created());
+}
+
+TEST(Renewer, NamesChangedIsDue) {
+  live_set(-1 * kDay, 89 * kDay, "DNS:a.example");
+  make_renewer({h.cert});
+  renewer->run_once();
+  CHECK(h.ca.requests_seen() > 0);
+  CHECK(h.log.contains("lacks configured names"));
+}
+
+TEST(Renewer, NoLiveSetIsDue) {
+  make_renewer({h.cert});
+  run_until([this] { return has_staged(h.store, "a.example"); });
+}
+
+TEST(Renewer, FailedJobWaitsForItsBackoff) {
+  h.ca.invalid_challenge = true;
+  make_renewer({h.cert});
+  run_until([this] { return h.log.contains("failed (attempt 1)"); });
+  const long seen = h.ca.requests_seen();
+  TimePoint wake = renewer->run_once();
+  LONGS_EQUAL(seen, h.ca.requests_seen());
+  CHECK(wake >= h.clock.now() + Seconds(300));  // retry_delay 600 s jittered with 0.5
+  h.clock.set(wake);
+  renewer->run_once();
+  CHECK(h.ca.requests_seen() > seen);
+}
+
+TEST(Renewer, MaxParallelBoundsJobsInFlight) {
+  options.max_parallel = 2;
+  std::vector<ManagedCert> certs;
+  for (const char* name : {"a.example", "b.example", "c.example"})
+    certs.push_back(managed_cert(name, {name}, h.ca.trust_anchor_file()));
+  make_renewer(certs);
+  renewer->run_once();
+  LONGS_EQUAL(2, h.ca.orders_created());
+  int most_open = h.ca.open_orders();
+  run_until([&] {
+    most_open = std::max(most_open, h.ca.open_orders());
+    return has_staged(h.store, "a.example") && has_staged(h.store, "b.example") &&
+           has_staged(h.store, "c.example");
+  });
+  LONGS_EQUAL(2, most_open);
+  LONGS_EQUAL(3, h.ca.orders_created());
+  LONGS_EQUAL(1, h.ca.accounts_created());  // one session per CA
+}
+
+TEST(Renewer, StartWithdrawsLeftoverAnswers) {
+  CHECK(h.table.put("a.example", "leftover-token-from-before", "x").ok());
+  make_renewer({h.cert});
+  LONGS_EQUAL(0, h.table.used());
+}

@@ -1,0 +1,212 @@
+#include "store/file_store.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CppUTest/TestHarness.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+using namespace acme;
+
+namespace {
+
+int mode_of(const std::string& path) {
+  struct stat st;
+  if (lstat(path.c_str(), &st) != 0) return -1;
+  return static_cast<int>(st.st_mode & 07777);
+}
+
+// Every name in dir, as the OS sees it (temp files included).
+std::vector<std::string> os_list(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    names.push_back(entry.path().filename().string());
+  return names;
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_GROUP(FileStore) {
+  std::string root;
+  FileStore* store = nullptr;
+
+  void setup() override {
+    char tmpl[] = "/tmp/file_store_test.XXXXXX";
+    CHECK(mkdtemp(tmpl) != nullptr);
+    root = tmpl;
+    store = new FileStore(root);
+  }
+  void teardown() override {
+    delete store;
+    std::error_code ec;
+    std::filesystem::remove_all(root, ec);
+  }
+};
+
+TEST(FileStore, WriteReadRoundTrip) {
+  CHECK(store->write("a.txt", "hello").ok());
+  CHECK(store->exists("a.txt"));
+  STRCMP_EQUAL("hello", store->read("a.txt")->c_str());
+  CHECK(store->write("empty", "").ok());
+  STRCMP_EQUAL("", store->read("empty")->c_str());
+}
+
+TEST(FileStore, OverwriteReplacesContent) {
+  CHECK(store->write("a.txt", "a much longer first version").ok());
+  CHECK(store->write("a.txt", "short").ok());
+  STRCMP_EQUAL("short", store->read("a.txt")->c_str());
+}
+
+TEST(FileStore, ReadMissingIsNotFoundAndNamesThePath) {
+  auto r = store->read("nope.json");
+  CHECK_FALSE(r.ok());
+  CHECK(r.status().code() == Code::kNotFound);
+  CHECK(contains(r.status().message(), root + "/nope.json"));
+  CHECK_FALSE(store->exists("nope.json"));
+}
+
+TEST(FileStore, ModeIsHonouredDespiteUmask) {
+  mode_t old = umask(077);
+  CHECK(store->write("privkey.pem", "secret", 0600).ok());
+  CHECK(store->write("cert.pem", "public", 0644).ok());
+  umask(old);
+  LONGS_EQUAL(0600, mode_of(root + "/privkey.pem"));
+  LONGS_EQUAL(0644, mode_of(root + "/cert.pem"));
+}
+
+TEST(FileStore, WriteCreatesParents) {
+  CHECK(store->write("jobs/a.example/job.json", "{}").ok());
+  LONGS_EQUAL(0755, mode_of(root + "/jobs/a.example"));
+  STRCMP_EQUAL("{}", store->read("jobs/a.example/job.json")->c_str());
+}
+
+TEST(FileStore, FailedWriteKeepsOldContentAndLeavesNoTemp) {
+  CHECK(store->write("jobs/a.example/job.json", "old content").ok());
+  store->fail_next_write_after(3);
+  Status s = store->write("jobs/a.example/job.json", "new content");
+  CHECK_FALSE(s.ok());
+  CHECK(s.code() == Code::kIo);
+  CHECK(contains(s.message(), root + "/jobs/a.example/job.json"));
+  CHECK(contains(s.message(), "No space left on device"));
+  STRCMP_EQUAL("old content", store->read("jobs/a.example/job.json")->c_str());
+  auto names = os_list(root + "/jobs/a.example");
+  LONGS_EQUAL(1, names.size());
+  STRCMP_EQUAL("job.json", names[0].c_str());
+  // The hook fires once: the next write goes through.
+  CHECK(store->write("jobs/a.example/job.json", "new content").ok());
+  STRCMP_EQUAL("new content", store->read("jobs/a.example/job.json")->c_str());
+}
+
+TEST(FileStore, ListIsSortedAndMissingDirIsEmpty) {
+  CHECK(store->write("jobs/c", "").ok());
+  CHECK(store->write("jobs/a", "").ok());
+  CHECK(store->write("jobs/b/x", "").ok());
+  auto names = store->list("jobs");
+  CHECK(names.ok());
+  LONGS_EQUAL(3, names->size());
+  STRCMP_EQUAL("a", (*names)[0].c_str());
+  STRCMP_EQUAL("b", (*names)[1].c_str());
+  STRCMP_EQUAL("c", (*names)[2].c_str());
+  CHECK(store->list("missing")->empty());
+  LONGS_EQUAL(1, store->list("")->size());  // the root itself
+}
+
+TEST(FileStore, ListHidesTempFilesLeftByACrash) {
+  CHECK(store->write("jobs/a/job.json", "{}").ok());
+  FILE* stray = std::fopen((root + "/jobs/a/job.json.tmp.4242.7").c_str(), "w");
+  CHECK(stray != nullptr);
+  std::fclose(stray);
+  CHECK(store->write("jobs/a/x.tmp.json", "").ok());  // not a temp name
+  auto names = store->list("jobs/a");
+  LONGS_EQUAL(2, names->size());
+  STRCMP_EQUAL("job.json", (*names)[0].c_str());
+  STRCMP_EQUAL("x.tmp.json", (*names)[1].c_str());
+  CHECK(store->remove("jobs").ok());  // and remove() still clears them
+  CHECK_FALSE(store->exists("jobs"));
+}
+
+TEST(FileStore, RemoveTreeAndMissingIsFine) {
+  CHECK(store->write("t/a", "1").ok());
+  CHECK(store->write("t/b/c", "2").ok());
+  CHECK(store->link("b", "t/l").ok());
+  CHECK(store->remove("t").ok());
+  CHECK_FALSE(store->exists("t"));
+  CHECK(store->remove("t").ok());
+  CHECK(store->write("f", "x").ok());
+  CHECK(store->remove("f").ok());
+  CHECK_FALSE(store->exists("f"));
+}
+
+TEST(FileStore, RemoveLinkKeepsItsTarget) {
+  CHECK(store->write("archive/1/cert.pem", "one").ok());
+  CHECK(store->link("../archive/1", "live/a").ok());
+  CHECK(store->remove("live/a").ok());
+  CHECK_FALSE(store->exists("live/a"));
+  STRCMP_EQUAL("one", store->read("archive/1/cert.pem")->c_str());
+}
+
+TEST(FileStore, LinkSwapReplacesExistingLink) {
+  CHECK(store->write("archive/a/1/cert.pem", "one").ok());
+  CHECK(store->write("archive/a/2/cert.pem", "two").ok());
+  CHECK(store->link("../archive/a/1", "live/a").ok());
+  STRCMP_EQUAL("one", store->read("live/a/cert.pem")->c_str());
+  CHECK(store->link("../archive/a/2", "live/a").ok());
+  STRCMP_EQUAL("two", store->read("live/a/cert.pem")->c_str());
+  STRCMP_EQUAL("../archive/a/2", store->read_link("live/a")->c_str());
+  auto names = os_list(root + "/live");
+  LONGS_EQUAL(1, names.size());  // no temp link left behind
+}
+
+TEST(FileStore, ReadLinkErrors) {
+  CHECK(store->write("f", "x").ok());
+  CHECK(store->read_link("f").status().code() == Code::kInvalidArgument);
+  CHECK(store->read_link("none").status().code() == Code::kNotFound);
+}
+
+TEST(FileStore, LinkOverDirectoryFails) {
+  CHECK(store->write("live/a/cert.pem", "x").ok());
+  CHECK_FALSE(store->link("../archive/a/1", "live/a").ok());
+  STRCMP_EQUAL("x", store->read("live/a/cert.pem")->c_str());
+}
+
+TEST(FileStore, RejectsEscapingPaths) {
+  CHECK(store->write("../x", "").code() == Code::kInvalidArgument);
+  CHECK(store->write("a/../../x", "").code() == Code::kInvalidArgument);
+  CHECK(store->write("a/..", "").code() == Code::kInvalidArgument);
+  CHECK(store->read("/etc/passwd").status().code() == Code::kInvalidArgument);
+  CHECK(store->remove("..").code() == Code::kInvalidArgument);
+  CHECK(store->list("../").status().code() == Code::kInvalidArgument);
+  CHECK(store->link("../../outside", "live/a").code() == Code::kInvalidArgument);
+  CHECK(store->link("/etc", "live/a").code() == Code::kInvalidArgument);
+  CHECK(store->write("a..b/c..", "fine").ok());  // ".." only as a whole component
+}
+
+TEST(FileStore, AbsoluteJoinsRoot) {
+  STRCMP_EQUAL((root + "/live/a/fullchain.pem").c_str(),
+               store->absolute("live/a/fullchain.pem").c_str());
+}
+
+TEST(FileStore, MakeDirsAppliesMode) {
+  mode_t old = umask(022);
+  CHECK(store->make_dirs("accounts/ca", 0700).ok());
+  umask(old);
+  LONGS_EQUAL(0700, mode_of(root + "/accounts"));
+  LONGS_EQUAL(0700, mode_of(root + "/accounts/ca"));
+  CHECK(store->make_dirs("accounts/ca", 0700).ok());  // existing is fine
+}
+
+TEST(FileStore, ChownTreeToSelfSucceeds) {
+  CHECK(store->write("t/a/b", "x").ok());
+  CHECK(store->link("a", "t/l").ok());
+  CHECK(store->chown_tree("t", getuid(), getgid()).ok());
+  CHECK_FALSE(store->chown_tree("missing", getuid(), getgid()).ok());
+}
