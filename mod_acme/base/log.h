@@ -34,6 +34,12 @@ enum MsgId : int {
   kMsgStoreError = 10060,
   kMsgWatchdog = 10070,
   kMsgCaProblem = 10080,  // an RFC 8555 problem document from the CA
+  kMsgNotify = 10090,       // ACMENotifyCommand ran (or failed)
+  kMsgAdminRequest = 10100,  // acmectl renew / revoke picked up
+  kMsgRevoked = 10101,       // a certificate was revoked
+  kMsgOcsp = 10110,          // OCSP status fetched / stapled
+  kMsgOcspError = 10111,     // OCSP could not be fetched or verified
+  kMsgOcspRevoked = 10112,   // the responder says a live certificate is revoked
 };
 
 class LogSink {

@@ -207,4 +207,15 @@ std::vector<std::string> general_names_text(const GENERAL_NAMES* names) {
   return out;
 }
 
+Result<std::string> pem_from_pem_or_der(const std::string& body) {
+  if (body.find("-----BEGIN CERTIFICATE-----") != std::string::npos) {
+    auto certs = Certificate::parse_pem_chain(body);
+    if (!certs.ok()) return certs.status();
+    return chain_pem(*certs, 0);
+  }
+  auto cert = Certificate::from_der(body);
+  if (!cert.ok()) return cert.status();
+  return cert->to_pem();
+}
+
 }  // namespace acme

@@ -45,6 +45,10 @@ class Certificate {
   std::unique_ptr<X509, X509Deleter> x509_;
 };
 
+// Certificates as CAs serve them (PEM chain, or one DER certificate, as AIA
+// caIssuers and "up" links do) converted to PEM.
+Result<std::string> pem_from_pem_or_der(const std::string& body);
+
 // Concatenated PEM of certs[from..]; used to split fullchain into cert/chain.
 std::string chain_pem(const std::vector<Certificate>& certs, std::size_t from);
 

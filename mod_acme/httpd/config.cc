@@ -195,6 +195,19 @@ static const char* set_port_map(cmd_parms* cmd, void*, int argc, char* const arg
   return argc ? nullptr : "ACMEPortMap needs 80:PORT and/or 443:PORT";
 }
 
+static const char* set_notify_command(cmd_parms* cmd, void*, const char* arg) {
+  if (const char* err = global_only(cmd)) return err;
+  std::string command = arg;
+  std::string program = command.substr(0, command.find(' '));
+  if (program.empty() || access(ap_server_root_relative(cmd->pool, program.c_str()), X_OK) != 0) {
+    return fail(cmd, arg,
+                "does not start with an executable program; give its full path, e.g. "
+                "'ACMENotifyCommand /usr/local/bin/acme-notify' (called as PROGRAM NAME EVENT)");
+  }
+  conf_of(cmd)->notify_command = apr_pstrdup(cmd->pool, arg);
+  return nullptr;
+}
+
 }  // extern "C"
 
 const command_rec kDirectives[] = {
@@ -224,6 +237,9 @@ const command_rec kDirectives[] = {
                   "first delay after a failure; doubles up to a day"),
     AP_INIT_TAKE_ARGV("ACMEPortMap", (cmd_func)set_port_map, nullptr, RSRC_CONF,
                       "80:LOCAL 443:LOCAL ports the CA reaches"),
+    AP_INIT_TAKE1("ACMENotifyCommand", (cmd_func)set_notify_command, nullptr, RSRC_CONF,
+                  "program called as PROGRAM NAME EVENT on renewed, installed, expiring, errored, "
+                  "revoked, ocsp-errored"),
     {nullptr}};
 
 void* create_server_conf(apr_pool_t* p, server_rec*) {
@@ -263,6 +279,7 @@ void* merge_server_conf(apr_pool_t* p, void* base_conf, void* add_conf) {
   sc->check_interval = base->check_interval;
   sc->port_http = base->port_http;
   sc->port_https = base->port_https;
+  sc->notify_command = base->notify_command;
   return sc;
 }
 
@@ -296,6 +313,7 @@ GlobalSettings global_settings(apr_pool_t* p, server_rec* main_server) {
   if (sc->check_interval != kUnset) g.check_interval = Seconds(apr_time_sec(sc->check_interval));
   if (sc->port_http != kUnset) g.port_http = sc->port_http;
   if (sc->port_https != kUnset) g.port_https = sc->port_https;
+  if (sc->notify_command) g.notify_command = ap_server_root_relative(p, sc->notify_command);
   return g;
 }
 

@@ -34,6 +34,7 @@ struct ServerConf {
   apr_interval_time_t check_interval;
   int port_http;
   int port_https;
+  const char* notify_command;
   // Set in post_config for the SSL hooks and the request path.
   const char* cert_file;
   const char* key_file;
@@ -58,6 +59,7 @@ struct GlobalSettings {
   Seconds check_interval{3600};
   int port_http = 80;
   int port_https = 443;
+  std::string notify_command;  // ACMENotifyCommand; empty = none
 };
 
 GlobalSettings global_settings(apr_pool_t* p, server_rec* main_server);

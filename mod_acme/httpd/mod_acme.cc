@@ -7,6 +7,7 @@
 #include <http_protocol.h>
 #include <http_request.h>
 #include <http_ssl.h>
+#include <mod_status.h>
 #include <mpm_common.h>
 
 #include "httpd/config.h"
@@ -14,6 +15,7 @@
 #include "httpd/request.h"
 #include "httpd/startup.h"
 #include "httpd/state.h"
+#include "httpd/status.h"
 #include "httpd/watchdog.h"
 
 using namespace acme;
@@ -55,6 +57,14 @@ static int acme_post_read_request(request_rec* r) {
   return guarded(r->server, DECLINED, [&] { return answer_request(r); });
 }
 
+static int acme_handler(request_rec* r) {
+  return guarded(r->server, HTTP_INTERNAL_SERVER_ERROR, [&] { return status_handler(r); });
+}
+
+static int acme_status_section(request_rec* r, int flags) {
+  return guarded(r->server, OK, [&] { return status_section(r, flags); });
+}
+
 static int acme_monitor(apr_pool_t*, server_rec* s) {
   guarded(s, 0, [&] {
     if (ModuleState* st = module_state()) check_activation(*st);
@@ -78,6 +88,10 @@ static void acme_register_hooks(apr_pool_t*) {
   // Requests: http-01 answers before auth, rewrites and redirects, and
   // before mod_ssl's own 503 for fallback connections.
   ap_hook_post_read_request(acme_post_read_request, nullptr, before_ssl, APR_HOOK_REALLY_FIRST);
+  // Status for people and machines: SetHandler acme-status, and a section
+  // in mod_status' server-status (an optional hook: mod_status may be absent).
+  ap_hook_handler(acme_handler, nullptr, nullptr, APR_HOOK_MIDDLE);
+  APR_OPTIONAL_HOOK(ap, status_hook, acme_status_section, nullptr, nullptr, APR_HOOK_MIDDLE);
   // Activation: the parent notices a staged set and restarts gracefully.
   ap_hook_monitor(acme_monitor, nullptr, nullptr, APR_HOOK_MIDDLE);
 }

@@ -36,7 +36,7 @@ int send_text(request_rec* r, const std::string& body) {
 int answer_challenge(const ModuleState& st, request_rec* r, const char* token) {
   if (!st.manages(r->hostname)) return DECLINED;  // another tool's webroot keeps working
   if (!valid_token(token)) return HTTP_NOT_FOUND;
-  if (r->method_number != M_GET) {  // HEAD is M_GET with header_only
+  if (r->method_number != M_GET) {                               // HEAD is M_GET with header_only
     ap_allow_methods(r, REPLACE_ALLOW, "GET", "HEAD", nullptr);  // the 405's Allow header
     return HTTP_METHOD_NOT_ALLOWED;
   }

@@ -22,6 +22,7 @@
 #include "httpd/state.h"
 #include "httpd/watchdog.h"
 #include "renew/layout.h"
+#include "renew/notifier.h"
 #include "store/file_store.h"
 
 APLOG_USE_MODULE(acme);
@@ -104,6 +105,8 @@ Status assign_files(apr_pool_t* p, FileStore& store, ModuleState& st, LogSink& l
   for (const auto& cert : st.certs) {
     auto promoted = promote_staged(store, cert, st.version, now, log);
     if (!promoted.ok()) log.log(LogLevel::kError, kMsgCertRejected, promoted.status().message());
+    if (promoted.ok() && *promoted)
+      CommandNotifier(st.settings.notify_command, log).notify(cert.name, event::kInstalled);
     ServerConf* sc = server_conf(vhost_of(st.main_server, cert.name));
     const std::string live = layout::live_dir(cert.name);
     if (store.exists(live + "/fullchain.pem") && store.exists(live + "/privkey.pem")) {

@@ -52,10 +52,14 @@ struct WatchdogContext {
   explicit WatchdogContext(ModuleState& st)
       : store(st.settings.store_dir),
         log(st.main_server),
-        renewer(store, st.table, clock, log, make_http, random01, renewer_options(st)) {}
+        notifier(st.settings.notify_command, log),
+        renewer(store, st.table, clock, log, make_http, random01, renewer_options(st)) {
+    renewer.set_notifier(&notifier);
+  }
   SystemClock clock;
   FileStore store;
   ServerLogSink log;
+  CommandNotifier notifier;
   Renewer renewer;
 };
 

@@ -29,6 +29,7 @@ class CaSession {
   void forget_account(Store& store);
 
   AcmeClient& client() { return client_; }
+  HttpClient& http() { return *http_; }
   const std::string& thumbprint() const { return thumbprint_; }
   const CaSettings& ca() const { return ca_; }
 

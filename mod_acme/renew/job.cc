@@ -11,6 +11,7 @@
 #include "crypto/verify.h"
 #include "json/json.h"
 #include "renew/cert_files.h"
+#include "renew/chain_completion.h"
 #include "renew/layout.h"
 #include "renew/policy.h"
 
@@ -188,16 +189,18 @@ Status RenewalJob::authorize(CaSession& session, const Order& order) {
 }
 
 Status RenewalJob::finish(CaSession& session, const Order& order, Outcome* outcome) {
-  auto chain = download_certificate(session.client(), order.certificate);
-  if (!chain.ok()) return chain.status();
+  auto issued = download_certificate(session.client(), order.certificate);
+  if (!issued.ok()) return issued.status();
+  const std::string chain =
+      complete_chain(session.client(), session.http(), *issued, cert_.trust_anchor_file, log_);
   Status verified =
-      verify_cert_set(chain->pem, key_pem_, {cert_.trust_anchor_file, cert_.names, clock_.now()});
+      verify_cert_set(chain, key_pem_, {cert_.trust_anchor_file, cert_.names, clock_.now()});
   if (!verified.ok()) {
     state_.order_url.clear();  // a new order next time; this chain is unusable
     return Status(Code::kVerifyFailed, "certificate from " + cert_.ca.directory_url +
                                            " not usable: " + verified.message());
   }
-  ACME_RETURN_IF_ERROR(stage_set(store_, cert_.name, chain->pem, key_pem_));
+  ACME_RETURN_IF_ERROR(stage_set(store_, cert_.name, chain, key_pem_));
   withdraw_challenges();
   store_.remove(layout::job_dir(cert_.name));
   log_.log(LogLevel::kNotice, kMsgCertStaged,

@@ -52,6 +52,8 @@ class RenewalJob {
   Status load();  // resumes from jobs/<name>/, or starts fresh
   Outcome step(CaSession& session);
   const JobState& state() const { return state_; }
+  // An admin asked for it (acmectl renew): skip the remaining backoff.
+  void retry_now() { state_.next_attempt = TimePoint{}; }
 
  private:
   Status advance(CaSession& session, Outcome* outcome);

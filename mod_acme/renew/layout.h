@@ -6,6 +6,8 @@
 //   archive/<name>/<seq>/{fullchain,cert,chain,privkey}.pem, ssl.conf  (parent)
 //   live/<name> -> ../archive/<name>/<seq>           (parent, swapped atomically)
 //   fallback/<name>/{cert,privkey}.pem               (parent: self-signed stand-in)
+//   status/<name>.json                               (watchdog: for status pages, acmectl)
+//   requests/<name>.json                             (acmectl renew|revoke -> watchdog)
 #pragma once
 
 #include <string>
@@ -35,6 +37,6 @@ inline std::string fallback_dir(const std::string& name) {
 }
 
 // Directories the unprivileged watchdog must be able to write.
-constexpr const char* kChildWritable[] = {"accounts", "jobs", "staging"};
+constexpr const char* kChildWritable[] = {"accounts", "jobs", "staging", "status", "requests"};
 
 }  // namespace acme::layout

@@ -2,12 +2,19 @@
 
 #include <algorithm>
 
+#include "acme/revocation.h"
 #include "base/time_format.h"
+#include "crypto/certificate.h"
 #include "renew/cert_files.h"
 #include "renew/layout.h"
 #include "renew/policy.h"
 
 namespace acme {
+
+namespace {
+// Renewal keeps failing and less than this is left: tell the admin.
+constexpr Seconds kExpiringSoon{7 * 86400};
+}  // namespace
 
 Renewer::Renewer(Store& store, ChallengeTable& table, const Clock& clock, LogSink& log,
                  HttpFactory http_factory, std::function<double()> random01, Options options)
@@ -39,7 +46,10 @@ CaSession& Renewer::session_for(const CaSettings& ca) {
 // the renew window has come. A staged set waits for activation instead.
 bool Renewer::due(const ManagedCert& cert, TimePoint now, TimePoint* next_check) {
   *next_check = now + options_.check_interval;
-  if (has_staged(store_, cert.name)) return false;
+  if (has_staged(store_, cert.name)) {
+    record(cert, "staged", *next_check, nullptr);
+    return false;
+  }
   auto live = read_live(store_, cert.name);
   if (!live.ok()) return true;
   if (!covers_all(*live, cert.names)) {
@@ -55,45 +65,133 @@ bool Renewer::due(const ManagedCert& cert, TimePoint now, TimePoint* next_check)
     return true;
   }
   *next_check = std::min(*next_check, at);
+  record(cert, "valid", at, nullptr);
   return false;
 }
 
 TimePoint Renewer::run_once() {
   const TimePoint now = clock_.now();
-  TimePoint wake = now + options_.check_interval;
-  for (const auto& cert : certs_) {
-    auto job = jobs_.find(cert.name);
-    if (job == jobs_.end()) {
-      auto& check = next_check_[cert.name];
-      if (check > now) {
-        wake = std::min(wake, check);
-        continue;
-      }
-      if (!due(cert, now, &check)) {
-        wake = std::min(wake, check);
-        continue;
-      }
-      if (jobs_.size() >= options_.max_parallel) {
-        check = now;  // wait for a free place; look again soon
-        continue;
-      }
-      auto created = std::make_unique<RenewalJob>(cert, store_, table_, clock_, log_, random01_);
-      created->load();
-      job = jobs_.emplace(cert.name, std::move(created)).first;
-    }
-    if (job->second->state().next_attempt > now) {
-      wake = std::min(wake, job->second->state().next_attempt);
-      continue;
-    }
-    RenewalJob::Outcome outcome = job->second->step(session_for(cert.ca));
-    if (outcome.staged) {
-      jobs_.erase(job);
-      next_check_[cert.name] = now + options_.check_interval;
-      continue;
-    }
-    wake = std::min(wake, outcome.next);
-  }
+  take_requests(now);
+  TimePoint wake = now + std::min(options_.check_interval, options_.request_poll);
+  for (const auto& cert : certs_) wake = std::min(wake, process(cert, now));
   return std::max(wake, now);
+}
+
+TimePoint Renewer::process(const ManagedCert& cert, TimePoint now) {
+  auto job = jobs_.find(cert.name);
+  if (job == jobs_.end()) {
+    auto& check = next_check_[cert.name];
+    bool forced = forced_.erase(cert.name) > 0;
+    if (!forced && (check > now || !due(cert, now, &check))) return check;
+    if (jobs_.size() >= options_.max_parallel) {
+      if (forced) forced_[cert.name] = true;
+      check = now;  // wait for a free place
+      return now + options_.request_poll;
+    }
+    auto created = std::make_unique<RenewalJob>(cert, store_, table_, clock_, log_, random01_);
+    created->load();
+    job = jobs_.emplace(cert.name, std::move(created)).first;
+  }
+  RenewalJob& current = *job->second;
+  if (current.state().next_attempt > now) return current.state().next_attempt;
+  const int failures_before = current.state().failures;
+  RenewalJob::Outcome outcome = current.step(session_for(cert.ca));
+  after_step(cert, current, failures_before, outcome);
+  if (outcome.staged) {
+    jobs_.erase(job);
+    next_check_[cert.name] = now + options_.check_interval;
+    return now + options_.check_interval;
+  }
+  return outcome.next;
+}
+
+void Renewer::after_step(const ManagedCert& cert, const RenewalJob& job, int failures_before,
+                         const RenewalJob::Outcome& outcome) {
+  if (outcome.staged) {
+    record(cert, "staged", outcome.next, nullptr);
+    notifier_->notify(cert.name, event::kRenewed);
+    return;
+  }
+  if (job.state().failures <= failures_before) {
+    record(cert, "renewing", outcome.next, &job.state());
+    return;
+  }
+  record(cert, "error", job.state().next_attempt, &job.state());
+  notifier_->notify(cert.name, event::kErrored);
+  auto live = read_live(store_, cert.name);
+  if (live.ok() && live->not_after - clock_.now() < kExpiringSoon) {
+    notifier_->notify(cert.name, event::kExpiring);
+  }
+}
+
+// `acmectl renew|revoke NAME` leaves requests/NAME.json; one listing per tick.
+void Renewer::take_requests(TimePoint now) {
+  auto names = store_.list("requests");
+  if (!names.ok() || names->empty()) return;
+  for (const auto& cert : certs_) {
+    if (!std::count(names->begin(), names->end(), cert.name + ".json")) continue;
+    auto request = read_admin_request(store_, cert.name);
+    remove_admin_request(store_, cert.name);
+    if (request.ok()) handle_request(cert, *request);
+  }
+}
+
+void Renewer::handle_request(const ManagedCert& cert, const AdminRequest& request) {
+  if (request.action == RequestAction::kRevoke) {
+    Status revoked = revoke_live(cert, request.reason);
+    if (!revoked.ok()) {
+      log_.log(LogLevel::kError, kMsgRevoked,
+               "revoking the certificate for " + cert.name + " failed: " + revoked.message());
+      return;
+    }
+    log_.log(LogLevel::kNotice, kMsgRevoked,
+             "certificate for " + cert.name + " revoked (reason " + std::to_string(request.reason) +
+                 "); ordering a replacement with a new key");
+    notifier_->notify(cert.name, event::kRevoked);
+  } else {
+    log_.log(LogLevel::kNotice, kMsgAdminRequest, "renewal of " + cert.name + " requested");
+  }
+  forced_[cert.name] = true;
+  auto job = jobs_.find(cert.name);
+  if (job != jobs_.end()) job->second->retry_now();
+}
+
+Status Renewer::revoke_live(const ManagedCert& cert, int reason) {
+  auto pem = store_.read(layout::live_dir(cert.name) + "/cert.pem");
+  if (!pem.ok()) return Status(Code::kNotFound, "no live certificate to revoke");
+  auto certs = Certificate::parse_pem_chain(*pem);
+  if (!certs.ok()) return certs.status();
+  CaSession& session = session_for(cert.ca);
+  ACME_RETURN_IF_ERROR(session.ensure_account(store_, log_));
+  return revoke_certificate(session.client(), certs->front().to_der(), reason);
+}
+
+void Renewer::record(const ManagedCert& cert, const std::string& state, TimePoint next,
+                     const JobState* job) {
+  StatusRecord r;
+  r.name = cert.name;
+  r.names = cert.names;
+  r.key_type = key_type_name(cert.key_type);
+  r.state = state;
+  r.next_renewal = next;
+  auto live = read_live(store_, cert.name);
+  if (live.ok()) {
+    r.serial = live->serial;
+    r.not_before = live->not_before;
+    r.not_after = live->not_after;
+  }
+  if (job) {
+    r.failures = job->failures;
+    r.last_error = job->last_error;
+    if (!job->last_error.empty()) r.last_error_at = clock_.now();
+  }
+  std::string key = status_record_json(r);
+  std::string& last = last_record_[cert.name];
+  if (key == last) return;  // unchanged: no write
+  last = key;
+  r.updated = clock_.now();
+  Status written = write_status_record(store_, r);
+  if (!written.ok()) log_.log(LogLevel::kWarn, kMsgStoreError, written.message());
 }
 
 }  // namespace acme

@@ -16,6 +16,8 @@
 #include "renew/ca_session.h"
 #include "renew/job.h"
 #include "renew/managed_cert.h"
+#include "renew/notifier.h"
+#include "renew/status_record.h"
 #include "shm/challenge_table.h"
 #include "store/store.h"
 
@@ -28,6 +30,7 @@ class Renewer {
   struct Options {
     Seconds check_interval{3600};  // ACMECheckInterval: re-read the store at least this often
     std::size_t max_parallel = 8;  // jobs in flight at once
+    Seconds request_poll{2};       // how soon `acmectl renew|revoke` is picked up
   };
 
   Renewer(Store& store, ChallengeTable& table, const Clock& clock, LogSink& log,
@@ -36,6 +39,7 @@ class Renewer {
   Renewer& operator=(const Renewer&) = delete;
 
   void set_certs(std::vector<ManagedCert> certs);
+  void set_notifier(Notifier* notifier) { notifier_ = notifier ? notifier : &null_notifier_; }
   // The watchdog starts: answers left in shared memory by a previous life are
   // withdrawn; running jobs publish theirs again on their next step.
   void start();
@@ -43,6 +47,14 @@ class Renewer {
 
  private:
   bool due(const ManagedCert& cert, TimePoint now, TimePoint* next_check);
+  TimePoint process(const ManagedCert& cert, TimePoint now);
+  void take_requests(TimePoint now);
+  void handle_request(const ManagedCert& cert, const AdminRequest& request);
+  Status revoke_live(const ManagedCert& cert, int reason);
+  void after_step(const ManagedCert& cert, const RenewalJob& job, int failures_before,
+                  const RenewalJob::Outcome& outcome);
+  void record(const ManagedCert& cert, const std::string& state, TimePoint next,
+              const JobState* job);
   CaSession& session_for(const CaSettings& ca);
 
   Store& store_;
@@ -56,6 +68,10 @@ class Renewer {
   std::map<std::string, TimePoint> next_check_;  // by cert name
   std::map<std::string, std::unique_ptr<RenewalJob>> jobs_;
   std::map<std::string, std::unique_ptr<CaSession>> sessions_;
+  std::map<std::string, bool> forced_;              // renew now, whatever is due
+  std::map<std::string, std::string> last_record_;  // status JSON last written
+  NullNotifier null_notifier_;
+  Notifier* notifier_ = &null_notifier_;
 };
 
 }  // namespace acme

@@ -20,6 +20,12 @@ TEST_GROUP(Renewer) {
   Renewer::Options options;
   std::unique_ptr<Renewer> renewer;
 
+  void setup() override {
+    // These tests look at due-time wake-ups; the admin-request poll (which
+    // caps every wait) has its own tests below.
+    options.request_poll = Seconds(365 * 86400);
+  }
+
   void make_renewer(std::vector<ManagedCert> certs) {
     renewer = std::make_unique<Renewer>(
         h.store, h.table, h.clock, h.log, [this](const CaSettings&) { return h.ca.client(); },
@@ -140,4 +146,51 @@ TEST(Renewer, StartWithdrawsLeftoverAnswers) {
   CHECK(h.table.put("a.example", "leftover-token-from-before", "x").ok());
   make_renewer({h.cert});
   LONGS_EQUAL(0, h.table.used());
+}
+
+TEST(Renewer, WakesForAdminRequestsEvenWhenNothingIsDue) {
+  options.request_poll = Seconds(2);
+  live_set(-1 * kDay, 89 * kDay);
+  make_renewer({h.cert});
+  TimePoint wake = renewer->run_once();
+  LONGS_EQUAL(to_unix(h.clock.now() + Seconds(2)), to_unix(wake));
+  LONGS_EQUAL(0, h.ca.requests_seen());
+}
+
+TEST(Renewer, RenewRequestForcesAnOrderAndIsConsumed) {
+  live_set(-1 * kDay, 89 * kDay);  // far from due
+  make_renewer({h.cert});
+  renewer->run_once();
+  LONGS_EQUAL(0, h.ca.requests_seen());
+  AdminRequest request;
+  CHECK(write_admin_request(h.store, "a.example", request).ok());
+  run_until([this] { return has_staged(h.store, "a.example"); });
+  CHECK_FALSE(h.store.exists("requests/a.example.json"));
+  CHECK(h.log.contains("renewal of a.example requested"));
+  auto record = read_status_record(h.store, "a.example");
+  CHECK(record.ok());
+  STRCMP_EQUAL("staged", record->state.c_str());
+}
+
+TEST(Renewer, StatusRecordTellsValidAndNextRenewal) {
+  live_set(-1 * kDay, 89 * kDay);
+  make_renewer({h.cert});
+  renewer->run_once();
+  auto record = read_status_record(h.store, "a.example");
+  CHECK(record.ok());
+  STRCMP_EQUAL("valid", record->state.c_str());
+  STRCMP_EQUAL("p256", record->key_type.c_str());
+  // 90-day lifetime, default window a third: due 60 days after notBefore.
+  LONGS_EQUAL(to_unix(h.clock.now() + 59 * kDay), to_unix(record->next_renewal));
+}
+
+TEST(Renewer, StatusRecordTellsTheLastError) {
+  h.ca.invalid_challenge = true;
+  make_renewer({h.cert});
+  run_until([this] { return h.log.contains("failed (attempt 1)"); });
+  auto record = read_status_record(h.store, "a.example");
+  CHECK(record.ok());
+  STRCMP_EQUAL("error", record->state.c_str());
+  LONGS_EQUAL(1, record->failures);
+  CHECK(!record->last_error.empty());
 }

@@ -1,0 +1,139 @@
+#include "renew/status_record.h"
+
+#include <cstdlib>
+
+#include "base/time_format.h"
+#include "json/json.h"
+
+namespace acme {
+
+namespace {
+
+constexpr const char kStatusDir[] = "status";
+constexpr const char kRequestsDir[] = "requests";
+
+// Times are RFC 3339 in the files people and scripts read; absent = epoch.
+void set_time(Json& j, const char* key, TimePoint t) {
+  if (t != TimePoint{}) j.set(key, format_rfc3339(t));
+}
+
+TimePoint get_time(const Json& j, const char* key) {
+  auto t = parse_rfc3339(j.get_string_or(key, ""));
+  return t.ok() ? *t : TimePoint{};
+}
+
+}  // namespace
+
+std::string status_record_json(const StatusRecord& r) {
+  Json names = Json::array();
+  for (const auto& n : r.names) names.append(n);
+  Json j = Json::object();
+  j.set("name", r.name).set("names", names).set("key_type", r.key_type).set("state", r.state);
+  j.set("serial", r.serial).set("last_error", r.last_error);
+  j.set("failures", static_cast<long long>(r.failures)).set("ocsp_status", r.ocsp_status);
+  set_time(j, "not_before", r.not_before);
+  set_time(j, "not_after", r.not_after);
+  set_time(j, "next_renewal", r.next_renewal);
+  set_time(j, "last_error_at", r.last_error_at);
+  set_time(j, "ocsp_next_update", r.ocsp_next_update);
+  set_time(j, "updated", r.updated);
+  return j.dump_pretty() + "\n";
+}
+
+Result<StatusRecord> parse_status_record(const std::string& text) {
+  auto j = Json::parse(text);
+  if (!j.ok()) return j.status();
+  StatusRecord r;
+  auto name = j->get_string("name");
+  if (!name.ok()) return name.status();
+  r.name = *name;
+  auto names = j->get_string_array("names");
+  if (names.ok()) r.names = *names;
+  r.key_type = j->get_string_or("key_type", "");
+  r.state = j->get_string_or("state", "");
+  r.serial = j->get_string_or("serial", "");
+  r.last_error = j->get_string_or("last_error", "");
+  r.failures = static_cast<int>(j->get_int_or("failures", 0));
+  r.ocsp_status = j->get_string_or("ocsp_status", "");
+  r.not_before = get_time(*j, "not_before");
+  r.not_after = get_time(*j, "not_after");
+  r.next_renewal = get_time(*j, "next_renewal");
+  r.last_error_at = get_time(*j, "last_error_at");
+  r.ocsp_next_update = get_time(*j, "ocsp_next_update");
+  r.updated = get_time(*j, "updated");
+  return r;
+}
+
+Status write_status_record(Store& store, const StatusRecord& record) {
+  return store.write(std::string(kStatusDir) + "/" + record.name + ".json",
+                     status_record_json(record), 0644);
+}
+
+Result<StatusRecord> read_status_record(const Store& store, const std::string& name) {
+  auto text = store.read(std::string(kStatusDir) + "/" + name + ".json");
+  if (!text.ok()) return text.status();
+  return parse_status_record(*text);
+}
+
+std::vector<StatusRecord> read_all_status_records(const Store& store) {
+  std::vector<StatusRecord> out;
+  auto entries = store.list(kStatusDir);
+  if (!entries.ok()) return out;
+  for (const auto& e : *entries) {
+    const std::string suffix = ".json";
+    if (e.size() <= suffix.size() || e.compare(e.size() - suffix.size(), suffix.size(), suffix))
+      continue;
+    auto r = read_status_record(store, e.substr(0, e.size() - suffix.size()));
+    if (r.ok()) out.push_back(std::move(*r));
+  }
+  return out;
+}
+
+Result<int> parse_revocation_reason(const std::string& text) {
+  static const char* const kNames[] = {
+      "unspecified",   "keyCompromise",        "cACompromise",    "affiliationChanged",
+      "superseded",    "cessationOfOperation", "certificateHold", "",
+      "removeFromCRL", "privilegeWithdrawn",   "aACompromise"};
+  for (int i = 0; i <= 10; ++i)
+    if (i != 7 && text == kNames[i]) return i;
+  char* end = nullptr;
+  long n = std::strtol(text.c_str(), &end, 10);
+  if (!text.empty() && *end == '\0' && n >= 0 && n <= 10 && n != 7) return static_cast<int>(n);
+  return Status(Code::kInvalidArgument,
+                "'" + text +
+                    "' is not a revocation reason (RFC 5280 §5.3.1): use unspecified, "
+                    "keyCompromise, affiliationChanged, superseded or cessationOfOperation");
+}
+
+Status write_admin_request(Store& store, const std::string& name, const AdminRequest& request) {
+  Json j = Json::object();
+  j.set("action", request.action == RequestAction::kRevoke ? "revoke" : "renew");
+  j.set("reason", static_cast<long long>(request.reason));
+  set_time(j, "requested", request.requested);
+  return store.write(std::string(kRequestsDir) + "/" + name + ".json", j.dump_pretty() + "\n",
+                     0644);
+}
+
+Result<AdminRequest> read_admin_request(const Store& store, const std::string& name) {
+  auto text = store.read(std::string(kRequestsDir) + "/" + name + ".json");
+  if (!text.ok()) return text.status();
+  auto j = Json::parse(*text);
+  if (!j.ok()) return j.status();
+  AdminRequest r;
+  std::string action = j->get_string_or("action", "");
+  if (action == "revoke")
+    r.action = RequestAction::kRevoke;
+  else if (action == "renew")
+    r.action = RequestAction::kRenew;
+  else
+    return Status(Code::kInvalidArgument, "unknown request action '" + action + "'");
+  r.reason = static_cast<int>(j->get_int_or("reason", 0));
+  r.requested = get_time(*j, "requested");
+  return r;
+}
+
+Status remove_admin_request(Store& store, const std::string& name) {
+  return store.remove(std::string(kRequestsDir) + "/" + name + ".json");
+}
+
+}  // namespace acme
