@@ -1,0 +1,138 @@
+#include "request_cmd.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <filesystem>
+
+#include "renew/cert_files.h"
+#include "renew/layout.h"
+#include "renew/status_record.h"
+#include "status_cmd.h"
+#include "store/file_store.h"
+#include "text.h"
+
+namespace acme::ctl {
+
+namespace {
+
+constexpr const char kRequestsDir[] = "requests";
+
+// Names become file names in the store: DNS names and IP literals only.
+bool valid_name(const std::string& name) {
+  if (name.empty() || name[0] == '.' || name[0] == '-') return false;
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_' &&
+        c != ':' && c != '*')
+      return false;
+  }
+  return true;
+}
+
+// The watchdog runs as the child user and removes a request once done,
+// which needs write access to requests/. httpd hands that directory to the
+// child user at startup; if we (as root) created it first, give it the
+// owner of status/ so the running server can still clean up.
+void match_requests_owner(const Store& store) {
+  struct stat ref, dir;
+  if (geteuid() != 0 || stat(store.absolute("status").c_str(), &ref) != 0 ||
+      stat(store.absolute(kRequestsDir).c_str(), &dir) != 0 || dir.st_uid == ref.st_uid) {
+    return;
+  }
+  if (chown(store.absolute(kRequestsDir).c_str(), ref.st_uid, ref.st_gid) == 0) {
+    chmod(store.absolute(kRequestsDir).c_str(), ref.st_mode & 07777);
+  }
+}
+
+Status write_request(Store& store, const std::string& name, const AdminRequest& request) {
+  ACME_RETURN_IF_ERROR(check_managed(store, name));
+  ACME_RETURN_IF_ERROR(write_admin_request(store, name, request));
+  match_requests_owner(store);
+  return Status::ok_status();
+}
+
+std::string serial_text(const Store& store, const std::string& name) {
+  auto live = read_live(store, name);
+  return live.ok() ? " (serial " + live->serial + ")" : "";
+}
+
+}  // namespace
+
+Status check_managed(const Store& store, const std::string& name) {
+  if (!valid_name(name)) {
+    return Status(Code::kInvalidArgument,
+                  "'" + name +
+                      "' is not a certificate name: use the first name of an "
+                      "ACMEDomain line, as `acmectl status` lists it");
+  }
+  if (store.exists(layout::live_dir(name)) || store.exists("status/" + name + ".json")) {
+    return Status::ok_status();
+  }
+  auto managed = managed_names(store);
+  std::vector<std::string> names = managed.ok() ? *managed : std::vector<std::string>();
+  return Status(Code::kNotFound,
+                name + " is not managed by mod_acme here: there is no " +
+                    store.absolute(layout::live_dir(name)) + " and no " +
+                    store.absolute("status/" + name + ".json") + "; " +
+                    (names.empty() ? "it manages no certificate yet: is --store the "
+                                     "ACMEStoreDir of your httpd configuration?"
+                                   : "it manages: " + join(names) +
+                                         " (a certificate is named by the first name of its "
+                                         "ACMEDomain line)"));
+}
+
+Result<std::string> request_renewal(Store& store, const std::string& name, TimePoint now) {
+  AdminRequest request;
+  request.action = RequestAction::kRenew;
+  request.requested = now;
+  ACME_RETURN_IF_ERROR(write_request(store, name, request));
+  return "Requested renewal of " + name + serial_text(store, name) + ".\n" +
+         "mod_acme's watchdog will renew " + name +
+         " within a few seconds; watch the error log for ACME10030 (new certificate staged), "
+         "then ACME10032 (activated), or ACME10022 if the order fails. If httpd is not "
+         "running, this happens at its next start.\n";
+}
+
+Result<std::string> request_revocation(Store& store, const std::string& name,
+                                       const std::string& reason, TimePoint now) {
+  Result<int> code = parse_revocation_reason(reason);
+  ACME_RETURN_IF_ERROR(code);
+  AdminRequest request;
+  request.action = RequestAction::kRevoke;
+  request.reason = *code;
+  request.requested = now;
+  ACME_RETURN_IF_ERROR(write_request(store, name, request));
+  return "Requested revocation of " + name + "'s certificate" + serial_text(store, name) +
+         ", reason " + reason + ".\n" +
+         "mod_acme's watchdog will revoke it at the CA within a few seconds and order a "
+         "replacement with a new key; watch the error log for ACME10101 (revoked, or why "
+         "not), then ACME10030 and ACME10032. If httpd is not running, this happens at its "
+         "next start.\n";
+}
+
+int run_request(Store& store, const Args& args, TimePoint now, std::ostream& out,
+                std::ostream& err) {
+  Result<std::string> done = args.command == Command::kRevoke
+                                 ? request_revocation(store, args.name, args.reason, now)
+                                 : request_renewal(store, args.name, now);
+  if (done.ok()) {
+    out << *done;
+    return kExitOk;
+  }
+  err << "acmectl " << command_name(args.command) << ": " << done.status().message() << "\n";
+  return done.status().code() == Code::kNotFound ? kExitProblem : kExitUsage;
+}
+
+int run_request(const Args& args, std::ostream& out, std::ostream& err) {
+  Status store_dir = check_store_dir(args.store_dir);
+  if (!store_dir.ok()) {
+    err << "acmectl " << command_name(args.command) << ": " << store_dir.message() << "\n";
+    return kExitUsage;
+  }
+  // Absolute, so messages name the files wherever the admin ran us from.
+  FileStore store(std::filesystem::absolute(args.store_dir).string());
+  return run_request(store, args, std::chrono::system_clock::now(), out, err);
+}
+
+}  // namespace acme::ctl

@@ -1,0 +1,203 @@
+#include "status_cmd.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "crypto/certificate.h"
+#include "json/json.h"
+#include "renew/layout.h"
+#include "store/file_store.h"
+#include "text.h"
+
+namespace acme::ctl {
+
+namespace {
+
+const std::string kJsonSuffix = ".json";
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() > suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+StatusRecord unreadable(const std::string& name, const Status& why) {
+  StatusRecord r;
+  r.name = name;
+  r.state = "unreadable";
+  r.last_error = why.message();
+  return r;
+}
+
+// "p256", "p384", "rsa2048", ...: the names ACMEKeyType uses.
+std::string key_type_of(const Certificate& cert) {
+  EVP_PKEY* key = X509_get0_pubkey(cert.get());
+  if (!key) return "";
+  std::string bits = std::to_string(EVP_PKEY_get_bits(key));
+  if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA) return "rsa" + bits;
+  if (EVP_PKEY_get_base_id(key) == EVP_PKEY_EC) return "p" + bits;
+  return OBJ_nid2sn(EVP_PKEY_get_base_id(key));
+}
+
+// A live set the server has not reported on (yet): what the files say.
+StatusRecord record_from_live(const Store& store, const std::string& name) {
+  auto pem = store.read(layout::live_dir(name) + "/cert.pem");
+  if (!pem.ok()) return unreadable(name, pem.status());
+  auto certs = Certificate::parse_pem_chain(*pem);
+  if (!certs.ok()) return unreadable(name, certs.status());
+  const Certificate& leaf = certs->front();
+  StatusRecord r;
+  r.name = name;
+  r.names = leaf.names();
+  r.key_type = key_type_of(leaf);
+  r.state = "unknown";
+  r.serial = leaf.serial_hex();
+  r.not_before = leaf.not_before();
+  r.not_after = leaf.not_after();
+  return r;
+}
+
+std::string expiry_text(const StatusRecord& r, TimePoint now) {
+  if (r.not_after == TimePoint{}) return "-";
+  long days = days_until(r.not_after, now);
+  std::string left = r.not_after < now
+                         ? "EXPIRED " + relative_time(r.not_after, now)
+                         : std::to_string(days) + (days == 1 ? " day" : " days") + " left";
+  return format_time(r.not_after) + " (" + left + ")";
+}
+
+std::string when_text(TimePoint t, TimePoint now) {
+  return t == TimePoint{} ? "-" : format_time(t) + " (" + relative_time(t, now) + ")";
+}
+
+std::string last_error_text(const StatusRecord& r) {
+  if (r.last_error.empty()) return "-";
+  std::string text = r.last_error;
+  if (r.last_error_at != TimePoint{}) text = format_time(r.last_error_at) + ": " + text;
+  if (r.failures > 1) text += " (" + std::to_string(r.failures) + " failures in a row)";
+  return text;
+}
+
+void append_record(const StatusRecord& r, TimePoint now, std::string& out) {
+  auto line = [&out](const char* label, const std::string& value) {
+    out += std::string("  ") + label + std::string(14 - std::string(label).size(), ' ') +
+           (value.empty() ? "-" : value) + "\n";
+  };
+  out += r.name + "\n";
+  line("names:", join(r.names));
+  line("key type:", r.key_type);
+  line("serial:", r.serial);
+  line("expires:", expiry_text(r, now));
+  line("next renewal:", when_text(r.next_renewal, now));
+  line("state:", r.state == "unknown" ? "unknown (no status record: the server has not "
+                                        "reported on it yet)"
+                                      : r.state);
+  line("last error:", last_error_text(r));
+  if (!r.ocsp_status.empty()) line("OCSP:", r.ocsp_status);
+}
+
+Result<std::vector<std::string>> record_names(const Store& store) {
+  auto entries = store.list("status");
+  ACME_RETURN_IF_ERROR(entries);
+  std::vector<std::string> names;
+  for (const std::string& e : *entries) {
+    if (ends_with(e, kJsonSuffix)) names.push_back(e.substr(0, e.size() - kJsonSuffix.size()));
+  }
+  return names;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> managed_names(const Store& store) {
+  auto names = record_names(store);
+  ACME_RETURN_IF_ERROR(names);
+  auto live = store.list("live");
+  ACME_RETURN_IF_ERROR(live);
+  names->insert(names->end(), live->begin(), live->end());
+  std::sort(names->begin(), names->end());
+  names->erase(std::unique(names->begin(), names->end()), names->end());
+  return names;
+}
+
+Result<std::vector<StatusRecord>> collect_status(const Store& store) {
+  auto names = managed_names(store);
+  ACME_RETURN_IF_ERROR(names);
+  std::vector<StatusRecord> out;
+  for (const std::string& name : *names) {
+    if (!store.exists("status/" + name + kJsonSuffix)) {
+      out.push_back(record_from_live(store, name));
+      continue;
+    }
+    auto r = read_status_record(store, name);
+    out.push_back(r.ok() ? std::move(*r) : unreadable(name, r.status()));
+  }
+  return out;
+}
+
+std::string record_problem(const StatusRecord& r, TimePoint now) {
+  if (r.state == "unreadable") return "its record cannot be read";
+  if (r.not_after != TimePoint{} && r.not_after < now) return "the certificate has expired";
+  if (r.state == "error") return "it is in state error";
+  if (r.state == "missing") return "it has no certificate yet";
+  if (!r.last_error.empty()) return "the last renewal attempt failed";
+  return "";
+}
+
+std::string format_status_text(const std::vector<StatusRecord>& records, TimePoint now) {
+  std::string out;
+  std::vector<std::string> problems;
+  for (const StatusRecord& r : records) {
+    if (!out.empty()) out += "\n";
+    append_record(r, now, out);
+    std::string problem = record_problem(r, now);
+    if (!problem.empty()) problems.push_back(r.name + ": " + problem);
+  }
+  std::string count =
+      std::to_string(records.size()) + (records.size() == 1 ? " certificate" : " certificates");
+  if (problems.empty()) return out + "\n" + count + ", all well.\n";
+  out += "\n" + count + ", " + std::to_string(problems.size()) + " needing attention:\n";
+  for (const std::string& p : problems) out += "  " + p + "\n";
+  return out + "See the error log (grep ACME1) and `acmectl check https://NAME`.\n";
+}
+
+std::string format_status_json(const std::vector<StatusRecord>& records) {
+  Json array = Json::array();
+  for (const StatusRecord& r : records) {
+    auto j = Json::parse(status_record_json(r));
+    if (j.ok()) array.append(*j);
+  }
+  return array.dump_pretty() + "\n";
+}
+
+int run_status(const Store& store, bool json, TimePoint now, std::ostream& out, std::ostream& err) {
+  auto records = collect_status(store);
+  if (!records.ok()) {
+    err << "acmectl status: " << records.status().message()
+        << " (run as a user who can read the store, e.g. root)\n";
+    return kExitUsage;
+  }
+  if (json) {
+    out << format_status_json(*records);
+  } else if (records->empty()) {
+    out << "No certificates in this store yet (no status/*.json, no live/*): is --store the "
+           "ACMEStoreDir of your httpd configuration?\n";
+  } else {
+    out << format_status_text(*records, now);
+  }
+  for (const StatusRecord& r : *records) {
+    if (!record_problem(r, now).empty()) return kExitProblem;
+  }
+  return kExitOk;
+}
+
+int run_status(const Args& args, std::ostream& out, std::ostream& err) {
+  Status store_dir = check_store_dir(args.store_dir);
+  if (!store_dir.ok()) {
+    err << "acmectl status: " << store_dir.message() << "\n";
+    return kExitUsage;
+  }
+  // Absolute, so messages name the files wherever the admin ran us from.
+  FileStore store(std::filesystem::absolute(args.store_dir).string());
+  return run_status(store, args.json, std::chrono::system_clock::now(), out, err);
+}
+
+}  // namespace acme::ctl

@@ -1,0 +1,120 @@
+// The --help texts: written for admins, with the exit status of each command.
+#include "args.h"
+
+namespace acme::ctl {
+
+namespace {
+
+constexpr const char kOverview[] = R"(Usage: acmectl [--store DIR] COMMAND [OPTIONS]
+
+Looks after the certificates of mod_acme, the ACME client module of Apache
+httpd, and checks what any HTTPS server sends to its clients.
+
+Commands:
+  status                 every certificate mod_acme manages: expiry, next
+                         renewal, state and last error (from the store)
+  check https://NAME     connect to a server like a client and report its
+                         certificate chain, with a FIX: line for each problem
+  renew NAME             ask the running httpd to renew NAME's certificate now
+  revoke NAME [REASON]   ask the running httpd to revoke NAME's certificate
+
+Options:
+  --store DIR    mod_acme's store (the ACMEStoreDir directive); default
+                 $ACME_STORE_DIR, else /var/lib/apache2/acme
+  -h, --help     this text; `acmectl COMMAND --help` explains one command
+  -V, --version  print the version
+
+Exit status: 0 all is well, 1 a problem was found, 2 wrong usage or the
+store or server could not be read.
+)";
+
+constexpr const char kStatus[] = R"(Usage: acmectl [--store DIR] status [--json]
+
+Lists every certificate in mod_acme's store: the names with a status record
+(status/NAME.json, written by the running httpd) and any live/NAME set
+without one. For each: names, key type, serial, expiry (date and days left),
+next renewal, state and the last error. Reads only the store: run it as a
+user who can read it (root on Debian).
+
+  --json       print a JSON array of the records instead (field names as in
+               status/NAME.json: name, names, key_type, state, serial,
+               not_before, not_after, next_renewal, last_error, ...)
+  --store DIR  the store (ACMEStoreDir); default $ACME_STORE_DIR, else
+               /var/lib/apache2/acme
+
+Exit status: 0 every certificate is fine; 1 one is expired, in error, or its
+last renewal attempt failed; 2 the store could not be read.
+)";
+
+constexpr const char kCheck[] =
+    R"(Usage: acmectl check [--ca-file FILE] [--connect ADDRESS[:PORT]] https://NAME[:PORT]
+
+Connects to NAME (port 443 unless given) like a TLS client, asking for NAME
+(SNI), and reports what the server sends: each certificate of the chain
+(subject, issuer, expiry); whether the chain is complete and leads to a
+trusted root using only the certificates sent, as strict clients do (no
+fetching of missing intermediates); whether the certificate covers NAME; the
+days left; and the OCSP status when the certificate names a responder. Every
+problem is followed by a FIX: line. Works for any HTTPS server.
+
+  --ca-file FILE            trust the roots in FILE (PEM) instead of the
+                            system store, e.g. a private or test CA's root
+  --connect ADDRESS[:PORT]  connect to ADDRESS (and PORT, default NAME's) but
+                            still ask for and verify NAME, like curl's
+                            --connect-to: check a server before DNS points
+                            at it, e.g. --connect 192.0.2.10 or [::1]:8443
+
+Exit status:
+  0  all is well; warnings (expiry within 7 days, an OCSP responder that did
+     not answer or does not know the certificate) are printed but keep 0
+  1  an error: missing intermediate, chain not trusted, name not covered,
+     expired or not yet valid, self-signed, revoked
+  2  wrong usage, or the server could not be reached or the TLS handshake
+     failed
+)";
+
+constexpr const char kRenew[] = R"(Usage: acmectl [--store DIR] renew NAME
+
+Asks the running httpd to renew NAME's certificate now, whatever its expiry:
+writes requests/NAME.json into the store, which mod_acme's watchdog picks up
+within seconds. NAME is the first name of an ACMEDomain line (as in
+`acmectl status`). Run it as a user who can write the store (root on Debian).
+
+Exit status: 0 the request is written; 1 NAME is not managed in this store;
+2 wrong usage or the store could not be written.
+)";
+
+constexpr const char kRevoke[] = R"(Usage: acmectl [--store DIR] revoke NAME [REASON]
+
+Asks the running httpd to revoke NAME's certificate at its CA and to order a
+replacement with a new key: writes requests/NAME.json into the store, which
+mod_acme's watchdog picks up within seconds. Revoke when the private key may
+have leaked (keyCompromise); to replace a certificate for any other reason,
+renew it.
+
+REASON (RFC 5280 CRLReason): unspecified (default), keyCompromise,
+affiliationChanged, superseded, cessationOfOperation, or its number.
+
+Exit status: 0 the request is written; 1 NAME is not managed in this store;
+2 wrong usage or the store could not be written.
+)";
+
+}  // namespace
+
+std::string usage_text(Command command) {
+  switch (command) {
+    case Command::kStatus:
+      return kStatus;
+    case Command::kCheck:
+      return kCheck;
+    case Command::kRenew:
+      return kRenew;
+    case Command::kRevoke:
+      return kRevoke;
+    case Command::kNone:
+      break;
+  }
+  return kOverview;
+}
+
+}  // namespace acme::ctl
