@@ -57,6 +57,10 @@ static int acme_post_read_request(request_rec* r) {
   return guarded(r->server, DECLINED, [&] { return answer_request(r); });
 }
 
+static int acme_quick_handler(request_rec* r, int lookup_uri) {
+  return guarded(r->server, DECLINED, [&] { return send_decided_answer(r, lookup_uri); });
+}
+
 static int acme_handler(request_rec* r) {
   return guarded(r->server, HTTP_INTERNAL_SERVER_ERROR, [&] { return status_handler(r); });
 }
@@ -88,6 +92,10 @@ static void acme_register_hooks(apr_pool_t*) {
   // Requests: http-01 answers before auth, rewrites and redirects, and
   // before mod_ssl's own 503 for fallback connections.
   ap_hook_post_read_request(acme_post_read_request, nullptr, before_ssl, APR_HOOK_REALLY_FIRST);
+  // ...and sent from the quick handler, before translate_name, auth and any
+  // other handler, without dropping keep-alive as an answer from
+  // post_read_request would.
+  ap_hook_quick_handler(acme_quick_handler, nullptr, nullptr, APR_HOOK_REALLY_FIRST);
   // Status for people and machines: SetHandler acme-status, and a section
   // in mod_status' server-status (an optional hook: mod_status may be absent).
   ap_hook_handler(acme_handler, nullptr, nullptr, APR_HOOK_MIDDLE);

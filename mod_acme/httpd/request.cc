@@ -12,6 +12,8 @@
 #include "acme/challenge.h"
 #include "httpd/state.h"
 
+extern "C" module AP_MODULE_DECLARE_DATA acme_module;
+
 namespace acme {
 
 namespace {
@@ -19,33 +21,48 @@ namespace {
 constexpr char kChallengePrefix[] = "/.well-known/acme-challenge/";
 constexpr std::size_t kPrefixLength = sizeof(kChallengePrefix) - 1;
 
-int send_text(request_rec* r, const std::string& body) {
-  ap_set_content_type(r, "text/plain");
-  ap_set_content_length(r, static_cast<apr_off_t>(body.size()));
-  apr_table_setn(r->headers_out, "Cache-Control", "no-store");
-  r->status = HTTP_OK;
-  if (!r->header_only) {
-    apr_bucket_brigade* bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
-    apr_brigade_write(bb, nullptr, nullptr, body.data(), body.size());
-    ap_pass_brigade(r->output_filters, bb);
-  }
-  return DONE;
+// What post_read_request decided for the quick handler to send.
+struct Decision {
+  int status;
+  const char* body;  // the key authorization when status is OK
+  apr_size_t length;
+};
+
+int decide(request_rec* r, int status, const std::string& body = "") {
+  auto* d = static_cast<Decision*>(apr_pcalloc(r->pool, sizeof(Decision)));
+  d->status = status;
+  d->body = apr_pstrmemdup(r->pool, body.data(), body.size());
+  d->length = body.size();
+  ap_set_module_config(r->request_config, &acme_module, d);
+  return OK;
 }
 
 // RFC 8555 §8.3: GET http://{domain}/.well-known/acme-challenge/{token}.
 int answer_challenge(const ModuleState& st, request_rec* r, const char* token) {
   if (!st.manages(r->hostname)) return DECLINED;  // another tool's webroot keeps working
-  if (!valid_token(token)) return HTTP_NOT_FOUND;
-  if (r->method_number != M_GET) {                               // HEAD is M_GET with header_only
-    ap_allow_methods(r, REPLACE_ALLOW, "GET", "HEAD", nullptr);  // the 405's Allow header
-    return HTTP_METHOD_NOT_ALLOWED;
-  }
+  if (!valid_token(token)) return decide(r, HTTP_NOT_FOUND);
+  if (r->method_number != M_GET) return decide(r, HTTP_METHOD_NOT_ALLOWED);  // HEAD is M_GET
   std::string value;
-  if (!st.table.lookup(r->hostname, token, &value)) return HTTP_NOT_FOUND;
-  return send_text(r, value);
+  if (!st.table.lookup(r->hostname, token, &value)) return decide(r, HTTP_NOT_FOUND);
+  return decide(r, OK, value);
 }
 
 }  // namespace
+
+int send_decided_answer(request_rec* r, int lookup_uri) {
+  if (lookup_uri) return DECLINED;
+  auto* d = static_cast<Decision*>(ap_get_module_config(r->request_config, &acme_module));
+  if (!d) return DECLINED;
+  if (d->status == HTTP_METHOD_NOT_ALLOWED) {
+    ap_allow_methods(r, REPLACE_ALLOW, "GET", "HEAD", nullptr);  // the 405's Allow header
+  }
+  if (d->status != OK) return d->status;
+  ap_set_content_type(r, "text/plain");
+  ap_set_content_length(r, static_cast<apr_off_t>(d->length));
+  apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+  if (!r->header_only) ap_rwrite(d->body, static_cast<int>(d->length), r);
+  return OK;
+}
 
 int answer_request(request_rec* r) {
   const ModuleState* st = module_state();
