@@ -208,6 +208,12 @@ static const char* set_notify_command(cmd_parms* cmd, void*, const char* arg) {
   return nullptr;
 }
 
+static const char* set_stapling(cmd_parms* cmd, void*, int on) {
+  if (const char* err = global_only(cmd)) return err;
+  conf_of(cmd)->stapling = on;
+  return nullptr;
+}
+
 }  // extern "C"
 
 const command_rec kDirectives[] = {
@@ -240,6 +246,8 @@ const command_rec kDirectives[] = {
     AP_INIT_TAKE1("ACMENotifyCommand", (cmd_func)set_notify_command, nullptr, RSRC_CONF,
                   "program called as PROGRAM NAME EVENT on renewed, installed, expiring, errored, "
                   "revoked, ocsp-errored"),
+    AP_INIT_FLAG("ACMEStapling", (cmd_func)set_stapling, nullptr, RSRC_CONF,
+                 "on (default): fetch, verify and staple OCSP responses for managed certificates"),
     {nullptr}};
 
 void* create_server_conf(apr_pool_t* p, server_rec*) {
@@ -252,6 +260,7 @@ void* create_server_conf(apr_pool_t* p, server_rec*) {
   sc->check_interval = kUnset;
   sc->port_http = kUnset;
   sc->port_https = kUnset;
+  sc->stapling = kUnset;
   return sc;
 }
 
@@ -280,6 +289,7 @@ void* merge_server_conf(apr_pool_t* p, void* base_conf, void* add_conf) {
   sc->port_http = base->port_http;
   sc->port_https = base->port_https;
   sc->notify_command = base->notify_command;
+  sc->stapling = base->stapling;
   return sc;
 }
 
@@ -313,6 +323,7 @@ GlobalSettings global_settings(apr_pool_t* p, server_rec* main_server) {
   if (sc->check_interval != kUnset) g.check_interval = Seconds(apr_time_sec(sc->check_interval));
   if (sc->port_http != kUnset) g.port_http = sc->port_http;
   if (sc->port_https != kUnset) g.port_https = sc->port_https;
+  if (sc->stapling != kUnset) g.stapling = sc->stapling == 1;
   if (sc->notify_command) g.notify_command = ap_server_root_relative(p, sc->notify_command);
   return g;
 }

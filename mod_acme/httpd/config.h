@@ -35,6 +35,7 @@ struct ServerConf {
   int port_http;
   int port_https;
   const char* notify_command;
+  int stapling;
   // Set in post_config for the SSL hooks and the request path.
   const char* cert_file;
   const char* key_file;
@@ -60,6 +61,7 @@ struct GlobalSettings {
   int port_http = 80;
   int port_https = 443;
   std::string notify_command;  // ACMENotifyCommand; empty = none
+  bool stapling = true;        // ACMEStapling
 };
 
 GlobalSettings global_settings(apr_pool_t* p, server_rec* main_server);

@@ -13,6 +13,7 @@
 #include "httpd/config.h"
 #include "httpd/log_sink.h"
 #include "httpd/request.h"
+#include "httpd/stapling.h"
 #include "httpd/startup.h"
 #include "httpd/state.h"
 #include "httpd/status.h"
@@ -53,6 +54,16 @@ static int acme_add_fallback_cert_files(server_rec* s, apr_pool_t*, apr_array_he
   return OK;
 }
 
+static int acme_ocsp_prime(server_rec* s, apr_pool_t* p, const char* id, apr_size_t id_len,
+                           const char* pem) {
+  return guarded(s, DECLINED, [&] { return ocsp_prime(s, p, id, id_len, pem); });
+}
+
+static int acme_ocsp_get_resp(server_rec* s, conn_rec* c, const char* id, apr_size_t id_len,
+                              ap_ssl_ocsp_copy_resp* cb, void* userdata) {
+  return guarded(s, DECLINED, [&] { return ocsp_get_response(s, c, id, id_len, cb, userdata); });
+}
+
 static int acme_post_read_request(request_rec* r) {
   return guarded(r->server, DECLINED, [&] { return answer_request(r); });
 }
@@ -89,6 +100,10 @@ static void acme_register_hooks(apr_pool_t*) {
   ap_hook_ssl_add_cert_files(acme_add_cert_files, nullptr, nullptr, APR_HOOK_MIDDLE);
   ap_hook_ssl_add_fallback_cert_files(acme_add_fallback_cert_files, nullptr, nullptr,
                                       APR_HOOK_MIDDLE);
+  // OCSP stapling: mod_ssl primes each certificate (parent) and asks for the
+  // response in each handshake (workers), answered from shared memory.
+  ap_hook_ssl_ocsp_prime_hook(acme_ocsp_prime, nullptr, nullptr, APR_HOOK_MIDDLE);
+  ap_hook_ssl_ocsp_get_resp_hook(acme_ocsp_get_resp, nullptr, nullptr, APR_HOOK_MIDDLE);
   // Requests: http-01 answers before auth, rewrites and redirects, and
   // before mod_ssl's own 503 for fallback connections.
   ap_hook_post_read_request(acme_post_read_request, nullptr, before_ssl, APR_HOOK_REALLY_FIRST);

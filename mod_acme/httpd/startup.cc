@@ -32,28 +32,31 @@ namespace acme {
 namespace {
 
 constexpr std::size_t kChallengeSlots = 1024;
-constexpr const char kShmKey[] = "mod_acme_challenge_shm";
 
-// The table lives in the process pool so it survives graceful restarts:
-// answers published before a restart are still served after it.
-Result<ChallengeTable> challenge_table(server_rec* s) {
+constexpr std::size_t kOcspSlots = 256;
+
+// Shared regions live in the process pool so they survive graceful
+// restarts: answers published before a restart are still served after it.
+// Formatted once, before the first children fork; attached afterwards.
+template <class Table>
+Result<Table> shared_table(server_rec* s, const char* key, std::size_t slots) {
   apr_pool_t* pool = s->process->pool;
   void* data = nullptr;
-  apr_pool_userdata_get(&data, kShmKey, pool);
+  apr_pool_userdata_get(&data, key, pool);
   if (data) {
     auto* shm = static_cast<apr_shm_t*>(data);
-    return ChallengeTable::attach(apr_shm_baseaddr_get(shm), apr_shm_size_get(shm));
+    return Table::attach(apr_shm_baseaddr_get(shm), apr_shm_size_get(shm));
   }
   apr_shm_t* shm = nullptr;
-  std::size_t size = ChallengeTable::region_size(kChallengeSlots);
+  std::size_t size = Table::region_size(slots);
   apr_status_t rv = apr_shm_create(&shm, size, nullptr, pool);
   if (rv != APR_SUCCESS) {
     char buf[256];
-    return Status(Code::kIo, std::string("creating shared memory for challenges: ") +
-                                 apr_strerror(rv, buf, sizeof buf));
+    return Status(Code::kIo, std::string("creating shared memory (") + key +
+                                 "): " + apr_strerror(rv, buf, sizeof buf));
   }
-  apr_pool_userdata_set(shm, kShmKey, apr_pool_cleanup_null, pool);
-  return ChallengeTable::format(apr_shm_baseaddr_get(shm), size, kChallengeSlots);
+  apr_pool_userdata_set(shm, key, apr_pool_cleanup_null, pool);
+  return Table::format(apr_shm_baseaddr_get(shm), size, slots);
 }
 
 HttpdVersion running_version() {
@@ -161,12 +164,15 @@ int startup(apr_pool_t* pconf, apr_pool_t* ptemp, server_rec* s) {
   for (const auto& cert : st->certs)
     for (const auto& name : cert.names) st->managed_hosts.push_back(name);
   std::sort(st->managed_hosts.begin(), st->managed_hosts.end());
-  auto table = challenge_table(s);
-  if (!table.ok()) {
-    log.log(LogLevel::kError, kMsgConfig, table.status().message());
+  auto table = shared_table<ChallengeTable>(s, "mod_acme_challenge_shm", kChallengeSlots);
+  auto ocsp = shared_table<OcspTable>(s, "mod_acme_ocsp_shm", kOcspSlots);
+  for (const Status& status : {table.status(), ocsp.status()}) {
+    if (status.ok()) continue;
+    log.log(LogLevel::kError, kMsgConfig, status.message());
     return HTTP_INTERNAL_SERVER_ERROR;
   }
   st->table = *table;
+  st->ocsp_table = *ocsp;
   // Whatever was requested before this start is promoted right below.
   st->seen_generation = st->table.activation_generation();
   if (st->certs.empty()) return OK;

@@ -7,6 +7,7 @@
 #include <httpd.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "renew/cert_files.h"
 #include "renew/managed_cert.h"
 #include "shm/challenge_table.h"
+#include "shm/ocsp_table.h"
 
 namespace acme {
 
@@ -25,6 +27,8 @@ struct ModuleState {
   std::vector<ManagedCert> certs;
   std::vector<std::string> managed_hosts;  // sorted, lower case: the http-01 hosts
   ChallengeTable table;
+  OcspTable ocsp_table;
+  std::map<std::string, std::string> ocsp_ids;  // mod_ssl's certificate id -> cert name
   HttpdVersion version;
   std::uint64_t seen_generation = 0;    // parent: activation requests handled
   WatchdogContext* watchdog = nullptr;  // the watchdog child's own objects

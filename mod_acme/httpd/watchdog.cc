@@ -53,13 +53,16 @@ struct WatchdogContext {
       : store(st.settings.store_dir),
         log(st.main_server),
         notifier(st.settings.notify_command, log),
+        ocsp(store, st.ocsp_table, clock, log, make_http(CaSettings())),
         renewer(store, st.table, clock, log, make_http, random01, renewer_options(st)) {
     renewer.set_notifier(&notifier);
+    if (st.settings.stapling) renewer.set_ocsp(&ocsp);
   }
   SystemClock clock;
   FileStore store;
   ServerLogSink log;
   CommandNotifier notifier;
+  OcspRefresher ocsp;
   Renewer renewer;
 };
 

@@ -8,6 +8,7 @@
 //   fallback/<name>/{cert,privkey}.pem               (parent: self-signed stand-in)
 //   status/<name>.json                               (watchdog: for status pages, acmectl)
 //   requests/<name>.json                             (acmectl renew|revoke -> watchdog)
+//   ocsp/<name>.der                                  (watchdog: last verified OCSP response)
 #pragma once
 
 #include <string>
@@ -37,6 +38,7 @@ inline std::string fallback_dir(const std::string& name) {
 }
 
 // Directories the unprivileged watchdog must be able to write.
-constexpr const char* kChildWritable[] = {"accounts", "jobs", "staging", "status", "requests"};
+constexpr const char* kChildWritable[] = {"accounts", "jobs",     "staging",
+                                          "status",   "requests", "ocsp"};
 
 }  // namespace acme::layout

@@ -73,7 +73,10 @@ TimePoint Renewer::run_once() {
   const TimePoint now = clock_.now();
   take_requests(now);
   TimePoint wake = now + std::min(options_.check_interval, options_.request_poll);
-  for (const auto& cert : certs_) wake = std::min(wake, process(cert, now));
+  for (const auto& cert : certs_) {
+    wake = std::min(wake, process(cert, now));
+    if (ocsp_) wake = std::min(wake, check_ocsp(cert));
+  }
   return std::max(wake, now);
 }
 
@@ -166,8 +169,35 @@ Status Renewer::revoke_live(const ManagedCert& cert, int reason) {
   return revoke_certificate(session.client(), certs->front().to_der(), reason);
 }
 
+// RFC 6960 status of the live certificate; a revoked one is replaced at
+// once with a new key (once per serial), and the admin is told.
+TimePoint Renewer::check_ocsp(const ManagedCert& cert) {
+  OcspRefresher::Outcome outcome = ocsp_->refresh(cert);
+  if (outcome.errored) notifier_->notify(cert.name, event::kOcspErrored);
+  const OcspState* st = ocsp_->state(cert.name);
+  if (outcome.revoked && st && revoked_serial_[cert.name] != st->serial) {
+    revoked_serial_[cert.name] = st->serial;
+    log_.log(LogLevel::kError, kMsgOcspRevoked,
+             "the CA's OCSP responder says the certificate for " + cert.name + " (serial " +
+                 st->serial + ") is revoked: ordering a replacement with a new key now");
+    notifier_->notify(cert.name, event::kRevoked);
+    forced_[cert.name] = true;
+  }
+  auto last = last_state_.find(cert.name);
+  if (last != last_state_.end()) {
+    LastState copy = last->second;
+    record(cert, copy.state, copy.next, copy.has_job ? &copy.job : nullptr);
+  }
+  return outcome.next;
+}
+
 void Renewer::record(const ManagedCert& cert, const std::string& state, TimePoint next,
                      const JobState* job) {
+  LastState& remembered = last_state_[cert.name];
+  remembered.state = state;
+  remembered.next = next;
+  remembered.has_job = job != nullptr;
+  if (job) remembered.job = *job;
   StatusRecord r;
   r.name = cert.name;
   r.names = cert.names;
@@ -184,6 +214,11 @@ void Renewer::record(const ManagedCert& cert, const std::string& state, TimePoin
     r.failures = job->failures;
     r.last_error = job->last_error;
     if (!job->last_error.empty()) r.last_error_at = clock_.now();
+  }
+  const OcspState* ocsp = ocsp_ ? ocsp_->state(cert.name) : nullptr;
+  if (ocsp && ocsp->have_response) {
+    r.ocsp_status = cert_status_name(ocsp->status);
+    r.ocsp_next_update = ocsp->next_update;
   }
   std::string key = status_record_json(r);
   std::string& last = last_record_[cert.name];

@@ -17,6 +17,7 @@
 #include "renew/job.h"
 #include "renew/managed_cert.h"
 #include "renew/notifier.h"
+#include "renew/ocsp_refresher.h"
 #include "renew/status_record.h"
 #include "shm/challenge_table.h"
 #include "store/store.h"
@@ -40,6 +41,8 @@ class Renewer {
 
   void set_certs(std::vector<ManagedCert> certs);
   void set_notifier(Notifier* notifier) { notifier_ = notifier ? notifier : &null_notifier_; }
+  // OCSP stapling (ACMEStapling on): the refresher runs beside the jobs.
+  void set_ocsp(OcspRefresher* ocsp) { ocsp_ = ocsp; }
   // The watchdog starts: answers left in shared memory by a previous life are
   // withdrawn; running jobs publish theirs again on their next step.
   void start();
@@ -55,6 +58,7 @@ class Renewer {
                   const RenewalJob::Outcome& outcome);
   void record(const ManagedCert& cert, const std::string& state, TimePoint next,
               const JobState* job);
+  TimePoint check_ocsp(const ManagedCert& cert);
   CaSession& session_for(const CaSettings& ca);
 
   Store& store_;
@@ -70,6 +74,15 @@ class Renewer {
   std::map<std::string, std::unique_ptr<CaSession>> sessions_;
   std::map<std::string, bool> forced_;              // renew now, whatever is due
   std::map<std::string, std::string> last_record_;  // status JSON last written
+  struct LastState {
+    std::string state;
+    TimePoint next;
+    bool has_job = false;
+    JobState job;
+  };
+  std::map<std::string, LastState> last_state_;        // to rewrite the record on OCSP news
+  std::map<std::string, std::string> revoked_serial_;  // OCSP revocations already acted on
+  OcspRefresher* ocsp_ = nullptr;
   NullNotifier null_notifier_;
   Notifier* notifier_ = &null_notifier_;
 };

@@ -9,6 +9,8 @@
 // of that slot repairs.
 #include "shm/challenge_table.h"
 
+#include "shm/seqlock.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cstring>
@@ -41,10 +43,6 @@ namespace {
 
 constexpr std::uint32_t kMagic = 0x41434d54;  // "ACMT"
 constexpr std::uint32_t kVersion = 1;
-// A write rewrites under 700 bytes, so a reader that still races after this
-// many tries is facing a writer descheduled mid-write: give up, answer 404.
-constexpr int kReadRetries = 64;
-
 // The region is shared between processes: only address-free (lock-free)
 // atomics work there, and only standard-layout types have a fixed layout.
 static_assert(std::atomic<std::uint32_t>::is_always_lock_free, "need lock-free 32-bit atomics");
@@ -142,37 +140,19 @@ ChallengeTable::Slot* ChallengeTable::slot(std::size_t i) const {
 
 namespace {
 
-// Writer side. An odd seq left by a writer that died mid-write stays odd
-// through the rewrite and becomes even at the end, which repairs the slot.
-template <class Slot>
-void store_slot(Slot* s, bool in_use, const std::string& host, const std::string& token,
-                const std::string& value) {
-  std::uint32_t odd = s->seq.load(std::memory_order_relaxed) | 1u;
-  s->seq.store(odd, std::memory_order_relaxed);
-  // Orders the odd seq before the field stores below (Boehm, "Can seqlocks
-  // get along with programming language memory models?", 2012).
-  std::atomic_thread_fence(std::memory_order_release);
-  s->in_use = in_use ? 1 : 0;
-  copy_field(s->host, sizeof s->host, host);
-  copy_field(s->token, sizeof s->token, token);
-  copy_field(s->value, sizeof s->value, value);
-  s->seq.store(odd + 1, std::memory_order_release);
+void store_slot(ChallengeTable::Slot* s, bool in_use, const std::string& host,
+                const std::string& token, const std::string& value) {
+  seqlock::write(s->seq, [&] {
+    s->in_use = in_use ? 1 : 0;
+    copy_field(s->host, sizeof s->host, host);
+    copy_field(s->token, sizeof s->token, token);
+    copy_field(s->value, sizeof s->value, value);
+  });
 }
 
-// Reader side: runs read() until it saw one consistent version of the slot.
-// False if a write overlapped every attempt.
-template <class Slot, class Read>
-bool read_consistent(const Slot& s, Read read) {
-  for (int attempt = 0; attempt < kReadRetries; ++attempt) {
-    std::uint32_t before = s.seq.load(std::memory_order_acquire);
-    if ((before & 1u) == 0) {
-      read();
-      std::atomic_thread_fence(std::memory_order_acquire);
-      if (s.seq.load(std::memory_order_relaxed) == before) return true;
-    }
-    std::this_thread::yield();
-  }
-  return false;
+template <class Read>
+bool read_consistent(const ChallengeTable::Slot& s, Read read) {
+  return seqlock::read(s.seq, read);
 }
 
 }  // namespace

@@ -48,9 +48,10 @@ class ChallengeTable {
   void request_activation();
   std::uint64_t activation_generation() const;
 
- private:
-  struct Header;
+  struct Header;  // layout, defined in the .cc
   struct Slot;
+
+ private:
   explicit ChallengeTable(Header* header) : header_(header) {}
   Slot* slot(std::size_t i) const;
 

@@ -1,0 +1,62 @@
+#include "httpd/stapling.h"
+
+#include "crypto/certificate.h"
+#include "crypto/ocsp.h"
+#include "httpd/state.h"
+#include "renew/layout.h"
+#include "store/file_store.h"
+
+namespace acme {
+
+namespace {
+
+// The managed certificate whose live leaf is the first certificate in pem.
+const ManagedCert* managed_leaf(const ModuleState& st, const std::string& pem,
+                                std::string* ocsp_responder) {
+  auto offered = Certificate::parse_pem_chain(pem);
+  if (!offered.ok()) return nullptr;
+  const std::string der = offered->front().to_der();
+  FileStore store(st.settings.store_dir);
+  for (const auto& cert : st.certs) {
+    auto live = store.read(layout::live_dir(cert.name) + "/cert.pem");
+    if (!live.ok()) continue;
+    auto certs = Certificate::parse_pem_chain(*live);
+    if (certs.ok() && certs->front().to_der() == der) {
+      *ocsp_responder = ocsp_url(offered->front());
+      return &cert;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+// Parent, during mod_ssl's post_config: we take over stapling for our own
+// certificates that name a responder; everything else stays with mod_ssl.
+int ocsp_prime(server_rec*, apr_pool_t*, const char* id, apr_size_t id_len, const char* pem) {
+  ModuleState* st = module_state();
+  if (!st || !st->settings.stapling || !pem) return DECLINED;
+  std::string responder;
+  const ManagedCert* cert = managed_leaf(*st, pem, &responder);
+  if (!cert || responder.empty()) return DECLINED;
+  st->ocsp_ids[std::string(id, id_len)] = cert->name;
+  return OK;
+}
+
+// Workers, in the handshake: shared memory only.
+int ocsp_get_response(server_rec*, conn_rec*, const char* id, apr_size_t id_len,
+                      ap_ssl_ocsp_copy_resp* cb, void* userdata) {
+  const ModuleState* st = module_state();
+  if (!st) return DECLINED;
+  auto it = st->ocsp_ids.find(std::string(id, id_len));
+  if (it == st->ocsp_ids.end()) return DECLINED;
+  std::string der;
+  if (!st->ocsp_table.get(it->second, &der)) {
+    cb(nullptr, 0, userdata);  // primed, but no response yet
+    return OK;
+  }
+  cb(reinterpret_cast<const unsigned char*>(der.data()), der.size(), userdata);
+  return OK;
+}
+
+}  // namespace acme

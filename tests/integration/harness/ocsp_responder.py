@@ -1,0 +1,101 @@
+"""An OCSP responder for tests, on 127.0.0.1 only.
+
+pebble 2.4.0 names an OCSP responder in the certificates it issues
+(ocspResponderURL) but runs none. This one answers with `openssl ocsp`,
+signing as pebble's intermediate (cert and key from pebble's management
+API), so responses verify like a real CA's. Every certificate is "good"
+unless the test revoked its serial. `openssl ocsp -port` would listen on
+every interface, hence this small HTTP front.
+"""
+import http.server
+import os
+import subprocess
+import tempfile
+import threading
+
+from . import ports
+
+
+class OcspResponder:
+    def __init__(self, workdir, validity_minutes=1):
+        self.workdir = workdir
+        self.port = ports.free_ports(1)[0]
+        self.validity_minutes = validity_minutes
+        self.revoked = {}         # serial (int) -> CRLReason
+        self.requests = 0
+        self.signer_cert = self.signer_key = None
+        self._server = None
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}/"
+
+    def use_signer(self, cert_pem, key_pem):
+        self.signer_cert = os.path.join(self.workdir, "ocsp-signer.pem")
+        self.signer_key = os.path.join(self.workdir, "ocsp-signer.key")
+        with open(self.signer_cert, "w") as f:
+            f.write(cert_pem)
+        with open(self.signer_key, "w") as f:
+            f.write(key_pem)
+
+    def revoke(self, serial, reason=1):
+        self.revoked[int(serial)] = reason
+
+    def _index(self, serial):
+        # openssl's index.txt: status, expiry, revocation, serial, file, subject.
+        reasons = {0: "unspecified", 1: "keyCompromise", 4: "superseded", 5: "cessationOfOperation"}
+        if int(serial, 16) in self.revoked:
+            rev = "260101000000Z," + reasons.get(self.revoked[int(serial, 16)], "unspecified")
+            return f"R\t491231235959Z\t{rev}\t{serial}\tunknown\t/CN=revoked\n"
+        return f"V\t491231235959Z\t\t{serial}\tunknown\t/CN=good\n"
+
+    def answer(self, request_der):
+        self.requests += 1
+        with tempfile.TemporaryDirectory(dir=self.workdir) as tmp:
+            req = os.path.join(tmp, "req.der")
+            with open(req, "wb") as f:
+                f.write(request_der)
+            text = subprocess.run(["openssl", "ocsp", "-reqin", req, "-req_text"],
+                                  capture_output=True, text=True).stdout
+            serial = text.split("Serial Number:")[1].split()[0].strip().upper()
+            index = os.path.join(tmp, "index.txt")
+            with open(index, "w") as f:
+                f.write(self._index(serial))
+            resp = os.path.join(tmp, "resp.der")
+            subprocess.run(["openssl", "ocsp", "-index", index, "-CA", self.signer_cert,
+                            "-rsigner", self.signer_cert, "-rkey", self.signer_key,
+                            "-reqin", req, "-respout", resp,
+                            "-nmin", str(self.validity_minutes)],
+                           check=True, capture_output=True)
+            with open(resp, "rb") as f:
+                return f.read()
+
+    def start(self):
+        responder = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                try:
+                    der = responder.answer(body)
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/ocsp-response")
+                except Exception as e:  # noqa: BLE001 - a test responder reports, not crashes
+                    der = str(e).encode()
+                    self.send_response(500)
+                self.send_header("Content-Length", str(len(der)))
+                self.end_headers()
+                self.wfile.write(der)
+
+            def log_message(self, *args):
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self):
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None

@@ -1,0 +1,80 @@
+"""OCSP (RFC 6960): the module fetches, verifies and staples the status of
+its certificates, and replaces a revoked one with a new key by itself.
+
+pebble names the responder (ocspResponderURL); harness.ocsp_responder runs
+it on 127.0.0.1, signing as pebble's intermediate with `openssl ocsp`.
+"""
+import json
+import os
+import subprocess
+
+import pytest
+
+from harness.ocsp_responder import OcspResponder
+
+
+def s_client_status(httpd, name, ca):
+    argv = ["openssl", "s_client", "-connect", f"127.0.0.1:{httpd.https_port}",
+            "-servername", name, "-status", "-CAfile", ca.trust_anchor_file]
+    return subprocess.run(argv, input="", capture_output=True, text=True, timeout=20).stdout
+
+
+def public_key_of(path):
+    return subprocess.run(["openssl", "pkey", "-in", path, "-pubout"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def responder(session):
+    r = OcspResponder(session.mkdir("ocsp")).start()
+    try:
+        yield r
+    finally:
+        r.stop()
+
+
+def ca_with_responder(pebble_factory, responder):
+    ca = pebble_factory(config={"ocspResponderURL": responder.url})
+    key = ca.get(f"https://127.0.0.1:{ca.management_port}/intermediate-keys/0").decode()
+    responder.use_signer(ca.intermediate_pem, key)
+    return ca
+
+
+def test_450_01_good_status_is_stapled(pebble_factory, responder, httpd_factory):
+    ca = ca_with_responder(pebble_factory, responder)
+    httpd = httpd_factory(ca)
+    httpd.start()
+    httpd.wait_for_cert("a.test")
+    httpd.wait_for_log(r"ACME10110: OCSP status of a\.test .*: good", timeout=30)
+    out = s_client_status(httpd, "a.test", ca)
+    assert "OCSP Response Status: successful" in out, out
+    assert "Cert Status: good" in out, out
+    with open(httpd.store_path("status", "a.test.json")) as f:
+        assert json.load(f)["ocsp_status"] == "good"
+    assert os.path.getsize(httpd.store_path("ocsp", "a.test.der")) > 0
+
+
+def test_450_02_revoked_is_replaced_with_a_new_key(pebble_factory, responder, httpd_factory):
+    ca = ca_with_responder(pebble_factory, responder)
+    httpd = httpd_factory(ca)
+    httpd.start()
+    parent = httpd.pid
+    old = httpd.wait_for_cert("a.test").leaf
+    old_key = public_key_of(httpd.store_path("live", "a.test", "privkey.pem"))
+    httpd.wait_for_log(r"ACME10110: OCSP status of a\.test .*: good", timeout=30)
+    responder.revoke(old.serial)
+    # Responses live one minute here, so the next refresh comes within ~30 s.
+    httpd.wait_for_log(r"ACME10112: .*a\.test.*revoked", timeout=60)
+    new = httpd.wait_for_cert("a.test", timeout=60, not_serial=old.serial).leaf
+    assert new.serial != old.serial
+    assert public_key_of(httpd.store_path("live", "a.test", "privkey.pem")) != old_key
+    assert httpd.pid == parent
+
+
+def test_450_03_no_responder_is_skipped_quietly(pebble, httpd_factory):
+    httpd = httpd_factory(pebble)
+    httpd.start()
+    httpd.wait_for_cert("a.test")
+    out = s_client_status(httpd, "a.test", pebble)
+    assert "OCSP response: no response sent" in out, out
+    assert "ACME10111" not in httpd.error_log_text()
