@@ -19,8 +19,8 @@ namespace acme {
 
 std::string job_state_json(const JobState& s) {
   Json published = Json::array();
-  for (const auto& [host, token] : s.published)
-    published.append(Json::object().set("host", host).set("token", token));
+  for (const auto& p : s.published)
+    published.append(Json::object().set("type", p.type).set("host", p.host).set("token", p.token));
   Json responded = Json::array();
   for (const auto& url : s.responded) responded.append(url);
   Json j = Json::object();
@@ -37,8 +37,9 @@ Result<JobState> parse_job_state(const std::string& text) {
   s.order_url = json->get_string_or("order", "");
   Json published = json->get("challenges");
   for (std::size_t i = 0; i < published.size(); ++i)
-    s.published.emplace_back(published.at(i).get_string_or("host", ""),
-                             published.at(i).get_string_or("token", ""));
+    s.published.push_back({published.at(i).get_string_or("type", "http-01"),
+                           published.at(i).get_string_or("host", ""),
+                           published.at(i).get_string_or("token", "")});
   auto responded = json->get_string_array("responded");
   if (responded.ok()) s.responded.insert(responded->begin(), responded->end());
   s.failures = static_cast<int>(json->get_int_or("failures", 0));
@@ -48,13 +49,24 @@ Result<JobState> parse_job_state(const std::string& text) {
 }
 
 RenewalJob::RenewalJob(const ManagedCert& cert, Store& store, ChallengeTable& table,
-                       const Clock& clock, LogSink& log, std::function<double()> random01)
+                       const Clock& clock, LogSink& log, std::function<double()> random01,
+                       std::vector<ChallengeResponder*> responders)
     : cert_(cert),
       store_(store),
       table_(table),
       clock_(clock),
       log_(log),
-      random01_(std::move(random01)) {}
+      random01_(std::move(random01)),
+      default_http01_(table),
+      responders_(std::move(responders)) {
+  if (responders_.empty()) responders_.push_back(&default_http01_);
+}
+
+ChallengeResponder* RenewalJob::responder_for(const std::string& type) const {
+  for (ChallengeResponder* r : responders_)
+    if (type == r->type()) return r;
+  return nullptr;
+}
 
 Status RenewalJob::load() {
   auto text = store_.read(layout::job_dir(cert_.name) + "/job.json");
@@ -150,40 +162,57 @@ Status RenewalJob::advance(CaSession& session, Outcome* outcome) {
   return Status();
 }
 
-// RFC 8555 §7.5: for every pending authorization publish the http-01 key
-// authorization in shared memory first, then tell the CA to validate.
+// RFC 8555 §7.5: for every pending authorization publish the answer first,
+// then tell the CA to validate.
 Status RenewalJob::authorize(CaSession& session, const Order& order) {
-  AcmeClient& client = session.client();
   for (const auto& url : order.authorizations) {
-    auto authz = fetch_authorization(client, url);
+    auto authz = fetch_authorization(session.client(), url);
     if (!authz.ok()) return authz.status();
     if (authz->status == "valid") continue;
     if (authz->status != "pending") {
       return Status(Code::kProblem, "authorization for " + authz->identifier.value + " is " +
                                         authz->status + ": " + authz->error_text());
     }
-    const Challenge* ch = authz->find(kHttp01);
-    if (!ch) {
-      return Status(Code::kProblem,
-                    "the CA offers no http-01 challenge for " + authz->identifier.value);
-    }
-    if (!valid_token(ch->token)) {
-      return Status(Code::kProtocol, "challenge token '" + ch->token + "' is not base64url");
-    }
-    const std::string& host = authz->identifier.value;
-    ACME_RETURN_IF_ERROR(
-        table_.put(host, ch->token, key_authorization(ch->token, session.thumbprint())));
-    std::pair<std::string, std::string> entry{host, ch->token};
-    if (std::find(state_.published.begin(), state_.published.end(), entry) ==
-        state_.published.end())
-      state_.published.push_back(entry);
-    if (ch->status == "pending" && !state_.responded.count(ch->url)) {
-      ACME_RETURN_IF_ERROR(save());  // the token is recorded before the CA may fetch it
-      auto answered = respond_to_challenge(client, ch->url);
-      if (!answered.ok()) return answered.status();
-      state_.responded.insert(ch->url);
-      ACME_RETURN_IF_ERROR(save());
-    }
+    ACME_RETURN_IF_ERROR(answer(session, *authz));
+  }
+  return Status();
+}
+
+// The first responder (in ACMEChallenges order) that can answer for this
+// identifier and whose challenge type the CA offers.
+Status RenewalJob::answer(CaSession& session, const Authorization& authz) {
+  const Challenge* ch = nullptr;
+  ChallengeResponder* responder = nullptr;
+  std::string offered, usable;
+  for (const auto& c : authz.challenges) offered += (offered.empty() ? "" : ", ") + c.type;
+  for (ChallengeResponder* r : responders_) {
+    if (!r->can_answer(authz.identifier, authz.wildcard)) continue;
+    usable += (usable.empty() ? "" : ", ") + std::string(r->type());
+    if (!ch && (ch = authz.find(r->type()))) responder = r;
+  }
+  const std::string& host = authz.identifier.value;
+  if (!ch) {
+    return Status(Code::kProblem, "no challenge for " + (authz.wildcard ? "*." + host : host) +
+                                      " that this server can answer: the CA offers " + offered +
+                                      "; usable here: " + (usable.empty() ? "none" : usable) +
+                                      " (see ACMEChallenges, ACMEDns01Command)");
+  }
+  if (!valid_token(ch->token)) {
+    return Status(Code::kProtocol, "challenge token '" + ch->token + "' is not base64url");
+  }
+  PublishedChallenge entry{ch->type, host, ch->token};
+  if (std::find(state_.published.begin(), state_.published.end(), entry) ==
+      state_.published.end()) {
+    state_.published.push_back(entry);
+    ACME_RETURN_IF_ERROR(save());  // recorded before it exists, so a restart can withdraw it
+  }
+  ACME_RETURN_IF_ERROR(responder->publish(authz.identifier, ch->token,
+                                          key_authorization(ch->token, session.thumbprint())));
+  if (ch->status == "pending" && !state_.responded.count(ch->url)) {
+    auto answered = respond_to_challenge(session.client(), ch->url);
+    if (!answered.ok()) return answered.status();
+    state_.responded.insert(ch->url);
+    ACME_RETURN_IF_ERROR(save());
   }
   return Status();
 }
@@ -252,7 +281,9 @@ TimePoint RenewalJob::poll_later() {
 }
 
 void RenewalJob::withdraw_challenges() {
-  for (const auto& [host, token] : state_.published) table_.remove(token);
+  for (const auto& p : state_.published) {
+    if (ChallengeResponder* r = responder_for(p.type)) r->withdraw(identifier_for(p.host), p.token);
+  }
   state_.published.clear();
   state_.responded.clear();
 }

@@ -13,22 +13,33 @@
 #include <string>
 #include <vector>
 
+#include "acme/authorization.h"
 #include "acme/order.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "crypto/key.h"
 #include "renew/ca_session.h"
+#include "renew/challenge_responder.h"
 #include "renew/managed_cert.h"
 #include "shm/challenge_table.h"
 #include "store/store.h"
 
 namespace acme {
 
+struct PublishedChallenge {
+  std::string type;  // "http-01", ...
+  std::string host;  // identifier value
+  std::string token;
+  bool operator==(const PublishedChallenge& o) const {
+    return type == o.type && host == o.host && token == o.token;
+  }
+};
+
 // What survives a restart (jobs/<name>/job.json).
 struct JobState {
   std::string order_url;
-  std::vector<std::pair<std::string, std::string>> published;  // (host, token)
-  std::set<std::string> responded;                             // challenge URLs
+  std::vector<PublishedChallenge> published;
+  std::set<std::string> responded;  // challenge URLs
   int failures = 0;
   TimePoint next_attempt{};
   std::string last_error;
@@ -46,8 +57,10 @@ class RenewalJob {
     TimePoint next;       // when to call step() again
   };
 
+  // responders: in preference order; empty means http-01 over table.
   RenewalJob(const ManagedCert& cert, Store& store, ChallengeTable& table, const Clock& clock,
-             LogSink& log, std::function<double()> random01);
+             LogSink& log, std::function<double()> random01,
+             std::vector<ChallengeResponder*> responders = {});
 
   Status load();  // resumes from jobs/<name>/, or starts fresh
   Outcome step(CaSession& session);
@@ -59,6 +72,8 @@ class RenewalJob {
   Status advance(CaSession& session, Outcome* outcome);
   Status ensure_key();
   Status authorize(CaSession& session, const Order& order);
+  Status answer(CaSession& session, const Authorization& authz);
+  ChallengeResponder* responder_for(const std::string& type) const;
   Status finish(CaSession& session, const Order& order, Outcome* outcome);
   Status order_failure(CaSession& session, const Order& order);
   Outcome fail(CaSession& session, const Status& error);
@@ -72,6 +87,8 @@ class RenewalJob {
   const Clock& clock_;
   LogSink& log_;
   std::function<double()> random01_;
+  Http01Responder default_http01_;
+  std::vector<ChallengeResponder*> responders_;
   JobState state_;
   PrivateKey key_;
   std::string key_pem_;

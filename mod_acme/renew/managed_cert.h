@@ -28,6 +28,9 @@ struct ManagedCert {
   RenewWindow renew_window;
   Seconds retry_delay{600};  // ACMERetryDelay: first backoff step
   Seconds max_retry_delay{86400};
+  // ACMEChallenges: challenge types in the order to try; empty = every
+  // registered responder in its default order (http-01, tls-alpn-01, dns-01).
+  std::vector<std::string> challenges;
 };
 
 }  // namespace acme

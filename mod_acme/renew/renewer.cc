@@ -91,7 +91,8 @@ TimePoint Renewer::process(const ManagedCert& cert, TimePoint now) {
       check = now;  // wait for a free place
       return now + options_.request_poll;
     }
-    auto created = std::make_unique<RenewalJob>(cert, store_, table_, clock_, log_, random01_);
+    auto created = std::make_unique<RenewalJob>(cert, store_, table_, clock_, log_, random01_,
+                                                responders_for(cert));
     created->load();
     job = jobs_.emplace(cert.name, std::move(created)).first;
   }
@@ -167,6 +168,15 @@ Status Renewer::revoke_live(const ManagedCert& cert, int reason) {
   CaSession& session = session_for(cert.ca);
   ACME_RETURN_IF_ERROR(session.ensure_account(store_, log_));
   return revoke_certificate(session.client(), certs->front().to_der(), reason);
+}
+
+std::vector<ChallengeResponder*> Renewer::responders_for(const ManagedCert& cert) const {
+  if (cert.challenges.empty()) return responders_;
+  std::vector<ChallengeResponder*> ordered;
+  for (const auto& type : cert.challenges)
+    for (ChallengeResponder* r : responders_)
+      if (type == r->type()) ordered.push_back(r);
+  return ordered;
 }
 
 // RFC 6960 status of the live certificate; a revoked one is replaced at

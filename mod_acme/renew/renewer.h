@@ -43,6 +43,8 @@ class Renewer {
   void set_notifier(Notifier* notifier) { notifier_ = notifier ? notifier : &null_notifier_; }
   // OCSP stapling (ACMEStapling on): the refresher runs beside the jobs.
   void set_ocsp(OcspRefresher* ocsp) { ocsp_ = ocsp; }
+  // Challenge types beyond http-01 (which is built in), in default order.
+  void add_responder(ChallengeResponder* responder) { responders_.push_back(responder); }
   // The watchdog starts: answers left in shared memory by a previous life are
   // withdrawn; running jobs publish theirs again on their next step.
   void start();
@@ -59,6 +61,7 @@ class Renewer {
   void record(const ManagedCert& cert, const std::string& state, TimePoint next,
               const JobState* job);
   TimePoint check_ocsp(const ManagedCert& cert);
+  std::vector<ChallengeResponder*> responders_for(const ManagedCert& cert) const;
   CaSession& session_for(const CaSettings& ca);
 
   Store& store_;
@@ -83,6 +86,8 @@ class Renewer {
   std::map<std::string, LastState> last_state_;        // to rewrite the record on OCSP news
   std::map<std::string, std::string> revoked_serial_;  // OCSP revocations already acted on
   OcspRefresher* ocsp_ = nullptr;
+  Http01Responder http01_{table_};
+  std::vector<ChallengeResponder*> responders_{&http01_};
   NullNotifier null_notifier_;
   Notifier* notifier_ = &null_notifier_;
 };
