@@ -170,3 +170,15 @@ def summarize(title, results, ratios, target):
     text = "\n".join(lines)
     print("\n" + text, flush=True)
     return text
+
+
+def run_main(run, prefix):
+    """Runs run(mod_acme_so, workdir) in a fresh workspace; its summary text is
+    appended to the file named by argv[1] (bench/run.sh collects them)."""
+    so = mod_acme_so()
+    with workspace(prefix) as base:
+        text = run(so, base)
+    if len(sys.argv) > 1:
+        with open(sys.argv[1], "a") as f:
+            f.write(text)
+    return 0

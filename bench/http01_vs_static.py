@@ -117,13 +117,7 @@ def run(so, base):
 
 
 def main():
-    so = benchlib.mod_acme_so()
-    with benchlib.workspace("mod_acme-bench-http01-") as base:
-        text = run(so, base)
-    if len(sys.argv) > 1:
-        with open(sys.argv[1], "a") as f:
-            f.write(text)
-    return 0
+    return benchlib.run_main(run, "mod_acme-bench-http01-")
 
 
 if __name__ == "__main__":

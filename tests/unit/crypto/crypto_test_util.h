@@ -139,10 +139,13 @@ inline void add_ext(X509* cert, X509* issuer, int nid, const char* value) {
   X509_EXTENSION_free(ext);
 }
 
-// Issues a certificate for cn (self-signed when issuer is null); a CA when
-// san is empty, else a TLS server leaf naming san ("DNS:a.example,IP:...").
-inline Issued issue(const std::string& cn, const Issued* issuer, const std::string& san,
-                    TimePoint not_before, TimePoint not_after, long serial) {
+// Issues a certificate for cn (self-signed when issuer is null), signed by
+// issuer, carrying exactly the given extensions, e.g. {{NID_ext_key_usage,
+// "OCSPSigning"}} for a delegated OCSP responder or {NID_info_access,
+// "OCSP;URI:http://ocsp.example/"} for a leaf.
+inline Issued issue_with_extensions(const std::string& cn, const Issued* issuer,
+                                    TimePoint not_before, TimePoint not_after, long serial,
+                                    const std::vector<std::pair<int, std::string>>& extensions) {
   Issued out{std::move(PrivateKey::generate(KeyType::kP256).value()), Certificate(X509_new())};
   X509* x = out.cert.get();
   X509_set_version(x, X509_VERSION_3);
@@ -154,37 +157,30 @@ inline Issued issue(const std::string& cn, const Issued* issuer, const std::stri
   X509* issuer_cert = issuer ? issuer->cert.get() : x;
   X509_set_issuer_name(x, X509_get_subject_name(issuer_cert));
   X509_set_pubkey(x, out.key.get());
-  if (san.empty()) {
-    add_ext(x, issuer_cert, NID_basic_constraints, "critical,CA:TRUE");
-    add_ext(x, issuer_cert, NID_key_usage, "critical,keyCertSign,cRLSign");
-  } else {
-    add_ext(x, issuer_cert, NID_basic_constraints, "critical,CA:FALSE");
-    add_ext(x, issuer_cert, NID_ext_key_usage, "serverAuth");
-    add_ext(x, issuer_cert, NID_subject_alt_name, san.c_str());
-  }
+  for (const auto& ext : extensions) add_ext(x, issuer_cert, ext.first, ext.second.c_str());
   X509_sign(x, issuer ? issuer->key.get() : out.key.get(), EVP_sha256());
   return out;
 }
 
-// Issues a certificate for cn, signed by issuer, carrying exactly the given
-// extensions, e.g. {{NID_ext_key_usage, "OCSPSigning"}} for a delegated OCSP
-// responder or {NID_info_access, "OCSP;URI:http://ocsp.example/"} for a leaf.
 inline Issued issue_with_extensions(const std::string& cn, const Issued& issuer,
                                     TimePoint not_before, TimePoint not_after, long serial,
                                     const std::vector<std::pair<int, std::string>>& extensions) {
-  Issued out{std::move(PrivateKey::generate(KeyType::kP256).value()), Certificate(X509_new())};
-  X509* x = out.cert.get();
-  X509_set_version(x, X509_VERSION_3);
-  ASN1_INTEGER_set(X509_get_serialNumber(x), serial);
-  ASN1_TIME_set(X509_getm_notBefore(x), static_cast<time_t>(to_unix(not_before)));
-  ASN1_TIME_set(X509_getm_notAfter(x), static_cast<time_t>(to_unix(not_after)));
-  X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_UTF8,
-                             reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
-  X509_set_issuer_name(x, X509_get_subject_name(issuer.cert.get()));
-  X509_set_pubkey(x, out.key.get());
-  for (const auto& ext : extensions) add_ext(x, issuer.cert.get(), ext.first, ext.second.c_str());
-  X509_sign(x, issuer.key.get(), EVP_sha256());
-  return out;
+  return issue_with_extensions(cn, &issuer, not_before, not_after, serial, extensions);
+}
+
+// Issues a certificate for cn (self-signed when issuer is null); a CA when
+// san is empty, else a TLS server leaf naming san ("DNS:a.example,IP:...").
+inline Issued issue(const std::string& cn, const Issued* issuer, const std::string& san,
+                    TimePoint not_before, TimePoint not_after, long serial) {
+  if (san.empty()) {
+    return issue_with_extensions(cn, issuer, not_before, not_after, serial,
+                                 {{NID_basic_constraints, "critical,CA:TRUE"},
+                                  {NID_key_usage, "critical,keyCertSign,cRLSign"}});
+  }
+  return issue_with_extensions(cn, issuer, not_before, not_after, serial,
+                               {{NID_basic_constraints, "critical,CA:FALSE"},
+                                {NID_ext_key_usage, "serverAuth"},
+                                {NID_subject_alt_name, san}});
 }
 
 // A file removed when the object goes out of scope.
