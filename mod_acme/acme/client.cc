@@ -12,14 +12,17 @@ bool is_json(const HttpResponse& r) {
   return type.rfind("application/json", 0) == 0 || is_problem_content_type(type);
 }
 
-// A non-2xx answer: the problem document if there is one, else the status.
+// A non-2xx answer: the problem document if there is one, else the status;
+// with the Retry-After a 429 or 503 may carry (RFC 8555 §6.6).
 Status error_status(const std::string& url, const HttpResponse& r, const Json& json) {
+  const std::string retry_after = r.header("retry-after");
   if (json.is_object() && json.has("type")) {
     auto p = parse_problem(json, r.status);
-    if (p.ok()) return p->to_status(url);
+    if (p.ok()) return p->to_status(url).with_retry_after(retry_after);
   }
   return Status(r.status >= 500 ? Code::kNetwork : Code::kProtocol,
-                url + ": HTTP " + std::to_string(r.status) + " without a problem document");
+                url + ": HTTP " + std::to_string(r.status) + " without a problem document")
+      .with_retry_after(retry_after);
 }
 
 }  // namespace
@@ -35,7 +38,8 @@ Result<const Directory*> AcmeClient::directory() {
   if (!response.ok()) return response.status().with_context("fetching ACME directory");
   if (response->status != 200) {
     return Status(Code::kNetwork, "ACME directory " + directory_url_ + " answered HTTP " +
-                                      std::to_string(response->status));
+                                      std::to_string(response->status))
+        .with_retry_after(response->header("retry-after"));
   }
   auto json = Json::parse(response->body);
   if (!json.ok()) return json.status().with_context("ACME directory " + directory_url_);

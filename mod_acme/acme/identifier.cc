@@ -1,11 +1,24 @@
 #include "acme/identifier.h"
 
+#include <arpa/inet.h>
+
 #include <cctype>
 
 namespace acme {
 
 Identifier identifier_for(const std::string& name) {
-  return is_ip_literal(name) ? Identifier{"ip", name} : Identifier{"dns", lower_case(name)};
+  // RFC 8738 §3: type "ip", the address in its canonical text form.
+  return Identifier{is_ip_literal(name) ? "ip" : "dns", canonical_name(name)};
+}
+
+std::string canonical_name(const std::string& name) {
+  unsigned char addr[16];
+  char text[INET6_ADDRSTRLEN] = {0};
+  for (int family : {AF_INET, AF_INET6}) {
+    if (inet_pton(family, name.c_str(), addr) == 1 && inet_ntop(family, addr, text, sizeof text))
+      return text;
+  }
+  return lower_case(name);
 }
 
 Json identifier_json(const Identifier& id) {

@@ -24,4 +24,9 @@ std::string dns_name_problem(const std::string& name, bool allow_wildcard);
 
 std::string lower_case(const std::string& text);
 
+// The one spelling of a name: an IP address in the text form RFC 8738 §3
+// asks for (RFC 1123 dotted quad; RFC 5952 for IPv6, e.g. "2001:db8::1"),
+// anything else lower case. Certificates print their iPAddress SANs so.
+std::string canonical_name(const std::string& name);
+
 }  // namespace acme

@@ -29,12 +29,15 @@ Result<Order> parse_order(const std::string& url, const Json& json) {
   return o;
 }
 
-Result<Order> new_order(AcmeClient& client, const std::vector<std::string>& names) {
+Result<Order> new_order(AcmeClient& client, const std::vector<std::string>& names,
+                        const NewOrderOptions& options) {
   auto dir = client.directory();
   if (!dir.ok()) return dir.status();
   Json identifiers = Json::array();
   for (const auto& name : names) identifiers.append(identifier_json(identifier_for(name)));
   Json payload = Json::object().set("identifiers", identifiers);
+  if (!options.replaces.empty()) payload.set("replaces", options.replaces);
+  if (!options.profile.empty()) payload.set("profile", options.profile);
   auto response = client.post((*dir)->new_order, payload.dump());
   if (!response.ok()) return response.status().with_context("creating order");
   std::string url = response->location();

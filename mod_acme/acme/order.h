@@ -23,8 +23,15 @@ struct Order {
 
 Result<Order> parse_order(const std::string& url, const Json& json);
 
+// Optional newOrder fields; empty ones are not sent.
+struct NewOrderOptions {
+  std::string replaces;  // RFC 9773 §5: certID of the certificate this order replaces
+  std::string profile;   // draft-ietf-acme-profiles: a name from meta.profiles
+};
+
 // §7.4: POST newOrder with every name as an identifier.
-Result<Order> new_order(AcmeClient& client, const std::vector<std::string>& names);
+Result<Order> new_order(AcmeClient& client, const std::vector<std::string>& names,
+                        const NewOrderOptions& options = {});
 Result<Order> fetch_order(AcmeClient& client, const std::string& url);
 // §7.4: POST finalize {"csr": base64url(DER)}.
 Result<Order> finalize_order(AcmeClient& client, const Order& order, const std::string& csr_der);

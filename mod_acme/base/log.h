@@ -33,13 +33,25 @@ enum MsgId : int {
   kMsgFallback = 10050,  // a vhost serves a self-signed fallback for now
   kMsgStoreError = 10060,
   kMsgWatchdog = 10070,
-  kMsgCaProblem = 10080,  // an RFC 8555 problem document from the CA
-  kMsgNotify = 10090,       // ACMENotifyCommand ran (or failed)
-  kMsgAdminRequest = 10100,  // acmectl renew / revoke picked up
-  kMsgRevoked = 10101,       // a certificate was revoked
-  kMsgOcsp = 10110,          // OCSP status fetched / stapled
-  kMsgOcspError = 10111,     // OCSP could not be fetched or verified
-  kMsgOcspRevoked = 10112,   // the responder says a live certificate is revoked
+  kMsgCaProblem = 10080,          // an RFC 8555 problem document from the CA
+  kMsgNotify = 10090,             // ACMENotifyCommand ran (or failed)
+  kMsgAdminRequest = 10100,       // acmectl renew / revoke picked up
+  kMsgRevoked = 10101,            // a certificate was revoked
+  kMsgOcsp = 10110,               // OCSP status fetched / stapled
+  kMsgOcspError = 10111,          // OCSP could not be fetched or verified
+  kMsgOcspRevoked = 10112,        // the responder says a live certificate is revoked
+  kMsgIssuerFetched = 10170,      // a missing intermediate was fetched ("up" link or AIA)
+  kMsgIssuerMissing = 10171,      // a missing intermediate could not be fetched
+  kMsgAccountUpdated = 10120,     // the account's contact was changed at the CA (§7.3.2)
+  kMsgAccountKeyChanged = 10121,  // account key rollover (acmectl rollover), or why it failed
+  kMsgChainChoice = 10130,        // ACMEPreferredChain: the alternate chain used, or none matched
+  kMsgKeyReuse = 10131,           // ACMEKeyReuse: the live key kept for the renewal
+  kMsgDns01 = 10140,              // ACMEDns01Command ran setup/teardown (or failed)
+  kMsgRenewalInfo = 10150,        // RFC 9773 renewal window fetched and renewal time chosen
+  kMsgCaFailover = 10151,         // the next ACMECertificateAuthority is used after failures
+  kMsgOrderFallback = 10152,      // ordered without "replaces" or ACMEProfile, and why
+  kMsgTlsAlpnConfig = 10160,      // tls-alpn-01 wanted, but the vhost does not allow acme-tls/1
+  kMsgTlsAlpnAnswer = 10161,      // the CA's acme-tls/1 handshake answered (or nothing to show)
 };
 
 class LogSink {

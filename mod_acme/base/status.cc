@@ -30,7 +30,15 @@ const char* code_name(Code code) {
 
 Status Status::with_context(const std::string& context) const {
   if (ok()) return *this;
-  return Status(code_, context + ": " + message_, tag_);
+  Status out(code_, context + ": " + message_, tag_);
+  out.retry_after_ = retry_after_;
+  return out;
+}
+
+Status Status::with_retry_after(std::string value) const {
+  Status out = *this;
+  out.retry_after_ = std::move(value);
+  return out;
 }
 
 std::string Status::to_string() const {

@@ -41,6 +41,11 @@ class Status {
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
   const std::string& tag() const { return tag_; }
+  // The Retry-After header (RFC 9110 §10.2.3) of the answer this error came
+  // from, as sent (delta-seconds or HTTP-date); "" when there was none. The
+  // caller with a clock decides how long that is (renew/ca_resilience.h).
+  const std::string& retry_after() const { return retry_after_; }
+  Status with_retry_after(std::string value) const;
 
   // Prefixes context ("ordering a.example: ") to the message, keeping the code.
   Status with_context(const std::string& context) const;
@@ -51,6 +56,7 @@ class Status {
   Code code_ = Code::kOk;
   std::string message_;
   std::string tag_;
+  std::string retry_after_;
 };
 
 template <class T>

@@ -27,8 +27,8 @@ struct OcspResult {
   TimePoint this_update{};
   TimePoint next_update{};  // == this_update when the responder gave none
   TimePoint revoked_at{};
-  int reason = -1;          // CRLReason when revoked and given, else -1
-  std::string der;          // the response as received, for stapling
+  int reason = -1;  // CRLReason when revoked and given, else -1
+  std::string der;  // the response as received, for stapling
 };
 
 // Accepts der only if: responseStatus successful; a BasicOCSPResponse

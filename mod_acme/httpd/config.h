@@ -19,15 +19,24 @@ constexpr int kUnset = -1;
 
 struct ServerConf {
   // Per virtual host (merged from the main server when unset).
-  const char* ca_url;
+  const char* ca_url;               // the first ACMECertificateAuthority
+  apr_array_header_t* ca_failover;  // const char*: its further URLs (failover); null = none
   const char* ca_file;
   const char* trust_anchor_file;
   int terms_agreed;
   const char* contact;
-  int key_type;  // KeyType as int
+  const char* eab_kid;            // ACMEExternalAccountBinding, checked at parse time
+  const char* eab_key;            // its HMAC key, base64url (raw bytes may hold NUL)
+  apr_array_header_t* key_types;  // int (KeyType), ACMEKeyType order; null = unset
+  int key_reuse;                  // ACMEKeyReuse
+  const char* preferred_chain;    // ACMEPreferredChain
+  const char* profile;            // ACMEProfile NAME
+  int profile_mandatory;          // ... mandatory (goes with profile)
   const char* renew_window;
   apr_interval_time_t retry_delay;
-  apr_array_header_t* domains;  // const char*, this vhost only (never merged)
+  const char* dns01_command;       // ACMEDns01Command: program [args]
+  apr_array_header_t* challenges;  // const char*: ACMEChallenges in order; null = unset
+  apr_array_header_t* domains;     // const char*, this vhost only (never merged)
   // Global only (main server).
   const char* store_dir;
   int manual_activation;
@@ -37,8 +46,8 @@ struct ServerConf {
   const char* notify_command;
   int stapling;
   // Set in post_config for the SSL hooks and the request path.
-  const char* cert_file;
-  const char* key_file;
+  apr_array_header_t* cert_files;  // const char*: one live pair per key type
+  apr_array_header_t* key_files;
   const char* fallback_cert_file;
   const char* fallback_key_file;
   int on_fallback;

@@ -17,6 +17,7 @@
 #include "httpd/startup.h"
 #include "httpd/state.h"
 #include "httpd/status.h"
+#include "httpd/tls_alpn.h"
 #include "httpd/watchdog.h"
 
 using namespace acme;
@@ -39,9 +40,11 @@ static int acme_post_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t* ptemp, s
 static int acme_add_cert_files(server_rec* s, apr_pool_t*, apr_array_header_t* certs,
                                apr_array_header_t* keys) {
   const ServerConf* sc = server_conf(s);
-  if (!sc || !sc->cert_file) return DECLINED;
-  APR_ARRAY_PUSH(certs, const char*) = sc->cert_file;
-  APR_ARRAY_PUSH(keys, const char*) = sc->key_file;
+  if (!sc || !sc->cert_files) return DECLINED;
+  for (int i = 0; i < sc->cert_files->nelts; ++i) {  // one pair per key type
+    APR_ARRAY_PUSH(certs, const char*) = APR_ARRAY_IDX(sc->cert_files, i, const char*);
+    APR_ARRAY_PUSH(keys, const char*) = APR_ARRAY_IDX(sc->key_files, i, const char*);
+  }
   return OK;
 }
 
@@ -62,6 +65,26 @@ static int acme_ocsp_prime(server_rec* s, apr_pool_t* p, const char* id, apr_siz
 static int acme_ocsp_get_resp(server_rec* s, conn_rec* c, const char* id, apr_size_t id_len,
                               ap_ssl_ocsp_copy_resp* cb, void* userdata) {
   return guarded(s, DECLINED, [&] { return ocsp_get_response(s, c, id, id_len, cb, userdata); });
+}
+
+static int acme_protocol_propose(conn_rec* c, request_rec* r, server_rec* s,
+                                 const apr_array_header_t* offers, apr_array_header_t* proposals) {
+  return guarded(s ? s : c->base_server, DECLINED,
+                 [&] { return tls_alpn_propose(c, r, s, offers, proposals); });
+}
+
+static int acme_protocol_switch(conn_rec* c, request_rec* r, server_rec* s, const char* protocol) {
+  return guarded(c->base_server, DECLINED, [&] { return tls_alpn_switch(c, r, s, protocol); });
+}
+
+static const char* acme_protocol_get(const conn_rec* c) {
+  return tls_alpn_protocol(c);  // no C++ that could throw
+}
+
+static int acme_answer_challenge(conn_rec* c, const char* server_name, const char** cert_pem,
+                                 const char** key_pem) {
+  return guarded(c->base_server, DECLINED,
+                 [&] { return tls_alpn_answer(c, server_name, cert_pem, key_pem); });
 }
 
 static int acme_post_read_request(request_rec* r) {
@@ -104,6 +127,13 @@ static void acme_register_hooks(apr_pool_t*) {
   // response in each handshake (workers), answered from shared memory.
   ap_hook_ssl_ocsp_prime_hook(acme_ocsp_prime, nullptr, nullptr, APR_HOOK_MIDDLE);
   ap_hook_ssl_ocsp_get_resp_hook(acme_ocsp_get_resp, nullptr, nullptr, APR_HOOK_MIDDLE);
+  // tls-alpn-01: in the handshake mod_ssl selects the ALPN protocol (we
+  // propose acme-tls/1 for a name with a published challenge and accept the
+  // switch), then asks for the certificate that answers it, from shared memory.
+  ap_hook_protocol_propose(acme_protocol_propose, nullptr, nullptr, APR_HOOK_MIDDLE);
+  ap_hook_protocol_switch(acme_protocol_switch, nullptr, nullptr, APR_HOOK_MIDDLE);
+  ap_hook_protocol_get(acme_protocol_get, nullptr, nullptr, APR_HOOK_MIDDLE);
+  ap_hook_ssl_answer_challenge(acme_answer_challenge, nullptr, nullptr, APR_HOOK_MIDDLE);
   // Requests: http-01 answers before auth, rewrites and redirects, and
   // before mod_ssl's own 503 for fallback connections.
   ap_hook_post_read_request(acme_post_read_request, nullptr, before_ssl, APR_HOOK_REALLY_FIRST);

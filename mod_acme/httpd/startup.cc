@@ -20,6 +20,7 @@
 #include "http/curl_http_client.h"
 #include "httpd/log_sink.h"
 #include "httpd/state.h"
+#include "httpd/tls_alpn.h"
 #include "httpd/watchdog.h"
 #include "renew/layout.h"
 #include "renew/notifier.h"
@@ -34,6 +35,9 @@ namespace {
 constexpr std::size_t kChallengeSlots = 1024;
 
 constexpr std::size_t kOcspSlots = 256;
+
+// tls-alpn-01: one slot per name being validated at once (~6.4 KiB each).
+constexpr std::size_t kAlpnSlots = 512;
 
 // Shared regions live in the process pool so they survive graceful
 // restarts: answers published before a restart are still served after it.
@@ -101,30 +105,53 @@ server_rec* vhost_of(server_rec* main_server, const std::string& name) {
   return main_server;
 }
 
-// Decides, per vhost, which files mod_ssl gets: the live set, or the
-// fallback (and 503 for requests) until the first real certificate.
+// The live set of cert for mod_ssl, if there is one; a vhost gets one pair
+// per key type (ACMEKeyType p256 rsa2048) and mod_ssl serves each client
+// the one it supports.
+bool add_live_files(apr_pool_t* p, FileStore& store, ServerConf* sc, const ManagedCert& cert) {
+  const std::string live = layout::live_dir(cert.name);
+  if (!store.exists(live + "/fullchain.pem") || !store.exists(live + "/privkey.pem")) return false;
+  if (!sc->cert_files) {
+    sc->cert_files = apr_array_make(p, 2, sizeof(const char*));
+    sc->key_files = apr_array_make(p, 2, sizeof(const char*));
+  }
+  const std::string cert_file = store.absolute(live + "/fullchain.pem");
+  const std::string key_file = store.absolute(live + "/privkey.pem");
+  APR_ARRAY_PUSH(sc->cert_files, const char*) = apr_pstrdup(p, cert_file.c_str());
+  APR_ARRAY_PUSH(sc->key_files, const char*) = apr_pstrdup(p, key_file.c_str());
+  return true;
+}
+
+// Decides, per vhost, which files mod_ssl gets: the live set of each key
+// type that has one, or, while none has, the fallback (and 503 for
+// requests) until the first real certificate.
 Status assign_files(apr_pool_t* p, FileStore& store, ModuleState& st, LogSink& log) {
   const TimePoint now = std::chrono::system_clock::now();
+  std::vector<const ManagedCert*> missing;
   for (const auto& cert : st.certs) {
     auto promoted = promote_staged(store, cert, st.version, now, log);
     if (!promoted.ok()) log.log(LogLevel::kError, kMsgCertRejected, promoted.status().message());
     if (promoted.ok() && *promoted)
       CommandNotifier(st.settings.notify_command, log).notify(cert.name, event::kInstalled);
-    ServerConf* sc = server_conf(vhost_of(st.main_server, cert.name));
-    const std::string live = layout::live_dir(cert.name);
-    if (store.exists(live + "/fullchain.pem") && store.exists(live + "/privkey.pem")) {
-      sc->cert_file = apr_pstrdup(p, store.absolute(live + "/fullchain.pem").c_str());
-      sc->key_file = apr_pstrdup(p, store.absolute(live + "/privkey.pem").c_str());
-      sc->on_fallback = 0;
+    ServerConf* sc = server_conf(vhost_of(st.main_server, cert.names.front()));
+    if (!add_live_files(p, store, sc, cert)) missing.push_back(&cert);
+  }
+  for (const ManagedCert* cert : missing) {
+    ServerConf* sc = server_conf(vhost_of(st.main_server, cert->names.front()));
+    if (sc->on_fallback) continue;  // set up for the vhost's first missing type
+    if (sc->cert_files) {
+      log.log(LogLevel::kNotice, kMsgFallback,
+              "no certificate for " + cert->name + " yet: " + cert->names.front() +
+                  " is served with its other key type until the CA issues one");
       continue;
     }
-    ACME_RETURN_IF_ERROR(ensure_fallback(store, cert, now));
-    const std::string dir = layout::fallback_dir(cert.name);
+    ACME_RETURN_IF_ERROR(ensure_fallback(store, *cert, now));
+    const std::string dir = layout::fallback_dir(cert->name);
     sc->fallback_cert_file = apr_pstrdup(p, store.absolute(dir + "/cert.pem").c_str());
     sc->fallback_key_file = apr_pstrdup(p, store.absolute(dir + "/privkey.pem").c_str());
     sc->on_fallback = 1;
     log.log(LogLevel::kNotice, kMsgFallback,
-            "no certificate for " + cert.name +
+            "no certificate for " + cert->name +
                 " yet: serving a self-signed fallback (and 503) "
                 "until the CA issues one");
   }
@@ -141,6 +168,16 @@ void check_ports(const GlobalSettings& g, LogSink& log) {
           "no Listen on port " + std::to_string(g.port_http) +
               ": the CA's http-01 requests (port 80) cannot reach this server; add 'Listen " +
               std::to_string(g.port_http) + "' or set 'ACMEPortMap 80:<local port>'");
+}
+
+// ACMEChallenges without http-01 everywhere: port 80 is not needed.
+bool may_use_http01(const std::vector<ManagedCert>& certs) {
+  for (const auto& cert : certs) {
+    const auto& types = cert.challenges;
+    if (types.empty() || std::find(types.begin(), types.end(), "http-01") != types.end())
+      return true;
+  }
+  return false;
 }
 
 apr_status_t delete_state(void* data) {
@@ -162,21 +199,27 @@ int startup(apr_pool_t* pconf, apr_pool_t* ptemp, server_rec* s) {
   st->certs = managed_certs(s);
   st->version = running_version();
   for (const auto& cert : st->certs)
-    for (const auto& name : cert.names) st->managed_hosts.push_back(name);
+    for (const auto& name : cert.names)
+      if (name.compare(0, 2, "*.") != 0) st->managed_hosts.push_back(name);  // http-01 hosts
   std::sort(st->managed_hosts.begin(), st->managed_hosts.end());
+  st->managed_hosts.erase(std::unique(st->managed_hosts.begin(), st->managed_hosts.end()),
+                          st->managed_hosts.end());  // one entry per name, whatever the key types
   auto table = shared_table<ChallengeTable>(s, "mod_acme_challenge_shm", kChallengeSlots);
   auto ocsp = shared_table<OcspTable>(s, "mod_acme_ocsp_shm", kOcspSlots);
-  for (const Status& status : {table.status(), ocsp.status()}) {
+  auto alpn = shared_table<OcspTable>(s, "mod_acme_alpn_shm", kAlpnSlots);
+  for (const Status& status : {table.status(), ocsp.status(), alpn.status()}) {
     if (status.ok()) continue;
     log.log(LogLevel::kError, kMsgConfig, status.message());
     return HTTP_INTERNAL_SERVER_ERROR;
   }
   st->table = *table;
   st->ocsp_table = *ocsp;
+  st->alpn_table = *alpn;
   // Whatever was requested before this start is promoted right below.
   st->seen_generation = st->table.activation_generation();
   if (st->certs.empty()) return OK;
-  check_ports(st->settings, log);
+  if (may_use_http01(st->certs)) check_ports(st->settings, log);
+  st->tls_alpn_wanted = check_tls_alpn(s, log, &st->tls_alpn_names);
   CurlHttpClient::global_init();
   FileStore store(st->settings.store_dir);
   Status ready = prepare_store(store);

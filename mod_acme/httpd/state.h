@@ -28,6 +28,11 @@ struct ModuleState {
   std::vector<std::string> managed_hosts;  // sorted, lower case: the http-01 hosts
   ChallengeTable table;
   OcspTable ocsp_table;
+  // tls-alpn-01 challenge certificates by TLS server name (httpd/tls_alpn.h):
+  // an OcspTable in a region of its own, written by the watchdog.
+  OcspTable alpn_table;
+  bool tls_alpn_wanted = false;                 // register the tls-alpn-01 responder
+  std::vector<std::string> tls_alpn_names;      // ...answering for these names only
   std::map<std::string, std::string> ocsp_ids;  // mod_ssl's certificate id -> cert name
   HttpdVersion version;
   std::uint64_t seen_generation = 0;    // parent: activation requests handled

@@ -13,7 +13,9 @@
 #include "http/curl_http_client.h"
 #include "httpd/log_sink.h"
 #include "httpd/state.h"
+#include "renew/dns01_responder.h"
 #include "renew/renewer.h"
+#include "renew/tls_alpn01_responder.h"
 #include "store/file_store.h"
 
 APLOG_USE_MODULE(acme);
@@ -54,15 +56,24 @@ struct WatchdogContext {
         log(st.main_server),
         notifier(st.settings.notify_command, log),
         ocsp(store, st.ocsp_table, clock, log, make_http(CaSettings())),
+        dns01(st.certs, store, log),
+        tls_alpn01(st.alpn_table, clock),
         renewer(store, st.table, clock, log, make_http, random01, renewer_options(st)) {
     renewer.set_notifier(&notifier);
     if (st.settings.stapling) renewer.set_ocsp(&ocsp);
+    // For the names of vhosts that allow the acme-tls/1 protocol (httpd/tls_alpn.h).
+    tls_alpn01.answer_only(st.tls_alpn_names);
+    if (st.tls_alpn_wanted) renewer.add_responder(&tls_alpn01);
+    // Last: the default order is http-01, tls-alpn-01, dns-01.
+    if (!dns01.empty()) renewer.add_responder(&dns01);
   }
   SystemClock clock;
   FileStore store;
   ServerLogSink log;
   CommandNotifier notifier;
   OcspRefresher ocsp;
+  Dns01Responder dns01;  // before renewer, which points at it
+  TlsAlpn01Responder tls_alpn01;
   Renewer renewer;
 };
 
@@ -76,6 +87,7 @@ void on_start(ModuleState& st) {
   st.watchdog = new WatchdogContext(st);
   st.watchdog->renewer.set_certs(st.certs);
   st.watchdog->renewer.start();
+  st.watchdog->tls_alpn01.withdraw_all();  // as start() does for http-01
 }
 
 void on_stop(ModuleState& st) {

@@ -6,6 +6,7 @@
 #include "base/time_format.h"
 #include "crypto/certificate.h"
 #include "crypto/verify.h"
+#include "renew/key_variants.h"
 #include "renew/layout.h"
 
 namespace acme {
@@ -35,7 +36,9 @@ Result<LiveInfo> read_live(const Store& store, const std::string& name) {
   auto certs = Certificate::parse_pem_chain(*pem);
   if (!certs.ok()) return certs.status().with_context(store.absolute(layout::live_dir(name)));
   const Certificate& leaf = certs->front();
-  return LiveInfo{leaf.not_before(), leaf.not_after(), leaf.names(), leaf.serial_hex()};
+  auto type = certificate_key_type(leaf);
+  return LiveInfo{leaf.not_before(), leaf.not_after(), leaf.names(), leaf.serial_hex(),
+                  type.ok() ? key_type_name(*type) : ""};
 }
 
 bool covers_all(const LiveInfo& info, const std::vector<std::string>& names) {
@@ -121,8 +124,7 @@ Result<bool> promote_staged(Store& store, const ManagedCert& cert, const HttpdVe
   const std::string live_abs = store.absolute(layout::live_dir(cert.name));
   ACME_RETURN_IF_ERROR(
       write_archive(store, archive, *split, *key, ssl_conf_text(live_abs, version)));
-  ACME_RETURN_IF_ERROR(
-      store.link("../archive/" + cert.name + "/" + seq, layout::live_dir(cert.name)));
+  ACME_RETURN_IF_ERROR(store.link("../" + archive, layout::live_dir(cert.name)));
   store.remove(staging);
   auto info = read_live(store, cert.name);
   log.log(LogLevel::kNotice, kMsgCertActivated,

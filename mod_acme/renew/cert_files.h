@@ -29,6 +29,7 @@ struct LiveInfo {
   TimePoint not_after;
   std::vector<std::string> names;
   std::string serial;
+  std::string key_type;  // key_type_name() of the leaf's key; "" if not one we offer
 };
 Result<LiveInfo> read_live(const Store& store, const std::string& name);
 bool covers_all(const LiveInfo& info, const std::vector<std::string>& names);

@@ -61,14 +61,14 @@ std::string complete_chain(AcmeClient& client, HttpClient& http, const IssuedCha
     if (next_up < issued.up.size()) issuer = download_issuer(client, issued.up[next_up++]);
     if (!issuer.ok()) issuer = fetch_aia_issuer(http, last);
     if (!issuer.ok()) {
-      log.log(LogLevel::kWarn, kMsgCertRejected,
-              "the CA sent no issuer for '" + last.subject() +
-                  "' and fetching it failed: " + issuer.status().message());
+      log.log(LogLevel::kWarn, kMsgIssuerMissing,
+              "the chain from the CA ends at '" + last.subject() + "' without its issuer '" +
+                  last.issuer() + "', and fetching that failed: " + issuer.status().message());
       break;
     }
-    log.log(LogLevel::kNotice, kMsgCertStaged,
-            "the CA sent the chain without the issuer of '" + last.subject() +
-                "'; fetched it so the chain is complete");
+    log.log(LogLevel::kNotice, kMsgIssuerFetched,
+            "the chain from the CA lacked '" + last.issuer() + "' (the issuer of '" +
+                last.subject() + "'); fetched it so the chain is complete");
     pem += *issuer;
   }
   return pem;

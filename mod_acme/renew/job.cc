@@ -10,9 +10,13 @@
 #include "crypto/csr.h"
 #include "crypto/verify.h"
 #include "json/json.h"
+#include "renew/ca_resilience.h"
 #include "renew/cert_files.h"
+#include "renew/chain_choice.h"
 #include "renew/chain_completion.h"
+#include "renew/key_reuse.h"
 #include "renew/layout.h"
+#include "renew/order_placement.h"
 #include "renew/policy.h"
 
 namespace acme {
@@ -27,6 +31,8 @@ std::string job_state_json(const JobState& s) {
   j.set("order", s.order_url).set("challenges", published).set("responded", responded);
   j.set("failures", static_cast<long long>(s.failures)).set("last_error", s.last_error);
   j.set("next_attempt", static_cast<long long>(to_unix(s.next_attempt)));
+  j.set("ca", static_cast<long long>(s.ca_index));
+  j.set("ca_failures", static_cast<long long>(s.ca_failures));
   return j.dump_pretty() + "\n";
 }
 
@@ -45,12 +51,14 @@ Result<JobState> parse_job_state(const std::string& text) {
   s.failures = static_cast<int>(json->get_int_or("failures", 0));
   s.last_error = json->get_string_or("last_error", "");
   s.next_attempt = from_unix(json->get_int_or("next_attempt", 0));
+  s.ca_index = static_cast<int>(json->get_int_or("ca", 0));
+  s.ca_failures = static_cast<int>(json->get_int_or("ca_failures", 0));
   return s;
 }
 
 RenewalJob::RenewalJob(const ManagedCert& cert, Store& store, ChallengeTable& table,
                        const Clock& clock, LogSink& log, std::function<double()> random01,
-                       std::vector<ChallengeResponder*> responders)
+                       std::optional<std::vector<ChallengeResponder*>> responders)
     : cert_(cert),
       store_(store),
       table_(table),
@@ -58,9 +66,8 @@ RenewalJob::RenewalJob(const ManagedCert& cert, Store& store, ChallengeTable& ta
       log_(log),
       random01_(std::move(random01)),
       default_http01_(table),
-      responders_(std::move(responders)) {
-  if (responders_.empty()) responders_.push_back(&default_http01_);
-}
+      responders_(responders ? std::move(*responders)
+                             : std::vector<ChallengeResponder*>{&default_http01_}) {}
 
 ChallengeResponder* RenewalJob::responder_for(const std::string& type) const {
   for (ChallengeResponder* r : responders_)
@@ -88,16 +95,15 @@ Status RenewalJob::save() {
   return store_.write(layout::job_dir(cert_.name) + "/job.json", job_state_json(state_), 0644);
 }
 
-// The certificate key is generated once per job and written before any
-// order exists, so a resumed job finalizes with the key it started with.
+// The certificate key is chosen once per job (new, or the live one with
+// ACMEKeyReuse) and written before any order exists, so a resumed job
+// finalizes with the key it started with.
 Status RenewalJob::ensure_key() {
   if (!key_.empty()) return Status();
   const std::string path = layout::job_dir(cert_.name) + "/privkey.pem";
   auto pem = store_.read(path);
   if (!pem.ok()) {
-    auto key = PrivateKey::generate(cert_.key_type);
-    if (!key.ok()) return key.status();
-    auto text = key->to_pem();
+    auto text = certificate_key_pem(store_, cert_, log_);  // new, or kept (ACMEKeyReuse)
     if (!text.ok()) return text.status();
     ACME_RETURN_IF_ERROR(store_.write(path, *text, 0600));
     pem = std::move(text);
@@ -127,7 +133,7 @@ Status RenewalJob::advance(CaSession& session, Outcome* outcome) {
   // it (or none saved yet) means a new order.
   if (!order.ok() && order.status().code() == Code::kNetwork) return order.status();
   if (!order.ok()) {
-    order = new_order(client, cert_.names);
+    order = place_order(client, cert_, store_, log_);  // replaces, profile
     if (!order.ok()) return order.status();
     state_.order_url = order->url;
     state_.responded.clear();
@@ -135,7 +141,7 @@ Status RenewalJob::advance(CaSession& session, Outcome* outcome) {
     state_.poll_started = clock_.now();
     ACME_RETURN_IF_ERROR(save());
     log_.log(LogLevel::kInfo, kMsgOrderStarted,
-             "ordering certificate for " + cert_.name + " from " + cert_.ca.directory_url +
+             "ordering certificate for " + cert_.name + " from " + client.directory_url() +
                  " (order " + order->url + ")");
   }
   if (order->status == "pending") {
@@ -220,16 +226,19 @@ Status RenewalJob::answer(CaSession& session, const Authorization& authz) {
 Status RenewalJob::finish(CaSession& session, const Order& order, Outcome* outcome) {
   auto issued = download_certificate(session.client(), order.certificate);
   if (!issued.ok()) return issued.status();
+  const IssuedChain chosen = choose_chain(session.client(), *issued, cert_.preferred_chain, log_);
   const std::string chain =
-      complete_chain(session.client(), session.http(), *issued, cert_.trust_anchor_file, log_);
+      complete_chain(session.client(), session.http(), chosen, cert_.trust_anchor_file, log_);
   Status verified =
       verify_cert_set(chain, key_pem_, {cert_.trust_anchor_file, cert_.names, clock_.now()});
   if (!verified.ok()) {
     state_.order_url.clear();  // a new order next time; this chain is unusable
-    return Status(Code::kVerifyFailed, "certificate from " + cert_.ca.directory_url +
+    return Status(Code::kVerifyFailed, "certificate from " + session.ca().directory_url +
                                            " not usable: " + verified.message());
   }
   ACME_RETURN_IF_ERROR(stage_set(store_, cert_.name, chain, key_pem_));
+  Status kept = remember_key(store_, cert_, key_pem_);
+  if (!kept.ok()) log_.log(LogLevel::kWarn, kMsgKeyReuse, kept.message());
   withdraw_challenges();
   store_.remove(layout::job_dir(cert_.name));
   log_.log(LogLevel::kNotice, kMsgCertStaged,
@@ -262,6 +271,10 @@ RenewalJob::Outcome RenewalJob::fail(CaSession& session, const Status& error) {
   state_.failures += 1;
   Seconds delay =
       retry_delay(state_.failures, cert_.retry_delay, cert_.max_retry_delay, random01_());
+  // RFC 8555 §6.6: a CA that said when to come back is not asked earlier.
+  const std::optional<Seconds> asked = ca_requested_wait(error, clock_.now());
+  if (asked && *asked > delay) delay = *asked;
+  count_against_ca(error);
   state_.next_attempt = clock_.now() + delay;
   state_.last_error = error.message();
   // The backoff is not polling: the budget starts again with the next poll.
@@ -271,8 +284,22 @@ RenewalJob::Outcome RenewalJob::fail(CaSession& session, const Status& error) {
   log_.log(LogLevel::kError, kMsgOrderFailed,
            "getting a certificate for " + cert_.name + " failed (attempt " +
                std::to_string(state_.failures) + "): " + error.message() + "; next try in " +
-               format_duration(delay) + (saved.ok() ? "" : " (" + saved.message() + ")"));
+               format_duration(delay) +
+               (asked ? " (the CA asked for Retry-After " + format_duration(*asked) + ")" : "") +
+               (saved.ok() ? "" : " (" + saved.message() + ")"));
   return Outcome{false, state_.next_attempt};
+}
+
+// Failover (renew/ca_resilience.h): an order belongs to the CA that made it,
+// so the next CA starts with a new one (and its own account).
+void RenewalJob::count_against_ca(const Status& error) {
+  const std::string from = cert_.ca_at(state_.ca_index).directory_url;
+  if (!count_ca_failure(error, cert_.ca_count(), &state_.ca_index, &state_.ca_failures)) return;
+  state_.order_url.clear();
+  log_.log(LogLevel::kWarn, kMsgCaFailover,
+           "the CA " + from + " failed " + std::to_string(kFailoverAfter) + " times in a row for " +
+               cert_.name + "; the next attempt goes to " +
+               cert_.ca_at(state_.ca_index).directory_url);
 }
 
 TimePoint RenewalJob::poll_later() {

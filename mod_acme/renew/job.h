@@ -9,6 +9,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -45,6 +46,8 @@ struct JobState {
   std::string last_error;
   int poll_attempt = 0;
   TimePoint poll_started{};
+  int ca_index = 0;     // ManagedCert::ca_at(): the CA this job uses (failover)
+  int ca_failures = 0;  // consecutive failures because that CA was unavailable
 };
 
 std::string job_state_json(const JobState& state);
@@ -57,10 +60,11 @@ class RenewalJob {
     TimePoint next;       // when to call step() again
   };
 
-  // responders: in preference order; empty means http-01 over table.
+  // responders: in preference order, exactly these (an empty list answers
+  // nothing); without the argument, http-01 over table (unit tests).
   RenewalJob(const ManagedCert& cert, Store& store, ChallengeTable& table, const Clock& clock,
              LogSink& log, std::function<double()> random01,
-             std::vector<ChallengeResponder*> responders = {});
+             std::optional<std::vector<ChallengeResponder*>> responders = std::nullopt);
 
   Status load();  // resumes from jobs/<name>/, or starts fresh
   Outcome step(CaSession& session);
@@ -77,6 +81,7 @@ class RenewalJob {
   Status finish(CaSession& session, const Order& order, Outcome* outcome);
   Status order_failure(CaSession& session, const Order& order);
   Outcome fail(CaSession& session, const Status& error);
+  void count_against_ca(const Status& error);
   TimePoint poll_later();
   void withdraw_challenges();
   Status save();

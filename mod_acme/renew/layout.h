@@ -8,7 +8,13 @@
 //   fallback/<name>/{cert,privkey}.pem               (parent: self-signed stand-in)
 //   status/<name>.json                               (watchdog: for status pages, acmectl)
 //   requests/<name>.json                             (acmectl renew|revoke -> watchdog)
+//   requests/_account-rollover.json                  (acmectl rollover -> watchdog)
 //   ocsp/<name>.der                                  (watchdog: last verified OCSP response)
+//   keys/<name>/privkey.pem                          (watchdog: ACMEKeyReuse, the live key)
+//   dns01/<token>.json                               (watchdog: TXT records ACMEDns01Command set)
+//   ari/<name>.json                                  (watchdog: RFC 9773 window, chosen time)
+//
+// <name> is the certificate's name through file_name(): "*.a.test" is "_.a.test".
 #pragma once
 
 #include <string>
@@ -18,27 +24,46 @@ namespace acme::layout {
 // A directory name for a CA, readable and stable: "127.0.0.1_14000_dir".
 std::string ca_id(const std::string& directory_url);
 
+// `acmectl rollover`: new account keys for every CA in use. Its name cannot
+// be a certificate's (ACMEDomain names never hold '_').
+constexpr const char kAccountRolloverRequest[] = "_account-rollover.json";
+
+// A certificate name as a file or directory name: the wildcard label '*'
+// becomes '_' ("*.a.test" -> "_.a.test": no shell glob, no quoting). An
+// ACMEDomain name never starts with '_', so no two certificates collide, and
+// a mapped name maps to itself (names read back from a listing stay valid).
+inline std::string file_name(std::string name) {
+  if (name.compare(0, 2, "*.") == 0) name[0] = '_';
+  return name;
+}
+
 inline std::string account_dir(const std::string& ca) {
   return "accounts/" + ca_id(ca);
 }
 inline std::string job_dir(const std::string& name) {
-  return "jobs/" + name;
+  return "jobs/" + file_name(name);
 }
 inline std::string staging_dir(const std::string& name) {
-  return "staging/" + name;
+  return "staging/" + file_name(name);
 }
 inline std::string archive_dir(const std::string& name) {
-  return "archive/" + name;
+  return "archive/" + file_name(name);
 }
 inline std::string live_dir(const std::string& name) {
-  return "live/" + name;
+  return "live/" + file_name(name);
 }
 inline std::string fallback_dir(const std::string& name) {
-  return "fallback/" + name;
+  return "fallback/" + file_name(name);
+}
+inline std::string kept_key(const std::string& name) {
+  return "keys/" + file_name(name) + "/privkey.pem";
+}
+inline std::string ari_file(const std::string& name) {
+  return "ari/" + file_name(name) + ".json";
 }
 
 // Directories the unprivileged watchdog must be able to write.
-constexpr const char* kChildWritable[] = {"accounts", "jobs",     "staging",
-                                          "status",   "requests", "ocsp"};
+constexpr const char* kChildWritable[] = {"accounts", "jobs", "staging", "status", "requests",
+                                          "ocsp",     "keys", "dns01",   "ari"};
 
 }  // namespace acme::layout

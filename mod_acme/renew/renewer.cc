@@ -6,6 +6,7 @@
 #include "base/time_format.h"
 #include "crypto/certificate.h"
 #include "renew/cert_files.h"
+#include "renew/key_reuse.h"
 #include "renew/layout.h"
 #include "renew/policy.h"
 
@@ -34,6 +35,7 @@ void Renewer::set_certs(std::vector<ManagedCert> certs) {
 
 void Renewer::start() {
   table_.clear();
+  for (const auto& cert : certs_) session_for(cert.ca).update_contact_if_changed(store_, log_);
 }
 
 CaSession& Renewer::session_for(const CaSettings& ca) {
@@ -57,14 +59,22 @@ bool Renewer::due(const ManagedCert& cert, TimePoint now, TimePoint* next_check)
              "certificate for " + cert.name + " lacks configured names; ordering a new one");
     return true;
   }
-  TimePoint at = renewal_time(live->not_before, live->not_after, cert.renew_window);
+  if (live->key_type != key_type_name(cert.key_type)) {
+    log_.log(LogLevel::kNotice, kMsgRenewalDue,
+             "certificate for " + cert.name + " has a " + live->key_type + " key, ACMEKeyType " +
+                 key_type_name(cert.key_type) + " is configured; ordering a new one");
+    return true;
+  }
+  // ACMERenewWindow, or the CA's renewal information (renew/ari_schedule.h).
+  AriSchedule::Decision when = ari_.decide(cert, *live, session_for(cert.ca));
+  TimePoint at = when.renew_at;
   if (at <= now) {
     log_.log(LogLevel::kInfo, kMsgRenewalDue,
              "certificate for " + cert.name + " (serial " + live->serial + ", expires " +
-                 format_rfc3339(live->not_after) + ") is due for renewal");
+                 format_rfc3339(live->not_after) + ") is due for renewal (" + when.basis + ")");
     return true;
   }
-  *next_check = std::min(*next_check, at);
+  *next_check = std::min({*next_check, at, when.next_poll});
   record(cert, "valid", at, nullptr);
   return false;
 }
@@ -99,7 +109,7 @@ TimePoint Renewer::process(const ManagedCert& cert, TimePoint now) {
   RenewalJob& current = *job->second;
   if (current.state().next_attempt > now) return current.state().next_attempt;
   const int failures_before = current.state().failures;
-  RenewalJob::Outcome outcome = current.step(session_for(cert.ca));
+  RenewalJob::Outcome outcome = current.step(session_for(cert.ca_at(current.state().ca_index)));
   after_step(cert, current, failures_before, outcome);
   if (outcome.staged) {
     jobs_.erase(job);
@@ -132,11 +142,41 @@ void Renewer::after_step(const ManagedCert& cert, const RenewalJob& job, int fai
 void Renewer::take_requests(TimePoint now) {
   auto names = store_.list("requests");
   if (!names.ok() || names->empty()) return;
+  if (std::count(names->begin(), names->end(), layout::kAccountRolloverRequest)) {
+    roll_account_keys();
+  }
   for (const auto& cert : certs_) {
-    if (!std::count(names->begin(), names->end(), cert.name + ".json")) continue;
+    const std::string file = layout::file_name(cert.name) + ".json";
+    if (!std::count(names->begin(), names->end(), file)) continue;
     auto request = read_admin_request(store_, cert.name);
     remove_admin_request(store_, cert.name);
     if (request.ok()) handle_request(cert, *request);
+  }
+}
+
+// Removed first: a rollover that fails is reported, not retried every tick.
+void Renewer::roll_account_keys() {
+  store_.remove(std::string("requests/") + layout::kAccountRolloverRequest);
+  log_.log(LogLevel::kNotice, kMsgAdminRequest, "account key rollover requested");
+  std::vector<std::string> done;  // CA URLs; only accounts that exist (no new registrations)
+  for (const auto& cert : certs_) {
+    for (std::size_t i = 0; i < cert.ca_count(); ++i) {
+      const CaSettings& ca = cert.ca_at(i);
+      if (std::count(done.begin(), done.end(), ca.directory_url) ||
+          !store_.exists(layout::account_dir(ca.directory_url) + "/account.json"))
+        continue;
+      done.push_back(ca.directory_url);
+      Status rolled = session_for(ca).rollover(store_, log_);
+      if (!rolled.ok()) {
+        log_.log(LogLevel::kError, kMsgAccountKeyChanged,
+                 "rolling over the account key at " + ca.directory_url +
+                     " failed: " + rolled.message() + "; run `acmectl rollover` again to retry");
+      }
+    }
+  }
+  if (done.empty()) {
+    log_.log(LogLevel::kWarn, kMsgAccountKeyChanged,
+             "no ACME account registered yet: no account key to roll over");
   }
 }
 
@@ -151,6 +191,7 @@ void Renewer::handle_request(const ManagedCert& cert, const AdminRequest& reques
     log_.log(LogLevel::kNotice, kMsgRevoked,
              "certificate for " + cert.name + " revoked (reason " + std::to_string(request.reason) +
                  "); ordering a replacement with a new key");
+    forget_key(store_, cert.name);
     notifier_->notify(cert.name, event::kRevoked);
   } else {
     log_.log(LogLevel::kNotice, kMsgAdminRequest, "renewal of " + cert.name + " requested");
@@ -190,6 +231,7 @@ TimePoint Renewer::check_ocsp(const ManagedCert& cert) {
     log_.log(LogLevel::kError, kMsgOcspRevoked,
              "the CA's OCSP responder says the certificate for " + cert.name + " (serial " +
                  st->serial + ") is revoked: ordering a replacement with a new key now");
+    forget_key(store_, cert.name);
     notifier_->notify(cert.name, event::kRevoked);
     forced_[cert.name] = true;
   }

@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "http/http_client.h"
+#include "renew/ari_schedule.h"
 #include "renew/ca_session.h"
 #include "renew/job.h"
 #include "renew/managed_cert.h"
@@ -54,6 +55,7 @@ class Renewer {
   bool due(const ManagedCert& cert, TimePoint now, TimePoint* next_check);
   TimePoint process(const ManagedCert& cert, TimePoint now);
   void take_requests(TimePoint now);
+  void roll_account_keys();  // `acmectl rollover`: every CA in use
   void handle_request(const ManagedCert& cert, const AdminRequest& request);
   Status revoke_live(const ManagedCert& cert, int reason);
   void after_step(const ManagedCert& cert, const RenewalJob& job, int failures_before,
@@ -71,6 +73,7 @@ class Renewer {
   HttpFactory http_factory_;
   std::function<double()> random01_;
   Options options_;
+  AriSchedule ari_{store_, clock_, log_, random01_};  // RFC 9773 renewal windows
   std::vector<ManagedCert> certs_;
   std::map<std::string, TimePoint> next_check_;  // by cert name
   std::map<std::string, std::unique_ptr<RenewalJob>> jobs_;

@@ -97,8 +97,10 @@ std::string status_server_status(const std::vector<StatusRecord>& records, TimeP
   std::string out;
   if (short_report) {
     for (const auto& r : records) {
-      out += "ACMECertificate: " + r.name + " state=" + r.state +
-             " days_left=" + std::to_string(days_until(r.not_after, now)) + "\n";
+      out += "ACMECertificate: " + r.name + " state=" + r.state;
+      if (r.not_after != TimePoint{})  // no certificate yet: no days to count
+        out += " days_left=" + std::to_string(days_until(r.not_after, now));
+      out += "\n";
     }
     return out;
   }

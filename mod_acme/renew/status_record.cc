@@ -4,6 +4,7 @@
 
 #include "base/time_format.h"
 #include "json/json.h"
+#include "renew/layout.h"
 
 namespace acme {
 
@@ -65,12 +66,12 @@ Result<StatusRecord> parse_status_record(const std::string& text) {
 }
 
 Status write_status_record(Store& store, const StatusRecord& record) {
-  return store.write(std::string(kStatusDir) + "/" + record.name + ".json",
+  return store.write(std::string(kStatusDir) + "/" + layout::file_name(record.name) + ".json",
                      status_record_json(record), 0644);
 }
 
 Result<StatusRecord> read_status_record(const Store& store, const std::string& name) {
-  auto text = store.read(std::string(kStatusDir) + "/" + name + ".json");
+  auto text = store.read(std::string(kStatusDir) + "/" + layout::file_name(name) + ".json");
   if (!text.ok()) return text.status();
   return parse_status_record(*text);
 }
@@ -110,12 +111,12 @@ Status write_admin_request(Store& store, const std::string& name, const AdminReq
   j.set("action", request.action == RequestAction::kRevoke ? "revoke" : "renew");
   j.set("reason", static_cast<long long>(request.reason));
   set_time(j, "requested", request.requested);
-  return store.write(std::string(kRequestsDir) + "/" + name + ".json", j.dump_pretty() + "\n",
-                     0644);
+  return store.write(std::string(kRequestsDir) + "/" + layout::file_name(name) + ".json",
+                     j.dump_pretty() + "\n", 0644);
 }
 
 Result<AdminRequest> read_admin_request(const Store& store, const std::string& name) {
-  auto text = store.read(std::string(kRequestsDir) + "/" + name + ".json");
+  auto text = store.read(std::string(kRequestsDir) + "/" + layout::file_name(name) + ".json");
   if (!text.ok()) return text.status();
   auto j = Json::parse(*text);
   if (!j.ok()) return j.status();
@@ -133,7 +134,7 @@ Result<AdminRequest> read_admin_request(const Store& store, const std::string& n
 }
 
 Status remove_admin_request(Store& store, const std::string& name) {
-  return store.remove(std::string(kRequestsDir) + "/" + name + ".json");
+  return store.remove(std::string(kRequestsDir) + "/" + layout::file_name(name) + ".json");
 }
 
 }  // namespace acme

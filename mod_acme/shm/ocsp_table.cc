@@ -105,6 +105,13 @@ void OcspTable::remove(const std::string& name) {
   }
 }
 
+void OcspTable::clear() {
+  for (std::size_t i = 0; i < capacity(); ++i) {
+    Slot* s = slot(i);
+    if (s->length) seqlock::write(s->seq, [&] { s->length = 0; });
+  }
+}
+
 bool OcspTable::get(const std::string& name, std::string* der) const {
   if (name.empty() || name.size() > kNameMax) return false;
   for (std::size_t i = 0; i < capacity(); ++i) {

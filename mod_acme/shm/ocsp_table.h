@@ -1,6 +1,9 @@
 // OcspTable: OCSP responses in shared memory, written by the watchdog
 // (single writer) and read by every worker in the TLS handshake (stapling)
 // without locks or disk. Same sequence-lock scheme as ChallengeTable.
+// Nothing in it is OCSP-specific (name -> up to 6 KiB of bytes): a second
+// instance, in a region of its own, holds the tls-alpn-01 challenge
+// certificates (renew/tls_alpn01_responder.h).
 #pragma once
 
 #include <cstddef>
@@ -25,6 +28,7 @@ class OcspTable {
   // Writer side (the watchdog).
   Status put(const std::string& name, const std::string& der);
   void remove(const std::string& name);
+  void clear();  // every entry (the watchdog starts afresh)
 
   // Reader side (workers): the response stapled for name, if any.
   bool get(const std::string& name, std::string* der) const;

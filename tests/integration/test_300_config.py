@@ -56,6 +56,35 @@ BAD = [
      "ACMECACertificateFile", "/nonexistent.pem"),
     ("trustanchor-missing", dict(acme={"ACMETrustAnchorFile": "/nonexistent.pem"}),
      "ACMETrustAnchorFile", "/nonexistent.pem"),
+    ("ca-failover-not-a-url", dict(acme={"ACMECertificateAuthority":
+                                         "https://127.0.0.1:9/dir not-a-url"}),
+     "ACMECertificateAuthority", "not-a-url"),
+    ("ca-listed-twice", dict(acme={"ACMECertificateAuthority": "letsencrypt letsencrypt"}),
+     "ACMECertificateAuthority", "letsencrypt"),
+    ("profile-flag-word", dict(acme={"ACMEProfile": "tlsserver sometimes"}), "ACMEProfile",
+     "sometimes"),
+    ("profile-bad-name", dict(acme={"ACMEProfile": "tls/server"}), "ACMEProfile", "tls/server"),
+    ("domain-wildcard-without-dns01", dict(vhosts=[VHost("a.test", ["*.a.test"], ["*.a.test"])]),
+     "ACMEDomain", "*.a.test"),
+    ("dns01command-not-executable",
+     dict(vhosts=[VHost.managed("a.test", extra="ACMEDns01Command /nonexistent/dns.sh")]),
+     "ACMEDns01Command", "/nonexistent/dns.sh"),
+    ("keytype-twice", dict(acme={"ACMEKeyType": "p256 rsa2048 ec"}), "ACMEKeyType", "ec"),
+    ("keytype-two-ecdsa", dict(acme={"ACMEKeyType": "p256 p384"}), "ACMEKeyType", "p384"),
+    ("keytype-bad-second", dict(acme={"ACMEKeyType": "p256 rsa1024"}), "ACMEKeyType", "rsa1024"),
+    ("keyreuse-word", dict(acme={"ACMEKeyReuse": "sometimes"}), "ACMEKeyReuse", None),
+    # One address, two spellings: the same name (RFC 5952 form in the message).
+    ("domain-ipv6-twice", dict(vhosts=[VHost("a.test", domains=["2001:db8::1"]),
+                                       VHost("b.test", domains=["2001:DB8:0::1"])]),
+     "ACMEDomain", "2001:db8::1"),
+    ("preferredchain-empty", dict(acme={"ACMEPreferredChain": '""'}), "ACMEPreferredChain",
+     None),
+    ("eab-key-not-base64", dict(acme={"ACMEExternalAccountBinding": "kid-1 zWND!M6eQGHWpSRT"}),
+     "ACMEExternalAccountBinding", "zWND!M6eQGHWpSRT"),
+    ("eab-key-too-short", dict(acme={"ACMEExternalAccountBinding": "kid-1 c2hvcnQ"}),
+     "ACMEExternalAccountBinding", "c2hvcnQ"),
+    ("eab-file-missing", dict(acme={"ACMEExternalAccountBinding": "/nonexistent-eab.json"}),
+     "ACMEExternalAccountBinding", "/nonexistent-eab.json"),
 ]
 
 
@@ -74,6 +103,16 @@ GOOD = [
     ("renewwindow-50pct", dict(acme={"ACMERenewWindow": "50%"})),
     ("two-vhosts", dict(vhosts=[VHost.managed("a.test", "www.a.test"),
                                 VHost.managed("b.test")])),
+    ("ca-failover-and-profile", dict(acme={
+        "ACMECertificateAuthority": "https://127.0.0.1:9/dir letsencrypt",
+        "ACMEProfile": "tlsserver mandatory"})),
+    ("keytypes-ecdsa-rsa", dict(acme={"ACMEKeyType": "p256 rsa2048", "ACMEKeyReuse": "on",
+                                      "ACMEPreferredChain": '"ISRG Root X1"'})),
+    ("domain-ip-addresses", dict(vhosts=[VHost.managed("127.0.0.1", "::1")])),
+    ("eab-base64url", dict(acme={"ACMEExternalAccountBinding":
+                                 "kid-1 zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W"})),
+    ("eab-base64-padded", dict(acme={"ACMEExternalAccountBinding":
+                                     "kid-1 wMHCw8TFxsfIycrLzM3Oz9DR0tPU1dbX2Nna29zd3t/g4eLj5OXm5w=="})),
 ]
 
 

@@ -41,7 +41,8 @@ std::vector<std::string> split_values(const std::vector<std::string>& argv) {
 }
 
 Command lookup_command(const std::string& word) {
-  for (Command c : {Command::kStatus, Command::kCheck, Command::kRenew, Command::kRevoke}) {
+  for (Command c :
+       {Command::kStatus, Command::kCheck, Command::kRenew, Command::kRevoke, Command::kRollover}) {
     if (word == command_name(c)) return c;
   }
   return Command::kNone;
@@ -80,7 +81,8 @@ class Parser {
     ACME_RETURN_IF_ERROR(global_options());
     if (args_.command == Command::kNone) {
       if (args_.help || args_.version) return args_;
-      return usage_error("no command given: use status, check, renew or revoke", Command::kNone);
+      return usage_error("no command given: use status, check, renew, revoke or rollover",
+                         Command::kNone);
     }
     ACME_RETURN_IF_ERROR(command_words());
     if (!args_.help) ACME_RETURN_IF_ERROR(positionals());
@@ -124,8 +126,9 @@ class Parser {
     }
     args_.command = lookup_command(word);
     if (args_.command != Command::kNone) return Status::ok_status();
-    return usage_error("unknown command '" + word + "': use status, check, renew or revoke",
-                       Command::kNone);
+    return usage_error(
+        "unknown command '" + word + "': use status, check, renew, revoke or rollover",
+        Command::kNone);
   }
 
   Status command_words() {
@@ -191,6 +194,9 @@ class Parser {
         args_.name = positional_[0];
         if (n == 2) args_.reason = positional_[1];
         return Status::ok_status();
+      case Command::kRollover:
+        if (n == 0) return Status::ok_status();
+        return usage_error("rollover takes no argument, got '" + positional_[0] + "'", c);
       case Command::kNone:
         break;
     }
@@ -230,6 +236,8 @@ const char* command_name(Command command) {
       return "renew";
     case Command::kRevoke:
       return "revoke";
+    case Command::kRollover:
+      return "rollover";
     case Command::kNone:
       break;
   }

@@ -25,6 +25,7 @@ int run(const Args& args) {
       return run_check(args, std::cout, std::cerr);
     case Command::kRenew:
     case Command::kRevoke:
+    case Command::kRollover:
       return run_request(args, std::cout, std::cerr);
     case Command::kNone:
       break;

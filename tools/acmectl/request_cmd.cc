@@ -6,6 +6,8 @@
 #include <cctype>
 #include <filesystem>
 
+#include "base/time_format.h"
+#include "json/json.h"
 #include "renew/cert_files.h"
 #include "renew/layout.h"
 #include "renew/status_record.h"
@@ -66,15 +68,16 @@ Status check_managed(const Store& store, const std::string& name) {
                       "' is not a certificate name: use the first name of an "
                       "ACMEDomain line, as `acmectl status` lists it");
   }
-  if (store.exists(layout::live_dir(name)) || store.exists("status/" + name + ".json")) {
+  const std::string record = "status/" + layout::file_name(name) + ".json";
+  if (store.exists(layout::live_dir(name)) || store.exists(record)) {
     return Status::ok_status();
   }
   auto managed = managed_names(store);
   std::vector<std::string> names = managed.ok() ? *managed : std::vector<std::string>();
   return Status(Code::kNotFound,
                 name + " is not managed by mod_acme here: there is no " +
-                    store.absolute(layout::live_dir(name)) + " and no " +
-                    store.absolute("status/" + name + ".json") + "; " +
+                    store.absolute(layout::live_dir(name)) + " and no " + store.absolute(record) +
+                    "; " +
                     (names.empty() ? "it manages no certificate yet: is --store the "
                                      "ACMEStoreDir of your httpd configuration?"
                                    : "it manages: " + join(names) +
@@ -111,11 +114,32 @@ Result<std::string> request_revocation(Store& store, const std::string& name,
          "next start.\n";
 }
 
+// RFC 8555 §7.3.5, done by the watchdog for every CA it uses.
+Result<std::string> request_rollover(Store& store, TimePoint now) {
+  auto accounts = store.list("accounts");
+  if (!accounts.ok() || accounts->empty()) {
+    return Status(Code::kNotFound,
+                  "there is no ACME account in " + store.absolute("accounts") +
+                      " yet (mod_acme registers one with its first order); is --store the "
+                      "ACMEStoreDir of your httpd configuration?");
+  }
+  Json request = Json::object().set("action", "rollover").set("requested", format_rfc3339(now));
+  ACME_RETURN_IF_ERROR(
+      store.write(std::string(kRequestsDir) + "/" + layout::kAccountRolloverRequest,
+                  request.dump_pretty() + "\n", 0644));
+  match_requests_owner(store);
+  return "Requested new keys for the ACME accounts of every CA in use (" + join(*accounts) +
+         ").\nmod_acme's watchdog will roll them over within a few seconds; watch the error "
+         "log for ACME10121 (new key in place, or why not). If httpd is not running, this "
+         "happens at its next start.\n";
+}
+
 int run_request(Store& store, const Args& args, TimePoint now, std::ostream& out,
                 std::ostream& err) {
-  Result<std::string> done = args.command == Command::kRevoke
-                                 ? request_revocation(store, args.name, args.reason, now)
-                                 : request_renewal(store, args.name, now);
+  Result<std::string> done =
+      args.command == Command::kRevoke     ? request_revocation(store, args.name, args.reason, now)
+      : args.command == Command::kRollover ? request_rollover(store, now)
+                                           : request_renewal(store, args.name, now);
   if (done.ok()) {
     out << *done;
     return kExitOk;

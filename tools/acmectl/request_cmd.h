@@ -1,6 +1,7 @@
 // `acmectl renew NAME` and `acmectl revoke NAME [REASON]`: leave a request
 // for the running server in the store (requests/<name>.json, see
 // renew/status_record.h); mod_acme's watchdog picks it up and removes it.
+// `acmectl rollover` likewise (requests/_account-rollover.json, renew/layout.h).
 #pragma once
 
 #include <ostream>
@@ -22,6 +23,8 @@ Status check_managed(const Store& store, const std::string& name);
 Result<std::string> request_renewal(Store& store, const std::string& name, TimePoint now);
 Result<std::string> request_revocation(Store& store, const std::string& name,
                                        const std::string& reason, TimePoint now);
+// Code::kNotFound when the store holds no account yet.
+Result<std::string> request_rollover(Store& store, TimePoint now);
 
 // Exit status: kExitOk written, kExitProblem name not managed, kExitUsage
 // bad name or reason, or the store could not be written.

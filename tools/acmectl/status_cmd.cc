@@ -123,7 +123,7 @@ Result<std::vector<StatusRecord>> collect_status(const Store& store) {
   ACME_RETURN_IF_ERROR(names);
   std::vector<StatusRecord> out;
   for (const std::string& name : *names) {
-    if (!store.exists("status/" + name + kJsonSuffix)) {
+    if (!store.exists("status/" + layout::file_name(name) + kJsonSuffix)) {
       out.push_back(record_from_live(store, name));
       continue;
     }

@@ -17,6 +17,7 @@ Commands:
                          certificate chain, with a FIX: line for each problem
   renew NAME             ask the running httpd to renew NAME's certificate now
   revoke NAME [REASON]   ask the running httpd to revoke NAME's certificate
+  rollover               ask the running httpd to give its ACME accounts new keys
 
 Options:
   --store DIR    mod_acme's store (the ACMEStoreDir directive); default
@@ -99,6 +100,19 @@ Exit status: 0 the request is written; 1 NAME is not managed in this store;
 2 wrong usage or the store could not be written.
 )";
 
+constexpr const char kRollover[] = R"(Usage: acmectl [--store DIR] rollover
+
+Asks the running httpd to replace the key of each of its ACME accounts (one
+per CA in use) with a new one (RFC 8555 key rollover): the account, its URL
+and its certificates stay. Do it when the old key may have leaked, or as
+routine. Writes requests/_account-rollover.json into the store, which
+mod_acme's watchdog picks up within seconds; the new key replaces
+accounts/CA/account.key.pem only after the CA accepted it.
+
+Exit status: 0 the request is written; 1 there is no account in this store
+yet; 2 wrong usage or the store could not be written.
+)";
+
 }  // namespace
 
 std::string usage_text(Command command) {
@@ -111,6 +125,8 @@ std::string usage_text(Command command) {
       return kRenew;
     case Command::kRevoke:
       return kRevoke;
+    case Command::kRollover:
+      return kRollover;
     case Command::kNone:
       break;
   }

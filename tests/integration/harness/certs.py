@@ -1,5 +1,6 @@
 """Throwaway certificates and certificate inspection.
 
+make_ca() and make_leaf() build throwaway CAs and server certificates (P-256).
 make_listener_certs() writes a root CA and a certificate for localhost,
 127.0.0.1 and ::1 signed by it, for the HTTPS listeners of pebble and the ACME
 test double (Debian's pebble ships none). The root is what httpd gets as
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 PEM_RE = re.compile(r"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.S)
 
@@ -45,44 +46,97 @@ def _key_pem(key):
                              serialization.NoEncryption())
 
 
-def make_listener_certs(directory):
+def make_ca(cn, issuer=None, path_length=0, start=None, end=None):
+    """A CA certificate and its new P-256 key: (cert, key).
+
+    issuer: (cert, key) of the CA that signs it; None for a self-signed root.
+    start/end default to an hour ago and two days ahead.
+    """
     now = datetime.datetime.now(datetime.timezone.utc)
-    start, end = now - datetime.timedelta(hours=1), now + datetime.timedelta(days=2)
-    root_key = ec.generate_private_key(ec.SECP256R1())
-    root_name = _name("mod_acme test root (throwaway)")
-    root = (x509.CertificateBuilder()
-            .subject_name(root_name).issuer_name(root_name)
-            .public_key(root_key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(start).not_valid_after(end)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(x509.KeyUsage(False, False, False, False, False, True, True,
-                                         False, False), critical=True)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(root_key.public_key()),
-                           critical=False)
-            .sign(root_key, hashes.SHA256()))
+    start = start or now - datetime.timedelta(hours=1)
+    end = end or now + datetime.timedelta(days=2)
     key = ec.generate_private_key(ec.SECP256R1())
-    sans = [x509.DNSName("localhost"),
-            x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
-            x509.IPAddress(ipaddress.ip_address("::1"))]
+    issuer_name, signing_key = (issuer[0].subject, issuer[1]) if issuer else (_name(cn), key)
     cert = (x509.CertificateBuilder()
-            .subject_name(_name("localhost")).issuer_name(root_name)
+            .subject_name(_name(cn)).issuer_name(issuer_name)
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(start).not_valid_after(end)
-            .add_extension(x509.SubjectAlternativeName(sans), critical=False)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
+            .add_extension(x509.BasicConstraints(ca=True, path_length=path_length),
+                           critical=True)
+            .add_extension(x509.KeyUsage(True, False, False, False, False, True, True,
+                                         False, False), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
                            critical=False)
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                root_key.public_key()), critical=False)
-            .sign(root_key, hashes.SHA256()))
+                signing_key.public_key()), critical=False)
+            .sign(signing_key, hashes.SHA256()))
+    return cert, key
+
+
+def make_leaf(names, issuer, public_key=None, start=None, end=None, ca_issuers_url=None):
+    """A TLS server certificate for names (DNS names or IP literals), CN names[0],
+    signed by issuer = (cert, key): (cert, key). With public_key (e.g. a
+    CSR's) the certificate is for that key and the returned key is None.
+    start/end default to an hour ago and two days ahead. ca_issuers_url adds
+    an AIA caIssuers entry.
+    """
+    now = datetime.datetime.now(datetime.timezone.utc)
+    start = start or now - datetime.timedelta(hours=1)
+    end = end or now + datetime.timedelta(days=2)
+    key = None
+    if public_key is None:
+        key = ec.generate_private_key(ec.SECP256R1())
+        public_key = key.public_key()
+    sans = []
+    for n in names:
+        try:
+            sans.append(x509.IPAddress(ipaddress.ip_address(n)))
+        except ValueError:
+            sans.append(x509.DNSName(n))
+    issuer_cert, issuer_key = issuer
+    builder = (x509.CertificateBuilder()
+               .subject_name(_name(names[0])).issuer_name(issuer_cert.subject)
+               .public_key(public_key)
+               .serial_number(x509.random_serial_number())
+               .not_valid_before(start).not_valid_after(end)
+               .add_extension(x509.SubjectAlternativeName(sans), critical=False)
+               .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+               .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
+                              critical=False)
+               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                   issuer_key.public_key()), critical=False))
+    if ca_issuers_url:
+        builder = builder.add_extension(x509.AuthorityInformationAccess([
+            x509.AccessDescription(AuthorityInformationAccessOID.CA_ISSUERS,
+                                   x509.UniformResourceIdentifier(ca_issuers_url))]),
+            critical=False)
+    return builder.sign(issuer_key, hashes.SHA256()), key
+
+
+def pem(cert):
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def write_cert(path, cert):
+    """cert as PEM into path, world-readable."""
+    _write(path, pem(cert), 0o644)
+
+
+def write_key(path, key):
+    """key as unencrypted PKCS#8 PEM into path, mode 0600."""
+    _write(path, _key_pem(key), 0o600)
+
+
+def make_listener_certs(directory):
+    root = make_ca("mod_acme test root (throwaway)")
+    cert, key = make_leaf(["localhost", "127.0.0.1", "::1"], root)
     out = ListenerCerts(os.path.join(directory, "listener-root.pem"),
                         os.path.join(directory, "listener-cert.pem"),
                         os.path.join(directory, "listener-key.pem"))
-    _write(out.root_file, root.public_bytes(serialization.Encoding.PEM), 0o644)
-    _write(out.cert_file, cert.public_bytes(serialization.Encoding.PEM), 0o644)
-    _write(out.key_file, _key_pem(key), 0o600)
+    write_cert(out.root_file, root[0])
+    write_cert(out.cert_file, cert)
+    write_key(out.key_file, key)
     return out
 
 

@@ -314,3 +314,17 @@ class Httpd:
     def https_get(self, path, name, **kw):
         from . import client
         return client.https_get(self.https_port, path, name, **kw)
+
+
+def on_own_ports(session, ca=None, own_ports=None, **kw):
+    """An Httpd like session.new_httpd() makes, but on two fresh ports of its own
+    (or own_ports: (http, https)), so it can run beside the session's httpd.
+    The session's pebbles validate only the session's ports: use it for
+    servers that need no http-01 from them, or with a Pebble made for
+    own_ports. Not started; session.release(h) stops it and removes its
+    ServerRoot.
+    """
+    http_port, https_port = own_ports or ports.free_ports(2)
+    h = Httpd(session.mkdir("httpd"), http_port, https_port, session.mod_acme_so, ca=ca, **kw)
+    session.active.append(h)
+    return h

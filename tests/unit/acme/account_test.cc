@@ -32,7 +32,7 @@ TEST(Account, ContactUri) {
 TEST(Account, CreatesThenFindsTheSameAccount) {
   AcmeClient client(ca, FakeAcmeCa::kDirectoryUrl);
   client.set_signer(&key, "");
-  auto first = new_account(client, {{"admin@a.example"}, true, false});
+  auto first = new_account(client, {{"admin@a.example"}, true, false, ""});
   CHECK_TEXT(first.ok(), first.status().to_string().c_str());
   STRCMP_EQUAL("valid", first->status.c_str());
   LONGS_EQUAL(1, first->contact.size());
@@ -42,18 +42,18 @@ TEST(Account, CreatesThenFindsTheSameAccount) {
   // RFC 8555 §7.3.1: the same key again, from a fresh session, is the same account.
   AcmeClient again(ca, FakeAcmeCa::kDirectoryUrl);
   again.set_signer(&key, "");
-  auto second = new_account(again, {{"admin@a.example"}, true, false});
+  auto second = new_account(again, {{"admin@a.example"}, true, false, ""});
   CHECK(second.ok());
   STRCMP_EQUAL(first->url.c_str(), second->url.c_str());
   LONGS_EQUAL(1, ca.accounts_created());
-  auto existing = new_account(again, {{}, false, true});
+  auto existing = new_account(again, {{}, false, true, ""});
   STRCMP_EQUAL(first->url.c_str(), existing->url.c_str());
 }
 
 TEST(Account, OnlyReturnExistingForAnUnknownKey) {
   AcmeClient client(ca, FakeAcmeCa::kDirectoryUrl);
   client.set_signer(&key, "");
-  auto r = new_account(client, {{}, false, true});
+  auto r = new_account(client, {{}, false, true, ""});
   CHECK(r.status().code() == Code::kProblem);
   STRCMP_EQUAL(problem::kAccountDoesNotExist, r.status().tag().c_str());
   CHECK(r.status().message().rfind("registering ACME account: ", 0) == 0);
@@ -69,8 +69,8 @@ TEST(Account, PayloadCarriesContactsAndAgreementOnlyWhenSet) {
   });
   AcmeClient client(scripted.http, kCaDir);
   client.set_signer(&key, "");
-  CHECK(new_account(client, {{"a@a.example", "mailto:b@a.example"}, true, false}).ok());
-  CHECK(new_account(client, {{}, false, false}).ok());
+  CHECK(new_account(client, {{"a@a.example", "mailto:b@a.example"}, true, false, ""}).ok());
+  CHECK(new_account(client, {{}, false, false, ""}).ok());
   STRCMP_EQUAL(
       R"({"contact":["mailto:a@a.example","mailto:b@a.example"],"termsOfServiceAgreed":true})",
       payloads[0].c_str());

@@ -29,7 +29,7 @@ TEST_GROUP(Order) {
 
   void setup() override {
     client.set_signer(&key, "");
-    auto account = new_account(client, {{}, true, false});
+    auto account = new_account(client, {{}, true, false, ""});
     CHECK(account.ok());
     client.set_signer(&key, account->url);
   }

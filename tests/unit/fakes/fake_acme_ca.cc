@@ -55,6 +55,11 @@ std::string canonical_jwk(const Json& jwk) {
   return c.dump();
 }
 
+// RFC 8738: an "ip" identifier carries an address, a "dns" one a name.
+const char* identifier_type(const std::string& value) {
+  return is_ip_literal(value) ? "ip" : "dns";
+}
+
 std::vector<std::string> sorted_lower(std::vector<std::string> names) {
   for (auto& n : names)
     std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -109,8 +114,11 @@ HttpResponse FakeAcmeCa::handle(const HttpRequest& request) {
     dir.set("newNonce", url("/nonce")).set("newAccount", url("/new-account"));
     dir.set("newOrder", url("/new-order")).set("revokeCert", url("/revoke"));
     dir.set("keyChange", url("/key-change"));
-    if (!terms_of_service.empty())
-      dir.set("meta", Json::object().set("termsOfService", terms_of_service));
+    Json meta = Json::object();
+    if (!terms_of_service.empty()) meta.set("termsOfService", terms_of_service);
+    if (external_account_required) meta.set_bool("externalAccountRequired", true);
+    add_ari_directory(dir, meta);
+    dir.set("meta", meta);
     return json_response(200, dir.dump());
   }
   if (request.url == url("/nonce") && (request.method == "HEAD" || request.method == "GET")) {
@@ -118,6 +126,7 @@ HttpResponse FakeAcmeCa::handle(const HttpRequest& request) {
                          {{"replay-nonce", fresh_nonce()}, {"cache-control", "no-store"}});
   }
   if (request.method == "POST") return handle_post(request);
+  if (request.url.rfind(url("/renewal-info/"), 0) == 0) return renewal_info(request);
   return problem(405, kErr + "malformed", request.method + " " + request.url + " not allowed");
 }
 
@@ -128,6 +137,7 @@ HttpResponse FakeAcmeCa::handle_post(const HttpRequest& request) {
   if (refused.status != 0) return refused;
   if (is_new_account) return new_account(s);
   if (request.url == url("/new-order")) return new_order(s);
+  if (request.url == url("/key-change")) return key_change(request, s);
   std::string kind, rest;
   std::size_t id = 0;
   if (parse_path(request.url, &kind, &id, &rest)) {
@@ -136,6 +146,7 @@ HttpResponse FakeAcmeCa::handle_post(const HttpRequest& request) {
     if (kind == "authz" && id < authzs_.size() && rest.empty()) return get_authz(s, id);
     if (kind == "chall" && id < authzs_.size() && rest.empty()) return respond_challenge(s, id);
     if (kind == "cert" && id < orders_.size() && rest.empty()) return get_certificate(s, id);
+    if (kind == "acct" && rest.empty()) return update_account(s, id);
   }
   return problem(404, kErr + "malformed", "no resource at " + request.url);
 }
@@ -201,6 +212,8 @@ HttpResponse FakeAcmeCa::new_account(const Signed& s) {
       return problem(400, kErr + "accountDoesNotExist", "no account for this key");
     if (!terms_of_service.empty() && !payload->get_bool_or("termsOfServiceAgreed", false))
       return problem(403, kErr + "userActionRequired", "agree to " + terms_of_service);
+    HttpResponse refused = check_eab(*payload, s.jwk);
+    if (refused.status != 0) return refused;
     Account account;
     account.url = url("/acct/" + std::to_string(accounts_created_++));
     account.jwk = jwk;
@@ -219,12 +232,15 @@ HttpResponse FakeAcmeCa::new_order(const Signed& s) {
   auto ids = payload.ok() ? payload->get_array("identifiers") : Result<Json>(payload.status());
   if (!ids.ok() || ids->size() == 0)
     return problem(400, kErr + "malformed", "newOrder needs identifiers");
+  HttpResponse refused = check_order_extensions(*payload);
+  if (refused.status != 0) return refused;
   Order order;
   order.account = s.account;
   for (std::size_t i = 0; i < ids->size(); ++i) {
     Json id = ids->at(i);
-    if (id.get_string_or("type", "") != "dns" || id.get_string_or("value", "").empty())
-      return problem(400, kErr + "unsupportedIdentifier", "only dns identifiers: " + id.dump());
+    const std::string value = id.get_string_or("value", "");
+    if (value.empty() || id.get_string_or("type", "") != identifier_type(value))
+      return problem(400, kErr + "unsupportedIdentifier", "dns names, ip addresses: " + id.dump());
     Authz authz;
     authz.host = id.get_string_or("value", "");
     authz.token = random_token();
@@ -331,7 +347,7 @@ Json FakeAcmeCa::order_json(std::size_t id) const {
   const Order& order = orders_[id];
   Json identifiers = Json::array(), authzs = Json::array();
   for (const auto& name : order.names)
-    identifiers.append(Json::object().set("type", "dns").set("value", name));
+    identifiers.append(Json::object().set("type", identifier_type(name)).set("value", name));
   for (std::size_t a : order.authzs) authzs.append(url("/authz/" + std::to_string(a)));
   Json j = Json::object().set("status", order.status).set("identifiers", identifiers);
   j.set("expires", format_rfc3339(clock_.now() + std::chrono::hours(24 * 7)));
@@ -344,7 +360,8 @@ Json FakeAcmeCa::order_json(std::size_t id) const {
 Json FakeAcmeCa::authz_json(std::size_t id) const {
   const Authz& authz = authzs_[id];
   Json j = Json::object().set("status", authz.status);
-  j.set("identifier", Json::object().set("type", "dns").set("value", authz.host));
+  j.set("identifier",
+        Json::object().set("type", identifier_type(authz.host)).set("value", authz.host));
   j.set("expires", format_rfc3339(clock_.now() + std::chrono::hours(24 * 7)));
   return j.set("challenges", Json::array().append(challenge_json(id)));
 }

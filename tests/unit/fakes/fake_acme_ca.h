@@ -55,6 +55,20 @@ class FakeAcmeCa : public HttpClient {
   std::string terms_of_service;       // meta.termsOfService when not empty
   Seconds validity{90 * 86400};
   std::function<void(const HttpRequest&)> on_request;  // sees every request first
+  // RFC 8555 §7.3.4: meta.externalAccountRequired, and the HMAC keys (raw)
+  // by key id that an externalAccountBinding must be MAC'ed with.
+  bool external_account_required = false;
+  std::map<std::string, std::string> eab_keys;
+  // RFC 9773, profiles, Retry-After (fake_acme_ca_ari.cc). With renewal_window
+  // set the directory offers renewalInfo, and GET renewalInfo/<certID> of a
+  // certificate this CA issued answers that window (404 for other certIDs).
+  std::function<std::pair<TimePoint, TimePoint>()> renewal_window;
+  std::string renewal_retry_after;     // Retry-After of renewalInfo answers; "" = none
+  std::vector<std::string> profiles;   // meta.profiles when not empty
+  std::string refuse_replaces;         // problem type for a newOrder with "replaces"; "" = none
+  bool refuse_profile = false;         // invalidProfile for a newOrder with "profile"
+  int rate_limited_orders = 0;         // this many newOrders get 429 rateLimited ...
+  std::string rate_limit_retry_after;  // ... with this Retry-After; "" = none
   // The CA lost every account (a database reset): kids get accountDoesNotExist.
   void forget_accounts() {
     accounts_.clear();
@@ -63,7 +77,18 @@ class FakeAcmeCa : public HttpClient {
 
   // --- what the CA saw ---
   int accounts_created() const { return accounts_created_; }
+  int key_changes() const { return key_changes_; }
+  int account_updates() const { return account_updates_; }
+  // What the CA holds for an account URL: contact ("" if unknown) and the
+  // canonical JWK of its current key.
+  std::string account_contact(const std::string& url) const;
+  std::string account_jwk(const std::string& url) const;
   int orders_created() const { return static_cast<int>(orders_.size()); }
+  // Every newOrder payload, refused ones too; GETs of renewalInfo; the
+  // RFC 9773 §4.1 certID of the leaf with that serial.
+  const std::vector<Json>& order_requests() const { return order_requests_; }
+  int renewal_info_requests() const { return renewal_info_requests_; }
+  std::string cert_id(long serial) const;
   int open_orders() const;  // pending or ready
   long requests_seen() const { return requests_; }
   int bad_nonces_sent() const { return bad_nonces_sent_; }
@@ -98,7 +123,15 @@ class FakeAcmeCa : public HttpClient {
   HttpResponse handle_post(const HttpRequest& request);
   HttpResponse check_jws(const HttpRequest& request, bool new_account, Signed* out);
   HttpResponse new_account(const Signed& s);
+  HttpResponse check_eab(const Json& payload, const Json& jwk);          // fake_acme_ca_accounts.cc
+  HttpResponse update_account(const Signed& s, std::size_t id);          // fake_acme_ca_accounts.cc
+  HttpResponse key_change(const HttpRequest& request, const Signed& s);  // ditto
   HttpResponse new_order(const Signed& s);
+  HttpResponse check_order_extensions(const Json& payload);  // fake_acme_ca_ari.cc
+  HttpResponse renewal_info(const HttpRequest& request);     // fake_acme_ca_ari.cc
+  void add_ari_directory(Json& dir, Json& meta) const;       // fake_acme_ca_ari.cc
+  std::string issuer_key_id() const;                         // fake_acme_ca_ari.cc
+  void add_authority_key_id(X509* leaf) const;               // fake_acme_ca_ari.cc
   HttpResponse get_order(const Signed& s, std::size_t id);
   HttpResponse finalize(const Signed& s, std::size_t id);
   HttpResponse get_authz(const Signed& s, std::size_t id);
@@ -128,9 +161,13 @@ class FakeAcmeCa : public HttpClient {
   std::vector<Authz> authzs_;
   long requests_ = 0;
   int accounts_created_ = 0;
+  int key_changes_ = 0;
+  int account_updates_ = 0;
   long signed_requests_ = 0;
   int bad_nonces_sent_ = 0;
   long serial_ = 100;
+  std::vector<Json> order_requests_;
+  int renewal_info_requests_ = 0;
   std::string last_problem_;
 };
 

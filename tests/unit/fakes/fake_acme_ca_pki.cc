@@ -129,6 +129,7 @@ Result<std::string> FakeAcmeCa::issue_leaf(EVP_PKEY* public_key,
   add_ext(x, issuer, NID_key_usage, "critical,digitalSignature");
   add_ext(x, issuer, NID_ext_key_usage, "serverAuth");
   add_ext(x, issuer, NID_subject_alt_name, san.c_str());
+  add_authority_key_id(x);  // fake_acme_ca_ari.cc
   if (X509_sign(x, pki_intermediate_.key.get(), EVP_sha256()) <= 0)
     return crypto_error("fake CA: signing the leaf");
   return cert.to_pem();

@@ -265,7 +265,7 @@ TEST(RenewalJob, TermsOfServiceMustBeAgreed) {
 TEST(RenewalJob, StateRoundTripsThroughJson) {
   JobState s;
   s.order_url = "https://ca.test/order/7";
-  s.published = {{"a.example", "tok-a"}, {"www.a.example", "tok-b"}};
+  s.published = {{"http-01", "a.example", "tok-a"}, {"dns-01", "www.a.example", "tok-b"}};
   s.responded = {"https://ca.test/chall/1"};
   s.failures = 3;
   s.last_error = "network error: \"quoted\"";

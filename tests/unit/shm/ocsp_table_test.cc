@@ -49,3 +49,13 @@ TEST(OcspTable, AttachSeesWhatFormatWrote) {
   std::vector<std::uint64_t> garbage(64, 0x4242424242424242ULL);
   CHECK_FALSE(OcspTable::attach(garbage.data(), garbage.size() * 8).ok());
 }
+
+TEST(OcspTable, ClearEmptiesEverySlot) {
+  CHECK(table.put("a.example", "one").ok());
+  CHECK(table.put("b.example", "two").ok());
+  table.clear();
+  std::string der;
+  CHECK_FALSE(table.get("a.example", &der));
+  CHECK_FALSE(table.get("b.example", &der));
+  for (int i = 0; i < 4; ++i) CHECK(table.put("n" + std::to_string(i) + ".example", "x").ok());
+}

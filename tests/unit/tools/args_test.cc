@@ -139,3 +139,14 @@ TEST(Args, EveryCommandHasHelp) {
     CHECK(contains(text, "Exit status"));
   }
 }
+
+TEST(Args, Rollover) {
+  Result<Args> rollover = parse({"--store", "/s", "rollover"});
+  CHECK(rollover.ok());
+  CHECK(rollover->command == Command::kRollover);
+  STRCMP_EQUAL("/s", rollover->store_dir.c_str());
+  STRCMP_EQUAL("/late", parse({"rollover", "--store", "/late"})->store_dir.c_str());
+  check_rejected({"rollover", "a.example"}, "rollover takes no argument");
+  CHECK(contains(usage_text(Command::kRollover), "acmectl [--store DIR] rollover"));
+  CHECK(contains(usage_text(Command::kNone), "rollover"));
+}

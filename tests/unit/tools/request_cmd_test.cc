@@ -3,6 +3,8 @@
 #include <sstream>
 #include <string>
 
+#include "json/json.h"
+#include "renew/layout.h"
 #include "renew/status_record.h"
 #include "tools/ctl_test_util.h"
 
@@ -101,4 +103,21 @@ TEST(RequestCmd, RejectsBadReasonsWithoutWriting) {
               run_request(store(), args(Command::kRevoke, "a.example", "oops"), kNow, out, err));
   CHECK(contains(err.str(), "not a revocation reason"));
   CHECK_FALSE(store().exists("requests/a.example.json"));
+}
+
+// `acmectl rollover`: one request for the watchdog, for every CA's account.
+TEST(RequestCmd, RolloverNeedsAnAccountThenWritesItsRequest) {
+  const std::string path = std::string("requests/") + layout::kAccountRolloverRequest;
+  LONGS_EQUAL(kExitProblem, run_request(store(), args(Command::kRollover, ""), kNow, out, err));
+  CHECK_TEXT(contains(err.str(), "acmectl rollover: there is no ACME account in"),
+             err.str().c_str());
+  CHECK_FALSE(store().exists(path));
+  CHECK(store().write(layout::account_dir("https://ca.test/dir") + "/account.json", "{}").ok());
+  LONGS_EQUAL(kExitOk, run_request(store(), args(Command::kRollover, ""), kNow, out, err));
+  CHECK_TEXT(contains(out.str(), "ACME10121"), out.str().c_str());
+  CHECK(contains(out.str(), "ca.test_dir"));
+  auto request = Json::parse(*store().read(path));
+  CHECK(request.ok());
+  STRCMP_EQUAL("rollover", request->get_string_or("action", "").c_str());
+  STRCMP_EQUAL("2026-01-01T00:00:00Z", request->get_string_or("requested", "").c_str());
 }

@@ -1,0 +1,122 @@
+#include "httpd/tls_alpn.h"
+
+#include <httpd.h>  // first: the other httpd headers need its types
+
+#include <apr_strings.h>
+#include <http_config.h>
+#include <http_log.h>
+#include <http_protocol.h>
+#include <http_ssl.h>
+
+#include <cstring>
+#include <string>
+
+#include "acme/challenge.h"
+#include "httpd/config.h"
+#include "httpd/state.h"
+#include "renew/tls_alpn01_responder.h"
+
+extern "C" module AP_MODULE_DECLARE_DATA acme_module;
+APLOG_USE_MODULE(acme);
+
+namespace acme {
+
+namespace {
+
+// Per connection, in c->pool: set once the connection switched to acme-tls/1.
+struct ConnState {
+  const char* protocol;
+};
+
+bool lists(const apr_array_header_t* types, const char* type) {
+  for (int i = 0; types && i < types->nelts; ++i)
+    if (std::strcmp(APR_ARRAY_IDX(types, i, const char*), type) == 0) return true;
+  return false;
+}
+
+std::string where(const server_rec* s) {
+  return std::string(s->server_hostname ? s->server_hostname : "?") + " (" +
+         (s->defn_name ? s->defn_name : "?") + ":" + std::to_string(s->defn_line_number) + ")";
+}
+
+// The challenge certificate published for this SNI, if any.
+bool published(const char* sni, std::string* blob) {
+  const ModuleState* st = module_state();
+  return st && sni && *sni && st->alpn_table.get(normalized_server_name(sni), blob);
+}
+
+}  // namespace
+
+bool check_tls_alpn(server_rec* main_server, LogSink& log, std::vector<std::string>* names) {
+  bool wanted = false;
+  for (server_rec* s = main_server; s; s = s->next) {
+    const ServerConf* sc = server_conf(s);
+    if (!sc->domains->nelts) continue;
+    if (ap_is_allowed_protocol(nullptr, nullptr, s, kAcmeTls1)) {
+      for (int i = 0; i < sc->domains->nelts; ++i)
+        names->push_back(APR_ARRAY_IDX(sc->domains, i, const char*));
+      wanted = true;
+      continue;
+    }
+    if (!lists(sc->challenges, kTlsAlpn01)) continue;
+    wanted = true;
+    log.log(LogLevel::kWarn, kMsgTlsAlpnConfig,
+            "virtual host " + where(s) + " lists tls-alpn-01 in ACMEChallenges but does not " +
+                "allow the acme-tls/1 protocol, so the CA's tls-alpn-01 handshake cannot be " +
+                "answered there; add 'Protocols h2 http/1.1 acme-tls/1' to it (or 'Protocols " +
+                "http/1.1 acme-tls/1' without mod_http2)");
+  }
+  return wanted;
+}
+
+// Connection level only (r is null during the TLS handshake's ALPN).
+int tls_alpn_propose(conn_rec* c, request_rec* r, server_rec* s, const apr_array_header_t* offers,
+                     apr_array_header_t* proposals) {
+  if (r || !offers || !ap_array_str_contains(offers, kAcmeTls1) || !ap_ssl_conn_is_ssl(c))
+    return DECLINED;
+  std::string blob;
+  if (!published(ap_ssl_var_lookup(c->pool, s, c, nullptr, "SSL_TLS_SNI"), &blob)) return DECLINED;
+  APR_ARRAY_PUSH(proposals, const char*) = kAcmeTls1;
+  return OK;
+}
+
+// RFC 8737 §3: after the handshake the CA sends nothing and closes.
+int tls_alpn_switch(conn_rec* c, request_rec* r, server_rec*, const char* protocol) {
+  if (r || !protocol || std::strcmp(protocol, kAcmeTls1) != 0 || !ap_ssl_conn_is_ssl(c))
+    return DECLINED;
+  auto* state = static_cast<ConnState*>(apr_pcalloc(c->pool, sizeof(ConnState)));
+  state->protocol = kAcmeTls1;
+  ap_set_module_config(c->conn_config, &acme_module, state);
+  c->keepalive = AP_CONN_CLOSE;
+  return OK;
+}
+
+const char* tls_alpn_protocol(const conn_rec* c) {
+  const auto* state =
+      static_cast<const ConnState*>(ap_get_module_config(c->conn_config, &acme_module));
+  return state ? state->protocol : nullptr;
+}
+
+// mod_ssl replaces the vhost's certificate with this one for the handshake
+// and answers any request on the connection with 503.
+int tls_alpn_answer(conn_rec* c, const char* server_name, const char** cert_pem,
+                    const char** key_pem) {
+  const char* protocol = tls_alpn_protocol(c);
+  if (!server_name || !protocol || std::strcmp(protocol, kAcmeTls1) != 0) return DECLINED;
+  std::string blob, cert, key;
+  if (!published(server_name, &blob) || !split_challenge_pems(blob, &cert, &key)) {
+    ap_log_cerror(APLOG_MARK, APLOG_INFO, 0, c,
+                  "ACME%05d: acme-tls/1 handshake for %s: no tls-alpn-01 challenge is "
+                  "published for that name",
+                  kMsgTlsAlpnAnswer, server_name);
+    return DECLINED;
+  }
+  *cert_pem = apr_pstrmemdup(c->pool, cert.data(), cert.size());
+  *key_pem = apr_pstrmemdup(c->pool, key.data(), key.size());
+  ap_log_cerror(APLOG_MARK, APLOG_INFO, 0, c,
+                "ACME%05d: tls-alpn-01: answered the acme-tls/1 handshake for %s",
+                kMsgTlsAlpnAnswer, server_name);
+  return OK;
+}
+
+}  // namespace acme

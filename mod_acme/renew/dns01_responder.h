@@ -1,0 +1,91 @@
+// Dns01Responder: answers dns-01 challenges (RFC 8555 §8.4) through the
+// admin's ACMEDns01Command, run as
+//
+//   PROGRAM [ARGS] setup    NAME TOKEN TXTVALUE   before the CA is asked to validate
+//   PROGRAM [ARGS] teardown NAME TOKEN TXTVALUE   when the challenge is withdrawn
+//
+// NAME is the identifier the CA validates: "a.test" for both "a.test" and
+// "*.a.test" (RFC 8555 §7.1.3). The program adds the label itself: the record
+// is TXT _acme-challenge.NAME with the value TXTVALUE =
+// base64url(SHA-256(key authorization)). Several values may be wanted for
+// one NAME at once ("a.test" and "*.a.test" in one certificate): setup adds a
+// value, teardown removes only its own. setup returns once the record is
+// visible at the zone's authoritative servers; exit 0 means success.
+//
+// The program must be idempotent: after a restart of the watchdog a job
+// publishes again (setup twice for one token), and teardown also follows a
+// setup that failed half-way. Within one process setup runs once per token.
+// TXTVALUE of a published record is kept in the store (dns01/<token>.json)
+// so teardown gets it even when the process was restarted in between.
+//
+// The command (ManagedCert::dns01_command) is a /bin/sh command line; it
+// runs as `/bin/sh -c 'COMMAND "$@"' acme-dns01 ACTION NAME TOKEN TXTVALUE`.
+// Each run is bounded (default 60 s, then the program's process group is
+// killed) and blocks the watchdog for that long; the program's stderr
+// (first 2 KiB) goes into the error message.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "renew/challenge_responder.h"
+#include "renew/managed_cert.h"
+#include "store/store.h"
+
+namespace acme {
+
+// RFC 8555 §8.4: the TXT record's value for a key authorization.
+std::string dns01_txt_value(const std::string& key_authorization);
+
+// A /bin/sh command line that runs exactly argv: each word single-quoted.
+// ACMEDns01Command's arguments arrive split by httpd's own quoting rules.
+std::string shell_command(const std::vector<std::string>& argv);
+
+class Dns01Responder : public ChallengeResponder {
+ public:
+  struct Options {
+    Seconds timeout{60};
+    std::size_t max_stderr = 2048;
+  };
+
+  // Takes the ACMEDns01Command of every certificate that has one.
+  Dns01Responder(const std::vector<ManagedCert>& certs, Store& store, LogSink& log,
+                 Options options);
+  Dns01Responder(const std::vector<ManagedCert>& certs, Store& store, LogSink& log)
+      : Dns01Responder(certs, store, log, Options()) {}
+  Dns01Responder(const Dns01Responder&) = delete;
+  Dns01Responder& operator=(const Dns01Responder&) = delete;
+
+  // No certificate has an ACMEDns01Command: nothing to register.
+  bool empty() const { return commands_.empty(); }
+
+  const char* type() const override { return "dns-01"; }
+  // DNS identifiers (wildcard or not) of certificates with a command; never
+  // IP addresses (RFC 8738 §7).
+  bool can_answer(const Identifier& id, bool wildcard) const override;
+  Status publish(const Identifier& id, const std::string& token,
+                 const std::string& key_authorization) override;
+  void withdraw(const Identifier& id, const std::string& token) override;
+
+ private:
+  struct Record {
+    std::string name;
+    std::string value;
+  };
+  const std::string* command_for(const std::string& name) const;
+  Status run(const std::string& command, const char* action, const std::string& token,
+             const Record& record);
+  std::string record_path(const std::string& token) const;
+
+  std::map<std::string, std::string> commands_;  // identifier value -> command
+  Store& store_;
+  LogSink& log_;
+  Options options_;
+  std::set<std::string> set_up_;  // tokens whose setup succeeded in this process
+};
+
+}  // namespace acme

@@ -1,0 +1,32 @@
+// The certificate key of a renewal, and ACMEKeyReuse.
+//
+// By default every order gets a new key. With `ACMEKeyReuse on` a renewal
+// keeps the key of the live certificate (for key pins: DANE "3 1 1" TLSA
+// records, pinned public keys in apps). The live set's privkey.pem belongs
+// to root, so the watchdog keeps its own copy in keys/<name>/privkey.pem
+// (0600, child user) when it stages a set, and reuses it only while it is
+// still the key of the live certificate and of the configured type. A
+// revoked certificate's key is forgotten: its replacement gets a new one.
+#pragma once
+
+#include <string>
+
+#include "base/log.h"
+#include "base/status.h"
+#include "renew/managed_cert.h"
+#include "store/store.h"
+
+namespace acme {
+
+// PEM of the key for a new order: the kept live key when cert.key_reuse
+// allows it (logged), else a new key of cert.key_type.
+Result<std::string> certificate_key_pem(const Store& store, const ManagedCert& cert, LogSink& log);
+
+// After staging: keeps key_pem for the next renewal when cert.key_reuse,
+// else removes any kept key.
+Status remember_key(Store& store, const ManagedCert& cert, const std::string& key_pem);
+
+// The certificate was revoked: its key must not come back.
+void forget_key(Store& store, const std::string& name);
+
+}  // namespace acme
