@@ -69,8 +69,9 @@ struct GlobalSettings {
   Seconds check_interval{3600};
   int port_http = 80;
   int port_https = 443;
-  std::string notify_command;  // ACMENotifyCommand; empty = none
-  bool stapling = true;        // ACMEStapling
+  std::string notify_command;    // ACMENotifyCommand; empty = none
+  bool stapling = true;          // ACMEStapling
+  bool http01_reachable = true;  // something listens where the CA's port 80 arrives
 };
 
 GlobalSettings global_settings(apr_pool_t* p, server_rec* main_server);

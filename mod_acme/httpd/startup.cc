@@ -159,15 +159,19 @@ Status assign_files(apr_pool_t* p, FileStore& store, ModuleState& st, LogSink& l
 }
 
 // http-01 arrives on the CA's port 80, which ACMEPortMap maps to a local
-// port; if nothing listens there, every order would fail at validation.
-void check_ports(const GlobalSettings& g, LogSink& log) {
+// port; if nothing listens there, http-01 cannot work. Without
+// ACMEChallenges the module then does not try it (tls-alpn-01 or dns-01
+// instead); with it, the admin's order stands and the warning says why it fails.
+bool check_ports(const GlobalSettings& g, bool warn, LogSink& log) {
   for (ap_listen_rec* lr = ap_listeners; lr; lr = lr->next) {
-    if (lr->bind_addr && lr->bind_addr->port == g.port_http) return;
+    if (lr->bind_addr && lr->bind_addr->port == g.port_http) return true;
   }
+  if (!warn) return false;
   log.log(LogLevel::kWarn, kMsgConfig,
           "no Listen on port " + std::to_string(g.port_http) +
               ": the CA's http-01 requests (port 80) cannot reach this server; add 'Listen " +
               std::to_string(g.port_http) + "' or set 'ACMEPortMap 80:<local port>'");
+  return false;
 }
 
 // ACMEChallenges without http-01 everywhere: port 80 is not needed.
@@ -218,7 +222,7 @@ int startup(apr_pool_t* pconf, apr_pool_t* ptemp, server_rec* s) {
   // Whatever was requested before this start is promoted right below.
   st->seen_generation = st->table.activation_generation();
   if (st->certs.empty()) return OK;
-  if (may_use_http01(st->certs)) check_ports(st->settings, log);
+  st->settings.http01_reachable = check_ports(st->settings, may_use_http01(st->certs), log);
   st->tls_alpn_wanted = check_tls_alpn(s, log, &st->tls_alpn_names);
   CurlHttpClient::global_init();
   FileStore store(st->settings.store_dir);

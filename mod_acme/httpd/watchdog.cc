@@ -44,6 +44,7 @@ std::unique_ptr<HttpClient> make_http(const CaSettings& ca) {
 Renewer::Options renewer_options(const ModuleState& st) {
   Renewer::Options options;
   options.check_interval = st.settings.check_interval;
+  options.http01_by_default = st.settings.http01_reachable;
   return options;
 }
 

@@ -212,7 +212,12 @@ Status Renewer::revoke_live(const ManagedCert& cert, int reason) {
 }
 
 std::vector<ChallengeResponder*> Renewer::responders_for(const ManagedCert& cert) const {
-  if (cert.challenges.empty()) return responders_;
+  if (cert.challenges.empty()) {
+    std::vector<ChallengeResponder*> usable;
+    for (ChallengeResponder* r : responders_)
+      if (options_.http01_by_default || r != &http01_) usable.push_back(r);
+    return usable;
+  }
   std::vector<ChallengeResponder*> ordered;
   for (const auto& type : cert.challenges)
     for (ChallengeResponder* r : responders_)

@@ -33,6 +33,9 @@ class Renewer {
     Seconds check_interval{3600};  // ACMECheckInterval: re-read the store at least this often
     std::size_t max_parallel = 8;  // jobs in flight at once
     Seconds request_poll{2};       // how soon `acmectl renew|revoke` is picked up
+    // False when nothing listens where the CA's port 80 arrives: without
+    // ACMEChallenges, certificates then skip http-01.
+    bool http01_by_default = true;
   };
 
   Renewer(Store& store, ChallengeTable& table, const Clock& clock, LogSink& log,

@@ -194,3 +194,20 @@ TEST(Renewer, StatusRecordTellsTheLastError) {
   LONGS_EQUAL(1, record->failures);
   CHECK(!record->last_error.empty());
 }
+
+// Nothing listens where the CA's port 80 arrives: without ACMEChallenges the
+// certificate does not try http-01 (and here nothing else is registered).
+TEST(Renewer, Http01NotByDefaultWhenPort80IsNotReachable) {
+  options.http01_by_default = false;
+  make_renewer({h.cert});
+  run_until([this] { return h.log.contains("usable here: none"); });
+  LONGS_EQUAL(0, h.ca.certificates_issued());
+  LONGS_EQUAL(0, h.table.used());
+}
+
+TEST(Renewer, Http01StillUsedWhenTheAdminAsksForIt) {
+  options.http01_by_default = false;
+  h.cert.challenges = {"http-01"};
+  make_renewer({h.cert});
+  run_until([this] { return has_staged(h.store, "a.example"); });
+}
