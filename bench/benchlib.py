@@ -19,7 +19,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(TOP, "tests", "integration"))
 
-from harness import procs  # noqa: E402
+from harness import certs, ports, procs  # noqa: E402
+from harness.pebble import ChallTestSrv, Pebble  # noqa: E402
 
 WRK = "/usr/bin/wrk"
 # Tunables (environment): short runs on a 2-core machine, interleaved A B A B A B.
@@ -182,3 +183,13 @@ def run_main(run, prefix):
         with open(sys.argv[1], "a") as f:
             f.write(text)
     return 0
+
+
+def pebble_stack(base):
+    """pebble-challtestsrv (DNS) and pebble on 127.0.0.1, validating at two
+    fresh httpd ports. Returns (ca, http_port, https_port)."""
+    listener = certs.make_listener_certs(subdir(base, "listener"))
+    http_port, https_port = ports.free_ports(2)
+    dns = ChallTestSrv(subdir(base, "dns")).start()
+    ca = Pebble(subdir(base, "pebble"), listener, dns.dns_port, http_port, https_port).start()
+    return ca, http_port, https_port

@@ -16,7 +16,6 @@ of the answer itself apart from the cost of reconnecting.
 Usage: bench/http01_vs_static.py [SUMMARY_FILE]   (MOD_ACME_SO, BENCH_* env)
 """
 import http.client
-import os
 import sys
 
 import benchlib

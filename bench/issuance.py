@@ -37,9 +37,8 @@ import time
 
 import benchlib
 from benchlib import subdir
-from harness import certs, client, ports
+from harness import client
 from harness.httpd import Httpd, VHost
-from harness.pebble import ChallTestSrv, Pebble
 
 SIZES = [int(n) for n in os.environ.get("BENCH_ISSUANCE_SIZES", "1,10,100").split(",")]
 STAGED_RE = re.compile(r"ACME10030: new certificate for (\S+) obtained and verified")
@@ -145,10 +144,7 @@ def summary(results):
 
 def run(so, base):
     so = benchlib.snapshot(so, base)
-    listener = certs.make_listener_certs(subdir(base, "listener"))
-    http_port, https_port = ports.free_ports(2)
-    dns = ChallTestSrv(subdir(base, "dns")).start()
-    ca = Pebble(subdir(base, "pebble"), listener, dns.dns_port, http_port, https_port).start()
+    ca, http_port, https_port = benchlib.pebble_stack(base)
     print(f"pebble on 127.0.0.1:{ca.port}; httpd ports {http_port}/{https_port}; sizes {SIZES}")
     results = {n: one_size(so, base, ca, http_port, https_port, n) for n in SIZES}
     return summary(results)

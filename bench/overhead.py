@@ -20,10 +20,8 @@ import sys
 
 import benchlib
 from benchlib import subdir
-from harness import certs, ports
 from harness.client import http_get
 from harness.httpd import Httpd, VHost
-from harness.pebble import ChallTestSrv, Pebble
 
 HOST = "a.test"
 PAGE = "/index.html"
@@ -67,15 +65,12 @@ def verify(httpd, body):
 
 def run(so, base):
     so = benchlib.snapshot(so, base)
-    listener = certs.make_listener_certs(subdir(base, "listener"))
-    http_port, https_port = ports.free_ports(2)
-    dns = ChallTestSrv(subdir(base, "dns")).start()
-    ca = Pebble(subdir(base, "pebble"), listener, dns.dns_port, http_port, https_port).start()
+    ca, http_port, https_port = benchlib.pebble_stack(base)
     loaded = Httpd(subdir(base, "loaded"), http_port, https_port, so, ca=ca,
                    vhosts=[VHost.managed(HOST)], log_level=LOG_LEVEL,
                    acme={"ACMECheckInterval": None, "ACMERetryDelay": None})
-    tls_files = f"SSLCertificateFile {listener.cert_file}\n" \
-                f"SSLCertificateKeyFile {listener.key_file}"
+    tls_files = f"SSLCertificateFile {ca.listener.cert_file}\n" \
+                f"SSLCertificateKeyFile {ca.listener.key_file}"
     plain = Httpd(subdir(base, "not-loaded"), http_port, https_port, so, load_acme=False,
                   vhosts=[VHost(HOST, tls=True, extra=tls_files)], log_level=LOG_LEVEL)
     body = page()
