@@ -69,15 +69,27 @@ HttpdVersion running_version() {
   return HttpdVersion{v.major, v.minor, v.patch};
 }
 
-// Directories the watchdog writes belong to the child user; keys and live
-// sets stay with root.
-Status prepare_store(FileStore& store) {
-  ACME_RETURN_IF_ERROR(store.make_dirs(".", 0755));
+// The privilege rule (DESIGN.md): the directories root writes (the store
+// root, live/, archive/, fallback/) must be root's alone, or start fails with
+// the fix. Each directory the watchdog writes is created once and that one
+// directory is given to the child user; root never walks into it, so nothing
+// the child does there (links, races, a root-squashed NFS refusing the owner
+// change) can fail a start or a graceful restart: it is logged instead.
+Status prepare_store(FileStore& store, LogSink& log) {
+  ACME_RETURN_IF_ERROR(store.make_dirs("", 0755));
+  const bool root = geteuid() == 0;
+  if (root) {
+    for (const char* dir : {"", "live", "archive", "fallback"})
+      ACME_RETURN_IF_ERROR(store.check_private(dir, 0));
+  }
   for (const char* dir : layout::kChildWritable) {
-    ACME_RETURN_IF_ERROR(store.make_dirs(dir, 0700));
-    if (geteuid() == 0) {
-      ACME_RETURN_IF_ERROR(
-          store.chown_tree(dir, ap_unixd_config.user_id, ap_unixd_config.group_id));
+    Status s = root ? store.give_dir(dir, 0700, ap_unixd_config.user_id, ap_unixd_config.group_id)
+                    : store.make_dirs(dir, 0700);
+    if (!s.ok()) {
+      log.log(LogLevel::kError, kMsgStoreError,
+              s.message() +
+                  "; the watchdog may fail to work there until this is fixed, the "
+                  "current certificates keep serving");
     }
   }
   return Status();
@@ -226,7 +238,7 @@ int startup(apr_pool_t* pconf, apr_pool_t* ptemp, server_rec* s) {
   st->tls_alpn_wanted = check_tls_alpn(s, log, &st->tls_alpn_names);
   CurlHttpClient::global_init();
   FileStore store(st->settings.store_dir);
-  Status ready = prepare_store(store);
+  Status ready = prepare_store(store, log);
   if (ready.ok()) ready = assign_files(pconf, store, *st, log);
   if (!ready.ok()) {
     log.log(LogLevel::kError, kMsgStoreError,

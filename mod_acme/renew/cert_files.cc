@@ -99,17 +99,40 @@ Status write_archive(Store& store, const std::string& dir, const SplitChain& spl
   return store.write(dir + "/ssl.conf", ssl_conf, 0644);
 }
 
+// The staged pair, read by the parent (root) from staging/, which the child
+// user writes: the store opens each file from directory descriptors with
+// O_NOFOLLOW|O_NONBLOCK and takes only a regular file of at most 1 MiB owned
+// by that user (store/fd_walk.h); a planted link, FIFO or hard link is refused.
+struct Staged {
+  std::string chain, key;
+};
+Result<Staged> read_staged(const Store& store, const std::string& staging) {
+  auto chain = store.read(staging + "/fullchain.pem");
+  if (!chain.ok()) return chain.status();
+  auto key = store.read(staging + "/privkey.pem");
+  if (!key.ok()) return key.status();
+  return Staged{std::move(*chain), std::move(*key)};
+}
+
 }  // namespace
 
 Result<bool> promote_staged(Store& store, const ManagedCert& cert, const HttpdVersion& version,
                             TimePoint now, LogSink& log) {
   if (!has_staged(store, cert.name)) return false;
   const std::string staging = layout::staging_dir(cert.name);
-  auto chain = store.read(staging + "/fullchain.pem");
-  auto key = store.read(staging + "/privkey.pem");
-  if (!chain.ok()) return chain.status();
-  if (!key.ok()) return key.status();
-  Status verified = verify_cert_set(*chain, *key, {cert.trust_anchor_file, cert.names, now});
+  auto staged = read_staged(store, staging);
+  // Gone meanwhile: the old watchdog still works on it; the next start sees it.
+  if (!staged.ok() && staged.status().code() == Code::kNotFound) return false;
+  if (!staged.ok()) {
+    log.log(LogLevel::kError, kMsgCertRejected,
+            "new certificate for " + cert.name + " not read: " + staged.status().message() +
+                "; the staged set is removed, the current certificate keeps serving");
+    store.remove(staging);
+    return staged.status();
+  }
+  const std::string& chain = staged->chain;
+  const std::string& key = staged->key;
+  Status verified = verify_cert_set(chain, key, {cert.trust_anchor_file, cert.names, now});
   if (!verified.ok()) {
     log.log(LogLevel::kError, kMsgCertRejected,
             "new certificate for " + cert.name + " fails verification and will not be served: " +
@@ -117,13 +140,13 @@ Result<bool> promote_staged(Store& store, const ManagedCert& cert, const HttpdVe
     store.remove(staging);
     return verified;
   }
-  auto split = split_chain(*chain);
+  auto split = split_chain(chain);
   if (!split.ok()) return split.status();
   const std::string seq = std::to_string(next_sequence(store, cert.name));
   const std::string archive = layout::archive_dir(cert.name) + "/" + seq;
   const std::string live_abs = store.absolute(layout::live_dir(cert.name));
   ACME_RETURN_IF_ERROR(
-      write_archive(store, archive, *split, *key, ssl_conf_text(live_abs, version)));
+      write_archive(store, archive, *split, key, ssl_conf_text(live_abs, version)));
   ACME_RETURN_IF_ERROR(store.link("../" + archive, layout::live_dir(cert.name)));
   store.remove(staging);
   auto info = read_live(store, cert.name);

@@ -4,29 +4,27 @@
 // Every write goes to a temp file in the target's own directory (so rename
 // stays on one file system and is atomic), is fsynced, renamed over the
 // target, and the directory is fsynced so the rename itself survives a crash.
+// Paths are checked here and walked by store/fd_walk.h from a descriptor of
+// the root; only the configured root path itself is opened by path.
 #include "store/file_store.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
-#include <functional>
+
+#include "store/fd_walk.h"
 
 namespace acme {
 
 namespace {
 
-// Trivially destructible, so safe in a DSO that httpd unloads and reloads.
-std::atomic<unsigned long> g_temp_counter{0};
-
-Status io_error(const std::string& action, const std::string& path, int err) {
-  return Status(Code::kIo, action + " " + path + ": " + std::strerror(err));
-}
+using fdwalk::Fd;
+using fdwalk::io_error;
 
 // Store paths come from configuration (domain names become directory names):
 // an absolute path or ".." would let a crafted name escape the store root.
@@ -64,43 +62,14 @@ Status check_link_target(const std::string& target, const std::string& link_path
                                             "' must be relative and stay inside the store");
 }
 
-std::string dir_of(const std::string& abs) {
-  std::size_t slash = abs.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : abs.substr(0, slash);
-}
-
-std::string temp_name(const std::string& abs) {
-  return abs + ".tmp." + std::to_string(getpid()) + "." + std::to_string(++g_temp_counter);
-}
-
-// "<name>.tmp.<pid>.<counter>" as temp_name() makes them. A process killed
-// between open and rename leaves one behind; list() hides it so callers
-// never mistake it for a real entry.
-bool is_temp_name(const char* name) {
-  const char* tmp = std::strstr(name, ".tmp.");
-  if (tmp == nullptr || tmp == name) return false;
-  const char* p = tmp + 5;
-  std::size_t digits = 0, dots = 0;
-  for (; *p != '\0'; ++p) {
-    if (*p == '.' && digits > 0 && dots == 0)
-      ++dots;
-    else if (*p >= '0' && *p <= '9')
-      ++digits;
-    else
-      return false;
-  }
-  return dots == 1 && p[-1] != '.';
-}
-
-// mkdir -p; each directory it creates gets exactly `mode`, whatever the umask.
-Status make_dirs_abs(const std::string& abs, int mode) {
+// mkdir -p of the configured root (the admin's path, like any other path
+// in httpd.conf); each directory it creates gets exactly 0755.
+Status make_root(const std::string& abs) {
   for (std::size_t pos = 1; pos <= abs.size(); ++pos) {
     if (pos < abs.size() && abs[pos] != '/') continue;
     std::string prefix = abs.substr(0, pos);
-    if (mkdir(prefix.c_str(), static_cast<mode_t>(mode)) == 0) {
-      if (chmod(prefix.c_str(), static_cast<mode_t>(mode)) != 0)
-        return io_error("setting the mode of", prefix, errno);
+    if (mkdir(prefix.c_str(), 0755) == 0) {
+      if (chmod(prefix.c_str(), 0755) != 0) return io_error("setting the mode of", prefix, errno);
       continue;
     }
     struct stat st;
@@ -111,53 +80,43 @@ Status make_dirs_abs(const std::string& abs, int mode) {
   return Status();
 }
 
-// Makes a rename or unlink in dir durable.
-Status sync_dir(const std::string& dir) {
-  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return io_error("syncing directory", dir, errno);
-  int rc = fsync(fd);
+Result<Fd> open_root(const std::string& root, bool create) {
+  if (create) ACME_RETURN_IF_ERROR(make_root(root));
+  Fd fd(open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() >= 0) return fd;
   int err = errno;
-  close(fd);
-  return rc == 0 ? Status() : io_error("syncing directory", dir, err);
+  return Status(err == ENOENT ? Code::kNotFound : Code::kIo,
+                "opening the store " + root + ": " + std::strerror(err));
 }
 
-// Writes all of data, retrying short writes and EINTR. fail_after >= 0
-// simulates a full disk after that many bytes (the test hook).
-int write_all(int fd, const std::string& data, long fail_after) {
-  std::size_t done = 0;
-  while (done < data.size()) {
-    std::size_t chunk = data.size() - done;
-    if (fail_after >= 0) {
-      if (done >= static_cast<std::size_t>(fail_after)) return ENOSPC;
-      chunk = std::min(chunk, static_cast<std::size_t>(fail_after) - done);
-    }
-    ssize_t n = ::write(fd, data.data() + done, chunk);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return errno;
-    done += static_cast<std::size_t>(n);
-  }
-  return 0;
+struct Parent {
+  Fd dir;            // the directory holding the last component
+  std::string name;  // the last component
+};
+
+// Opens the directory that holds path (a checked, non-empty store path).
+Result<Parent> open_parent(const std::string& root, const std::string& path, bool create,
+                           const std::string& shown) {
+  auto parts = fdwalk::components(path);
+  if (parts.empty()) return Status(Code::kInvalidArgument, shown + ": not a file in the store");
+  auto root_fd = open_root(root, create);
+  if (!root_fd.ok()) return root_fd.status();
+  std::string name = parts.back();
+  parts.pop_back();
+  auto dir = fdwalk::open_dir(root_fd->get(), parts, create, 0755, shown);
+  if (!dir.ok()) return dir.status();
+  return Parent{std::move(*dir), name};
 }
 
-// Post-order walk without following symlinks: children before their directory,
-// which is the order both recursive removal and chown need.
-Status walk_tree(const std::string& abs, const std::function<int(const std::string&, bool)>& fn) {
-  struct stat st;
-  if (lstat(abs.c_str(), &st) != 0) return io_error("examining", abs, errno);
-  bool is_dir = S_ISDIR(st.st_mode);
-  if (is_dir) {
-    DIR* dir = opendir(abs.c_str());
-    if (dir == nullptr) return io_error("opening directory", abs, errno);
-    std::vector<std::string> names;
-    while (dirent* entry = readdir(dir)) {
-      if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0)
-        names.push_back(entry->d_name);
-    }
-    closedir(dir);
-    for (const auto& name : names) ACME_RETURN_IF_ERROR(walk_tree(abs + "/" + name, fn));
-  }
-  int err = fn(abs, is_dir);
-  return err == 0 ? Status() : Status(Code::kIo, abs + ": " + std::strerror(err));
+std::string private_dir_problem(const std::string& abs, const struct stat& st, uid_t owner) {
+  if (st.st_uid == owner && (st.st_mode & (S_IWGRP | S_IWOTH)) == 0) return "";
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+  std::string who = owner == 0 ? "root:root" : std::to_string(owner);
+  return abs + " is owned by uid " + std::to_string(st.st_uid) + " with mode " + mode +
+         ": another user (such as the one httpd's children run as) could replace the files "
+         "root writes and serves from it; fix: chown " +
+         who + " " + abs + " && chmod 755 " + abs;
 }
 
 }  // namespace
@@ -172,87 +131,61 @@ std::string FileStore::absolute(const std::string& path) const {
 
 Result<std::string> FileStore::read(const std::string& path) const {
   ACME_RETURN_IF_ERROR(check_path(path, false));
-  std::string abs = absolute(path);
-  int fd = open(abs.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    int err = errno;
-    return Status(err == ENOENT ? Code::kNotFound : Code::kIo,
-                  "reading " + abs + ": " + std::strerror(err));
-  }
-  std::string data;
-  char buf[8192];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int err = n < 0 ? errno : 0;
-      close(fd);
-      if (err != 0) return io_error("reading", abs, err);
-      return data;
-    }
-    data.append(buf, static_cast<std::size_t>(n));
-  }
+  const std::string abs = absolute(path);
+  auto parent = open_parent(root_, path, false, abs);
+  if (!parent.ok())
+    return parent.status().code() == Code::kNotFound
+               ? Status(Code::kNotFound, "reading " + abs + ": " + std::strerror(ENOENT))
+               : parent.status();
+  return fdwalk::read_file(parent->dir.get(), parent->name, abs);
 }
 
 Status FileStore::write(const std::string& path, const std::string& data, int mode) {
   ACME_RETURN_IF_ERROR(check_path(path, false));
-  std::string abs = absolute(path);
-  std::string dir = dir_of(abs);
-  ACME_RETURN_IF_ERROR(make_dirs_abs(dir, 0755).with_context("writing " + abs));
-  std::string tmp = temp_name(abs);
-  int fd = open(tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, static_cast<mode_t>(mode));
-  if (fd < 0) return io_error("writing", abs, errno);
+  const std::string abs = absolute(path);
+  auto parent = open_parent(root_, path, true, abs);
+  if (!parent.ok()) return parent.status().with_context("writing " + abs);
   long fail_after = fail_after_;
   fail_after_ = -1;  // the hook fires once
-  // fchmod because open() applied the umask; privkey.pem must be exactly 0600.
-  int err = fchmod(fd, static_cast<mode_t>(mode)) != 0 ? errno : 0;
-  if (err == 0) err = write_all(fd, data, fail_after);
-  if (err == 0 && fsync(fd) != 0) err = errno;
-  if (close(fd) != 0 && err == 0) err = errno;
-  if (err == 0 && rename(tmp.c_str(), abs.c_str()) != 0) err = errno;
-  if (err != 0) {
-    unlink(tmp.c_str());
-    return io_error("writing", abs, err);
-  }
-  return sync_dir(dir).with_context("writing " + abs);
+  return fdwalk::write_file(parent->dir.get(), parent->name, data, mode, fail_after, abs);
 }
 
 bool FileStore::exists(const std::string& path) const {
+  if (!check_path(path, false).ok()) return false;
+  auto parent = open_parent(root_, path, false, absolute(path));
   struct stat st;
-  return check_path(path, false).ok() && lstat(absolute(path).c_str(), &st) == 0;
+  return parent.ok() &&
+         fstatat(parent->dir.get(), parent->name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 Status FileStore::remove(const std::string& path) {
   ACME_RETURN_IF_ERROR(check_path(path, false));
-  std::string abs = absolute(path);
-  struct stat st;
-  if (lstat(abs.c_str(), &st) != 0) {
-    if (errno == ENOENT) return Status();
-    return io_error("removing", abs, errno);
-  }
-  Status s = walk_tree(abs, [](const std::string& p, bool is_dir) {
-    int rc = is_dir ? rmdir(p.c_str()) : unlink(p.c_str());
-    return rc == 0 || errno == ENOENT ? 0 : errno;
-  });
-  ACME_RETURN_IF_ERROR(s.with_context("removing " + abs));
-  return sync_dir(dir_of(abs)).with_context("removing " + abs);
+  const std::string abs = absolute(path);
+  auto parent = open_parent(root_, path, false, abs);
+  if (!parent.ok()) return parent.status().code() == Code::kNotFound ? Status() : parent.status();
+  return fdwalk::remove(parent->dir.get(), parent->name, abs);
 }
 
 Result<std::vector<std::string>> FileStore::list(const std::string& dir) const {
   ACME_RETURN_IF_ERROR(check_path(dir, true));
-  std::string abs = dir.empty() ? root_ : absolute(dir);
+  const std::string abs = dir.empty() ? root_ : absolute(dir);
   std::vector<std::string> names;
-  DIR* d = opendir(abs.c_str());
-  if (d == nullptr) {
-    if (errno == ENOENT) return names;
-    return io_error("listing", abs, errno);
+  auto root_fd = open_root(root_, false);
+  if (!root_fd.ok()) {
+    if (root_fd.status().code() == Code::kNotFound) return names;
+    return root_fd.status();
   }
-  while (dirent* entry = readdir(d)) {
-    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0 &&
-        !is_temp_name(entry->d_name))
-      names.push_back(entry->d_name);
+  auto fd = fdwalk::open_dir(root_fd->get(), fdwalk::components(dir), false, 0755, abs);
+  if (!fd.ok()) {
+    if (fd.status().code() == Code::kNotFound) return names;
+    return fd.status();
   }
-  closedir(d);
+  auto all = fdwalk::list(fd->get(), abs);
+  if (!all.ok()) return all.status();
+  // A process killed between open and rename leaves a temp file behind;
+  // callers must never mistake it for a real entry.
+  for (const auto& name : *all)
+    if (!fdwalk::is_temp_name(name.c_str())) names.push_back(name);
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -260,54 +193,81 @@ Result<std::vector<std::string>> FileStore::list(const std::string& dir) const {
 Status FileStore::link(const std::string& target, const std::string& link_path) {
   ACME_RETURN_IF_ERROR(check_path(link_path, false));
   ACME_RETURN_IF_ERROR(check_link_target(target, link_path));
-  std::string abs = absolute(link_path);
-  std::string dir = dir_of(abs);
-  ACME_RETURN_IF_ERROR(make_dirs_abs(dir, 0755).with_context("linking " + abs));
-  // symlink() refuses to replace; rename() of a fresh link swaps atomically,
-  // so a reader of live/<name>/ sees the old set or the new, never neither.
-  std::string tmp = temp_name(abs);
-  if (symlink(target.c_str(), tmp.c_str()) != 0)
-    return io_error("linking " + abs + " to " + target + ": creating", tmp, errno);
-  if (rename(tmp.c_str(), abs.c_str()) != 0) {
-    int err = errno;
-    unlink(tmp.c_str());
-    return io_error("linking " + target + " at", abs, err);
-  }
-  return sync_dir(dir).with_context("linking " + abs);
+  const std::string abs = absolute(link_path);
+  auto parent = open_parent(root_, link_path, true, abs);
+  if (!parent.ok()) return parent.status().with_context("linking " + abs);
+  return fdwalk::link(parent->dir.get(), target, parent->name, abs);
 }
 
 Result<std::string> FileStore::read_link(const std::string& link_path) const {
   ACME_RETURN_IF_ERROR(check_path(link_path, false));
-  std::string abs = absolute(link_path);
-  std::string buf(256, '\0');
-  for (;;) {
-    ssize_t n = readlink(abs.c_str(), &buf[0], buf.size());
-    if (n < 0) {
-      int err = errno;
-      Code code = err == ENOENT   ? Code::kNotFound
-                  : err == EINVAL ? Code::kInvalidArgument
-                                  : Code::kIo;
-      const char* cause = err == EINVAL ? "not a symbolic link" : std::strerror(err);
-      return Status(code, "reading link " + abs + ": " + cause);
-    }
-    if (static_cast<std::size_t>(n) < buf.size()) return buf.substr(0, static_cast<std::size_t>(n));
-    buf.resize(buf.size() * 2);  // possibly truncated: retry larger
-  }
+  const std::string abs = absolute(link_path);
+  auto parent = open_parent(root_, link_path, false, abs);
+  if (!parent.ok()) return parent.status();
+  return fdwalk::read_link(parent->dir.get(), parent->name, abs);
 }
 
 Status FileStore::make_dirs(const std::string& dir, int mode) {
   ACME_RETURN_IF_ERROR(check_path(dir, true));
-  return make_dirs_abs(dir.empty() ? root_ : absolute(dir), mode);
+  const std::string abs = dir.empty() ? root_ : absolute(dir);
+  auto root_fd = open_root(root_, true);
+  if (!root_fd.ok()) return root_fd.status();
+  auto fd = fdwalk::open_dir(root_fd->get(), fdwalk::components(dir), true, mode, abs);
+  return fd.ok() ? Status() : fd.status().with_context("creating directory " + abs);
 }
 
-Status FileStore::chown_tree(const std::string& dir, uid_t uid, gid_t gid) {
+Status FileStore::give_dir(const std::string& dir, int mode, uid_t uid, gid_t gid) {
+  ACME_RETURN_IF_ERROR(check_path(dir, false));
+  const std::string abs = absolute(dir);
+  auto parent = open_parent(root_, dir, true, abs);
+  if (!parent.ok()) return parent.status();
+  const int pfd = parent->dir.get();
+  const char* name = parent->name.c_str();
+  bool made = mkdirat(pfd, name, static_cast<mode_t>(mode)) == 0;
+  if (!made && errno != EEXIST) return io_error("creating directory", abs, errno);
+  // O_NOFOLLOW|O_DIRECTORY: the owner change below lands on this very
+  // directory, never on what a link or a swapped entry points at.
+  Fd fd(openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (fd.get() < 0 && (errno == ENOTDIR || errno == ELOOP)) {
+    return Status(Code::kIo, abs +
+                                 " is not a directory (a symbolic link or a file?); "
+                                 "remove it and restart httpd to have it created again");
+  }
+  if (fd.get() < 0) return io_error("opening", abs, errno);
+  if (made && fchmod(fd.get(), static_cast<mode_t>(mode)) != 0)
+    return io_error("setting the mode of", abs, errno);
+  struct stat st;
+  if (fstat(fd.get(), &st) != 0) return io_error("examining", abs, errno);
+  if (st.st_uid == uid && st.st_gid == gid) return Status();
+  if (fchown(fd.get(), uid, gid) == 0) return Status();
+  return io_error(
+      "changing the owner (to " + std::to_string(uid) + ":" + std::to_string(gid) + ") of", abs,
+      errno);
+}
+
+Status FileStore::check_private(const std::string& dir, uid_t owner) const {
   ACME_RETURN_IF_ERROR(check_path(dir, true));
-  std::string abs = dir.empty() ? root_ : absolute(dir);
-  // lchown: a link must not redirect the parent's root powers outside the tree.
-  Status s = walk_tree(abs, [uid, gid](const std::string& p, bool) {
-    return lchown(p.c_str(), uid, gid) == 0 ? 0 : errno;
-  });
-  return s.with_context("changing owner of " + abs);
+  const std::string abs = dir.empty() ? root_ : absolute(dir);
+  auto root_fd = open_root(root_, false);
+  if (!root_fd.ok())
+    return root_fd.status().code() == Code::kNotFound ? Status() : root_fd.status();
+  struct stat st;
+  if (dir.empty()) {
+    if (fstat(root_fd->get(), &st) != 0) return io_error("examining", abs, errno);
+  } else {
+    auto parent = open_parent(root_, dir, false, abs);
+    if (!parent.ok()) return parent.status().code() == Code::kNotFound ? Status() : parent.status();
+    if (fstatat(parent->dir.get(), parent->name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+      return errno == ENOENT ? Status() : io_error("examining", abs, errno);
+    if (!S_ISDIR(st.st_mode)) {
+      return Status(Code::kInvalidArgument,
+                    abs +
+                        " is not a directory (a symbolic link or a file?): root writes the "
+                        "certificates it serves there; remove it and restart httpd");
+    }
+  }
+  std::string problem = private_dir_problem(abs, st, owner);
+  return problem.empty() ? Status() : Status(Code::kInvalidArgument, problem);
 }
 
 }  // namespace acme

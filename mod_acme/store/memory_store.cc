@@ -128,6 +128,9 @@ Result<std::string> MemoryStore::read(const std::string& path) const {
   auto it = files.find(resolve(path));
   if (it == files.end())
     return Status(Code::kNotFound, "reading " + absolute(path) + ": No such file or directory");
+  if (it->second.size() > kMaxStoreFileSize)  // as FileStore: not a file mod_acme wrote
+    return Status(Code::kIo,
+                  "reading " + absolute(path) + ": more than the 1 MiB a store file may have");
   return it->second;
 }
 

@@ -6,14 +6,21 @@
 // job persists each step through this so a killed process resumes. A failed
 // write (full disk, permissions) returns an error and leaves the old content.
 // A distributed backend can implement the same interface later.
+//
+// read() returns regular files only, of at most kMaxStoreFileSize bytes
+// (every file mod_acme writes is a few KiB): anything else in the store was
+// not written by mod_acme and is refused with an error naming it.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
 
 namespace acme {
+
+constexpr std::size_t kMaxStoreFileSize = 1 << 20;
 
 class Store {
  public:

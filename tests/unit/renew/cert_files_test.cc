@@ -1,10 +1,15 @@
 #include "renew/cert_files.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
 #include <memory>
 #include <string>
 
 #include "crypto/crypto_test_util.h"
 #include "renew/managed_cert.h"
+#include "store/file_store.h"
 #include "store/memory_store.h"
 
 // Last: CppUTest redefines new for leak detection.
@@ -182,4 +187,55 @@ TEST(CertFiles, WriteFailureLeavesLiveAndStaging) {
 
 TEST(CertFiles, ReadLiveWithoutSet) {
   CHECK(read_live(store, "a.example").status().code() == Code::kNotFound);
+}
+
+TEST(CertFiles, OversizedStagedFileIsRemovedAndLogged) {
+  std::string first = stage(3);
+  CHECK(promote());
+  stage(4);
+  store.files["staging/a.example/privkey.pem"] = std::string(kMaxStoreFileSize + 1, 'k');
+  auto r = promote_staged(store, cert, modern, kNow, log);
+  CHECK_FALSE(r.ok());
+  LONGS_EQUAL(kMsgCertRejected, log.lines.back().msgno);
+  CHECK(log.contains("1 MiB"));
+  CHECK(log.contains("the current certificate keeps serving"));
+  CHECK_FALSE(has_staged(store, "a.example"));
+  STRCMP_EQUAL(first.c_str(), store.read("live/a.example/cert.pem")->c_str());
+}
+
+TEST(CertFiles, StagedPairHalfGoneIsLeftForTheNextStart) {
+  stage(3);
+  store.files.erase("staging/a.example/privkey.pem");  // the old watchdog restages it
+  auto r = promote_staged(store, cert, modern, kNow, log);
+  CHECK(r.ok());
+  CHECK_FALSE(*r);
+  CHECK(has_staged(store, "a.example"));
+  CHECK_FALSE(store.exists("live/a.example"));
+}
+
+// The parent reads staging/ (the child user's) as root: a link planted there
+// must not make it read, promote and serve a file from elsewhere, even a
+// valid key (old code: a plain open() followed it).
+TEST(CertFiles, LinkPlantedInStagingIsNotFollowed) {
+  char tmpl[] = "/tmp/cert_files_test.XXXXXX";
+  CHECK(mkdtemp(tmpl) != nullptr);
+  const std::string root = tmpl;
+  Issued leaf = pki->leaf(3);
+  TempFile outside_key(*leaf.key.to_pem());
+  {
+    FileStore files(root);
+    CHECK(stage_set(files, "a.example", leaf.cert.to_pem() + pki->intermediate.cert.to_pem(),
+                    "placeholder")
+              .ok());
+    const std::string staged_key = root + "/staging/a.example/privkey.pem";
+    CHECK(std::remove(staged_key.c_str()) == 0);
+    CHECK(symlink(outside_key.path().c_str(), staged_key.c_str()) == 0);
+    auto r = promote_staged(files, cert, modern, kNow, log);
+    CHECK_FALSE(r.ok());
+    CHECK(log.contains("symbolic link; not followed"));
+    CHECK_FALSE(files.exists("live/a.example"));
+    CHECK_FALSE(files.exists("staging/a.example"));  // the link went, not its target
+    CHECK(std::filesystem::exists(outside_key.path()));
+  }
+  std::filesystem::remove_all(root);
 }
