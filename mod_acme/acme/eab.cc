@@ -1,7 +1,10 @@
 #include "acme/eab.h"
 
-#include <fstream>
-#include <sstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include "crypto/base64url.h"
 #include "crypto/jwk.h"
@@ -13,6 +16,7 @@ namespace acme {
 namespace {
 
 constexpr std::size_t kMaxKidLength = 512;
+constexpr off_t kMaxEabFileBytes = 64 * 1024;
 // RFC 7518 §3.2 wants 32 bytes for HS256; below 16 it is surely a cut paste.
 constexpr std::size_t kMinHmacKeyBytes = 16;
 constexpr const char kKeyFix[] =
@@ -42,7 +46,8 @@ Result<std::string> to_base64url(const std::string& text) {
     url_chars = url_chars || c == '-' || c == '_';
     std_chars = std_chars || c == '+' || c == '/';
     if (!is_alnum(c) && c != '-' && c != '_' && c != '+' && c != '/') {
-      return bad_key(std::string("character '") + c + "' at position " + std::to_string(i + 1) +
+      // The position, never the character: the key is a secret.
+      return bad_key("the character at position " + std::to_string(i + 1) +
                      " is neither base64url nor base64");
     }
   }
@@ -115,16 +120,34 @@ Result<ExternalAccountBinding> parse_eab_json(const std::string& json_text) {
   return eab;
 }
 
+// The file holds a secret: one that group or others may read is refused
+// rather than used (as ssh refuses a private key others can read).
 Result<ExternalAccountBinding> read_eab_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  if (!in || !(text << in.rdbuf())) {
-    return Status(Code::kNotFound,
-                  "is not a readable file; give the path of a JSON file "
-                  "{\"kid\": \"...\", \"hmac_key\": \"...\"} or write "
-                  "'ACMEExternalAccountBinding KID HMAC-KEY'");
+  const Status unreadable(Code::kNotFound,
+                          "is not a readable file; give the path of a JSON file "
+                          "{\"kid\": \"...\", \"hmac_key\": \"...\"} or write "
+                          "'ACMEExternalAccountBinding KID HMAC-KEY'");
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return unreadable;
+  struct stat st;
+  std::string text;
+  bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= kMaxEabFileBytes;
+  if (ok && (st.st_mode & 077) == 0) {
+    char buf[4096];
+    ssize_t got;
+    while ((got = read(fd, buf, sizeof buf)) > 0) text.append(buf, got);
+    ok = got == 0;
   }
-  return parse_eab_json(text.str());
+  close(fd);
+  if (!ok) return unreadable;
+  if (st.st_mode & 077) {
+    char mode[8];
+    snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return Status(Code::kInvalidArgument,
+                  std::string("is readable by group or others (mode ") + mode +
+                      ") but holds a secret HMAC key: run 'chmod 600 " + path + "'");
+  }
+  return parse_eab_json(text);
 }
 
 // RFC 8555 §7.3.4.

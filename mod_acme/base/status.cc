@@ -24,6 +24,8 @@ const char* code_name(Code code) {
       return "verification failed";
     case Code::kTimeout:
       return "timeout";
+    case Code::kPending:
+      return "pending";
   }
   return "unknown";
 }

@@ -23,6 +23,7 @@ enum class Code {
   kProblem,          // the CA answered an RFC 8555 problem document
   kVerifyFailed,     // a certificate set failed verification
   kTimeout,          // a bounded wait ran out
+  kPending,          // not failed: still running in the background (a hook); call again later
 };
 
 const char* code_name(Code code);

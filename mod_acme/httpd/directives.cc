@@ -120,16 +120,19 @@ static const char* set_contact(cmd_parms* cmd, void*, const char* arg) {
 
 // RFC 8555 §7.3.4: ACMEExternalAccountBinding KID HMAC-KEY, or one argument:
 // a JSON file {"kid": "...", "hmac_key": "..."} (keeps the key out of httpd.conf).
+// The HMAC key is a secret: an error names the key id or the file, never the key.
 static const char* set_eab(cmd_parms* cmd, void*, const char* kid_or_file, const char* key) {
   Result<ExternalAccountBinding> eab = Status(Code::kNotFound, "is not a readable file");
-  std::string shown = kid_or_file;
   if (key) {
     eab = parse_eab(kid_or_file, key);
-    if (!eab.ok() && check_eab_kid(kid_or_file).ok()) shown = key;
+    if (!eab.ok() && check_eab_kid(kid_or_file).ok()) {
+      return apr_psprintf(cmd->pool, "%s: the HMAC key given for key id '%s' %s",
+                          cmd->directive->directive, kid_or_file, eab.status().message().c_str());
+    }
   } else if (const char* path = ap_server_root_relative(cmd->pool, kid_or_file)) {
     eab = read_eab_file(path);
   }
-  if (!eab.ok()) return fail(cmd, shown, eab.status().message());
+  if (!eab.ok()) return fail(cmd, kid_or_file, eab.status().message());
   conf_of(cmd)->eab_kid = apr_pstrdup(cmd->pool, eab->kid.c_str());
   conf_of(cmd)->eab_key = apr_pstrdup(cmd->pool, base64url_encode(eab->hmac_key).c_str());
   return nullptr;

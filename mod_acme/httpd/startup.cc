@@ -23,7 +23,6 @@
 #include "httpd/tls_alpn.h"
 #include "httpd/watchdog.h"
 #include "renew/layout.h"
-#include "renew/notifier.h"
 #include "store/file_store.h"
 
 APLOG_USE_MODULE(acme);
@@ -143,8 +142,6 @@ Status assign_files(apr_pool_t* p, FileStore& store, ModuleState& st, LogSink& l
   for (const auto& cert : st.certs) {
     auto promoted = promote_staged(store, cert, st.version, now, log);
     if (!promoted.ok()) log.log(LogLevel::kError, kMsgCertRejected, promoted.status().message());
-    if (promoted.ok() && *promoted)
-      CommandNotifier(st.settings.notify_command, log).notify(cert.name, event::kInstalled);
     ServerConf* sc = server_conf(vhost_of(st.main_server, cert.names.front()));
     if (!add_live_files(p, store, sc, cert)) missing.push_back(&cert);
   }

@@ -10,6 +10,7 @@
 
 #include <random>
 
+#include "base/file_lock.h"
 #include "http/curl_http_client.h"
 #include "httpd/log_sink.h"
 #include "httpd/state.h"
@@ -26,6 +27,9 @@ namespace {
 
 constexpr const char kWatchdogName[] = "_acme_watchdog_";
 constexpr Millis kMinInterval{100};  // mod_watchdog's time slice
+// In a child-writable directory: only the watchdog (child user) opens it,
+// O_NOFOLLOW; root never does (base/file_lock.h, docs/decisions.md).
+constexpr const char kStoreLockFile[] = "jobs/.watchdog.lock";
 
 APR_OPTIONAL_FN_TYPE(ap_watchdog_set_callback_interval) * g_set_interval = nullptr;
 ap_watchdog_t* g_watchdog = nullptr;
@@ -55,6 +59,7 @@ struct WatchdogContext {
   explicit WatchdogContext(ModuleState& st)
       : store(st.settings.store_dir),
         log(st.main_server),
+        lock(store.absolute(kStoreLockFile)),
         notifier(st.settings.notify_command, log),
         ocsp(store, st.ocsp_table, clock, log, make_http(CaSettings())),
         dns01(st.certs, store, log),
@@ -71,11 +76,13 @@ struct WatchdogContext {
   SystemClock clock;
   FileStore store;
   ServerLogSink log;
+  FileLock lock;  // one watchdog per store; released last, after hooks' grace
   CommandNotifier notifier;
   OcspRefresher ocsp;
   Dns01Responder dns01;  // before renewer, which points at it
   TlsAlpn01Responder tls_alpn01;
   Renewer renewer;
+  std::string lock_trouble;  // the last reason the lock was not taken (logged once)
 };
 
 namespace {
@@ -86,9 +93,32 @@ void on_start(ModuleState& st) {
            "watchdog running in pid " + std::to_string(getpid()) + " for " +
                std::to_string(st.certs.size()) + " certificate(s)");
   st.watchdog = new WatchdogContext(st);
-  st.watchdog->renewer.set_certs(st.certs);
-  st.watchdog->renewer.start();
-  st.watchdog->tls_alpn01.withdraw_all();  // as start() does for http-01
+}
+
+// One watchdog works on a store at a time (docs/decisions.md): after a
+// graceful restart the old generation's may still be in a tick. The new one
+// skips its ticks until it gets the lock, and only then starts (start()
+// clears the challenge tables the old one may still be using); it keeps the
+// lock until it stops.
+bool take_store(ModuleState& st, WatchdogContext& wd) {
+  if (wd.lock.held()) return true;
+  Status locked = wd.lock.try_lock();
+  if (!locked.ok()) {
+    if (locked.message() != wd.lock_trouble) {
+      wd.log.log(
+          locked.code() == Code::kPending ? LogLevel::kInfo : LogLevel::kWarn, kMsgWatchdog,
+          "waiting for the store lock: " + locked.message() +
+              (locked.code() == Code::kPending ? " (another watchdog is still working)" : ""));
+      wd.lock_trouble = locked.message();
+    }
+    return false;
+  }
+  if (!wd.lock_trouble.empty())
+    wd.log.log(LogLevel::kInfo, kMsgWatchdog, "store lock " + wd.lock.path() + " taken");
+  wd.renewer.set_certs(st.certs);
+  wd.renewer.start();
+  wd.tls_alpn01.withdraw_all();  // as start() does for http-01
+  return true;
 }
 
 void on_stop(ModuleState& st) {
@@ -98,6 +128,10 @@ void on_stop(ModuleState& st) {
 
 apr_status_t on_tick(ModuleState& st) {
   if (!st.watchdog) return APR_SUCCESS;
+  if (!take_store(st, *st.watchdog)) {
+    g_set_interval(g_watchdog, apr_time_from_sec(1), &st, nullptr);
+    return APR_SUCCESS;
+  }
   TimePoint now = std::chrono::system_clock::now();
   TimePoint next = st.watchdog->renewer.run_once();
   auto wait = std::max<std::chrono::system_clock::duration>(next - now, kMinInterval);

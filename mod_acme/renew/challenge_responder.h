@@ -26,6 +26,9 @@ class ChallengeResponder {
   virtual Status publish(const Identifier& id, const std::string& token,
                          const std::string& key_authorization) = 0;
   virtual void withdraw(const Identifier& id, const std::string& token) = 0;
+  // Called each watchdog tick: moves along what runs in the background
+  // (publish may answer Code::kPending meanwhile). True while anything runs.
+  virtual bool poll() { return false; }
 };
 
 // RFC 8555 §8.3: the key authorization served at

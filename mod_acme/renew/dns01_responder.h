@@ -19,19 +19,25 @@
 // so teardown gets it even when the process was restarted in between.
 //
 // The command (ManagedCert::dns01_command) is a /bin/sh command line; it
-// runs as `/bin/sh -c 'COMMAND "$@"' acme-dns01 ACTION NAME TOKEN TXTVALUE`.
-// Each run is bounded (default 60 s, then the program's process group is
-// killed) and blocks the watchdog for that long; the program's stderr
-// (first 2 KiB) goes into the error message.
+// runs as `/bin/sh -c 'COMMAND "$@"' acme-dns01 ACTION NAME TOKEN TXTVALUE`
+// in the watchdog child (the child user, never root) through the one
+// Subprocess runner (base/subprocess.h): own process group, timeout (default
+// 60 s) that kills the group. Nothing waits for it: publish() starts setup
+// and answers Code::kPending until it has ended (the job asks again on its
+// next step); withdraw() starts teardown, which poll() (each tick) follows.
+// What the program prints goes to the error log only, never into a Status:
+// statuses reach /acme-status, and hook output may hold secrets.
 #pragma once
 
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/subprocess.h"
 #include "renew/challenge_responder.h"
 #include "renew/managed_cert.h"
 #include "store/store.h"
@@ -48,8 +54,8 @@ std::string shell_command(const std::vector<std::string>& argv);
 class Dns01Responder : public ChallengeResponder {
  public:
   struct Options {
-    Seconds timeout{60};
-    std::size_t max_stderr = 2048;
+    Millis timeout{60000};
+    std::size_t max_output = 2048;  // of the program's output, for the error log
   };
 
   // Takes the ACMEDns01Command of every certificate that has one.
@@ -57,6 +63,7 @@ class Dns01Responder : public ChallengeResponder {
                  Options options);
   Dns01Responder(const std::vector<ManagedCert>& certs, Store& store, LogSink& log)
       : Dns01Responder(certs, store, log, Options()) {}
+  ~Dns01Responder() override;  // teardowns get a few seconds to finish, setups are killed
   Dns01Responder(const Dns01Responder&) = delete;
   Dns01Responder& operator=(const Dns01Responder&) = delete;
 
@@ -70,22 +77,33 @@ class Dns01Responder : public ChallengeResponder {
   Status publish(const Identifier& id, const std::string& token,
                  const std::string& key_authorization) override;
   void withdraw(const Identifier& id, const std::string& token) override;
+  // Follows running programs (timeouts, teardowns); true while any runs.
+  bool poll() override;
 
  private:
   struct Record {
     std::string name;
     std::string value;
   };
+  struct Run {
+    std::string command;
+    std::string action;  // "setup" or "teardown"
+    Record record;
+    std::unique_ptr<Subprocess> program;
+  };
   const std::string* command_for(const std::string& name) const;
-  Status run(const std::string& command, const char* action, const std::string& token,
+  void start(const std::string& command, const char* action, const std::string& token,
              const Record& record);
+  Status outcome(const Run& run);
+  Status take_setup(const std::string& token);
   std::string record_path(const std::string& token) const;
 
   std::map<std::string, std::string> commands_;  // identifier value -> command
   Store& store_;
   LogSink& log_;
   Options options_;
-  std::set<std::string> set_up_;  // tokens whose setup succeeded in this process
+  std::set<std::string> set_up_;     // tokens whose setup succeeded in this process
+  std::map<std::string, Run> runs_;  // by token: at most one program per token at a time
 };
 
 }  // namespace acme

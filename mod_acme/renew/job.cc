@@ -21,6 +21,11 @@
 
 namespace acme {
 
+namespace {
+// A challenge hook (dns-01) runs in the background: how soon to look again.
+constexpr Millis kPendingPoll{500};
+}  // namespace
+
 std::string job_state_json(const JobState& s) {
   Json published = Json::array();
   for (const auto& p : s.published)
@@ -119,7 +124,9 @@ RenewalJob::Outcome RenewalJob::step(CaSession& session) {
   Outcome outcome;
   outcome.next = clock_.now();
   Status status = advance(session, &outcome);
-  if (!status.ok()) return fail(session, status);
+  // A responder's hook (dns-01) still runs: no failure, ask again soon.
+  if (status.code() == Code::kPending) outcome.next = clock_.now() + kPendingPoll;
+  if (!status.ok() && status.code() != Code::kPending) return fail(session, status);
   return outcome;
 }
 
@@ -171,6 +178,7 @@ Status RenewalJob::advance(CaSession& session, Outcome* outcome) {
 // RFC 8555 §7.5: for every pending authorization publish the answer first,
 // then tell the CA to validate.
 Status RenewalJob::authorize(CaSession& session, const Order& order) {
+  Status pending;
   for (const auto& url : order.authorizations) {
     auto authz = fetch_authorization(session.client(), url);
     if (!authz.ok()) return authz.status();
@@ -179,9 +187,11 @@ Status RenewalJob::authorize(CaSession& session, const Order& order) {
       return Status(Code::kProblem, "authorization for " + authz->identifier.value + " is " +
                                         authz->status + ": " + authz->error_text());
     }
-    ACME_RETURN_IF_ERROR(answer(session, *authz));
+    Status answered = answer(session, *authz);
+    if (answered.code() == Code::kPending) pending = answered;  // the others meanwhile
+    if (!answered.ok() && answered.code() != Code::kPending) return answered;
   }
-  return Status();
+  return pending;
 }
 
 // The first responder (in ACMEChallenges order) that can answer for this

@@ -15,6 +15,8 @@ namespace acme {
 namespace {
 // Renewal keeps failing and less than this is left: tell the admin.
 constexpr Seconds kExpiringSoon{7 * 86400};
+// While a hook program runs, the watchdog looks at it this often.
+constexpr Millis kHookPoll{250};
 }  // namespace
 
 Renewer::Renewer(Store& store, ChallengeTable& table, const Clock& clock, LogSink& log,
@@ -53,6 +55,7 @@ bool Renewer::due(const ManagedCert& cert, TimePoint now, TimePoint* next_check)
     return false;
   }
   auto live = read_live(store_, cert.name);
+  note_live_serial(cert, live.ok() ? live->serial : "");
   if (!live.ok()) return true;
   if (!covers_all(*live, cert.names)) {
     log_.log(LogLevel::kNotice, kMsgRenewalDue,
@@ -87,7 +90,28 @@ TimePoint Renewer::run_once() {
     wake = std::min(wake, process(cert, now));
     if (ocsp_) wake = std::min(wake, check_ocsp(cert));
   }
+  bool hooks_running = notifier_->poll();
+  for (ChallengeResponder* r : responders_) hooks_running = r->poll() || hooks_running;
+  if (hooks_running) wake = std::min<TimePoint>(wake, now + kHookPoll);
   return std::max(wake, now);
+}
+
+// ACMENotifyCommand `installed`, sent here, in the watchdog (the child
+// user), never by the root parent that promoted the set: the serial live now
+// differs from the one the watchdog last saw live, in this process or, after
+// the restart that activated it, in the status record a previous watchdog
+// wrote. No record at all (a store from before status records) says nothing.
+void Renewer::note_live_serial(const ManagedCert& cert, const std::string& serial) {
+  auto seen = live_serial_.find(cert.name);
+  if (seen == live_serial_.end()) {
+    auto previous = read_status_record(store_, cert.name);
+    std::optional<std::string> known;
+    if (previous.ok()) known = previous->serial;
+    seen = live_serial_.emplace(cert.name, known).first;
+  }
+  if (seen->second && *seen->second != serial && !serial.empty())
+    notifier_->notify(cert.name, event::kInstalled);
+  seen->second = serial;
 }
 
 TimePoint Renewer::process(const ManagedCert& cert, TimePoint now) {
@@ -262,6 +286,7 @@ void Renewer::record(const ManagedCert& cert, const std::string& state, TimePoin
   r.state = state;
   r.next_renewal = next;
   auto live = read_live(store_, cert.name);
+  note_live_serial(cert, live.ok() ? live->serial : "");
   if (live.ok()) {
     r.serial = live->serial;
     r.not_before = live->not_before;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,7 @@ class Renewer {
                   const RenewalJob::Outcome& outcome);
   void record(const ManagedCert& cert, const std::string& state, TimePoint next,
               const JobState* job);
+  void note_live_serial(const ManagedCert& cert, const std::string& serial);
   TimePoint check_ocsp(const ManagedCert& cert);
   std::vector<ChallengeResponder*> responders_for(const ManagedCert& cert) const;
   CaSession& session_for(const CaSettings& ca);
@@ -91,6 +93,8 @@ class Renewer {
   };
   std::map<std::string, LastState> last_state_;        // to rewrite the record on OCSP news
   std::map<std::string, std::string> revoked_serial_;  // OCSP revocations already acted on
+  // The live serial last seen, by cert name ("" none; nullopt: never known).
+  std::map<std::string, std::optional<std::string>> live_serial_;
   OcspRefresher* ocsp_ = nullptr;
   Http01Responder http01_{table_};
   std::vector<ChallengeResponder*> responders_{&http01_};

@@ -1,6 +1,8 @@
 """Configuration checks: `apache2 -t` refuses bad ACME directives, and its
 output names the directive and the offending value, so an admin can fix it.
 """
+import json
+import os
 import re
 from types import SimpleNamespace
 
@@ -79,10 +81,11 @@ BAD = [
      "ACMEDomain", "2001:db8::1"),
     ("preferredchain-empty", dict(acme={"ACMEPreferredChain": '""'}), "ACMEPreferredChain",
      None),
+    # The key is a secret: the output names its key id instead (test_300_05).
     ("eab-key-not-base64", dict(acme={"ACMEExternalAccountBinding": "kid-1 zWND!M6eQGHWpSRT"}),
-     "ACMEExternalAccountBinding", "zWND!M6eQGHWpSRT"),
+     "ACMEExternalAccountBinding", "kid-1"),
     ("eab-key-too-short", dict(acme={"ACMEExternalAccountBinding": "kid-1 c2hvcnQ"}),
-     "ACMEExternalAccountBinding", "c2hvcnQ"),
+     "ACMEExternalAccountBinding", "kid-1"),
     ("eab-file-missing", dict(acme={"ACMEExternalAccountBinding": "/nonexistent-eab.json"}),
      "ACMEExternalAccountBinding", "/nonexistent-eab.json"),
 ]
@@ -119,4 +122,64 @@ GOOD = [
 @pytest.mark.parametrize("kw", [c[1] for c in GOOD], ids=[c[0] for c in GOOD])
 def test_300_02_valid_config_passes(check, kw):
     rc, out = check(**kw)
+    assert rc == 0 and "Syntax OK" in out, out
+
+
+# Mistyped HMAC keys (a bad character, too short, padding that does not fit):
+# `apache2 -t` refuses them naming the directive and the key id, and never
+# repeats the key, nor any long piece of it.
+SECRET_KEYS = ["zWND!M6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3M",
+               "c2VjcmV0LWtleQ",
+               "U2VjcmV0S2V5TWF0ZXJpYWxGb3JUZXN0cw=",
+               "s3cr3tKEYs3cr3tKEY+s3cr3t_KEYs3cr3tKEY"]
+
+
+def assert_no_secret(out, key):
+    assert key not in out, f"the HMAC key is in the output:\n{out}"
+    for i in range(len(key) - 6):  # nor any 7 characters of it
+        assert key[i:i + 7] not in out, f"part of the HMAC key {key[i:i + 7]!r} shown:\n{out}"
+
+
+@pytest.mark.parametrize("key", SECRET_KEYS, ids=range(len(SECRET_KEYS)))
+def test_300_05_eab_key_never_shown(check, key):
+    rc, out = check(acme={"ACMEExternalAccountBinding": f"kid-1 {key}"})
+    assert rc != 0, f"apache2 -t accepted it:\n{out}"
+    assert "ACMEExternalAccountBinding" in out and mentions(out, "kid-1"), out
+    assert_no_secret(out, key)
+
+
+@pytest.mark.parametrize("key", SECRET_KEYS, ids=range(len(SECRET_KEYS)))
+def test_300_06_eab_file_key_never_shown(session, httpd_factory, key):
+    ca = SimpleNamespace(directory_url="https://127.0.0.1:9/dir",
+                         ca_file=session.listener.root_file,
+                         trust_anchor_file=session.listener.root_file)
+    h = httpd_factory(ca, acme={"ACMEExternalAccountBinding": "eab.json"})
+    path = os.path.join(h.server_root, "eab.json")
+    with open(path, "w") as f:
+        json.dump({"kid": "kid-1", "hmac_key": key}, f)
+    os.chmod(path, 0o600)
+    rc, out = h.check()
+    assert rc != 0, f"apache2 -t accepted it:\n{out}"
+    assert "ACMEExternalAccountBinding" in out and "hmac_key" in out, out
+    assert_no_secret(out, key)
+
+
+def test_300_07_eab_file_readable_by_others_refused(session, httpd_factory):
+    """A valid key in a file group or others may read: refused, naming the
+    file and the fix, without the key."""
+    key = "zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W"
+    ca = SimpleNamespace(directory_url="https://127.0.0.1:9/dir",
+                         ca_file=session.listener.root_file,
+                         trust_anchor_file=session.listener.root_file)
+    h = httpd_factory(ca, acme={"ACMEExternalAccountBinding": "eab.json"})
+    path = os.path.join(h.server_root, "eab.json")
+    with open(path, "w") as f:
+        json.dump({"kid": "kid-1", "hmac_key": key}, f)
+    os.chmod(path, 0o644)
+    rc, out = h.check()
+    assert rc != 0, f"apache2 -t accepted a world-readable key file:\n{out}"
+    assert f"chmod 600 {path}" in out, out
+    assert_no_secret(out, key)
+    os.chmod(path, 0o600)
+    rc, out = h.check()
     assert rc == 0 and "Syntax OK" in out, out

@@ -5,13 +5,15 @@ when an attempt failed, and `expiring` when one fails with less than a week
 left.
 
 The program is a shell script in the test's temp dir that appends "$1 $2"
-to a file; the file is world-writable because the watchdog runs as the
-child user (www-data) and the parent as root.
+to a file, and "$(id -u) $1 $2" to another: every event is sent by the
+watchdog, as the child user (www-data), never by the root parent (the files
+are world-writable so that a run as root would be recorded, not refused).
 
 One httpd with pebble (module scope) for the events of a working CA; the
 failing CAs get httpds of their own.
 """
 import os
+import pwd
 import time
 
 import pytest
@@ -21,6 +23,7 @@ from harness.httpd import VHost, on_own_ports
 from harness.pebble import Pebble
 
 SCRIPT = """#!/bin/sh
+echo "$(id -u) $1 $2" >> {uids}
 echo "$1 $2" >> {events}
 """
 
@@ -29,12 +32,14 @@ def make_notify(session):
     """(script path, function returning the lines written so far)."""
     d = session.mkdir("notify")
     events = os.path.join(d, "events.log")
-    with open(events, "w"):
-        pass
-    os.chmod(events, 0o666)
+    uids = os.path.join(d, "uids.log")
+    for path in (events, uids):
+        with open(path, "w"):
+            pass
+        os.chmod(path, 0o666)
     script = os.path.join(d, "notify.sh")
     with open(script, "w") as f:
-        f.write(SCRIPT.format(events=events))
+        f.write(SCRIPT.format(events=events, uids=uids))
     os.chmod(script, 0o755)
 
     def lines():
@@ -73,6 +78,26 @@ def test_440_01_renewed_then_installed(notified):
     assert got.index("a.test renewed") < got.index("a.test installed"), got
     assert "a.test errored" not in got, got
     h.wait_for_log(r"ACME10090[^\n]*installed[^\n]*a\.test", timeout=5)
+
+
+def uid_lines(h):
+    """The "uid name event" lines the notify script of httpd h wrote."""
+    with open(os.path.join(os.path.dirname(h.acme_overrides["ACMENotifyCommand"]),
+                           "uids.log")) as f:
+        return f.read().splitlines()
+
+
+def test_440_05_never_run_as_root(notified):
+    """Every event, `installed` too (once sent by the root parent during the
+    restart), is run by the watchdog as the child user."""
+    h, _, lines = notified
+    assert os.geteuid() == 0, "runs httpd as root to show its hooks do not run as root"
+    child_uid = pwd.getpwnam("www-data").pw_uid
+    wait_for_lines(lines, ["a.test renewed", "a.test installed"], h)
+    got = uid_lines(h)
+    assert got, "the notify program recorded nothing"
+    assert {line.split()[0] for line in got} == {str(child_uid)}, got
+    assert f"{child_uid} a.test installed" in got, got
 
 
 def test_440_02_revoked(notified):

@@ -8,7 +8,9 @@ the child user (www-data) in the watchdog, so the script is 0755 and its log
 "*.a.test a.test" the plain name goes by http-01 and the wildcard, which only
 dns-01 can answer, by the script.
 """
+import json
 import os
+import re
 import time
 
 import pytest
@@ -29,12 +31,24 @@ esac
 /usr/bin/curl -sS -f -X POST -d "$body" "$api/$path" || {{ echo "challtestsrv refused $path" >&2; exit 1; }}
 """
 
+# Its stderr holds a secret, and so does its command line (test_510_02).
 FAILING = """#!/bin/sh
-shift 2  # --zone a.test
+shift 4  # --zone a.test --api-token TOKEN
 echo "$*" >> {calls}
 [ "$1" = setup ] || exit 0
-echo "dns provider says: zone a.test is locked for maintenance" >&2
+echo "dns provider says: zone a.test is locked for maintenance (account sk-live-7f3a9c)" >&2
 exit 3
+"""
+API_TOKEN = "tok-9d8e7f6a"
+STATUS_LOCATIONS = """
+    <Location /acme-status>
+        SetHandler acme-status
+        Require all granted
+    </Location>
+    <Location /server-status>
+        SetHandler server-status
+        Require all granted
+    </Location>
 """
 
 
@@ -100,16 +114,32 @@ def test_510_01_wildcard_and_base_name(session, pebble, httpd_factory):
 
 
 def test_510_02_failing_command_keeps_fallback(session, pebble, httpd_factory):
+    """A failing setup: the fallback keeps serving, teardown still runs; the
+    program's output (it may hold secrets) is in the error log only, the
+    status pages say "see the error log", and no log names its arguments."""
     script = Dns01Script(session, FAILING)
-    h = httpd_factory(pebble, vhosts=[wildcard_vhost(script, ["*.a.test"])]).start()
-    h.wait_for_log(r"ACME10022[^\n]*ACMEDns01Command[^\n]*setup for a\.test exited with "
-                   r"status 3: dns provider says: zone a\.test is locked for maintenance",
-                   timeout=30)
+    vhost = VHost("a.test", ["*.a.test"], ["*.a.test"],
+                  extra=f"ACMEDns01Command {script.path} --zone a.test --api-token {API_TOKEN}")
+    h = httpd_factory(pebble, vhosts=[vhost], http_extra=STATUS_LOCATIONS).start()
+    h.wait_for_log(r"ACME10022[^\n]*ACMEDns01Command " + re.escape(script.path) +
+                   r" setup for a\.test exited with status 3; see the error log", timeout=30)
+    h.wait_for_log(r"ACME10140[^\n]*setup for a\.test exited with status 3; its output: "
+                   r"dns provider says: zone a\.test is locked for maintenance", timeout=5)
     script.wait_for("teardown", h)  # a failed setup is cleaned up too
     served = h.served_chain("www.a.test", verify=False)
     assert served.chain and served.leaf.self_issued, served.output
     assert "*.a.test" in served.leaf.names()
     assert h.https_get("/", "www.a.test").status == 503
+    assert API_TOKEN not in h.error_log_text(), h.log_tail()
+    doc = json.loads(h.http_get("/acme-status?json", "localhost").body)
+    entry = next(c for c in doc["certificates"] if c["name"] == "*.a.test")
+    assert "see the error log" in entry["last_error"], entry
+    for page in ("/acme-status?json", "/acme-status", "/server-status", "/server-status?auto"):
+        r = h.http_get(page, "localhost")
+        assert r.status == 200, (page, r.status)
+        assert "sk-live-7f3a9c" not in r.text and "locked for maintenance" not in r.text, \
+            (page, r.text)
+        assert API_TOKEN not in r.text, (page, r.text)
 
 
 def test_510_03_wildcard_without_dns01_command_refused(session, httpd_factory):

@@ -3,6 +3,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <sys/stat.h>
+
 #include <string>
 #include <vector>
 
@@ -75,7 +77,7 @@ TEST(Eab, StandardBase64WithPaddingToo) {
 TEST(Eab, BadKeysSayWhy) {
   auto bad = decode_eab_hmac_key("zWND!M6eQGHWpSRTPal5eIUYFTu7EajV");
   CHECK(!bad.ok());
-  CHECK_TEXT(contains(bad.status().message(), "'!' at position 5"), bad.status().message().c_str());
+  CHECK_TEXT(contains(bad.status().message(), "position 5"), bad.status().message().c_str());
   CHECK(contains(bad.status().message(), "paste the HMAC key exactly"));
   CHECK(contains(decode_eab_hmac_key("ab-c+defghijklmnopqrstuvwxyz").status().message(), "mixes"));
   CHECK(contains(decode_eab_hmac_key("AAAAAAAA").status().message(), "6 bytes, too short"));
@@ -110,6 +112,37 @@ TEST(Eab, JsonFile) {
   CHECK(contains(read_eab_file(not_json.path()).status().message(), "is not a JSON object"));
   CHECK(contains(read_eab_file("/nonexistent/eab.json").status().message(),
                  "is not a readable file"));
+}
+
+// The key is a secret: no message about a bad one repeats it, or any part.
+TEST(Eab, BadKeyIsNeverInTheMessage) {
+  const std::vector<std::string> bad = {"zWND!M6eQGHWpSRTPal5eIUYFTu7EajV", "s3cr3t-AAAA+BBBB/",
+                                        "c2hvcnQ", "c2VjcmV0LWtleS1tYXRlcmlhbA="};
+  for (const auto& key : bad) {
+    auto parsed = parse_eab("kid-1", key);
+    CHECK(!parsed.ok());
+    CHECK_TEXT(!contains(parsed.status().message(), key), parsed.status().message().c_str());
+    CHECK(!contains(parsed.status().message(), "!"));
+    TempFile file("{\"kid\": \"kid-1\", \"hmac_key\": \"" + key + "\"}");
+    auto from_file = read_eab_file(file.path());
+    CHECK(!from_file.ok());
+    CHECK_TEXT(!contains(from_file.status().message(), key), from_file.status().message().c_str());
+  }
+}
+
+TEST(Eab, FileReadableByOthersIsRefused) {
+  TempFile file(std::string("{\"kid\": \"kid-1\", \"hmac_key\": \"") + kPebbleKey + "\"}\n");
+  for (mode_t mode : {0640, 0604, 0644}) {
+    CHECK(chmod(file.path().c_str(), mode) == 0);
+    auto eab = read_eab_file(file.path());
+    CHECK(!eab.ok());
+    CHECK_TEXT(contains(eab.status().message(), "chmod 600 " + file.path()),
+               eab.status().message().c_str());
+    CHECK(contains(eab.status().message(), "readable by group or others"));
+    CHECK(!contains(eab.status().message(), kPebbleKey));
+  }
+  CHECK(chmod(file.path().c_str(), 0400) == 0);
+  CHECK(read_eab_file(file.path()).ok());
 }
 
 // RFC 8555 §7.3.4: protected {alg HS256, kid, url}, payload the account JWK,

@@ -53,6 +53,23 @@ bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
+// publish() starts setup and answers kPending until it has ended: ask again
+// as the job does on its next steps.
+Status publish(Dns01Responder& dns, const Identifier& id, const std::string& token) {
+  for (int i = 0; i < 1000; ++i) {
+    Status s = dns.publish(id, token, kKeyAuth);
+    if (s.code() != Code::kPending) return s;
+    usleep(10 * 1000);
+  }
+  return Status(Code::kTimeout, "test: publish stayed pending for 10s");
+}
+
+// withdraw() starts teardown; poll() follows it to its end.
+void drain(Dns01Responder& dns) {
+  for (int i = 0; i < 1000 && dns.poll(); ++i) usleep(10 * 1000);
+  CHECK_FALSE(dns.poll());
+}
+
 }  // namespace
 
 TEST_GROUP(Dns01Responder) {
@@ -109,11 +126,13 @@ TEST(Dns01Responder, TxtValueIsBase64urlSha256) {
 TEST(Dns01Responder, SetupThenTeardownWithNameTokenAndValue) {
   Dns01Responder dns(certs({"a.example", "www.a.example"}, logging_script()), store, log);
   const std::string value = openssl_txt_value(kKeyAuth);
-  CHECK(dns.publish({"dns", "www.a.example"}, kToken, kKeyAuth).ok());
+  CHECK(publish(dns, {"dns", "www.a.example"}, kToken).ok());
   // A resumed job publishes again: setup runs once per token.
-  CHECK(dns.publish({"dns", "www.a.example"}, kToken, kKeyAuth).ok());
+  CHECK(publish(dns, {"dns", "www.a.example"}, kToken).ok());
   dns.withdraw({"dns", "www.a.example"}, kToken);
-  dns.withdraw({"dns", "www.a.example"}, kToken);  // nothing left: no second teardown
+  drain(dns);
+  dns.withdraw({"dns", "www.a.example"}, kToken);
+  drain(dns);  // nothing left: no second teardown
   std::vector<std::string> got = calls();
   LONGS_EQUAL(2, got.size());
   STRCMP_EQUAL(("setup www.a.example " + std::string(kToken) + " " + value).c_str(),
@@ -130,7 +149,7 @@ TEST(Dns01Responder, CommandArgumentsComeFirst) {
   const std::string path = script("for a; do echo \"[$a]\"; done >> \"$CALLS\"");
   const std::string command = shell_command({path, "--zone", "a example", "it's", "$HOME;`x`"});
   Dns01Responder dns(certs({"a.example"}, command), store, log);
-  CHECK(dns.publish({"dns", "a.example"}, kToken, kKeyAuth).ok());
+  CHECK(publish(dns, {"dns", "a.example"}, kToken).ok());
   std::vector<std::string> expected = {"[--zone]",
                                        "[a example]",
                                        "[it's]",
@@ -150,7 +169,7 @@ TEST(Dns01Responder, CommandArgumentsComeFirst) {
 TEST(Dns01Responder, WildcardIsAnsweredForItsBaseName) {
   Dns01Responder dns(certs({"*.a.example"}, logging_script()), store, log);
   CHECK(dns.can_answer({"dns", "a.example"}, true));
-  CHECK(dns.publish({"dns", "a.example"}, kToken, kKeyAuth).ok());
+  CHECK(publish(dns, {"dns", "a.example"}, kToken).ok());
   STRCMP_EQUAL(("setup a.example " + std::string(kToken) + " " + dns01_txt_value(kKeyAuth)).c_str(),
                calls().at(0).c_str());
 }
@@ -167,36 +186,70 @@ TEST(Dns01Responder, AnswersOnlyDnsNamesWithACommand) {
   CHECK_FALSE(dns.can_answer({"ip", "192.0.2.1"}, false));
   CHECK_FALSE(dns.can_answer({"dns", "b.example"}, false));
   CHECK_FALSE(dns.can_answer({"dns", "c.example"}, true));
-  CHECK_FALSE(dns.publish({"ip", "192.0.2.1"}, kToken, kKeyAuth).ok());
+  CHECK_FALSE(publish(dns, {"ip", "192.0.2.1"}, kToken).ok());
   CHECK_FALSE(dns.empty());
   CHECK(Dns01Responder(certs({"a.example"}, ""), store, log).empty());
 }
 
-TEST(Dns01Responder, FailureCarriesStderrAndTeardownStillRuns) {
+// The program's output may hold secrets: it goes to the error log only; the
+// Status (which reaches /acme-status) says where to look.
+TEST(Dns01Responder, OutputGoesToTheLogNotTheStatusAndTeardownStillRuns) {
   Dns01Responder dns(certs({"a.example"}, script("echo \"$*\" >> \"$CALLS\"\n"
                                                  "[ \"$1\" = setup ] || exit 0\n"
                                                  "echo 'zone a.example: API key refused' >&2\n"
                                                  "exit 3")),
                      store, log);
-  Status s = dns.publish({"dns", "a.example"}, kToken, kKeyAuth);
+  Status s = publish(dns, {"dns", "a.example"}, kToken);
   CHECK_FALSE(s.ok());
-  CHECK(contains(s.message(), "API key refused"));
+  CHECK_FALSE(contains(s.message(), "API key refused"));
   CHECK(contains(s.message(), "exited with status 3"));
   CHECK(contains(s.message(), "ACMEDns01Command"));
+  CHECK(contains(s.message(), "see the error log"));
+  CHECK(log.contains("zone a.example: API key refused"));
   // The job withdraws after a failure: teardown cleans up a half setup.
   dns.withdraw({"dns", "a.example"}, kToken);
+  drain(dns);
   LONGS_EQUAL(2, calls().size());
   CHECK(contains(calls().at(1), "teardown a.example"));
+  CHECK(store.list("dns01")->empty());
 }
 
-TEST(Dns01Responder, StderrIsBounded) {
+// The command line's arguments (API tokens) appear nowhere: the program is
+// named by its path only.
+TEST(Dns01Responder, CommandIsNamedByItsProgramOnly) {
+  const std::string path = script("echo failing >&2; exit 1");
+  Dns01Responder dns(certs({"a.example"}, shell_command({path, "--api-token", "s3cr3t-t0ken"})),
+                     store, log);
+  Status s = publish(dns, {"dns", "a.example"}, kToken);
+  CHECK_FALSE(s.ok());
+  CHECK(contains(s.message(), path));
+  CHECK_FALSE(contains(s.message(), "s3cr3t-t0ken"));
+  CHECK(log.contains("failing"));
+  CHECK_FALSE(log.contains("s3cr3t-t0ken"));
+}
+
+TEST(Dns01Responder, OutputIsBounded) {
   Dns01Responder dns(certs({"a.example"}, script("head -c 100000 /dev/zero | tr '\\0' x >&2\n"
                                                  "exit 1")),
                      store, log);
-  Status s = dns.publish({"dns", "a.example"}, kToken, kKeyAuth);
+  Status s = publish(dns, {"dns", "a.example"}, kToken);
   CHECK_FALSE(s.ok());
-  CHECK(contains(s.message(), "xxxxxxxx"));
-  CHECK(s.message().size() < 2048 + 300);
+  CHECK_FALSE(contains(s.message(), "xxxxxxxx"));
+  CHECK(log.contains("xxxxxxxx"));
+  for (const auto& line : log.lines) CHECK(line.message.size() < 2048 + 300);
+}
+
+// publish() never waits for the program: the watchdog's tick goes on.
+TEST(Dns01Responder, PublishDoesNotWaitForTheProgram) {
+  Dns01Responder dns(certs({"a.example"}, script("sleep 2; echo \"$*\" >> \"$CALLS\"")), store,
+                     log);
+  auto started = std::chrono::steady_clock::now();
+  Status first = dns.publish({"dns", "a.example"}, kToken, kKeyAuth);
+  LONGS_EQUAL(static_cast<int>(Code::kPending), static_cast<int>(first.code()));
+  CHECK(dns.poll());  // running
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(500));
+  CHECK(publish(dns, {"dns", "a.example"}, kToken).ok());
+  LONGS_EQUAL(1, calls().size());  // one setup, however often publish asked
 }
 
 TEST(Dns01Responder, TimeoutKillsTheProgramAndWhatItStarted) {
@@ -208,12 +261,12 @@ TEST(Dns01Responder, TimeoutKillsTheProgramAndWhatItStarted) {
                                                  "wait")),
                      store, log, options);
   auto started = std::chrono::steady_clock::now();
-  Status s = dns.publish({"dns", "a.example"}, kToken, kKeyAuth);
+  Status s = publish(dns, {"dns", "a.example"}, kToken);
   auto took = std::chrono::steady_clock::now() - started;
   CHECK_FALSE(s.ok());
   LONGS_EQUAL(static_cast<int>(Code::kTimeout), static_cast<int>(s.code()));
   CHECK(contains(s.message(), "killed"));
-  CHECK(contains(s.message(), "waiting for the DNS API"));
+  CHECK(log.contains("waiting for the DNS API"));
   CHECK(took < std::chrono::seconds(5));
   // The background sleep was in the program's process group: gone, or a
   // zombie waiting for its new parent to reap it.
@@ -233,10 +286,11 @@ TEST(Dns01Responder, TeardownAfterRestartUsesTheSavedValue) {
   std::vector<ManagedCert> list = certs({"a.example"}, logging_script());
   {
     Dns01Responder before(list, store, log);
-    CHECK(before.publish({"dns", "a.example"}, kToken, kKeyAuth).ok());
+    CHECK(publish(before, {"dns", "a.example"}, kToken).ok());
   }
   Dns01Responder after(list, store, log);
   after.withdraw({"dns", "a.example"}, kToken);
+  drain(after);
   STRCMP_EQUAL(
       ("teardown a.example " + std::string(kToken) + " " + dns01_txt_value(kKeyAuth)).c_str(),
       calls().at(1).c_str());
@@ -244,7 +298,7 @@ TEST(Dns01Responder, TeardownAfterRestartUsesTheSavedValue) {
 
 TEST(Dns01Responder, ProgramThatCannotRunIsAnError) {
   Dns01Responder dns(certs({"a.example"}, dir + "/missing-program"), store, log);
-  Status s = dns.publish({"dns", "a.example"}, kToken, kKeyAuth);
+  Status s = publish(dns, {"dns", "a.example"}, kToken);
   CHECK_FALSE(s.ok());
   CHECK(contains(s.message(), "missing-program"));
 }

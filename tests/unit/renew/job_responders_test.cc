@@ -39,3 +39,44 @@ TEST(JobResponders, GivenHttp01ResponderIsUsed) {
   CHECK(job.load().ok());
   CHECK(run_job(job, *session, h.clock).staged);
 }
+
+namespace {
+
+// http-01 whose publish answers kPending a few times first, as dns-01 does
+// while its setup program runs.
+class SlowResponder : public Http01Responder {
+ public:
+  explicit SlowResponder(ChallengeTable& table, int pending)
+      : Http01Responder(table), pending_(pending) {}
+  Status publish(const Identifier& id, const std::string& token,
+                 const std::string& key_authorization) override {
+    ++calls;
+    if (pending_-- > 0) return Status(Code::kPending, "setup running");
+    return Http01Responder::publish(id, token, key_authorization);
+  }
+  int calls = 0;
+
+ private:
+  int pending_;
+};
+
+}  // namespace
+
+// A responder still at work is no failure: the job asks again soon, and
+// answers the other authorizations meanwhile.
+TEST(JobResponders, PendingPublishIsAskedAgainNotFailed) {
+  RenewHarness h;
+  auto session = h.session();
+  SlowResponder slow(h.table, 3);
+  RenewalJob job(
+      h.cert, h.store, h.table, h.clock, h.log, [] { return 0.5; },
+      std::vector<ChallengeResponder*>{&slow});
+  CHECK(job.load().ok());
+  const TimePoint before = h.clock.now();
+  RenewalJob::Outcome first = job.step(*session);
+  LONGS_EQUAL(0, job.state().failures);
+  CHECK(first.next > before && first.next <= before + Seconds(1));
+  CHECK(slow.calls >= 2);  // a.example and www.a.example both asked in one step
+  CHECK(run_job(job, *session, h.clock).staged);
+  LONGS_EQUAL(0, job.state().failures);
+}
