@@ -1,5 +1,9 @@
 #include "acme/client.h"
 
+#include <strings.h>
+
+#include <utility>
+
 #include "acme/problem.h"
 #include "crypto/jws.h"
 
@@ -25,13 +29,58 @@ Status error_status(const std::string& url, const HttpResponse& r, const Json& j
       .with_retry_after(retry_after);
 }
 
+// The URLs an answer hands on (§7.1.3 Location, §7.4.2 Link "up" and
+// "alternate"): refused here, before any caller stores or follows them.
+Status check_answer_urls(const std::string& url, const HttpResponse& r) {
+  const std::string location = r.header("location");
+  if (!location.empty()) {
+    Status s = require_https(location, "the Location of " + url);
+    if (!s.ok()) return s;
+  }
+  for (const char* rel : {"up", "alternate"}) {
+    for (const auto& link : r.links(rel)) {
+      Status s = require_https(link, std::string("the Link rel=\"") + rel + "\" of " + url);
+      if (!s.ok()) return s;
+    }
+  }
+  return Status();
+}
+
 }  // namespace
+
+Status require_https(const std::string& url, const std::string& what) {
+  constexpr std::size_t kScheme = sizeof("https://") - 1;
+  if (url.size() > kScheme && strncasecmp(url.c_str(), "https://", kScheme) == 0 &&
+      url[kScheme] != '/')
+    return Status();
+  return Status(Code::kProtocol,
+                what + " is '" + url +
+                    "', not an https:// URL; ACME runs over HTTPS only (RFC 8555 §6.1), so "
+                    "mod_acme does not contact it: configure the CA's https:// directory URL, "
+                    "or ask the CA to fix its directory",
+                kInsecureUrl);
+}
 
 AcmeClient::AcmeClient(HttpClient& http, std::string directory_url)
     : http_(http), directory_url_(std::move(directory_url)) {}
 
+Status AcmeClient::check_directory_urls(const Directory& dir) const {
+  const std::pair<const char*, const std::string*> urls[] = {
+      {"newNonce", &dir.new_nonce},   {"newAccount", &dir.new_account},
+      {"newOrder", &dir.new_order},   {"revokeCert", &dir.revoke_cert},
+      {"keyChange", &dir.key_change}, {"renewalInfo", &dir.renewal_info}};
+  for (const auto& [name, url] : urls) {
+    if (url->empty()) continue;  // the optional ones
+    Status s = require_https(*url, std::string(name) + " in the ACME directory " + directory_url_);
+    if (!s.ok()) return s;
+  }
+  return Status();
+}
+
 Result<const Directory*> AcmeClient::directory() {
   if (have_directory_) return &directory_;
+  Status secure = require_https(directory_url_, "the ACME directory URL");
+  if (!secure.ok()) return secure;
   HttpRequest request;
   request.url = directory_url_;
   auto response = http_.send(request);
@@ -45,6 +94,8 @@ Result<const Directory*> AcmeClient::directory() {
   if (!json.ok()) return json.status().with_context("ACME directory " + directory_url_);
   auto dir = parse_directory(*json);
   if (!dir.ok()) return dir.status().with_context(directory_url_);
+  Status secure_urls = check_directory_urls(*dir);
+  if (!secure_urls.ok()) return secure_urls;
   directory_ = std::move(*dir);
   have_directory_ = true;
   return &directory_;
@@ -69,6 +120,8 @@ Result<AcmeResponse> AcmeClient::post(const std::string& url, const std::string&
 Result<AcmeResponse> AcmeClient::post_once(const std::string& url, const std::string& payload,
                                            bool* bad_nonce) {
   if (!key_) return Status(Code::kInvalidArgument, "no signing key set for " + url);
+  Status secure = require_https(url, "the ACME request URL");
+  if (!secure.ok()) return secure;
   auto dir = directory();
   if (!dir.ok()) return dir.status();
   auto nonce = nonces_.take(http_, (*dir)->new_nonce);
@@ -83,6 +136,8 @@ Result<AcmeResponse> AcmeClient::post_once(const std::string& url, const std::st
   auto http = http_.send(request);
   if (!http.ok()) return http.status();
   nonces_.remember(*http);
+  Status secure_answer = check_answer_urls(url, *http);
+  if (!secure_answer.ok()) return secure_answer;
   AcmeResponse response{std::move(*http), Json()};
   if (is_json(response.http)) {
     auto json = Json::parse(response.http.body);

@@ -2,6 +2,13 @@
 // signs every request (RFC 8555 §6.2) and is the one place that retries
 // badNonce (§6.5). Turns problem documents into tagged kProblem Statuses.
 // Resource files (account.cc, order.cc, ...) build on post() / post_as_get().
+//
+// RFC 8555 §6.1: ACME is HTTPS only. This is the one place that enforces it:
+// the directory URL and every URL the directory lists (renewalInfo included)
+// when the directory is taken in, every URL before a request is signed, and
+// the Location and Link (up, alternate) URLs of every answer. An http:// URL
+// is refused with a kProtocol Status tagged kInsecureUrl that names it.
+// Plain http stays for OCSP and AIA caIssuers, which never pass through here.
 #pragma once
 
 #include <string>
@@ -14,6 +21,12 @@
 #include "json/json.h"
 
 namespace acme {
+
+// The tag of the Status that refuses a non-https ACME URL.
+constexpr const char kInsecureUrl[] = "mod_acme:insecureUrl";
+
+// Ok for an https:// URL with a host; else the refusal, naming `what` and the URL.
+Status require_https(const std::string& url, const std::string& what);
 
 struct AcmeResponse {
   HttpResponse http;
@@ -46,6 +59,7 @@ class AcmeClient {
   int bad_nonce_retries() const { return bad_nonce_retries_; }
 
  private:
+  Status check_directory_urls(const Directory& dir) const;
   Result<AcmeResponse> post_once(const std::string& url, const std::string& payload,
                                  bool* bad_nonce);
 

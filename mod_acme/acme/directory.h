@@ -25,6 +25,13 @@ struct Directory {
 
 Result<Directory> parse_directory(const Json& json);
 
+// The identity of a CA: its directory URL with the scheme and host
+// lower-cased, an explicit default port (:443) dropped and trailing '/' of
+// the path removed, so "https://CA.test/dir/" and "https://ca.test/dir" are
+// one CA (one account, one session, one store directory). Every comparison
+// of CA URLs goes through this; requests still go to the URL as configured.
+std::string canonical_ca_url(const std::string& directory_url);
+
 // Known CA names an admin may write instead of a URL.
 // Returns the URL, or "" when text is not a known name.
 std::string known_ca_url(const std::string& text);

@@ -35,7 +35,17 @@ class FakeClock : public Clock {
 inline long long to_unix(TimePoint t) {
   return std::chrono::duration_cast<Seconds>(t.time_since_epoch()).count();
 }
+// Saturates at the ends of TimePoint's range instead of overflowing: libstdc++'s
+// system_clock counts nanoseconds in 64 bits, which ends in April 2262, while
+// certificates, OCSP responses and CAs may name any year up to 9999 (RFC 5280
+// §4.1.2.5). A time at or past the end reads as TimePoint::max().
 inline TimePoint from_unix(long long secs) {
+  constexpr long long kLast =
+      std::chrono::duration_cast<Seconds>(TimePoint::max().time_since_epoch()).count();
+  constexpr long long kFirst =
+      std::chrono::duration_cast<Seconds>(TimePoint::min().time_since_epoch()).count();
+  if (secs >= kLast) return TimePoint::max();
+  if (secs <= kFirst) return TimePoint::min();
   return TimePoint(Seconds(secs));
 }
 

@@ -19,18 +19,52 @@ bool valid_tm(const std::tm& tm) {
          tm.tm_sec <= 60;
 }
 
+// Exactly `n` ASCII digits at `p` (sscanf's %2d would also take "+1" or " 1").
+bool fixed_digits(const char* p, int n, int* out) {
+  int value = 0;
+  for (int i = 0; i < n; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(p[i]))) return false;
+    value = value * 10 + (p[i] - '0');
+  }
+  *out = value;
+  return true;
+}
+
+// RFC 3339 §5.6 full-date "T" partial-time without fraction: exactly
+// "YYYY-MM-DDTHH:MM:SS" (a space for the T, as §5.6's note allows).
+bool parse_date_time(const char* p, std::tm* tm) {
+  bool shaped =
+      fixed_digits(p, 4, &tm->tm_year) && p[4] == '-' && fixed_digits(p + 5, 2, &tm->tm_mon) &&
+      p[7] == '-' && fixed_digits(p + 8, 2, &tm->tm_mday) && std::strchr("Tt ", p[10]) && p[10] &&
+      fixed_digits(p + 11, 2, &tm->tm_hour) && p[13] == ':' &&
+      fixed_digits(p + 14, 2, &tm->tm_min) && p[16] == ':' && fixed_digits(p + 17, 2, &tm->tm_sec);
+  tm->tm_year -= 1900;
+  tm->tm_mon -= 1;
+  return shaped && valid_tm(*tm);
+}
+
+// time-offset = "Z" / ("+" / "-") time-hour ":" time-minute (RFC 3339 §5.6),
+// nothing after it. Sets the offset east of UTC in seconds.
+bool parse_offset(const char* p, long long* offset) {
+  if ((p[0] == 'Z' || p[0] == 'z') && p[1] == '\0') {
+    *offset = 0;
+    return true;
+  }
+  int hours = 0, minutes = 0;
+  if ((p[0] != '+' && p[0] != '-') || !fixed_digits(p + 1, 2, &hours) || p[3] != ':' ||
+      !fixed_digits(p + 4, 2, &minutes) || p[6] != '\0' || hours > 23 || minutes > 59)
+    return false;
+  *offset = (hours * 3600LL + minutes * 60LL) * (p[0] == '-' ? -1 : 1);
+  return true;
+}
+
 }  // namespace
 
 Result<TimePoint> parse_rfc3339(const std::string& text) {
   std::tm tm{};
-  int consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%*[Tt ]%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
-                  &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 6)
+  if (text.size() < 20 || !parse_date_time(text.c_str(), &tm))
     return bad_time("RFC 3339 time", text);
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  if (!valid_tm(tm)) return bad_time("RFC 3339 time", text);
-  const char* rest = text.c_str() + consumed;
+  const char* rest = text.c_str() + 19;
   long long millis = 0;
   if (*rest == '.') {
     ++rest;
@@ -44,19 +78,10 @@ Result<TimePoint> parse_rfc3339(const std::string& text) {
     for (; digits < 3; ++digits) millis *= 10;
   }
   long long offset = 0;
-  if (*rest == 'Z' || *rest == 'z') {
-    ++rest;
-  } else if (*rest == '+' || *rest == '-') {
-    int oh = 0, om = 0;
-    if (std::sscanf(rest + 1, "%2d:%2d", &oh, &om) != 2) return bad_time("RFC 3339 time", text);
-    offset = (oh * 3600LL + om * 60LL) * (*rest == '-' ? -1 : 1);
-    rest += 6;
-  } else {
-    return bad_time("RFC 3339 time", text);
-  }
-  if (*rest != '\0') return bad_time("RFC 3339 time", text);
-  long long secs = static_cast<long long>(timegm(&tm)) - offset;
-  return TimePoint(Seconds(secs)) + Millis(millis);
+  if (!parse_offset(rest, &offset)) return bad_time("RFC 3339 time", text);
+  TimePoint t = from_unix(static_cast<long long>(timegm(&tm)) - offset);
+  // from_unix leaves at least a second below max() unless it saturated.
+  return t == TimePoint::max() ? t : t + Millis(millis);
 }
 
 std::string format_rfc3339(TimePoint t) {
@@ -82,7 +107,7 @@ Result<TimePoint> parse_http_date(const std::string& text) {
     if (std::strcmp(mon, kMonths[i]) == 0) tm.tm_mon = i;
   tm.tm_year -= 1900;
   if (!valid_tm(tm)) return bad_time("HTTP-date", text);
-  return TimePoint(Seconds(static_cast<long long>(timegm(&tm))));
+  return from_unix(static_cast<long long>(timegm(&tm)));
 }
 
 Result<Seconds> parse_duration(const std::string& text) {

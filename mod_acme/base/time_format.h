@@ -10,7 +10,9 @@
 
 namespace acme {
 
-// "2026-11-27T08:00:00Z", fractional seconds and numeric offsets accepted.
+// "2026-11-27T08:00:00Z", fractional seconds and numeric offsets ("+HH:MM",
+// "-HH:MM") accepted, nothing looser. Dates past TimePoint's range (2262)
+// saturate to TimePoint::max(), as do HTTP-dates.
 Result<TimePoint> parse_rfc3339(const std::string& text);
 std::string format_rfc3339(TimePoint t);
 

@@ -75,7 +75,7 @@ static const char* set_cas(cmd_parms* cmd, void*, int argc, char* const argv[]) 
                   "(letsencrypt, letsencrypt-staging, zerossl, buypass, google)");
     }
     for (int j = 0; j < urls->nelts; ++j)
-      if (url == APR_ARRAY_IDX(urls, j, const char*))
+      if (canonical_ca_url(url) == canonical_ca_url(APR_ARRAY_IDX(urls, j, const char*)))
         return fail(cmd, argv[i], "is listed twice; list each CA once");
     APR_ARRAY_PUSH(urls, const char*) = apr_pstrdup(cmd->pool, url.c_str());
   }

@@ -2,10 +2,12 @@
 
 #include <cctype>
 
+#include "acme/directory.h"
+
 namespace acme::layout {
 
 std::string ca_id(const std::string& directory_url) {
-  std::string rest = directory_url;
+  std::string rest = canonical_ca_url(directory_url);
   auto scheme = rest.find("://");
   if (scheme != std::string::npos) rest = rest.substr(scheme + 3);
   std::string id;

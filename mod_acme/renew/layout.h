@@ -22,6 +22,7 @@
 namespace acme::layout {
 
 // A directory name for a CA, readable and stable: "127.0.0.1_14000_dir".
+// Spellings of one CA (canonical_ca_url) share it.
 std::string ca_id(const std::string& directory_url);
 
 // `acmectl rollover`: new account keys for every CA in use. Its name cannot

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "acme/directory.h"
 #include "acme/revocation.h"
 #include "base/time_format.h"
 #include "crypto/certificate.h"
@@ -41,7 +42,7 @@ void Renewer::start() {
 }
 
 CaSession& Renewer::session_for(const CaSettings& ca) {
-  auto& session = sessions_[ca.directory_url];
+  auto& session = sessions_[canonical_ca_url(ca.directory_url)];  // one per CA, however spelt
   if (!session) session = std::make_unique<CaSession>(http_factory_(ca), ca);
   return *session;
 }
@@ -186,10 +187,11 @@ void Renewer::roll_account_keys() {
   for (const auto& cert : certs_) {
     for (std::size_t i = 0; i < cert.ca_count(); ++i) {
       const CaSettings& ca = cert.ca_at(i);
-      if (std::count(done.begin(), done.end(), ca.directory_url) ||
+      const std::string id = canonical_ca_url(ca.directory_url);
+      if (std::count(done.begin(), done.end(), id) ||
           !store_.exists(layout::account_dir(ca.directory_url) + "/account.json"))
         continue;
-      done.push_back(ca.directory_url);
+      done.push_back(id);
       Status rolled = session_for(ca).rollover(store_, log_);
       if (!rolled.ok()) {
         log_.log(LogLevel::kError, kMsgAccountKeyChanged,

@@ -1,5 +1,7 @@
 #include "crypto/certificate.h"
 
+#include <openssl/x509.h>
+
 #include <CppUTest/TestHarness.h>
 
 using namespace acme;
@@ -129,4 +131,13 @@ TEST(Certificate, EmptyCertificateIsHarmless) {
   STRCMP_EQUAL("", empty.serial_hex().c_str());
   LONGS_EQUAL(0, empty.names().size());
   CHECK_FALSE(empty.self_issued());
+}
+
+// RFC 5280 §4.1.2.5: 99991231235959Z means "no well-defined expiration"; it is
+// past std::chrono's range and must saturate, not wrap into the past.
+TEST(Certificate, NotAfter9999Saturates) {
+  Result<std::vector<Certificate>> certs = Certificate::parse_pem_chain(chain());
+  const Certificate& leaf = (*certs)[0];
+  CHECK(ASN1_TIME_set_string(X509_getm_notAfter(leaf.get()), "99991231235959Z") == 1);
+  CHECK(leaf.not_after() == TimePoint::max());
 }

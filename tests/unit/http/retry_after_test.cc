@@ -70,3 +70,10 @@ TEST(RetryAfter, ServiceUnavailableWithoutProblemDocument) {
   LONGS_EQUAL(static_cast<int>(Code::kNetwork), static_cast<int>(dir.status().code()));
   STRCMP_EQUAL("120", dir.status().retry_after().c_str());
 }
+
+// A date past 2262 must not wrap around into the past (and so into "retry now").
+TEST(RetryAfter, HttpDatePast2262IsFarFuture) {
+  auto wait = parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", kNow);
+  CHECK(wait.ok());
+  CHECK(*wait > Seconds(100LL * 365 * 86400));
+}

@@ -211,3 +211,23 @@ TEST(Renewer, Http01StillUsedWhenTheAdminAsksForIt) {
   make_renewer({h.cert});
   run_until([this] { return has_staged(h.store, "a.example"); });
 }
+
+// "https://ca.test/dir" and "https://CA.test:443/dir/" are one CA: one
+// session (made once, with the spelling seen first), one account.
+TEST(Renewer, SpellingsOfOneCaShareOneSession) {
+  ManagedCert b = managed_cert("b.example", {"b.example"}, h.ca.trust_anchor_file());
+  b.ca.directory_url = "https://CA.test:443/dir/";
+  int sessions = 0;
+  renewer = std::make_unique<Renewer>(
+      h.store, h.table, h.clock, h.log,
+      [&](const CaSettings&) {
+        ++sessions;
+        return h.ca.client();
+      },
+      [] { return 0.5; }, options);
+  renewer->set_certs({h.cert, b});
+  renewer->start();
+  run_until([&] { return has_staged(h.store, "a.example") && has_staged(h.store, "b.example"); });
+  LONGS_EQUAL(1, sessions);
+  LONGS_EQUAL(1, h.ca.accounts_created());
+}
