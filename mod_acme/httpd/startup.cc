@@ -18,6 +18,7 @@
 #include "crypto/self_signed.h"
 #include "crypto/verify.h"
 #include "http/curl_http_client.h"
+#include "httpd/activation.h"
 #include "httpd/log_sink.h"
 #include "httpd/state.h"
 #include "httpd/tls_alpn.h"
@@ -235,6 +236,7 @@ int startup(apr_pool_t* pconf, apr_pool_t* ptemp, server_rec* s) {
   }
   // The first of the two post_config runs at startup is a dry run.
   if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) return OK;
+  start_activation(pconf, *st, store);
   return start_watchdog(pconf, *st) ? OK : HTTP_INTERNAL_SERVER_ERROR;
 }
 
