@@ -1,6 +1,7 @@
 """Activation: a staged, verified set goes live through a graceful restart the
-parent starts itself (a thread in the parent, httpd/activation.h), and sets
-staged together go live in one restart. Restarts are counted from the error log: httpd's own
+parent starts itself (a thread in the parent, httpd/activation.h), sets staged
+together go live in one restart, and the first post_config pass (a dry run)
+does no work. Restarts are counted from the error log: httpd's own
 "SIGUSR1 received" line and the module's ACME10033 line; these tests never
 signal httpd themselves (except the admin's graceful under ACMEActivation
 manual).
@@ -46,6 +47,21 @@ def test_205_02_sets_staged_together_go_live_in_one_restart(pebble, httpd_factor
     log = h.error_log_text()
     assert [int(n) for n in ACTIVATED.findall(log)] == [len(names)], h.log_tail()
     assert restarts(h) == 1, h.log_tail()
+
+
+def test_205_03_dry_run_does_no_work(acme_double, httpd_factory):
+    # No fallback yet: the real pass makes it (and says so) once; the dry
+    # pass hands mod_ssl an in-memory placeholder and writes nothing.
+    names = ["a.test", "b.test"]
+    h = httpd_factory(acme_double, vhosts=[VHost.managed(n) for n in names]).start()
+    log = h.error_log_text()
+    for name in names:
+        made = re.findall(rf"ACME10050: no certificate for {re.escape(name)} yet: serving a "
+                          r"self-signed fallback", log)
+        assert len(made) == 1, log
+        assert os.path.isfile(h.store_path("fallback", name, "privkey.pem")), name
+    served = h.served_chain("a.test", verify=False)
+    assert served.leaf.self_issued and "a.test" in served.leaf.names(), served.output
 
 
 def test_205_04_manual_activation_waits_for_the_admin(pebble, httpd_factory):
