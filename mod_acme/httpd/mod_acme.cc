@@ -10,6 +10,7 @@
 #include <mod_status.h>
 #include <mpm_common.h>
 
+#include "httpd/activation.h"
 #include "httpd/config.h"
 #include "httpd/log_sink.h"
 #include "httpd/request.h"
@@ -18,7 +19,6 @@
 #include "httpd/state.h"
 #include "httpd/status.h"
 #include "httpd/tls_alpn.h"
-#include "httpd/watchdog.h"
 
 using namespace acme;
 
@@ -145,7 +145,10 @@ static void acme_register_hooks(apr_pool_t*) {
   // in mod_status' server-status (an optional hook: mod_status may be absent).
   ap_hook_handler(acme_handler, nullptr, nullptr, APR_HOOK_MIDDLE);
   APR_OPTIONAL_HOOK(ap, status_hook, acme_status_section, nullptr, nullptr, APR_HOOK_MIDDLE);
-  // Activation: the parent notices a staged set and restarts gracefully.
+  // Activation: a thread in the parent (started by post_config, see
+  // httpd/activation.h) notices a staged set within a tick and restarts
+  // gracefully; the monitor hook (about every 10 s) is its fallback and
+  // tells the admin under ACMEActivation manual.
   ap_hook_monitor(acme_monitor, nullptr, nullptr, APR_HOOK_MIDDLE);
 }
 

@@ -18,6 +18,8 @@
 #include "crypto/self_signed.h"
 #include "crypto/verify.h"
 #include "http/curl_http_client.h"
+#include "httpd/activation.h"
+#include "httpd/dry_run.h"
 #include "httpd/log_sink.h"
 #include "httpd/state.h"
 #include "httpd/tls_alpn.h"
@@ -167,6 +169,27 @@ Status assign_files(apr_pool_t* p, FileStore& store, ModuleState& st, LogSink& l
   return Status();
 }
 
+// The dry run's files for mod_ssl, which loads a pair for every SSL vhost in
+// both passes: the live set or an existing fallback, read only, else the
+// in-memory placeholder (httpd/dry_run.h). False if that cannot be made.
+bool hand_existing_files(apr_pool_t* p, FileStore& store, ModuleState& st) {
+  const char* placeholder = dry_run_placeholder(p);  // first: all or nothing
+  if (!placeholder) return false;
+  for (const auto& cert : st.certs) {
+    ServerConf* sc = server_conf(vhost_of(st.main_server, cert.names.front()));
+    if (add_live_files(p, store, sc, cert) || sc->cert_files || sc->on_fallback) continue;
+    const std::string dir = layout::fallback_dir(cert.name);
+    if (store.exists(dir + "/cert.pem") && store.exists(dir + "/privkey.pem")) {
+      sc->fallback_cert_file = apr_pstrdup(p, store.absolute(dir + "/cert.pem").c_str());
+      sc->fallback_key_file = apr_pstrdup(p, store.absolute(dir + "/privkey.pem").c_str());
+    } else {
+      sc->fallback_cert_file = sc->fallback_key_file = placeholder;
+    }
+    sc->on_fallback = 1;
+  }
+  return true;
+}
+
 // http-01 arrives on the CA's port 80, which ACMEPortMap maps to a local
 // port; if nothing listens there, http-01 cannot work. Without
 // ACMEChallenges the module then does not try it (tls-alpn-01 or dns-01
@@ -235,6 +258,11 @@ int startup(apr_pool_t* pconf, apr_pool_t* ptemp, server_rec* s) {
   st->tls_alpn_wanted = check_tls_alpn(s, log, &st->tls_alpn_names);
   CurlHttpClient::global_init();
   FileStore store(st->settings.store_dir);
+  // The first of the two post_config runs at startup is a dry run: nothing
+  // is written, promoted, generated or run; mod_ssl gets what already exists.
+  if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG &&
+      hand_existing_files(pconf, store, *st))
+    return OK;
   Status ready = prepare_store(store, log);
   if (ready.ok()) ready = assign_files(pconf, store, *st, log);
   if (!ready.ok()) {
@@ -242,8 +270,7 @@ int startup(apr_pool_t* pconf, apr_pool_t* ptemp, server_rec* s) {
             "ACMEStoreDir " + st->settings.store_dir + ": " + ready.message());
     return HTTP_INTERNAL_SERVER_ERROR;
   }
-  // The first of the two post_config runs at startup is a dry run.
-  if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) return OK;
+  start_activation(pconf, *st, store);
   return start_watchdog(pconf, *st) ? OK : HTTP_INTERNAL_SERVER_ERROR;
 }
 

@@ -19,6 +19,7 @@
 
 namespace acme {
 
+class ActivationThread;
 struct WatchdogContext;
 
 struct ModuleState {
@@ -37,6 +38,8 @@ struct ModuleState {
   HttpdVersion version;
   std::uint64_t seen_generation = 0;    // parent: activation requests handled
   WatchdogContext* watchdog = nullptr;  // the watchdog child's own objects
+  // Parent: the thread that starts activation restarts (httpd/activation.h).
+  ActivationThread* activation = nullptr;
 
   bool manages(const char* host) const;
 };

@@ -181,20 +181,4 @@ bool start_watchdog(apr_pool_t* pconf, ModuleState& st) {
   return true;
 }
 
-void check_activation(ModuleState& st) {
-  std::uint64_t generation = st.table.activation_generation();
-  if (generation == st.seen_generation) return;
-  st.seen_generation = generation;
-  ServerLogSink log(st.main_server);
-  if (st.settings.manual_activation) {
-    log.log(LogLevel::kNotice, kMsgActivationManual,
-            "a new certificate is staged; ACMEActivation manual: it goes live at the next "
-            "'apachectl graceful'");
-    return;
-  }
-  log.log(LogLevel::kNotice, kMsgActivationRestart,
-          "a new certificate is staged and verified: graceful restart to activate it");
-  ::kill(getpid(), AP_SIG_GRACEFUL);
-}
-
 }  // namespace acme

@@ -11,8 +11,4 @@ struct ModuleState;
 
 bool start_watchdog(apr_pool_t* pconf, ModuleState& state);
 
-// Parent, monitor hook: a verified set was staged; restart gracefully so
-// post_config promotes it (ACMEActivation auto), or tell the admin (manual).
-void check_activation(ModuleState& state);
-
 }  // namespace acme

@@ -1,7 +1,11 @@
 """Fixtures for mod_acme's integration tests.
 
-Run as ctest does:
-    MOD_ACME_SO=/path/to/mod_acme.so /usr/bin/python3 -m pytest -q -ra -x tests/integration
+Run as ctest does (two pytest-xdist workers; leave out -n 2 for one process):
+    MOD_ACME_SO=/path/to/mod_acme.so /usr/bin/python3 -m pytest -q -ra -x -n 2 tests/integration
+
+Under xdist every worker is its own process with its own session below: its
+own temp dir, ports (from a block of its own, harness/ports.py), pebbles,
+challtestsrv and httpds; module-scoped fixtures are per worker.
 
 Everything listens on 127.0.0.1 only. One session holds a temp dir (removed
 at the end; MOD_ACME_KEEP_TMP=1 keeps it), a throwaway root + localhost

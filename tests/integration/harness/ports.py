@@ -1,15 +1,60 @@
 """Free TCP ports on 127.0.0.1.
 
-The kernel picks them (bind to port 0); all sockets of one call stay open
-until every port is chosen, so the ports of one call are distinct.
+Alone, the kernel picks them (bind to port 0); all sockets of one call stay
+open until every port is chosen, so the ports of one call are distinct.
+
+Under pytest-xdist each worker (PYTEST_XDIST_WORKER=gwN) takes its ports
+from a block of its own below the kernel's ephemeral range (20000 + 1000 N,
+1000 ports, from a random start, in turn), free for TCP and UDP when picked:
+a port one worker picked and closed is never the next pick of another before
+its server binds it.
 """
+import itertools
+import os
+import random
 import socket
 import time
 
 HOST = "127.0.0.1"
+BLOCK_BASE, BLOCK_SIZE, BLOCKS = 20000, 1000, 12
+
+
+def _worker_block():
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return None
+    lo = BLOCK_BASE + int(worker[2:]) % BLOCKS * BLOCK_SIZE
+    start = random.randrange(BLOCK_SIZE)
+    return itertools.cycle([lo + (start + i) % BLOCK_SIZE for i in range(BLOCK_SIZE)])
+
+
+_BLOCK = _worker_block()
+
+
+def _bindable(port):
+    for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+        with socket.socket(socket.AF_INET, kind) as s:
+            try:
+                s.bind((HOST, port))
+            except OSError:
+                return False
+    return True
+
+
+def _from_block(count):
+    picked = []
+    for port in itertools.islice(_BLOCK, BLOCK_SIZE):  # at most one round
+        if _bindable(port):
+            picked.append(port)
+            if len(picked) == count:
+                return picked
+    raise RuntimeError(f"fewer than {count} free ports in this worker's block "
+                       f"({os.environ.get('PYTEST_XDIST_WORKER')})")
 
 
 def free_ports(count):
+    if _BLOCK is not None:
+        return _from_block(count)
     socks = []
     try:
         for _ in range(count):

@@ -1,0 +1,31 @@
+// Activation in the parent: a staged, verified set goes live through a
+// graceful restart (post_config promotes it), started by the parent itself
+// within a tick of the watchdog raising the counter in shared memory.
+//
+// mod_watchdog cannot host this: ap_watchdog_get_instance() refuses parent
+// instances (APR_ENOTIMPL) under every forked MPM (prefork, worker, event),
+// so the module runs its own small thread in the parent, as mod_watchdog
+// would for a non-forked MPM. The thread only reads the counter, decides
+// (ActivationCoalescer) and signals the process; it never logs, allocates
+// or locks anything a fork could inherit half-taken. It lives for one
+// configuration generation and is joined before pconf is cleared.
+// The monitor hook (about every 10 s) remains as the fallback, and handles
+// ACMEActivation manual (tell the admin, restart nothing).
+#pragma once
+
+#include <apr_pools.h>
+
+namespace acme {
+
+class FileStore;
+struct ModuleState;
+
+// Real post_config pass, after promotion (the store tells which managed
+// certificates still have no live set: once all of those are staged, the
+// restart need not wait for more). No thread for ACMEActivation manual.
+void start_activation(apr_pool_t* pconf, ModuleState& state, const FileStore& store);
+
+// Parent, monitor hook: the fallback when the activation thread is not running.
+void check_activation(ModuleState& state);
+
+}  // namespace acme
