@@ -8,7 +8,8 @@ build=(apache2 apache2-dev libapr1-dev libaprutil1-dev libssl-dev libcurl4-opens
        libjansson-dev cpputest cmake g++ make pkg-config)
 # python3-cryptography: the tests read certificates and build the ACME test double's keys.
 # chromium: the status page is checked as rendered by a real browser (headless).
-test=(pebble python3 python3-pytest python3-cryptography openssl curl chromium)
+# wrk: load during activations (tests/integration/test_640_load.py).
+test=(pebble python3 python3-pytest python3-cryptography openssl curl chromium wrk)
 bench=(wrk)
 
 case "${1:-test}" in
