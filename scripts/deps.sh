@@ -9,7 +9,9 @@ build=(apache2 apache2-dev libapr1-dev libaprutil1-dev libssl-dev libcurl4-opens
 # python3-cryptography: the tests read certificates and build the ACME test double's keys.
 # chromium: the status page is checked as rendered by a real browser (headless).
 # python3-pytest-xdist: the integration tests run on two workers (tests/CMakeLists.txt).
-test=(pebble python3 python3-pytest python3-pytest-xdist python3-cryptography openssl curl chromium)
+# wrk: load during activations (tests/integration/test_640_load.py).
+test=(pebble python3 python3-pytest python3-pytest-xdist python3-cryptography openssl curl chromium
+      wrk)
 bench=(wrk)
 
 case "${1:-test}" in

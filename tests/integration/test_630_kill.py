@@ -1,0 +1,63 @@
+"""kill -9 of the watchdog child at random points (issue 7, item 9).
+
+While the module orders certificates for several names, the watchdog child
+is killed again and again (each time as soon as mod_watchdog has started its
+successor). In the end: every certificate live, one account, no job left
+behind, and no challenge answer still published.
+
+The test command runs a short version; scripts/soak_kill.sh runs the long one
+(MOD_ACME_KILLS=100 MOD_ACME_KILL_NAMES=20).
+"""
+import os
+import random
+import re
+import signal
+import time
+
+from harness import procs
+from harness.httpd import WATCHDOG_RE, VHost
+
+KILLS = int(os.environ.get("MOD_ACME_KILLS", "8"))
+NAMES = int(os.environ.get("MOD_ACME_KILL_NAMES", "5"))
+VALIDATION_URL = re.compile(r"Attempting to validate w/ HTTP: (\S+)")
+
+
+def wait_new_watchdog(h, old_pid, timeout=60):
+    """Pid of the watchdog that followed old_pid (a child of this httpd)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        pids = [int(p) for p in WATCHDOG_RE.findall(h.error_log_text())]
+        if pids and pids[-1] != old_pid and pids[-1] in procs.descendants(h.pid):
+            return pids[-1]
+        h.assert_alive()
+        assert time.monotonic() < deadline, f"no new watchdog after killing {old_pid}"
+        time.sleep(0.05)
+
+
+def test_630_01_watchdog_killed_again_and_again(pebble_factory, httpd_factory):
+    ca = pebble_factory()
+    names = [f"k{i}.test" for i in range(NAMES)]
+    h = httpd_factory(ca, vhosts=[VHost.managed(n) for n in names]).start()
+    rng = random.Random(630)
+    pid = wait_new_watchdog(h, None)
+    for _ in range(KILLS):
+        time.sleep(rng.uniform(0.0, 0.4))   # a random point in the watchdog's work
+        assert pid in procs.descendants(h.pid), f"{pid} is not a child of httpd {h.pid}"
+        os.kill(pid, signal.SIGKILL)
+        pid = wait_new_watchdog(h, pid)
+    for n in names:
+        h.wait_for_cert(n, timeout=120)
+    assert len(h.account_files()) == 1, h.account_files()
+    # No job left behind once every certificate is live.
+    deadline = time.monotonic() + 30
+    while (jobs := os.listdir(h.store_path("jobs"))):
+        assert time.monotonic() < deadline, f"jobs left in the store: {jobs}"
+        time.sleep(0.25)
+    # No stale challenge: every token pebble ever asked for is gone.
+    urls = VALIDATION_URL.findall(ca.log_text())
+    assert urls, "pebble validated nothing over http-01"
+    for url in urls:
+        host = url.split("/")[2].split(":")[0]
+        path = "/" + url.split("/", 3)[3]
+        r = h.http_get(path, host)
+        assert r.status == 404, f"{url} still answered ({r.status}) after every order ended"
