@@ -35,14 +35,16 @@ bool valid_name(const std::string& name) {
 // The watchdog runs as the child user and removes a request once done,
 // which needs write access to requests/. httpd hands that directory to the
 // child user at startup; if we (as root) created it first, give it the
-// owner of status/ so the running server can still clean up.
+// owner of status/ so the running server can still clean up. lstat/lchown:
+// both sit in the root-owned store root; a link there is never followed.
 void match_requests_owner(const Store& store) {
   struct stat ref, dir;
-  if (geteuid() != 0 || stat(store.absolute("status").c_str(), &ref) != 0 ||
-      stat(store.absolute(kRequestsDir).c_str(), &dir) != 0 || dir.st_uid == ref.st_uid) {
+  if (geteuid() != 0 || lstat(store.absolute("status").c_str(), &ref) != 0 ||
+      lstat(store.absolute(kRequestsDir).c_str(), &dir) != 0 || !S_ISDIR(ref.st_mode) ||
+      !S_ISDIR(dir.st_mode) || dir.st_uid == ref.st_uid) {
     return;
   }
-  if (chown(store.absolute(kRequestsDir).c_str(), ref.st_uid, ref.st_gid) == 0) {
+  if (lchown(store.absolute(kRequestsDir).c_str(), ref.st_uid, ref.st_gid) == 0) {
     chmod(store.absolute(kRequestsDir).c_str(), ref.st_mode & 07777);
   }
 }
