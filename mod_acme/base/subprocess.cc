@@ -17,6 +17,7 @@ namespace acme {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
+constexpr int kMaxReadsPerPoll = 64;  // 256 KiB
 
 // RAII for the spawn attributes: every exit path destroys them.
 struct SpawnSetup {
@@ -119,10 +120,12 @@ void Subprocess::close_output() {
   out_fd_ = -1;
 }
 
-// Everything that is there now; beyond max_output it is read and dropped.
+// What is there now; beyond max_output it is read and dropped. At most
+// kMaxReadsPerPoll reads: a program writing without pause (`yes`) must not
+// keep a watchdog tick here.
 void Subprocess::read_output() {
   char buf[4096];
-  while (out_fd_ >= 0) {
+  for (int reads = 0; out_fd_ >= 0 && reads < kMaxReadsPerPoll; ++reads) {
     ssize_t got = read(out_fd_, buf, sizeof buf);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0 && errno == EAGAIN) return;

@@ -280,8 +280,9 @@ static const char* set_notify_command(cmd_parms* cmd, void*, const char* arg) {
   std::string command = arg;
   std::string program = command.substr(0, command.find(' '));
   if (program.empty() || access(ap_server_root_relative(cmd->pool, program.c_str()), X_OK) != 0) {
-    return fail(cmd, arg,
-                "does not start with an executable program; give its full path, e.g. "
+    // The program only: the arguments may hold an API token.
+    return fail(cmd, program,
+                "is not an executable program; give its full path, e.g. "
                 "'ACMENotifyCommand /usr/local/bin/acme-notify' (called as PROGRAM NAME EVENT)");
   }
   conf_of(cmd)->notify_command = apr_pstrdup(cmd->pool, arg);

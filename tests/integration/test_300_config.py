@@ -183,3 +183,16 @@ def test_300_07_eab_file_readable_by_others_refused(session, httpd_factory):
     os.chmod(path, 0o600)
     rc, out = h.check()
     assert rc == 0 and "Syntax OK" in out, out
+
+
+@pytest.mark.parametrize("directive", ["ACMENotifyCommand", "ACMEDns01Command"])
+def test_300_08_hook_arguments_never_shown(check, directive):
+    """A hook whose program is missing: named by its program, never by its
+    arguments (they often hold an API token)."""
+    value = "/nonexistent-hook --api-token tok-5e3c2b1a"
+    kw = (dict(acme={directive: value}) if directive == "ACMENotifyCommand" else
+          dict(vhosts=[VHost("a.test", ["a.test"], ["a.test"], extra=f"{directive} {value}")]))
+    rc, out = check(**kw)
+    assert rc != 0, f"apache2 -t accepted it:\n{out}"
+    assert directive in out and mentions(out, "/nonexistent-hook"), out
+    assert "tok-5e3c2b1a" not in out, out

@@ -213,3 +213,20 @@ TEST(Subprocess, ProgramNameWithoutArguments) {
   STRCMP_EQUAL("(command)", program_name("TOKEN=s3cr3t /opt/hook.sh").c_str());
   STRCMP_EQUAL("notify", program_name("  notify").c_str());
 }
+
+// A program that writes without pause: the output stays bounded and the
+// timeout still ends it. (The per-poll read cap behind this is defensive: on
+// this machine the reader outruns `yes`, so this test passes without it.)
+TEST(Subprocess, EndlessOutputIsBoundedAndTimedOut) {
+  SubprocessOptions options;
+  options.timeout = Millis(500);
+  options.max_output = 16;
+  auto p = Subprocess::start({"/usr/bin/yes"}, options);
+  auto started = std::chrono::steady_clock::now();
+  while (!p->poll(Millis(0))) {
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+  }
+  CHECK(p->result().end == SubprocessResult::End::kTimedOut);
+  STRCMP_EQUAL("y\ny\ny\ny\ny\ny\ny\ny\n", p->result().output.c_str());
+  CHECK(p->result().truncated);
+}
