@@ -238,9 +238,11 @@ TimePoint Renewer::check_ocsp(const ManagedCert& cert) {
     log_.log(LogLevel::kError, kMsgOcspRevoked,
              "the CA's OCSP responder says the certificate for " + cert.name + " (serial " +
                  st->serial + ") is revoked: ordering a replacement with a new key now");
-    forget_key(store_, cert.name);
+    forget_key(store_, cert.name);  // and the key of a job in flight
     notifier_->notify(cert.name, event::kRevoked);
     forced_[cert.name] = true;
+    auto job = jobs_.find(cert.name);
+    if (job != jobs_.end()) job->second->retry_now();
   }
   auto last = last_state_.find(cert.name);
   if (last != last_state_.end()) {
