@@ -36,6 +36,10 @@ void Renewer::set_certs(std::vector<ManagedCert> certs) {
 
 void Renewer::start() {
   table_.clear();
+  // After a full restart shared memory holds no OCSP response: staple the
+  // persisted ones that still verify until the next refresh.
+  if (ocsp_)
+    for (const auto& cert : certs_) ocsp_->load(cert);
   for (const auto& cert : certs_) session_for(cert.ca).update_contact_if_changed(store_, log_);
 }
 
