@@ -20,6 +20,7 @@
 #include "crypto/key.h"
 #include "renew/dns01_responder.h"  // shell_command
 #include "renew/key_variants.h"
+#include "renew/layout.h"
 #include "renew/policy.h"
 
 extern "C" module AP_MODULE_DECLARE_DATA acme_module;
@@ -160,6 +161,8 @@ static const char* add_domains(cmd_parms* cmd, void*, int argc, char* const argv
       std::string why = dns_name_problem(name, true);
       if (!why.empty()) return fail(cmd, argv[i], "is not a name a CA can certify: " + why);
     }
+    std::string too_long = sc->domains->nelts == 0 ? layout::name_length_problem(name) : "";
+    if (!too_long.empty()) return fail(cmd, argv[i], too_long);  // it names the store files
     for (int j = 0; j < sc->domains->nelts; ++j) {
       if (name == APR_ARRAY_IDX(sc->domains, j, const char*))
         return fail(cmd, argv[i], "is listed twice; list each name once");

@@ -4,6 +4,7 @@
 #include "crypto/ocsp.h"
 #include "httpd/state.h"
 #include "renew/layout.h"
+#include "renew/ocsp_refresher.h"
 #include "store/file_store.h"
 
 namespace acme {
@@ -12,7 +13,7 @@ namespace {
 
 // The managed certificate whose live leaf is the first certificate in pem.
 const ManagedCert* managed_leaf(const ModuleState& st, const std::string& pem,
-                                std::string* ocsp_responder) {
+                                std::string* ocsp_responder, std::string* serial) {
   auto offered = Certificate::parse_pem_chain(pem);
   if (!offered.ok()) return nullptr;
   const std::string der = offered->front().to_der();
@@ -23,6 +24,7 @@ const ManagedCert* managed_leaf(const ModuleState& st, const std::string& pem,
     auto certs = Certificate::parse_pem_chain(*live);
     if (certs.ok() && certs->front().to_der() == der) {
       *ocsp_responder = ocsp_url(offered->front());
+      *serial = offered->front().serial_hex();
       return &cert;
     }
   }
@@ -36,10 +38,10 @@ const ManagedCert* managed_leaf(const ModuleState& st, const std::string& pem,
 int ocsp_prime(server_rec*, apr_pool_t*, const char* id, apr_size_t id_len, const char* pem) {
   ModuleState* st = module_state();
   if (!st || !st->settings.stapling || !pem) return DECLINED;
-  std::string responder;
-  const ManagedCert* cert = managed_leaf(*st, pem, &responder);
+  std::string responder, serial;
+  const ManagedCert* cert = managed_leaf(*st, pem, &responder, &serial);
   if (!cert || responder.empty()) return DECLINED;
-  st->ocsp_ids[std::string(id, id_len)] = cert->name;
+  st->ocsp_ids[std::string(id, id_len)] = {cert->name, serial};
   return OK;
 }
 
@@ -50,9 +52,12 @@ int ocsp_get_response(server_rec*, conn_rec*, const char* id, apr_size_t id_len,
   if (!st) return DECLINED;
   auto it = st->ocsp_ids.find(std::string(id, id_len));
   if (it == st->ocsp_ids.end()) return DECLINED;
-  std::string der;
-  if (!st->ocsp_table.get(it->second, &der)) {
-    cb(nullptr, 0, userdata);  // primed, but no response yet
+  std::string entry, der;
+  // Only a response for this very leaf: after a renewal the entry may still
+  // hold the predecessor's until the watchdog has fetched a new one.
+  if (!st->ocsp_table.get(it->second.first, &entry) ||
+      !staple_for_serial(entry, it->second.second, &der)) {
+    cb(nullptr, 0, userdata);  // primed, but no response (yet) for this leaf
     return OK;
   }
   cb(reinterpret_cast<const unsigned char*>(der.data()), der.size(), userdata);

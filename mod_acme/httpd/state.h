@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "httpd/config.h"
@@ -32,9 +33,10 @@ struct ModuleState {
   // tls-alpn-01 challenge certificates by TLS server name (httpd/tls_alpn.h):
   // an OcspTable in a region of its own, written by the watchdog.
   OcspTable alpn_table;
-  bool tls_alpn_wanted = false;                 // register the tls-alpn-01 responder
-  std::vector<std::string> tls_alpn_names;      // ...answering for these names only
-  std::map<std::string, std::string> ocsp_ids;  // mod_ssl's certificate id -> cert name
+  bool tls_alpn_wanted = false;             // register the tls-alpn-01 responder
+  std::vector<std::string> tls_alpn_names;  // ...answering for these names only
+  // mod_ssl's certificate id -> (cert name, leaf serial in hex)
+  std::map<std::string, std::pair<std::string, std::string>> ocsp_ids;
   HttpdVersion version;
   std::uint64_t seen_generation = 0;    // parent: activation requests handled
   WatchdogContext* watchdog = nullptr;  // the watchdog child's own objects

@@ -102,12 +102,16 @@ Status RenewalJob::save() {
 
 // The certificate key is chosen once per job (new, or the live one with
 // ACMEKeyReuse) and written before any order exists, so a resumed job
-// finalizes with the key it started with.
+// finalizes with the key it started with. The file is the truth: forget_key
+// removes it when the live certificate is revoked or the CA refuses the key,
+// and then this job drops the key it holds and the order made for it (which
+// may already be finalized with that key) and starts again with a new key.
 Status RenewalJob::ensure_key() {
-  if (!key_.empty()) return Status();
   const std::string path = layout::job_dir(cert_.name) + "/privkey.pem";
+  if (!key_.empty() && store_.exists(path)) return Status();
   auto pem = store_.read(path);
   if (!pem.ok()) {
+    if (!key_.empty() || !state_.order_url.empty()) drop_discarded_key();
     auto text = certificate_key_pem(store_, cert_, log_);  // new, or kept (ACMEKeyReuse)
     if (!text.ok()) return text.status();
     ACME_RETURN_IF_ERROR(store_.write(path, *text, 0600));
@@ -118,6 +122,17 @@ Status RenewalJob::ensure_key() {
   key_ = std::move(*key);
   key_pem_ = *pem;
   return Status();
+}
+
+void RenewalJob::drop_discarded_key() {
+  log_.log(LogLevel::kNotice, kMsgKeyReuse,
+           "the key of the order in flight for " + cert_.name +
+               " was discarded (certificate revoked, or key refused by the CA): "
+               "a new key and a new order");
+  key_ = PrivateKey();
+  key_pem_.clear();
+  withdraw_challenges();
+  state_.order_url.clear();
 }
 
 RenewalJob::Outcome RenewalJob::step(CaSession& session) {
@@ -270,12 +285,18 @@ Status RenewalJob::order_failure(CaSession& session, const Order& order) {
     }
   }
   state_.order_url.clear();
-  return Status(Code::kProblem, "order for " + cert_.name + " is " + order.status +
-                                    (why.empty() ? "" : ": " + why));
+  // Tagged with the order's problem type, so fail() sees badPublicKey/badCSR.
+  return Status(Code::kProblem,
+                "order for " + cert_.name + " is " + order.status + (why.empty() ? "" : ": " + why),
+                order.has_error ? order.error.type : "");
 }
 
 RenewalJob::Outcome RenewalJob::fail(CaSession& session, const Status& error) {
   if (error.tag() == problem::kAccountDoesNotExist) session.forget_account(store_);
+  // RFC 8555 §7.4: the CA refused the key or the CSR made with it; the next
+  // attempt must not send the same key again (ACMEKeyReuse included).
+  if (error.tag() == problem::kBadPublicKey || error.tag() == problem::kBadCSR)
+    forget_key(store_, cert_.name);
   if (error.code() == Code::kProblem || error.code() == Code::kTimeout) state_.order_url.clear();
   withdraw_challenges();
   state_.failures += 1;

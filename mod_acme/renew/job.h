@@ -75,6 +75,7 @@ class RenewalJob {
  private:
   Status advance(CaSession& session, Outcome* outcome);
   Status ensure_key();
+  void drop_discarded_key();
   Status authorize(CaSession& session, const Order& order);
   Status answer(CaSession& session, const Authorization& authz);
   ChallengeResponder* responder_for(const std::string& type) const;

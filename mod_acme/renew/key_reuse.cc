@@ -60,6 +60,7 @@ Status remember_key(Store& store, const ManagedCert& cert, const std::string& ke
 
 void forget_key(Store& store, const std::string& name) {
   store.remove(layout::kept_key(name));
+  store.remove(layout::job_dir(name) + "/privkey.pem");
 }
 
 }  // namespace acme

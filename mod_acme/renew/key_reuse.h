@@ -6,7 +6,9 @@
 // to root, so the watchdog keeps its own copy in keys/<name>/privkey.pem
 // (0600, child user) when it stages a set, and reuses it only while it is
 // still the key of the live certificate and of the configured type. A
-// revoked certificate's key is forgotten: its replacement gets a new one.
+// revoked certificate's key is forgotten: its replacement gets a new one, and
+// so does an order in flight (its key is dropped with its order), and so
+// does a renewal whose key or CSR the CA refused (badPublicKey, badCSR).
 #pragma once
 
 #include <string>
@@ -26,7 +28,9 @@ Result<std::string> certificate_key_pem(const Store& store, const ManagedCert& c
 // else removes any kept key.
 Status remember_key(Store& store, const ManagedCert& cert, const std::string& key_pem);
 
-// The certificate was revoked: its key must not come back.
+// The certificate was revoked, or the CA refused the key: neither the kept
+// key nor the key of a job in flight (jobs/<name>/privkey.pem) may be used
+// again. The job notices the missing key on its next step (RenewalJob).
 void forget_key(Store& store, const std::string& name);
 
 }  // namespace acme

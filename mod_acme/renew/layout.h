@@ -17,6 +17,7 @@
 // <name> is the certificate's name through file_name(): "*.a.test" is "_.a.test".
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace acme::layout {
@@ -37,6 +38,17 @@ inline std::string file_name(std::string name) {
   if (name.compare(0, 2, "*.") == 0) name[0] = '_';
   return name;
 }
+
+// The longest file name the store makes from certificate `name`: the key
+// variant of the longest key type ("<name>_rsa4096"), the longest suffix
+// (".json") and FileStore's temp file for an atomic write
+// (".tmp.<pid>.<counter>", budgeted at 7 pid digits, Linux's PID_MAX_LIMIT,
+// and 10 counter digits).
+std::size_t longest_file_name(const std::string& name);
+// A name whose longest_file_name passes NAME_MAX fails every write with
+// ENAMETOOLONG at run time; "" when `name` fits, else the cause and the fix
+// for the configuration check.
+std::string name_length_problem(const std::string& name);
 
 inline std::string account_dir(const std::string& ca) {
   return "accounts/" + ca_id(ca);

@@ -21,6 +21,19 @@ std::string response_path(const std::string& name) {
 
 }  // namespace
 
+// "<serial>\n<DER>": a serial in hex never holds a newline.
+std::string staple_entry(const std::string& serial_hex, const std::string& der) {
+  return serial_hex + '\n' + der;
+}
+
+bool staple_for_serial(const std::string& entry, const std::string& serial_hex, std::string* der) {
+  if (serial_hex.empty() || entry.size() <= serial_hex.size() ||
+      entry.compare(0, serial_hex.size(), serial_hex) != 0 || entry[serial_hex.size()] != '\n')
+    return false;
+  der->assign(entry, serial_hex.size() + 1, std::string::npos);
+  return true;
+}
+
 struct OcspRefresher::Live {
   std::vector<Certificate> certs;  // leaf, issuer, ...
   const Certificate& leaf() const { return certs[0]; }
@@ -106,7 +119,7 @@ void OcspRefresher::accept(const ManagedCert& cert, OcspState& st, const OcspRes
     Status saved = store_.write(response_path(cert.name), result.der, 0644);
     if (!saved.ok()) log_.log(LogLevel::kWarn, kMsgStoreError, saved.message());
   }
-  Status put = table_.put(cert.name, result.der);
+  Status put = table_.put(cert.name, staple_entry(st.serial, result.der));
   if (!put.ok()) log_.log(LogLevel::kWarn, kMsgOcspError, put.message());
   st.have_response = true;
   st.status = result.status;

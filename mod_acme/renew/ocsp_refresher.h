@@ -32,6 +32,14 @@ struct OcspState {
   std::string last_error;
 };
 
+// The shared-memory entry of a certificate's response (keyed by the
+// certificate's name) carries the serial of the leaf it is for, so a renewed
+// certificate (same name, new serial) is never stapled with its
+// predecessor's response: the worker staples only an entry for the serial of
+// the certificate mod_ssl primed (httpd/stapling.cc).
+std::string staple_entry(const std::string& serial_hex, const std::string& der);
+bool staple_for_serial(const std::string& entry, const std::string& serial_hex, std::string* der);
+
 class OcspRefresher {
  public:
   struct Outcome {
@@ -45,7 +53,10 @@ class OcspRefresher {
   OcspRefresher(const OcspRefresher&) = delete;
   OcspRefresher& operator=(const OcspRefresher&) = delete;
 
-  // Puts a persisted response that still verifies into shared memory.
+  // Puts the persisted response (ocsp/<name>.der) into shared memory if it
+  // still verifies for the live leaf and issuer and is fresh: after a full
+  // restart the table is empty until then. Watchdog (child user) only: root
+  // reads nothing in the child-writable ocsp/.
   void load(const ManagedCert& cert);
   Outcome refresh(const ManagedCert& cert);
   const OcspState* state(const std::string& name) const;

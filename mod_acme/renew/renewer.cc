@@ -38,6 +38,10 @@ void Renewer::set_certs(std::vector<ManagedCert> certs) {
 
 void Renewer::start() {
   table_.clear();
+  // After a full restart shared memory holds no OCSP response: staple the
+  // persisted ones that still verify until the next refresh.
+  if (ocsp_)
+    for (const auto& cert : certs_) ocsp_->load(cert);
   for (const auto& cert : certs_) session_for(cert.ca).update_contact_if_changed(store_, log_);
 }
 
@@ -262,9 +266,11 @@ TimePoint Renewer::check_ocsp(const ManagedCert& cert) {
     log_.log(LogLevel::kError, kMsgOcspRevoked,
              "the CA's OCSP responder says the certificate for " + cert.name + " (serial " +
                  st->serial + ") is revoked: ordering a replacement with a new key now");
-    forget_key(store_, cert.name);
+    forget_key(store_, cert.name);  // and the key of a job in flight
     notifier_->notify(cert.name, event::kRevoked);
     forced_[cert.name] = true;
+    auto job = jobs_.find(cert.name);
+    if (job != jobs_.end()) job->second->retry_now();
   }
   auto last = last_state_.find(cert.name);
   if (last != last_state_.end()) {

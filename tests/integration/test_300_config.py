@@ -31,6 +31,21 @@ def mentions(output, text):
     return re.search(rf"(?<![\w.]){re.escape(text)}(?!\w)", output) is not None
 
 
+def dns_name(length):
+    """A valid DNS name of exactly `length` characters (labels of 63 or fewer)."""
+    labels, left = [], length
+    while left > 0:
+        label = min(63, left if not labels else left - 1)
+        labels.append("a" * label)
+        left -= label + (1 if len(labels) > 1 else 0)
+    return ".".join(labels)
+
+
+# The longest certificate name whose store files fit NAME_MAX (255): its
+# longest file is status/<name>_rsa4096.json.tmp.<pid>.<counter>.
+LONGEST_NAME = dns_name(219)
+TOO_LONG_NAME = dns_name(251)
+
 BAD = [
     # id, httpd config overrides, directive, the value the output must name
     ("keytype-rsa1024", dict(acme={"ACMEKeyType": "rsa1024"}), "ACMEKeyType", "rsa1024"),
@@ -86,6 +101,11 @@ BAD = [
      "ACMEExternalAccountBinding", "kid-1"),
     ("eab-key-too-short", dict(acme={"ACMEExternalAccountBinding": "kid-1 c2hvcnQ"}),
      "ACMEExternalAccountBinding", "kid-1"),
+    ("domain-name-past-name-max", dict(vhosts=[VHost("a.test", domains=[TOO_LONG_NAME])]),
+     "ACMEDomain", TOO_LONG_NAME),
+    ("ca-listed-twice-trailing-slash", dict(acme={"ACMECertificateAuthority":
+                                                  "https://127.0.0.1:9/dir https://127.0.0.1:9/dir/"}),
+     "ACMECertificateAuthority", "https://127.0.0.1:9/dir/"),
     ("eab-file-missing", dict(acme={"ACMEExternalAccountBinding": "/nonexistent-eab.json"}),
      "ACMEExternalAccountBinding", "/nonexistent-eab.json"),
 ]
@@ -112,6 +132,9 @@ GOOD = [
     ("keytypes-ecdsa-rsa", dict(acme={"ACMEKeyType": "p256 rsa2048", "ACMEKeyReuse": "on",
                                       "ACMEPreferredChain": '"ISRG Root X1"'})),
     ("domain-ip-addresses", dict(vhosts=[VHost.managed("127.0.0.1", "::1")])),
+    # Only the first name names the store files; the others may be longer.
+    ("domain-longest-name", dict(vhosts=[VHost("a.test", domains=[LONGEST_NAME,
+                                                                   TOO_LONG_NAME])])),
     ("eab-base64url", dict(acme={"ACMEExternalAccountBinding":
                                  "kid-1 zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W"})),
     ("eab-base64-padded", dict(acme={"ACMEExternalAccountBinding":
@@ -196,3 +219,12 @@ def test_300_08_hook_arguments_never_shown(check, directive):
     assert rc != 0, f"apache2 -t accepted it:\n{out}"
     assert directive in out and mentions(out, "/nonexistent-hook"), out
     assert "tok-5e3c2b1a" not in out, out
+
+
+def test_300_03_long_name_refusal_names_the_fix(check):
+    """A name a CA would certify but whose store files pass NAME_MAX fails -t
+    (not every write at run time, "File name too long"), with the limit."""
+    rc, out = check(vhosts=[VHost("a.test", domains=[TOO_LONG_NAME, "a.test"])])
+    assert rc != 0, out
+    assert "ACMEDomain" in out and TOO_LONG_NAME in out, out
+    assert "at most 219 characters" in out and "255" in out, out

@@ -138,6 +138,10 @@ HttpResponse FakeAcmeCa::handle_post(const HttpRequest& request) {
   if (is_new_account) return new_account(s);
   if (request.url == url("/new-order")) return new_order(s);
   if (request.url == url("/key-change")) return key_change(request, s);
+  if (request.url == url("/revoke")) {  // RFC 8555 §7.6, not checked further
+    ++revocations_;
+    return reply(200, Json::object());
+  }
   std::string kind, rest;
   std::size_t id = 0;
   if (parse_path(request.url, &kind, &id, &rest)) {
@@ -278,6 +282,16 @@ HttpResponse FakeAcmeCa::finalize(const Signed& s, std::size_t id) {
   const auto* p = reinterpret_cast<const unsigned char*>(der->data());
   std::unique_ptr<X509_REQ, decltype(&X509_REQ_free)> req(
       d2i_X509_REQ(nullptr, &p, static_cast<long>(der->size())), X509_REQ_free);
+  unsigned char* spki = nullptr;
+  int spki_len = i2d_PUBKEY(X509_REQ_get0_pubkey(req.get()), &spki);
+  finalized_keys_.emplace_back(reinterpret_cast<char*>(spki), spki_len > 0 ? spki_len : 0);
+  OPENSSL_free(spki);
+  if (!refuse_finalize.empty()) {
+    order.status = "invalid";
+    std::string type = kErr + refuse_finalize;
+    refuse_finalize.clear();
+    return problem(400, type, "refused by the test");
+  }
   auto leaf = issue_leaf(X509_REQ_get0_pubkey(req.get()), order.names);
   if (!leaf.ok()) return problem(500, kErr + "serverInternal", leaf.status().message());
   order.cert_pem = *leaf;

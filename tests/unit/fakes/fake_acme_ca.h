@@ -69,6 +69,7 @@ class FakeAcmeCa : public HttpClient {
   bool refuse_profile = false;         // invalidProfile for a newOrder with "profile"
   int rate_limited_orders = 0;         // this many newOrders get 429 rateLimited ...
   std::string rate_limit_retry_after;  // ... with this Retry-After; "" = none
+  std::string refuse_finalize;         // short problem type (badPublicKey) for the next finalize
   // The CA lost every account (a database reset): kids get accountDoesNotExist.
   void forget_accounts() {
     accounts_.clear();
@@ -84,6 +85,10 @@ class FakeAcmeCa : public HttpClient {
   std::string account_contact(const std::string& url) const;
   std::string account_jwk(const std::string& url) const;
   int orders_created() const { return static_cast<int>(orders_.size()); }
+  // The public key (DER SubjectPublicKeyInfo) of every CSR a finalize carried;
+  // the number of revokeCert requests.
+  const std::vector<std::string>& finalized_keys() const { return finalized_keys_; }
+  int revocations() const { return revocations_; }
   // Every newOrder payload, refused ones too; GETs of renewalInfo; the
   // RFC 9773 §4.1 certID of the leaf with that serial.
   const std::vector<Json>& order_requests() const { return order_requests_; }
@@ -168,6 +173,8 @@ class FakeAcmeCa : public HttpClient {
   long serial_ = 100;
   std::vector<Json> order_requests_;
   int renewal_info_requests_ = 0;
+  std::vector<std::string> finalized_keys_;
+  int revocations_ = 0;
   std::string last_problem_;
 };
 

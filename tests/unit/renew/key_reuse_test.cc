@@ -1,5 +1,7 @@
 #include "renew/key_reuse.h"
 
+#include <openssl/x509.h>
+
 #include <string>
 
 #include "renew/cert_files.h"
@@ -89,4 +91,81 @@ TEST(KeyReuse, FirstIssuanceMakesAKeyQuietly) {
   CHECK(pem.ok());
   CHECK(PrivateKey::from_pem(*pem)->type() == KeyType::kP256);
   LONGS_EQUAL(0, h.log.lines.size());
+}
+
+namespace {
+
+std::string public_der(const std::string& key_pem) {
+  auto key = PrivateKey::from_pem(key_pem);
+  CHECK(key.ok());
+  unsigned char* der = nullptr;
+  int len = i2d_PUBKEY(key->get(), &der);
+  CHECK(len > 0);
+  std::string out(reinterpret_cast<char*>(der), static_cast<std::size_t>(len));
+  OPENSSL_free(der);
+  return out;
+}
+
+}  // namespace
+
+// A revocation while an order is in flight: that job must not finish with
+// the revoked certificate's key (here the live key, ACMEKeyReuse on).
+TEST(KeyReuse, RevocationDiscardsTheKeyOfAnOrderInFlight) {
+  h.cert.key_reuse = true;
+  std::string live = issue_and_promote();
+  auto session = h.session();
+  auto job = h.job();
+  RenewalJob::Outcome first = job->step(*session);
+  CHECK_FALSE(first.staged);
+  CHECK(!job->state().order_url.empty());
+  forget_key(h.store, "a.example");  // acmectl revoke, or OCSP says revoked
+  CHECK_TEXT(run_job(*job, *session, h.clock).staged, h.log_text().c_str());
+  std::string staged = *h.store.read(layout::staging_dir("a.example") + "/privkey.pem");
+  CHECK(staged != live);
+  LONGS_EQUAL(2, h.ca.finalized_keys().size());
+  CHECK(h.ca.finalized_keys()[1] != public_der(live));
+  CHECK(h.log.contains("was discarded"));
+}
+
+// The same when the job is resumed from the store after a restart.
+TEST(KeyReuse, RevocationDiscardsTheKeyOfAStoredJob) {
+  h.cert.key_reuse = true;
+  std::string live = issue_and_promote();
+  auto session = h.session();
+  CHECK_FALSE(h.job()->step(*session).staged);
+  forget_key(h.store, "a.example");
+  auto resumed = h.job();
+  CHECK_TEXT(run_job(*resumed, *session, h.clock).staged, h.log_text().c_str());
+  CHECK(*h.store.read(layout::staging_dir("a.example") + "/privkey.pem") != live);
+  CHECK(h.ca.finalized_keys().back() != public_der(live));
+}
+
+// RFC 8555 §7.4: the CA refused the key; the next attempt sends another one,
+// even with ACMEKeyReuse on (the kept key is forgotten).
+TEST(KeyReuse, BadPublicKeyGetsANewKey) {
+  h.cert.key_reuse = true;
+  std::string live = issue_and_promote();
+  h.ca.refuse_finalize = "badPublicKey";
+  auto session = h.session();
+  auto job = h.job();
+  RenewalJob::Outcome failed = run_job(*job, *session, h.clock);
+  CHECK_FALSE(failed.staged);
+  LONGS_EQUAL(1, job->state().failures);
+  CHECK(h.ca.finalized_keys().back() == public_der(live));  // the kept key was tried
+  h.clock.set(job->state().next_attempt);
+  CHECK_TEXT(run_job(*job, *session, h.clock).staged, h.log_text().c_str());
+  CHECK(h.ca.finalized_keys().back() != public_der(live));
+  CHECK_FALSE(h.store.exists(layout::kept_key("a.example")) &&
+              *h.store.read(layout::kept_key("a.example")) == live);
+}
+
+TEST(KeyReuse, BadCsrGetsANewKey) {
+  h.ca.refuse_finalize = "badCSR";
+  auto session = h.session();
+  auto job = h.job();
+  CHECK_FALSE(run_job(*job, *session, h.clock).staged);
+  h.clock.set(job->state().next_attempt);
+  CHECK_TEXT(run_job(*job, *session, h.clock).staged, h.log_text().c_str());
+  LONGS_EQUAL(2, h.ca.finalized_keys().size());
+  CHECK(h.ca.finalized_keys()[0] != h.ca.finalized_keys()[1]);
 }

@@ -231,3 +231,28 @@ TEST(Renewer, SpellingsOfOneCaShareOneSession) {
   LONGS_EQUAL(1, sessions);
   LONGS_EQUAL(1, h.ca.accounts_created());
 }
+
+// `acmectl revoke` while the renewal of that certificate is in flight, with
+// ACMEKeyReuse on: the replacement does not carry the revoked key.
+TEST(Renewer, RevokeDuringAnOrderDiscardsItsKey) {
+  options.request_poll = Seconds(1);
+  h.cert.key_reuse = true;
+  make_renewer({h.cert});
+  run_until([this] { return has_staged(h.store, "a.example"); });
+  CHECK(promote_staged(h.store, h.cert, HttpdVersion{2, 4, 62}, h.clock.now(), h.log).ok());
+  const std::string live = *h.store.read("live/a.example/privkey.pem");
+  make_renewer({h.cert});
+  CHECK(write_admin_request(h.store, "a.example", AdminRequest{}).ok());  // acmectl renew
+  renewer->run_once();
+  LONGS_EQUAL(2, h.ca.orders_created());
+  CHECK_FALSE(has_staged(h.store, "a.example"));
+  AdminRequest revoke;
+  revoke.action = RequestAction::kRevoke;
+  revoke.reason = 1;  // keyCompromise
+  CHECK(write_admin_request(h.store, "a.example", revoke).ok());
+  run_until([this] { return has_staged(h.store, "a.example"); });
+  LONGS_EQUAL(1, h.ca.revocations());
+  CHECK(*h.store.read("staging/a.example/privkey.pem") != live);
+  LONGS_EQUAL(2, h.ca.finalized_keys().size());
+  CHECK(h.ca.finalized_keys()[0] != h.ca.finalized_keys()[1]);
+}
