@@ -2,7 +2,7 @@
 # Runs mod_acme's benchmarks and prints their summary (see bench/RESULTS.md).
 #   bench/http01_vs_static.py  http-01 answers vs a static file of the same bytes
 #   bench/overhead.py          a normal page with mod_acme loaded vs not loaded
-#   bench/issuance.py          httpd start -> certificates live, for 1, 10, 100 names
+#   bench/issuance.py          httpd start -> certificates served, for 1, 20, 100 names
 # Everything runs on 127.0.0.1; each benchmark is bounded (timeout) and stops
 # what it started. Tunables: BENCH_DURATION (s, default 5), BENCH_CONNECTIONS
 # (default 8), BENCH_ROUNDS (default 3), MOD_ACME_SO (default build/mod_acme.so).
