@@ -7,6 +7,7 @@ it on 127.0.0.1, signing as pebble's intermediate with `openssl ocsp`.
 import json
 import os
 import subprocess
+import time
 
 import pytest
 
@@ -78,3 +79,26 @@ def test_450_03_no_responder_is_skipped_quietly(pebble, httpd_factory):
     out = s_client_status(httpd, "a.test", pebble)
     assert "OCSP response: no response sent" in out, out
     assert "ACME10111" not in httpd.error_log_text()
+
+
+def test_450_04_persisted_response_is_stapled_after_a_full_restart(pebble_factory, responder,
+                                                                     httpd_factory):
+    """The README's promise: after a stop and a start the last good response
+    (ocsp/<name>.der) is stapled again at once, with the responder down."""
+    ca = ca_with_responder(pebble_factory, responder)
+    httpd = httpd_factory(ca)
+    httpd.start()
+    httpd.wait_for_cert("a.test")
+    httpd.wait_for_log(r"ACME10110: OCSP status of a\.test .*: good", timeout=30)
+    responder.stop()  # nothing can be fetched after the restart
+    httpd.stop()
+    mark = len(httpd.error_log_text())
+    httpd.start()
+    httpd.wait_for_log(r"watchdog running in pid", after=mark, timeout=30)
+    deadline = time.monotonic() + 15
+    out = s_client_status(httpd, "a.test", ca)
+    while "Cert Status: good" not in out and time.monotonic() < deadline:
+        time.sleep(0.2)  # the watchdog loads it right after it logged its start
+        out = s_client_status(httpd, "a.test", ca)
+    assert "OCSP Response Status: successful" in out, out
+    assert "Cert Status: good" in out, out
