@@ -46,13 +46,21 @@ Status CaSession::check_terms(const Directory& dir) const {
                     dir.terms_of_service + "); read them and add 'ACMETermsOfService agreed'");
 }
 
-Status CaSession::load_or_create_key(Store& store) {
+// A key that cannot be read (gone, replaced by a link or by garbage: only
+// the child user or an admin can do that) is replaced by a new one, and the
+// account record made with the old key is not used with it: a new key is
+// always registered anew, never paired with another key's account URL.
+Status CaSession::load_or_create_key(Store& store, LogSink& log) {
   auto pem = store.read(key_path());
-  if (pem.ok()) {
-    auto key = PrivateKey::from_pem(*pem);
-    if (!key.ok()) return key.status().with_context(store.absolute(key_path()));
+  Result<PrivateKey> key = pem.ok() ? PrivateKey::from_pem(*pem) : Result<PrivateKey>(pem.status());
+  if (key.ok()) {
     key_ = std::move(*key);
   } else {
+    if (key.status().code() != Code::kNotFound)
+      log.log(LogLevel::kWarn, kMsgAccountError,
+              "account key " + store.absolute(key_path()) + " is unusable (" +
+                  key.status().message() + "): registering a new account with a new key");
+    fresh_key_ = true;
     auto key = PrivateKey::generate(KeyType::kP256);
     if (!key.ok()) return key.status();
     auto text = key->to_pem();
@@ -79,10 +87,10 @@ Status CaSession::ensure_account(Store& store, LogSink& log) {
   auto dir = client_.directory();
   if (!dir.ok()) return dir.status();
   ACME_RETURN_IF_ERROR(check_terms(**dir));
-  if (key_.empty()) ACME_RETURN_IF_ERROR(load_or_create_key(store));
+  if (key_.empty()) ACME_RETURN_IF_ERROR(load_or_create_key(store, log));
   ACME_RETURN_IF_ERROR(resolve_pending_key(store, log));
   auto saved = store.read(record_path());
-  if (saved.ok()) {
+  if (saved.ok() && !fresh_key_) {
     auto json = Json::parse(*saved);
     if (json.ok() && json->get_string("url").ok()) {
       client_.set_signer(&key_, *json->get_string("url"));

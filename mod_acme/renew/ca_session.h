@@ -51,7 +51,7 @@ class CaSession {
 
  private:
   Status check_terms(const Directory& dir) const;
-  Status load_or_create_key(Store& store);
+  Status load_or_create_key(Store& store, LogSink& log);
   Status register_account(Store& store, LogSink& log, const Directory& dir);
   void sync_contact(Store& store, LogSink& log, const Json& saved);
   Status resolve_pending_key(Store& store, LogSink& log);
@@ -66,6 +66,7 @@ class CaSession {
   PrivateKey key_;
   std::string thumbprint_;
   bool ready_ = false;
+  bool fresh_key_ = false;  // made here: any saved account record is another key's
 };
 
 }  // namespace acme

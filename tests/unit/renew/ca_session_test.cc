@@ -146,6 +146,24 @@ TEST(CaSession, EachCaUrlHasItsOwnAccountDirectory) {
   CHECK(layout::account_dir("https://ca.test/dir") != layout::account_dir("https://ca2.test/dir"));
 }
 
+// An account key the child user's side lost or spoilt is replaced, and the
+// new key gets an account of its own: it is never sent with the old key's
+// account URL (the CA would refuse every request, for ever).
+TEST(CaSession, UnusableKeyGetsANewAccountNotTheOldUrl) {
+  std::unique_ptr<CaSession> first;
+  CHECK(ensure(first).ok());
+  const std::string old_url = saved_url(h.store);
+  CHECK(h.store.write(kKeyFile, "not a key\n", 0600).ok());
+  std::unique_ptr<CaSession> second;
+  Status s = ensure(second);
+  CHECK_TEXT(s.ok(), s.message().c_str());
+  CHECK(saved_url(h.store) != old_url);
+  CHECK(PrivateKey::from_pem(*h.store.read(kKeyFile)).ok());
+  CHECK(h.log.contains("is unusable"));
+  LONGS_EQUAL(2, h.ca.accounts_created());
+  CHECK(run_job(*h.job(), *second, h.clock).staged);  // the CA accepts its requests
+}
+
 // RFC 8555 §7.3.5.
 TEST(CaSession, RolloverReplacesTheKeyAndKeepsTheAccount) {
   std::unique_ptr<CaSession> session;
