@@ -35,7 +35,7 @@ beside this run's figures, and every run's served time.
 Usage: bench/issuance.py [SUMMARY_FILE]
 Environment: MOD_ACME_SO (default build/mod_acme.so), BENCH_ISSUANCE_SIZES
 (default "1,20,100"), BENCH_ISSUANCE_RUNS_ONE (default 5),
-BENCH_ISSUANCE_KEEP_LOGS (a directory: each run's error_log is copied there).
+BENCH_ISSUANCE_KEEP_LOGS (a directory: each run's error_log and store are copied there).
 """
 import os
 import re
@@ -129,9 +129,11 @@ def one_size(so, base, ca, http_port, https_port, n):
             sys.exit(f"abort: {n} names: not served a verified certificate: {bad[:5]}")
     finally:
         httpd.stop()
-        if os.environ.get("BENCH_ISSUANCE_KEEP_LOGS"):  # a directory for each size's error_log
-            shutil.copy(httpd.error_log, os.path.join(os.environ["BENCH_ISSUANCE_KEEP_LOGS"],
-                                                      f"error_log-{n}-{next(_RUN)}"))
+        keep = os.environ.get("BENCH_ISSUANCE_KEEP_LOGS")  # a directory for each run's files
+        if keep:
+            run = f"{n}-{os.getpid()}-{next(_RUN)}"
+            shutil.copy(httpd.error_log, os.path.join(keep, f"error_log-{run}"))
+            shutil.copytree(httpd.store_dir, os.path.join(keep, f"store-{run}"), symlinks=True)
         httpd.remove()
     print(f"  {n:4d} names: first staged {t['first staged']:6.2f} s, all staged "
           f"{t['all staged']:6.2f} s, all live {t['all live']:6.2f} s, served "

@@ -19,6 +19,7 @@
 #include "httpd/state.h"
 #include "httpd/status.h"
 #include "httpd/tls_alpn.h"
+#include "httpd/watchdog.h"
 
 using namespace acme;
 
@@ -111,6 +112,13 @@ static int acme_monitor(apr_pool_t*, server_rec* s) {
   return DECLINED;
 }
 
+static void acme_child_init(apr_pool_t* pchild, server_rec* s) {
+  guarded(s, 0, [&] {
+    watchdog_child_init(pchild);
+    return 0;
+  });
+}
+
 static void acme_register_hooks(apr_pool_t*) {
   static const char* const before_ssl[] = {"mod_ssl.c", nullptr};
 
@@ -119,6 +127,8 @@ static void acme_register_hooks(apr_pool_t*) {
   // Startup: must run before mod_ssl loads certificates, so the files it is
   // handed (live set or fallback) exist by then.
   ap_hook_post_config(acme_post_config, nullptr, before_ssl, APR_HOOK_MIDDLE);
+  // Children: exiting waits for a running watchdog tick (httpd/watchdog.h).
+  ap_hook_child_init(acme_child_init, nullptr, nullptr, APR_HOOK_MIDDLE);
   // Certificates for mod_ssl through httpd's core hooks (http_ssl.h).
   ap_hook_ssl_add_cert_files(acme_add_cert_files, nullptr, nullptr, APR_HOOK_MIDDLE);
   ap_hook_ssl_add_fallback_cert_files(acme_add_fallback_cert_files, nullptr, nullptr,

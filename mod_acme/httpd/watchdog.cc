@@ -5,10 +5,13 @@
 #include <http_log.h>
 #include <mod_watchdog.h>
 #include <mpm_common.h>
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <random>
+#include <thread>
 
 #include "base/file_lock.h"
 #include "http/curl_http_client.h"
@@ -140,6 +143,40 @@ apr_status_t on_tick(ModuleState& st) {
   return APR_SUCCESS;
 }
 
+// mod_watchdog (httpd 2.4) neither stops nor joins a child's watchdog thread
+// when the child exits: exit() cut a tick anywhere (a job step half done) and
+// ran OpenSSL's atexit cleanup under a running request (SIGSEGV), which
+// activation restarts during issuance made common. So the child's exit waits
+// for the running tick, and no tick starts once it began. Plain atomics:
+// nothing to destroy when the DSO is unloaded.
+std::atomic<bool> g_stopping{false};
+std::atomic<bool> g_in_tick{false};
+std::atomic<pthread_t> g_tick_thread{};
+constexpr std::chrono::seconds kExitWait{10};  // a CA request's own timeouts bound a tick
+
+struct TickMark {
+  TickMark() {
+    g_tick_thread.store(pthread_self());
+    g_in_tick.store(true);
+  }
+  ~TickMark() { g_in_tick.store(false); }
+};
+
+apr_status_t tick_unless_stopping(ModuleState& st) {
+  TickMark mark;  // set before g_stopping is read: the exit sees one or the other
+  return g_stopping.load() ? APR_SUCCESS : on_tick(st);
+}
+
+apr_status_t wait_for_tick(void*) {
+  g_stopping.store(true);
+  if (g_in_tick.load() && pthread_equal(g_tick_thread.load(), pthread_self()))
+    return APR_SUCCESS;  // exiting from inside the tick (a signal): nothing to wait for
+  const auto deadline = std::chrono::steady_clock::now() + kExitWait;
+  while (g_in_tick.load() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return APR_SUCCESS;
+}
+
 }  // namespace
 
 extern "C" {
@@ -151,7 +188,7 @@ static apr_status_t acme_watchdog_callback(int wd_state, void* data, apr_pool_t*
         on_start(*st);
         break;
       case AP_WATCHDOG_STATE_RUNNING:
-        return on_tick(*st);
+        return tick_unless_stopping(*st);
       case AP_WATCHDOG_STATE_STOPPING:
         on_stop(*st);
         break;
@@ -179,6 +216,11 @@ bool start_watchdog(apr_pool_t* pconf, ModuleState& st) {
     return false;
   }
   return true;
+}
+
+void watchdog_child_init(apr_pool_t* pchild) {
+  // A pre-cleanup: the MPM destroys pchild just before exit().
+  apr_pool_pre_cleanup_register(pchild, nullptr, wait_for_tick);
 }
 
 }  // namespace acme

@@ -11,4 +11,7 @@ struct ModuleState;
 
 bool start_watchdog(apr_pool_t* pconf, ModuleState& state);
 
+// child_init, every child: its exit waits for a running watchdog tick.
+void watchdog_child_init(apr_pool_t* pchild);
+
 }  // namespace acme
