@@ -121,6 +121,7 @@ bool take_store(ModuleState& st, WatchdogContext& wd) {
   wd.renewer.set_certs(st.certs);
   wd.renewer.start();
   wd.tls_alpn01.withdraw_all();  // as start() does for http-01
+  wd.dns01.withdraw_all();
   return true;
 }
 

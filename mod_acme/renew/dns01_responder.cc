@@ -142,6 +142,21 @@ void Dns01Responder::withdraw(const Identifier& id, const std::string& token) {
   store_.remove(record_path(token));
 }
 
+void Dns01Responder::withdraw_all() {
+  auto files = store_.list(kRecordDir);
+  if (!files.ok()) return;
+  const std::string suffix = ".json";
+  for (const auto& file : *files) {
+    if (file.size() <= suffix.size() ||
+        file.compare(file.size() - suffix.size(), suffix.size(), suffix) != 0)
+      continue;
+    const std::string token = file.substr(0, file.size() - suffix.size());
+    auto text = store_.read(record_path(token));
+    auto saved = text.ok() ? Json::parse(*text) : Result<Json>(text.status());
+    if (saved.ok()) withdraw(Identifier{"dns", saved->get_string_or("name", "")}, token);
+  }
+}
+
 bool Dns01Responder::poll() {
   for (auto it = runs_.begin(); it != runs_.end();) {
     const std::string token = it->first;

@@ -296,6 +296,24 @@ TEST(Dns01Responder, TeardownAfterRestartUsesTheSavedValue) {
       calls().at(1).c_str());
 }
 
+// A watchdog that exited between setup and the end of teardown left its
+// record: the next one tears the value down and removes the record.
+TEST(Dns01Responder, LeftoverRecordsAreTornDownAtStart) {
+  std::vector<ManagedCert> list = certs({"a.example"}, logging_script());
+  {
+    Dns01Responder before(list, store, log);
+    CHECK(publish(before, {"dns", "a.example"}, kToken).ok());
+  }
+  LONGS_EQUAL(1, store.list("dns01")->size());
+  Dns01Responder after(list, store, log);
+  after.withdraw_all();
+  drain(after);
+  STRCMP_EQUAL(
+      ("teardown a.example " + std::string(kToken) + " " + dns01_txt_value(kKeyAuth)).c_str(),
+      calls().at(1).c_str());
+  CHECK(store.list("dns01")->empty());
+}
+
 TEST(Dns01Responder, ProgramThatCannotRunIsAnError) {
   Dns01Responder dns(certs({"a.example"}, dir + "/missing-program"), store, log);
   Status s = publish(dns, {"dns", "a.example"}, kToken);
