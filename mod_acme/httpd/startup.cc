@@ -13,6 +13,8 @@
 #include <unixd.h>
 
 #include <algorithm>
+#include <string>
+#include <unordered_map>
 
 #include "crypto/certificate.h"
 #include "crypto/self_signed.h"
@@ -110,12 +112,22 @@ Status ensure_fallback(FileStore& store, const ManagedCert& cert, TimePoint now)
   return store.write(dir + "/cert.pem", made->cert_pem, 0644);
 }
 
-server_rec* vhost_of(server_rec* main_server, const std::string& name) {
+// First ACMEDomain name -> its vhost (the first that names it), built once
+// per pass: a walk over every vhost per certificate was O(N^2) per restart.
+using VhostIndex = std::unordered_map<std::string, server_rec*>;
+
+VhostIndex index_vhosts(server_rec* main_server) {
+  VhostIndex index;
   for (server_rec* s = main_server; s; s = s->next) {
     ServerConf* sc = server_conf(s);
-    if (sc->domains->nelts && name == APR_ARRAY_IDX(sc->domains, 0, const char*)) return s;
+    if (sc->domains->nelts) index.emplace(APR_ARRAY_IDX(sc->domains, 0, const char*), s);
   }
-  return main_server;
+  return index;
+}
+
+ServerConf* vhost_conf(const VhostIndex& index, server_rec* main_server, const std::string& name) {
+  auto it = index.find(name);
+  return server_conf(it == index.end() ? main_server : it->second);
 }
 
 // The live set of cert for mod_ssl, if there is one; a vhost gets one pair
@@ -141,14 +153,15 @@ bool add_live_files(apr_pool_t* p, FileStore& store, ServerConf* sc, const Manag
 Status assign_files(apr_pool_t* p, FileStore& store, ModuleState& st, LogSink& log) {
   const TimePoint now = std::chrono::system_clock::now();
   std::vector<const ManagedCert*> missing;
+  const VhostIndex vhosts = index_vhosts(st.main_server);
   for (const auto& cert : st.certs) {
     auto promoted = promote_staged(store, cert, st.version, now, log);
     if (!promoted.ok()) log.log(LogLevel::kError, kMsgCertRejected, promoted.status().message());
-    ServerConf* sc = server_conf(vhost_of(st.main_server, cert.names.front()));
+    ServerConf* sc = vhost_conf(vhosts, st.main_server, cert.names.front());
     if (!add_live_files(p, store, sc, cert)) missing.push_back(&cert);
   }
   for (const ManagedCert* cert : missing) {
-    ServerConf* sc = server_conf(vhost_of(st.main_server, cert->names.front()));
+    ServerConf* sc = vhost_conf(vhosts, st.main_server, cert->names.front());
     if (sc->on_fallback) continue;  // set up for the vhost's first missing type
     if (sc->cert_files) {
       log.log(LogLevel::kNotice, kMsgFallback,
@@ -175,8 +188,9 @@ Status assign_files(apr_pool_t* p, FileStore& store, ModuleState& st, LogSink& l
 bool hand_existing_files(apr_pool_t* p, FileStore& store, ModuleState& st) {
   const char* placeholder = dry_run_placeholder(p);  // first: all or nothing
   if (!placeholder) return false;
+  const VhostIndex vhosts = index_vhosts(st.main_server);
   for (const auto& cert : st.certs) {
-    ServerConf* sc = server_conf(vhost_of(st.main_server, cert.names.front()));
+    ServerConf* sc = vhost_conf(vhosts, st.main_server, cert.names.front());
     if (add_live_files(p, store, sc, cert) || sc->cert_files || sc->on_fallback) continue;
     const std::string dir = layout::fallback_dir(cert.name);
     if (store.exists(dir + "/cert.pem") && store.exists(dir + "/privkey.pem")) {
