@@ -1,5 +1,9 @@
 #include "httpd/stapling.h"
 
+#include <map>
+#include <string>
+
+#include "crypto/base64url.h"
 #include "crypto/certificate.h"
 #include "crypto/ocsp.h"
 #include "httpd/state.h"
@@ -11,24 +15,34 @@ namespace acme {
 
 namespace {
 
-// The managed certificate whose live leaf is the first certificate in pem.
-const ManagedCert* managed_leaf(const ModuleState& st, const std::string& pem,
-                                std::string* ocsp_responder, std::string* serial) {
-  auto offered = Certificate::parse_pem_chain(pem);
-  if (!offered.ok()) return nullptr;
-  const std::string der = offered->front().to_der();
+// Leaf digest -> certificate name for every live set, read once per
+// configuration (the first prime of a post_config): mod_ssl primes each of
+// its certificates, so looking every live set up per prime was O(N^2).
+const std::map<std::string, std::string>& live_leaves(ModuleState& st) {
+  if (st.live_leaves_read) return st.live_leaves;
+  st.live_leaves_read = true;
   FileStore store(st.settings.store_dir);
   for (const auto& cert : st.certs) {
     auto live = store.read(layout::live_dir(cert.name) + "/cert.pem");
     if (!live.ok()) continue;
     auto certs = Certificate::parse_pem_chain(*live);
-    if (certs.ok() && certs->front().to_der() == der) {
-      *ocsp_responder = ocsp_url(offered->front());
-      *serial = offered->front().serial_hex();
-      return &cert;
-    }
+    if (certs.ok()) st.live_leaves.emplace(sha256(certs->front().to_der()), cert.name);
   }
-  return nullptr;
+  return st.live_leaves;
+}
+
+// The name of the managed certificate whose live leaf is the first
+// certificate in pem, or null.
+const std::string* managed_leaf(ModuleState& st, const std::string& pem,
+                                std::string* ocsp_responder, std::string* serial) {
+  auto offered = Certificate::parse_pem_chain(pem);
+  if (!offered.ok()) return nullptr;
+  const auto& leaves = live_leaves(st);
+  auto it = leaves.find(sha256(offered->front().to_der()));
+  if (it == leaves.end()) return nullptr;
+  *ocsp_responder = ocsp_url(offered->front());
+  *serial = offered->front().serial_hex();
+  return &it->second;
 }
 
 }  // namespace
@@ -39,9 +53,9 @@ int ocsp_prime(server_rec*, apr_pool_t*, const char* id, apr_size_t id_len, cons
   ModuleState* st = module_state();
   if (!st || !st->settings.stapling || !pem) return DECLINED;
   std::string responder, serial;
-  const ManagedCert* cert = managed_leaf(*st, pem, &responder, &serial);
-  if (!cert || responder.empty()) return DECLINED;
-  st->ocsp_ids[std::string(id, id_len)] = {cert->name, serial};
+  const std::string* name = managed_leaf(*st, pem, &responder, &serial);
+  if (!name || responder.empty()) return DECLINED;
+  st->ocsp_ids[std::string(id, id_len)] = {*name, serial};
   return OK;
 }
 

@@ -33,6 +33,7 @@ Renewer::Renewer(Store& store, ChallengeTable& table, const Clock& clock, LogSin
 void Renewer::set_certs(std::vector<ManagedCert> certs) {
   certs_ = std::move(certs);
   next_check_.clear();
+  ocsp_next_.clear();
   jobs_.clear();
 }
 
@@ -59,7 +60,7 @@ bool Renewer::due(const ManagedCert& cert, TimePoint now, TimePoint* next_check)
     record(cert, "staged", *next_check, nullptr);
     return false;
   }
-  auto live = read_live(store_, cert.name);
+  auto live = live_.get(cert.name);
   note_live_serial(cert, live.ok() ? live->serial : "");
   if (!live.ok()) return true;
   if (!covers_all(*live, cert.names)) {
@@ -161,7 +162,7 @@ void Renewer::after_step(const ManagedCert& cert, const RenewalJob& job, int fai
   }
   record(cert, "error", job.state().next_attempt, &job.state());
   notifier_->notify(cert.name, event::kErrored);
-  auto live = read_live(store_, cert.name);
+  auto live = live_.get(cert.name);
   if (live.ok() && live->not_after - clock_.now() < kExpiringSoon) {
     notifier_->notify(cert.name, event::kExpiring);
   }
@@ -257,8 +258,14 @@ std::vector<ChallengeResponder*> Renewer::responders_for(const ManagedCert& cert
 
 // RFC 6960 status of the live certificate; a revoked one is replaced at
 // once with a new key (once per serial), and the admin is told.
+// Nothing to do before the refresher's own next time: no live set is read and
+// no record rebuilt while nothing is due. A new live set comes with a graceful
+// restart, which starts a new watchdog (and Renewer).
 TimePoint Renewer::check_ocsp(const ManagedCert& cert) {
+  auto planned = ocsp_next_.find(cert.name);
+  if (planned != ocsp_next_.end() && planned->second > clock_.now()) return planned->second;
   OcspRefresher::Outcome outcome = ocsp_->refresh(cert);
+  ocsp_next_[cert.name] = outcome.next;
   if (outcome.errored) notifier_->notify(cert.name, event::kOcspErrored);
   const OcspState* st = ocsp_->state(cert.name);
   if (outcome.revoked && st && revoked_serial_[cert.name] != st->serial) {
@@ -293,7 +300,7 @@ void Renewer::record(const ManagedCert& cert, const std::string& state, TimePoin
   r.key_type = key_type_name(cert.key_type);
   r.state = state;
   r.next_renewal = next;
-  auto live = read_live(store_, cert.name);
+  auto live = live_.get(cert.name);
   note_live_serial(cert, live.ok() ? live->serial : "");
   if (live.ok()) {
     r.serial = live->serial;

@@ -17,6 +17,7 @@
 #include "renew/ari_schedule.h"
 #include "renew/ca_session.h"
 #include "renew/job.h"
+#include "renew/live_cache.h"
 #include "renew/managed_cert.h"
 #include "renew/notifier.h"
 #include "renew/ocsp_refresher.h"
@@ -81,6 +82,8 @@ class Renewer {
   AriSchedule ari_{store_, clock_, log_, random01_};  // RFC 9773 renewal windows
   std::vector<ManagedCert> certs_;
   std::map<std::string, TimePoint> next_check_;  // by cert name
+  std::map<std::string, TimePoint> ocsp_next_;   // by cert name: the OCSP refresher's next
+  LiveCache live_{store_};                       // parsed live sets (renew/live_cache.h)
   std::map<std::string, std::unique_ptr<RenewalJob>> jobs_;
   std::map<std::string, std::unique_ptr<CaSession>> sessions_;
   std::map<std::string, bool> forced_;              // renew now, whatever is due
