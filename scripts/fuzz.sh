@@ -41,14 +41,15 @@ for target in $targets; do
   dict="$top/tests/fuzz/$target.dict"
   [[ -f "$dict" ]] && args+=(-dict="$dict")
   echo "== $target ($seconds s)"
+  log="$work.log"  # beside the corpus: a FUZZ_RUNS run never overwrites a long run's log
   # shellcheck disable=SC2086  # FUZZ_ARGS is a list of flags
-  if ! "$out/tests/fuzz/$target" "${args[@]}" ${FUZZ_ARGS:-} "$work" "$seeds" \
-      >"$out/$target.log" 2>&1; then
+  if ! "$out/tests/fuzz/$target" "${args[@]}" ${FUZZ_ARGS:-} "$work" "$seeds" >"$log" 2>&1; then
     failed+=("$target")
-    tail -n 60 "$out/$target.log"
+    tail -n 60 "$log"
   fi
-  grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' \
-    "$out/$target.log" | tr '\n' ' ' || true
+  # Final figures: stat:: lines, or in -fork mode the last "#N: cov: ... time: Ns" line.
+  grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)|^#[0-9]+:' \
+    "$log" | tail -n 3 | tr '\n' ' ' || true
   echo
 done
 if [[ ${#failed[@]} -gt 0 ]]; then
