@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages mod_acme needs that are missing.
-# Usage: scripts/deps.sh [build|test|bench|all]   (default: test)
+# Usage: scripts/deps.sh [build|test|fuzz|bench|all]   (default: test)
 # As root: `apt-get update` once, then `apt-get install -y` the missing ones.
 set -euo pipefail
 
@@ -13,13 +13,16 @@ build=(apache2 apache2-dev libapr1-dev libaprutil1-dev libssl-dev libcurl4-opens
 test=(pebble python3 python3-pytest python3-pytest-xdist python3-cryptography openssl curl chromium
       wrk)
 bench=(wrk)
+# clang and libFuzzer: the fuzz targets (scripts/fuzz.sh), run briefly by the test command.
+fuzz=(clang-14 libfuzzer-14-dev)
 
 case "${1:-test}" in
   build) want=("${build[@]}") ;;
-  test) want=("${build[@]}" "${test[@]}") ;;
-  bench) want=("${build[@]}" "${test[@]}" "${bench[@]}") ;;
-  all) want=("${build[@]}" "${test[@]}" "${bench[@]}") ;;
-  *) echo "usage: $0 [build|test|bench|all]" >&2; exit 2 ;;
+  test) want=("${build[@]}" "${test[@]}" "${fuzz[@]}") ;;
+  fuzz) want=("${build[@]}" "${fuzz[@]}") ;;
+  bench) want=("${build[@]}" "${test[@]}" "${fuzz[@]}" "${bench[@]}") ;;
+  all) want=("${build[@]}" "${test[@]}" "${fuzz[@]}" "${bench[@]}") ;;
+  *) echo "usage: $0 [build|test|fuzz|bench|all]" >&2; exit 2 ;;
 esac
 
 missing=()

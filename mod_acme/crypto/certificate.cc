@@ -13,12 +13,6 @@ namespace acme {
 
 namespace {
 
-TimePoint to_time_point(const ASN1_TIME* t) {
-  std::tm tm{};
-  if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return TimePoint();
-  return from_unix(static_cast<long long>(timegm(&tm)));
-}
-
 std::string name_text(const X509_NAME* name) {
   BioPtr bio(BIO_new(BIO_s_mem()));
   // RFC 2253 order and escaping, but UTF-8 kept readable instead of \XX.
@@ -77,6 +71,18 @@ bool is_ascii_name(const std::string& name) {
 
 }  // namespace
 
+// RFC 5280 §4.1.2.5 lets a certificate say 99991231235959Z ("no
+// well-defined expiration"), but TimePoint counts nanoseconds and ends in
+// 2262: later times read as 2255-03-14, earlier ones than 1970 as 1970
+// (found by tests/fuzz: from_unix overflowed).
+TimePoint asn1_time_point(const ASN1_TIME* t) {
+  constexpr long long kLatest = 9000000000;  // 2255-03-14T16:00:00Z
+  std::tm tm{};
+  if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return TimePoint();
+  long long secs = static_cast<long long>(timegm(&tm));
+  return from_unix(secs < 0 ? 0 : secs > kLatest ? kLatest : secs);
+}
+
 Certificate::Certificate(X509* owned) : x509_(owned) {}
 
 Result<std::vector<Certificate>> Certificate::parse_pem_chain(const std::string& pem) {
@@ -126,11 +132,11 @@ std::string Certificate::to_der() const {
 }
 
 TimePoint Certificate::not_before() const {
-  return get() ? to_time_point(X509_get0_notBefore(get())) : TimePoint();
+  return get() ? asn1_time_point(X509_get0_notBefore(get())) : TimePoint();
 }
 
 TimePoint Certificate::not_after() const {
-  return get() ? to_time_point(X509_get0_notAfter(get())) : TimePoint();
+  return get() ? asn1_time_point(X509_get0_notAfter(get())) : TimePoint();
 }
 
 std::string Certificate::serial_hex() const {

@@ -49,6 +49,9 @@ class Certificate {
 // caIssuers and "up" links do) converted to PEM.
 Result<std::string> pem_from_pem_or_der(const std::string& body);
 
+// An X.509 or OCSP time; times after 2255 saturate there, before 1970 at 1970.
+TimePoint asn1_time_point(const ASN1_TIME* t);
+
 // Concatenated PEM of certs[from..]; used to split fullchain into cert/chain.
 std::string chain_pem(const std::vector<Certificate>& certs, std::size_t from);
 

@@ -54,12 +54,6 @@ std::string what(const Certificate& leaf) {
   return names.empty() ? "'" + leaf.subject() + "'" : names.front();
 }
 
-TimePoint to_time_point(const ASN1_GENERALIZEDTIME* t) {
-  std::tm tm{};
-  if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return TimePoint();
-  return from_unix(static_cast<long long>(timegm(&tm)));
-}
-
 // RFC 5280 §4.2.2.1: the first accessLocation URI with the given method.
 std::string aia_uri(const Certificate& cert, int method) {
   if (!cert.get()) return std::string();
@@ -191,10 +185,10 @@ Result<OcspResult> read_status(OCSP_BASICRESP* basic, OCSP_CERTID* id, TimePoint
   result.status = status == V_OCSP_CERTSTATUS_GOOD      ? CertStatus::kGood
                   : status == V_OCSP_CERTSTATUS_REVOKED ? CertStatus::kRevoked
                                                         : CertStatus::kUnknown;
-  result.this_update = to_time_point(this_update);
-  result.next_update = next_update ? to_time_point(next_update) : result.this_update;
+  result.this_update = asn1_time_point(this_update);
+  result.next_update = next_update ? asn1_time_point(next_update) : result.this_update;
   if (result.status == CertStatus::kRevoked) {
-    result.revoked_at = to_time_point(revoked);
+    result.revoked_at = asn1_time_point(revoked);
     result.reason = reason;
   }
   ACME_RETURN_IF_ERROR(check_times(result, next_update != nullptr, now, name));

@@ -24,6 +24,14 @@ namespace acme {
 namespace {
 // A challenge hook (dns-01) runs in the background: how soon to look again.
 constexpr Millis kPendingPoll{500};
+
+// jobs/<name>/job.json may be corrupt or hand-edited: a time a TimePoint
+// cannot hold (beyond about 2262) would overflow, so it reads as "due now".
+TimePoint unix_or_now(long long secs) {
+  constexpr long long kLatest = 7258118400;  // 2200-01-01T00:00:00Z
+  return secs > 0 && secs <= kLatest ? from_unix(secs) : TimePoint{};
+}
+
 }  // namespace
 
 std::string job_state_json(const JobState& s) {
@@ -55,7 +63,7 @@ Result<JobState> parse_job_state(const std::string& text) {
   if (responded.ok()) s.responded.insert(responded->begin(), responded->end());
   s.failures = static_cast<int>(json->get_int_or("failures", 0));
   s.last_error = json->get_string_or("last_error", "");
-  s.next_attempt = from_unix(json->get_int_or("next_attempt", 0));
+  s.next_attempt = unix_or_now(json->get_int_or("next_attempt", 0));
   s.ca_index = static_cast<int>(json->get_int_or("ca", 0));
   s.ca_failures = static_cast<int>(json->get_int_or("ca_failures", 0));
   return s;

@@ -17,6 +17,12 @@ The configuration is built from parameters:
                 value of None drops the directive
   load_acme     False leaves mod_acme out (used to validate the harness itself)
   log_level     LogLevel arguments (default "info acme:debug ssl:warn")
+
+MOD_ACME_ASAN=1 in the environment runs every httpd (and `apache2 -t`) with
+the ASan runtime preloaded, for a mod_acme.so built with -DACME_SANITIZE=ON
+(scripts/asan.sh): each process writes any ASan/UBSan report to
+logs/sanitizer/{asan,ubsan}.<pid>, and stop() or check() fails the test with
+the reports it finds there.
 """
 import glob
 import os
@@ -41,6 +47,8 @@ MODULES = [("mpm_event_module", "mod_mpm_event.so"),
            ("ssl_module", "mod_ssl.so"),
            ("socache_shmcb_module", "mod_socache_shmcb.so"),
            ("status_module", "mod_status.so")]
+
+ASAN = os.environ.get("MOD_ACME_ASAN") == "1"
 
 WATCHDOG_RE = re.compile(r"ACME10070: watchdog running in pid (\d+)")
 
@@ -78,6 +86,7 @@ class Httpd:
         self.stderr_log = os.path.join(self.log_dir, "stderr.log")
         self.pid_file = os.path.join(workdir, "run", "httpd.pid")
         self.store_dir = os.path.join(workdir, "acme")
+        self.sanitizer_dir = os.path.join(self.log_dir, "sanitizer")
         self.proc = None
         self._prepare()
 
@@ -161,6 +170,9 @@ class Httpd:
             os.chmod(d, 0o755)
         self.write_file("index.html", "<html><body>mod_acme test</body></html>\n")
         self.write_config()
+        if ASAN:
+            os.makedirs(self.sanitizer_dir, exist_ok=True)
+            os.chmod(self.sanitizer_dir, 0o1777)  # the children (www-data) write here too
 
     def write_config(self):
         with open(self.conf_file, "w") as f:
@@ -183,17 +195,46 @@ class Httpd:
     def _argv(self, *extra):
         return [APACHE2, "-d", self.server_root, "-f", self.conf_file, *extra]
 
+    def _env(self):
+        """The environment httpd runs in: ours, plus the ASan preload if asked."""
+        if not ASAN:
+            return None
+        env = dict(os.environ)
+        env["LD_PRELOAD"] = asan_runtime()
+        # httpd frees its pools at exit its own way: leak reports would be noise.
+        # allow_user_segv_handler=0: httpd installs its own SIGSEGV handler, which would
+        # hide a crash from ASan; this way a segfault is reported with its stack too.
+        env["ASAN_OPTIONS"] = (f"detect_leaks=0:allow_user_segv_handler=0:"
+                               f"log_path={self.sanitizer_dir}/asan")
+        env["UBSAN_OPTIONS"] = f"print_stacktrace=1:log_path={self.sanitizer_dir}/ubsan"
+        return env
+
+    def assert_no_sanitizer_reports(self):
+        """Fail with every ASan/UBSan report written so far (then removed, so a
+        later stop() reports only new ones)."""
+        if not ASAN:
+            return
+        reports = []
+        for path in sorted(glob.glob(os.path.join(self.sanitizer_dir, "*"))):
+            with open(path, errors="replace") as f:
+                reports.append(f"--- {path}\n{f.read()}")
+            os.remove(path)
+        if reports:
+            raise AssertionError("sanitizer reports from httpd with mod_acme:\n"
+                                 + "\n".join(reports))
+
     def check(self):
         """`apache2 -t`: (returncode, stdout+stderr)."""
-        r = subprocess.run(self._argv("-t"), stdin=subprocess.DEVNULL,
+        r = subprocess.run(self._argv("-t"), stdin=subprocess.DEVNULL, env=self._env(),
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+        self.assert_no_sanitizer_reports()
         return r.returncode, r.stdout.decode(errors="replace")
 
     def start(self, timeout=20):
         self.write_config()
         ports.wait_closed(self.http_port)
         ports.wait_closed(self.https_port)
-        self.proc = procs.start(self._argv("-DFOREGROUND"), self.stderr_log)
+        self.proc = procs.start(self._argv("-DFOREGROUND"), self.stderr_log, env=self._env())
         deadline = time.monotonic() + timeout
         while not (ports.is_listening(self.http_port) and ports.is_listening(self.https_port)
                    and self._pid_file_pid() == self.proc.pid):
@@ -210,6 +251,7 @@ class Httpd:
         if self.proc is not None:
             procs.stop(self.proc, timeout=timeout)
             self.proc = None
+        self.assert_no_sanitizer_reports()
 
     def graceful(self):
         """What an admin's `apachectl graceful` does: SIGUSR1 to the parent."""
@@ -314,6 +356,16 @@ class Httpd:
     def https_get(self, path, name, **kw):
         from . import client
         return client.https_get(self.https_port, path, name, **kw)
+
+
+def asan_runtime():
+    """The ASan runtime of the g++ that built the sanitized module."""
+    path = subprocess.run(["g++", "-print-file-name=libasan.so"], stdout=subprocess.PIPE,
+                          check=True).stdout.decode().strip()
+    if not os.path.isabs(path) or not os.path.exists(path):
+        raise RuntimeError(f"MOD_ACME_ASAN=1 but g++ has no libasan.so ({path!r}): "
+                           "install g++ (libasan comes with it)")
+    return path
 
 
 def on_own_ports(session, ca=None, own_ports=None, **kw):

@@ -76,6 +76,25 @@ TEST(Certificate, Facts) {
   LONGS_EQUAL(0, (*certs)[1].names().size());
 }
 
+// notAfter Nov 4 9966 (openssl req -x509 -days 2900000). Found by tests/fuzz:
+// from_unix overflowed for any time after 2262.
+TEST(Certificate, TimesAfter2255Saturate) {
+  auto certs = Certificate::parse_pem_chain(
+      "-----BEGIN CERTIFICATE-----\n"
+      "MIIBezCCASGgAwIBAgIUNsURK/xyuswGwNQhY3EprcfrOccwCgYIKoZIzj0EAwIw\n"
+      "EjEQMA4GA1UEAwwHZm9yZXZlcjAgFw0yNjExMjkyMzU3MzVaGA85OTY2MTEwNDIz\n"
+      "NTczNVowEjEQMA4GA1UEAwwHZm9yZXZlcjBZMBMGByqGSM49AgEGCCqGSM49AwEH\n"
+      "A0IABPYpUzwACz9baz3okhAnzZb6pEDNSI71bD8BdiUbEqa2wxpJGiACRppkk3/O\n"
+      "ZuF9Cihi5+D/nimnM3lDkRt7M+GjUzBRMB0GA1UdDgQWBBSHonkZcdKVzggxO1cv\n"
+      "zx01zKfsMTAfBgNVHSMEGDAWgBSHonkZcdKVzggxO1cvzx01zKfsMTAPBgNVHRMB\n"
+      "Af8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIEuCBQt/63OMLWgRS93ddoefK/UU\n"
+      "ad+IxDfqRZHyb7tTAiEA3l8PS/kmKQtoFKbgFClH6z+h/spOEpzhHQInweF+Xhs=\n"
+      "-----END CERTIFICATE-----\n");
+  CHECK(certs.ok());
+  LONGS_EQUAL(9000000000LL, to_unix(certs->front().not_after()));  // 2255-03-14T16:00:00Z
+  CHECK(certs->front().not_before() < certs->front().not_after());
+}
+
 TEST(Certificate, PemAndDerRoundTrip) {
   Result<std::vector<Certificate>> certs = Certificate::parse_pem_chain(chain());
   STRCMP_EQUAL(kLeafPem, (*certs)[0].to_pem().c_str());

@@ -281,6 +281,16 @@ TEST(RenewalJob, StateRoundTripsThroughJson) {
   CHECK_FALSE(parse_job_state("{not json").ok());
 }
 
+// Found by tests/fuzz/store_record_fuzz: a huge next_attempt overflowed TimePoint.
+TEST(RenewalJob, StateWithATimeOutOfRangeIsDueNow) {
+  for (const char* text : {"{\"next_attempt\": 99999999999}", "{\"next_attempt\": -99999999999}",
+                           "{\"next_attempt\": 9223372036854775807}"}) {
+    auto state = parse_job_state(text);
+    CHECK(state.ok());
+    CHECK_TEXT(state->next_attempt == TimePoint{}, text);
+  }
+}
+
 TEST(RenewalJob, UnreadableStateStartsFreshWithAWarning) {
   h.store.files["jobs/a.example/job.json"] = "garbage";
   auto job = h.job();
