@@ -7,6 +7,7 @@
 #include "acme/challenge.h"
 #include "acme/problem.h"
 #include "base/time_format.h"
+#include "crypto/certificate.h"
 #include "crypto/csr.h"
 #include "crypto/verify.h"
 #include "json/json.h"
@@ -256,6 +257,12 @@ Status RenewalJob::answer(CaSession& session, const Authorization& authz) {
   return Status();
 }
 
+bool RenewalJob::already_live(const std::string& chain) const {
+  auto live = read_live(store_, cert_.name);
+  auto certs = Certificate::parse_pem_chain(chain);
+  return live.ok() && certs.ok() && live->serial == certs->front().serial_hex();
+}
+
 Status RenewalJob::finish(CaSession& session, const Order& order, Outcome* outcome) {
   auto issued = download_certificate(session.client(), order.certificate);
   if (!issued.ok()) return issued.status();
@@ -268,6 +275,17 @@ Status RenewalJob::finish(CaSession& session, const Order& order, Outcome* outco
     state_.order_url.clear();  // a new order next time; this chain is unusable
     return Status(Code::kVerifyFailed, "certificate from " + session.ca().directory_url +
                                            " not usable: " + verified.message());
+  }
+  if (already_live(chain)) {
+    // A watchdog killed after staging, before it removed this job: the parent
+    // has promoted the very certificate since. Not staged (and activated) twice.
+    withdraw_challenges();
+    store_.remove(layout::job_dir(cert_.name));
+    log_.log(LogLevel::kInfo, kMsgCertStaged,
+             "the certificate for " + cert_.name + " this order got is already live");
+    outcome->staged = true;  // the job is over
+    outcome->next = clock_.now();
+    return Status();
   }
   ACME_RETURN_IF_ERROR(stage_set(store_, cert_.name, chain, key_pem_));
   Status kept = remember_key(store_, cert_, key_pem_);

@@ -80,6 +80,7 @@ class RenewalJob {
   Status answer(CaSession& session, const Authorization& authz);
   ChallengeResponder* responder_for(const std::string& type) const;
   Status finish(CaSession& session, const Order& order, Outcome* outcome);
+  bool already_live(const std::string& chain) const;
   Status order_failure(CaSession& session, const Order& order);
   Outcome fail(CaSession& session, const Status& error);
   void count_against_ca(const Status& error);

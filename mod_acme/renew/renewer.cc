@@ -63,6 +63,12 @@ bool Renewer::due(const ManagedCert& cert, TimePoint now, TimePoint* next_check)
   auto live = live_.get(cert.name);
   note_live_serial(cert, live.ok() ? live->serial : "");
   if (!live.ok()) return true;
+  if (store_.exists(layout::job_dir(cert.name) + "/job.json")) {
+    // An earlier watchdog's order (killed mid-order, or an admin's renewal it
+    // had taken): it resumes, and ends there if its certificate is live.
+    log_.log(LogLevel::kInfo, kMsgRenewalDue, "resuming the order in progress for " + cert.name);
+    return true;
+  }
   if (!covers_all(*live, cert.names)) {
     log_.log(LogLevel::kNotice, kMsgRenewalDue,
              "certificate for " + cert.name + " lacks configured names; ordering a new one");

@@ -58,6 +58,34 @@ TEST(RenewalJob, IssuesStagesAndCleansUp) {
   CHECK(h.log.contains("staged for activation"));
 }
 
+// Killed after staging, before the job went: once the parent has promoted
+// that set, the resumed job ends without staging the same certificate again.
+TEST(RenewalJob, ResumedJobWhoseCertificateIsLiveEndsWithoutStaging) {
+  auto session = h.session();
+  auto job = h.job();
+  std::string saved, key;  // the job's files as they were before the step that staged
+  RenewalJob::Outcome outcome;
+  for (int i = 0; i < 40 && !outcome.staged; ++i) {
+    auto text = h.store.read("jobs/a.example/job.json");
+    if (text.ok()) saved = *text;
+    auto pem = h.store.read("jobs/a.example/privkey.pem");
+    if (pem.ok()) key = *pem;
+    outcome = job->step(*session);
+    if (outcome.next > h.clock.now()) h.clock.set(outcome.next);
+  }
+  CHECK(outcome.staged);
+  CHECK(promote_staged(h.store, h.cert, HttpdVersion{2, 4, 62}, h.clock.now(), h.log).ok());
+  CHECK(h.store.write("jobs/a.example/privkey.pem", key, 0600).ok());
+  CHECK(h.store.write("jobs/a.example/job.json", saved).ok());
+  const auto generation = h.table.activation_generation();
+  auto resumed = h.job();
+  CHECK(run_job(*resumed, *session, h.clock).staged);  // over
+  CHECK_FALSE(has_staged(h.store, "a.example"));
+  CHECK_FALSE(h.store.exists("jobs/a.example"));
+  LONGS_EQUAL(generation, h.table.activation_generation());
+  CHECK(h.log.contains("is already live"));
+}
+
 TEST(RenewalJob, SecondCertificateReusesTheSavedAccount) {
   auto session = h.session();
   CHECK(run_job(*h.job(), *session, h.clock).staged);
