@@ -13,7 +13,7 @@ using namespace acme;
 using namespace acme::testing;
 
 TEST_GROUP(FileStore) {
-  TempStore temp;
+  TempStoreDir temp;
   std::string& root = temp.root;
   std::string& outside = temp.outside;
   FileStore*& store = temp.store;

@@ -60,25 +60,25 @@ inline uid_t owner_of(const std::string& path) {
 constexpr uid_t kOther = 65534;
 
 // A FileStore on a fresh temp directory; removed with everything else made.
-struct TempStore {
+struct TempStoreDir {
   std::string root;
   std::string outside;  // a directory outside the store, the attacker's target
   FileStore* store = nullptr;
 
-  TempStore() {
+  TempStoreDir() {
     char tmpl[] = "/tmp/file_store_test.XXXXXX";
     if (mkdtemp(tmpl) == nullptr) std::abort();
     root = tmpl;
     store = new FileStore(root);
   }
-  ~TempStore() {
+  ~TempStoreDir() {
     delete store;
     std::error_code ec;
     std::filesystem::remove_all(root, ec);
     if (!outside.empty()) std::filesystem::remove_all(outside, ec);
   }
-  TempStore(const TempStore&) = delete;
-  TempStore& operator=(const TempStore&) = delete;
+  TempStoreDir(const TempStoreDir&) = delete;
+  TempStoreDir& operator=(const TempStoreDir&) = delete;
 
   // outside/secret, and root/<dir> made writable by others: a directory of
   // the child user, as the root parent sees it.
