@@ -297,7 +297,10 @@ RenewalJob::Outcome RenewalJob::fail(CaSession& session, const Status& error) {
                format_duration(delay) +
                (asked ? " (the CA asked for Retry-After " + format_duration(*asked) + ")" : "") +
                (saved.ok() ? "" : " (" + saved.message() + ")"));
-  return Outcome{false, state_.next_attempt};
+  Outcome outcome{false, state_.next_attempt};
+  if (error.tag() == problem::kRateLimited)
+    outcome.ca_wait_until = asked ? clock_.now() + *asked : state_.next_attempt;
+  return outcome;
 }
 
 // Failover (renew/ca_resilience.h): an order belongs to the CA that made it,

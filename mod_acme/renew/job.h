@@ -58,6 +58,9 @@ class RenewalJob {
   struct Outcome {
     bool staged = false;  // a verified set is in staging/: the job is over
     TimePoint next;       // when to call step() again
+    // The CA rate-limited this job (RFC 8555 §6.6, HTTP 429): no job of that
+    // CA is stepped before this time. TimePoint{} when it did not.
+    TimePoint ca_wait_until{};
   };
 
   // responders: in preference order, exactly these (an empty list answers
