@@ -77,6 +77,10 @@ struct WatchdogContext {
         tls_alpn01(st.alpn_table, clock),
         renewer(store, st.table, clock, log, make_ca_http(multi), random01, renewer_options(st)) {
     renewer.set_http_driver(&multi);
+    renewer.set_stopping([] {
+      int state = AP_MPMQ_RUNNING;
+      return ap_mpm_query(AP_MPMQ_MPM_STATE, &state) == APR_SUCCESS && state == AP_MPMQ_STOPPING;
+    });
     renewer.set_notifier(&notifier);
     if (st.settings.stapling) renewer.set_ocsp(&ocsp);
     // For the names of vhosts that allow the acme-tls/1 protocol (httpd/tls_alpn.h).

@@ -144,6 +144,7 @@ Status RenewalJob::advance(CaSession& session, Outcome* outcome) {
     if (!order.ok()) return order.status();
     state_.order_url = order->url;
     state_.responded.clear();
+    answered_ = false;
     state_.poll_attempt = 0;
     state_.poll_started = clock_.now();
     ACME_RETURN_IF_ERROR(save());
@@ -151,8 +152,15 @@ Status RenewalJob::advance(CaSession& session, Outcome* outcome) {
              "ordering certificate for " + cert_.name + " from " + client.directory_url() +
                  " (order " + order->url + ")");
   }
+  // The poll backoff is for a status that does not change: progress
+  // (pending -> ready -> processing -> valid) starts it again.
+  if (order->status != polled_status_) state_.poll_attempt = 0;
+  polled_status_ = order->status;
   if (order->status == "pending") {
-    ACME_RETURN_IF_ERROR(authorize(session, *order));
+    // Every answer published and sent in this process: only the order is
+    // polled; after a restart authorize() publishes them again.
+    if (!answered_) ACME_RETURN_IF_ERROR(authorize(session, *order));
+    answered_ = true;
     outcome->next = poll_later();
   } else if (order->status == "ready") {
     auto csr = make_csr_der(key_, cert_.names);
@@ -275,6 +283,7 @@ Status RenewalJob::order_failure(CaSession& session, const Order& order) {
 }
 
 RenewalJob::Outcome RenewalJob::fail(CaSession& session, const Status& error) {
+  if (stopping_ && stopping_()) return Outcome{false, clock_.now()};
   if (error.tag() == problem::kAccountDoesNotExist) session.forget_account(store_);
   if (error.code() == Code::kProblem || error.code() == Code::kTimeout) state_.order_url.clear();
   withdraw_challenges();
@@ -326,6 +335,7 @@ void RenewalJob::withdraw_challenges() {
   }
   state_.published.clear();
   state_.responded.clear();
+  answered_ = false;
 }
 
 }  // namespace acme

@@ -53,7 +53,8 @@ Renewer::Renewer(Store& store, ChallengeTable& table, const Clock& clock, LogSin
 Renewer::~Renewer() = default;
 
 void Renewer::set_certs(std::vector<ManagedCert> certs) {
-  drain();  // steps in flight refer to the old certificates and jobs
+  drain();                        // steps in flight refer to the old certificates and jobs
+  if (!running_.empty()) return;  // stopping: this watchdog does no more work
   certs_ = std::move(certs);
   next_check_.clear();
   step_at_.clear();
@@ -126,7 +127,7 @@ TimePoint Renewer::run_once() {
 // Resumes every fiber whose request is answered, and waits on the network
 // for the others, until all are done or the deadline passes.
 void Renewer::pump(TimePoint deadline) {
-  while (!running_.empty()) {
+  while (!running_.empty() && !stopping_()) {
     bool progressed = false;
     for (auto it = running_.begin(); it != running_.end();) {
       if (it->second->ready()) {
@@ -145,7 +146,7 @@ void Renewer::pump(TimePoint deadline) {
 }
 
 void Renewer::drain() {
-  while (!running_.empty()) {
+  while (!running_.empty() && !stopping_()) {
     const std::size_t before = running_.size();
     pump(clock_.now() + options_.tick_budget);
     if (running_.size() == before && !(driver_ && driver_->in_flight() > 0)) {
@@ -188,6 +189,7 @@ TimePoint Renewer::process(const ManagedCert& cert, TimePoint now) {
     auto created = std::make_unique<RenewalJob>(cert, store_, table_, clock_, log_, random01_,
                                                 responders_for(cert));
     created->load();
+    created->set_stopping(stopping_);
     job = jobs_.emplace(cert.name, std::move(created)).first;
   }
   return start_step(cert, *job->second, now);
@@ -198,6 +200,7 @@ TimePoint Renewer::process(const ManagedCert& cert, TimePoint now) {
 // account; steps never race to register twice).
 TimePoint Renewer::start_step(const ManagedCert& cert, RenewalJob& job, TimePoint now) {
   if (job.state().next_attempt > now) return job.state().next_attempt;
+  if (stopping_()) return now;
   auto at = step_at_.find(cert.name);
   if (at != step_at_.end() && at->second > now) return at->second;
   const CaSettings& ca = cert.ca_at(job.state().ca_index);

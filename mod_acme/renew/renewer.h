@@ -72,6 +72,10 @@ class Renewer {
   // Where requests started by job steps make progress; without one (unit
   // tests with synchronous fakes) fibers are simply resumed.
   void set_http_driver(HttpDriver* driver) { driver_ = driver; }
+  // True once the process is going away (httpd: the MPM is stopping): no
+  // step starts or resumes, so none fails half-way and records a failure
+  // (with its backoff) that the next watchdog would have to wait out.
+  void set_stopping(std::function<bool()> stopping) { stopping_ = std::move(stopping); }
   std::size_t steps_in_flight() const { return running_.size(); }
 
  private:
@@ -110,6 +114,7 @@ class Renewer {
   std::map<std::string, std::unique_ptr<Fiber>> running_;  // steps in flight, by cert name
   std::map<std::string, TimePoint> ca_wait_until_;         // rate-limited CAs, canonical URL
   HttpDriver* driver_ = nullptr;
+  std::function<bool()> stopping_ = [] { return false; };
   std::map<std::string, bool> forced_;              // renew now, whatever is due
   std::map<std::string, std::string> last_record_;  // status JSON last written
   struct LastState {
