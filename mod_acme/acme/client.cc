@@ -24,8 +24,11 @@ Status error_status(const std::string& url, const HttpResponse& r, const Json& j
     auto p = parse_problem(json, r.status);
     if (p.ok()) return p->to_status(url).with_retry_after(retry_after);
   }
+  // RFC 6585 §4: a bare 429 is a rate limit all the same; tagged so the
+  // renewer holds back every job of this CA (renew/renewer.h).
   return Status(r.status >= 500 ? Code::kNetwork : Code::kProtocol,
-                url + ": HTTP " + std::to_string(r.status) + " without a problem document")
+                url + ": HTTP " + std::to_string(r.status) + " without a problem document",
+                r.status == 429 ? problem::kRateLimited : "")
       .with_retry_after(retry_after);
 }
 
@@ -86,8 +89,10 @@ Result<const Directory*> AcmeClient::directory() {
   auto response = http_.send(request);
   if (!response.ok()) return response.status().with_context("fetching ACME directory");
   if (response->status != 200) {
-    return Status(Code::kNetwork, "ACME directory " + directory_url_ + " answered HTTP " +
-                                      std::to_string(response->status))
+    return Status(Code::kNetwork,
+                  "ACME directory " + directory_url_ + " answered HTTP " +
+                      std::to_string(response->status),
+                  response->status == 429 ? problem::kRateLimited : "")
         .with_retry_after(response->header("retry-after"));
   }
   auto json = Json::parse(response->body);

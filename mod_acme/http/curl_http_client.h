@@ -3,17 +3,11 @@
 // the usual proxy environment variables, as libcurl does.
 #pragma once
 
-#include <curl/curl.h>
-
 #include <memory>
 
-#include "http/http_client.h"
+#include "http/curl_easy.h"
 
 namespace acme {
-
-struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
 
 class CurlHttpClient : public HttpClient {
  public:

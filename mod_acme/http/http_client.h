@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/status.h"
 
 namespace acme {
@@ -37,6 +38,15 @@ class HttpClient {
   // A transport failure (DNS, connect, TLS, timeout, oversized answer) is an
   // error Status; any HTTP status, 4xx/5xx included, is a Response.
   virtual Result<HttpResponse> send(const HttpRequest& request) = 0;
+};
+
+// Makes progress on requests in flight that were started by fibers
+// (http/curl_multi.h): whoever runs the fibers waits here between resumes.
+class HttpDriver {
+ public:
+  virtual ~HttpDriver() = default;
+  virtual void wait(Millis max_wait) = 0;  // at most max_wait
+  virtual std::size_t in_flight() const = 0;
 };
 
 struct HttpOptions {

@@ -27,6 +27,7 @@ void* create_server_conf(apr_pool_t* p, server_rec*) {
   sc->domains = apr_array_make(p, 2, sizeof(const char*));
   sc->manual_activation = kUnset;
   sc->check_interval = kUnset;
+  sc->max_parallel = kUnset;
   sc->port_http = kUnset;
   sc->port_https = kUnset;
   sc->stapling = kUnset;
@@ -64,6 +65,7 @@ void* merge_server_conf(apr_pool_t* p, void* base_conf, void* add_conf) {
   sc->store_dir = base->store_dir;
   sc->manual_activation = base->manual_activation;
   sc->check_interval = base->check_interval;
+  sc->max_parallel = base->max_parallel;
   sc->port_http = base->port_http;
   sc->port_https = base->port_https;
   sc->notify_command = base->notify_command;
@@ -103,6 +105,7 @@ GlobalSettings global_settings(apr_pool_t* p, server_rec* main_server) {
   g.store_dir = sc->store_dir ? sc->store_dir : ap_server_root_relative(p, "acme");
   g.manual_activation = sc->manual_activation == 1;
   if (sc->check_interval != kUnset) g.check_interval = Seconds(apr_time_sec(sc->check_interval));
+  if (sc->max_parallel != kUnset) g.max_parallel = static_cast<std::size_t>(sc->max_parallel);
   if (sc->port_http != kUnset) g.port_http = sc->port_http;
   if (sc->port_https != kUnset) g.port_https = sc->port_https;
   if (sc->stapling != kUnset) g.stapling = sc->stapling == 1;

@@ -41,6 +41,7 @@ struct ServerConf {
   const char* store_dir;
   int manual_activation;
   apr_interval_time_t check_interval;
+  int max_parallel;  // ACMEMaxParallel
   int port_http;
   int port_https;
   const char* notify_command;
@@ -67,6 +68,7 @@ struct GlobalSettings {
   std::string store_dir;  // absolute
   bool manual_activation = false;
   Seconds check_interval{3600};
+  std::size_t max_parallel = 0;  // ACMEMaxParallel; 0: unset, Renewer's default
   int port_http = 80;
   int port_https = 443;
   std::string notify_command;    // ACMENotifyCommand; empty = none

@@ -22,6 +22,7 @@
 #include "renew/key_variants.h"
 #include "renew/layout.h"
 #include "renew/policy.h"
+#include "renew/renewer.h"  // parse_max_parallel
 
 extern "C" module AP_MODULE_DECLARE_DATA acme_module;
 
@@ -253,6 +254,14 @@ static const char* set_check_interval(cmd_parms* cmd, void*, const char* arg) {
   return nullptr;
 }
 
+static const char* set_max_parallel(cmd_parms* cmd, void*, const char* arg) {
+  if (const char* err = global_only(cmd)) return err;
+  auto n = parse_max_parallel(arg);
+  if (!n.ok()) return fail(cmd, arg, n.status().message());
+  conf_of(cmd)->max_parallel = static_cast<int>(*n);
+  return nullptr;
+}
+
 static const char* set_retry_delay(cmd_parms* cmd, void*, const char* arg) {
   auto d = positive_duration(arg);
   if (!d.ok()) return fail(cmd, arg, "is not a positive duration; write e.g. 10m, 30s or 1h");
@@ -371,6 +380,8 @@ const command_rec kDirectives[] = {
                   "auto (graceful restart by the module) or manual"),
     AP_INIT_TAKE1("ACMECheckInterval", (cmd_func)set_check_interval, nullptr, RSRC_CONF,
                   "how often the watchdog looks at the certificates"),
+    AP_INIT_TAKE1("ACMEMaxParallel", (cmd_func)set_max_parallel, nullptr, RSRC_CONF,
+                  "orders the watchdog runs at once (1-1024)"),
     AP_INIT_TAKE1("ACMERetryDelay", (cmd_func)set_retry_delay, nullptr, RSRC_CONF,
                   "first delay after a failure; doubles up to a day"),
     AP_INIT_TAKE_ARGV("ACMEPortMap", (cmd_func)set_port_map, nullptr, RSRC_CONF,

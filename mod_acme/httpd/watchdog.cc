@@ -15,6 +15,7 @@
 
 #include "base/file_lock.h"
 #include "http/curl_http_client.h"
+#include "http/curl_multi.h"
 #include "httpd/log_sink.h"
 #include "httpd/state.h"
 #include "renew/dns01_responder.h"
@@ -48,9 +49,19 @@ std::unique_ptr<HttpClient> make_http(const CaSettings& ca) {
   return std::make_unique<CurlHttpClient>(options);
 }
 
+// The CAs' clients share one multi handle (http/curl_multi.h).
+Renewer::HttpFactory make_ca_http(CurlMulti& multi) {
+  return [&multi](const CaSettings& ca) -> std::unique_ptr<HttpClient> {
+    HttpOptions options;
+    options.ca_file = ca.ca_file;
+    return std::make_unique<MultiHttpClient>(multi, options);
+  };
+}
+
 Renewer::Options renewer_options(const ModuleState& st) {
   Renewer::Options options;
   options.check_interval = st.settings.check_interval;
+  if (st.settings.max_parallel) options.max_parallel = st.settings.max_parallel;
   options.http01_by_default = st.settings.http01_reachable;
   return options;
 }
@@ -67,7 +78,12 @@ struct WatchdogContext {
         ocsp(store, st.ocsp_table, clock, log, make_http(CaSettings())),
         dns01(st.certs, store, log),
         tls_alpn01(st.alpn_table, clock),
-        renewer(store, st.table, clock, log, make_http, random01, renewer_options(st)) {
+        renewer(store, st.table, clock, log, make_ca_http(multi), random01, renewer_options(st)) {
+    renewer.set_http_driver(&multi);
+    renewer.set_stopping([] {
+      int state = AP_MPMQ_RUNNING;
+      return ap_mpm_query(AP_MPMQ_MPM_STATE, &state) == APR_SUCCESS && state == AP_MPMQ_STOPPING;
+    });
     renewer.set_notifier(&notifier);
     if (st.settings.stapling) renewer.set_ocsp(&ocsp);
     // For the names of vhosts that allow the acme-tls/1 protocol (httpd/tls_alpn.h).
@@ -77,6 +93,7 @@ struct WatchdogContext {
     if (!dns01.empty()) renewer.add_responder(&dns01);
   }
   SystemClock clock;
+  CurlMulti multi;  // the CAs' requests in flight; outlives the renewer's fibers
   FileStore store;
   ServerLogSink log;
   FileLock lock;  // one watchdog per store; released last, after hooks' grace

@@ -44,6 +44,9 @@ class CaSession {
   // account.key.pem: a crash at any point leaves a key the CA knows.
   Status rollover(Store& store, LogSink& log);
 
+  // The account is loaded (or registered): jobs of this CA may then step
+  // concurrently, none of them registering again.
+  bool account_ready() const { return ready_; }
   AcmeClient& client() { return client_; }
   HttpClient& http() { return *http_; }
   const std::string& thumbprint() const { return thumbprint_; }

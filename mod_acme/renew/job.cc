@@ -168,6 +168,7 @@ Status RenewalJob::advance(CaSession& session, Outcome* outcome) {
     if (!order.ok()) return order.status();
     state_.order_url = order->url;
     state_.responded.clear();
+    answered_ = false;
     state_.poll_attempt = 0;
     state_.poll_started = clock_.now();
     ACME_RETURN_IF_ERROR(save());
@@ -175,8 +176,15 @@ Status RenewalJob::advance(CaSession& session, Outcome* outcome) {
              "ordering certificate for " + cert_.name + " from " + client.directory_url() +
                  " (order " + order->url + ")");
   }
+  // The poll backoff is for a status that does not change: progress
+  // (pending -> ready -> processing -> valid) starts it again.
+  if (order->status != polled_status_) state_.poll_attempt = 0;
+  polled_status_ = order->status;
   if (order->status == "pending") {
-    ACME_RETURN_IF_ERROR(authorize(session, *order));
+    // Every answer published and sent in this process: only the order is
+    // polled; after a restart authorize() publishes them again.
+    if (!answered_) ACME_RETURN_IF_ERROR(authorize(session, *order));
+    answered_ = true;
     outcome->next = poll_later();
   } else if (order->status == "ready") {
     auto csr = make_csr_der(key_, cert_.names);
@@ -318,6 +326,7 @@ Status RenewalJob::order_failure(CaSession& session, const Order& order) {
 }
 
 RenewalJob::Outcome RenewalJob::fail(CaSession& session, const Status& error) {
+  if (stopping_ && stopping_()) return Outcome{false, clock_.now()};
   if (error.tag() == problem::kAccountDoesNotExist) session.forget_account(store_);
   // RFC 8555 §7.4: the CA refused the key or the CSR made with it; the next
   // attempt must not send the same key again (ACMEKeyReuse included).
@@ -344,7 +353,10 @@ RenewalJob::Outcome RenewalJob::fail(CaSession& session, const Status& error) {
                format_duration(delay) +
                (asked ? " (the CA asked for Retry-After " + format_duration(*asked) + ")" : "") +
                (saved.ok() ? "" : " (" + saved.message() + ")"));
-  return Outcome{false, state_.next_attempt};
+  Outcome outcome{false, state_.next_attempt};
+  if (error.tag() == problem::kRateLimited)
+    outcome.ca_wait_until = asked ? clock_.now() + *asked : state_.next_attempt;
+  return outcome;
 }
 
 // Failover (renew/ca_resilience.h): an order belongs to the CA that made it,
@@ -370,6 +382,7 @@ void RenewalJob::withdraw_challenges() {
   }
   state_.published.clear();
   state_.responded.clear();
+  answered_ = false;
 }
 
 }  // namespace acme

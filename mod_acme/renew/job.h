@@ -58,6 +58,9 @@ class RenewalJob {
   struct Outcome {
     bool staged = false;  // a verified set is in staging/: the job is over
     TimePoint next;       // when to call step() again
+    // The CA rate-limited this job (RFC 8555 §6.6, HTTP 429): no job of that
+    // CA is stepped before this time. TimePoint{} when it did not.
+    TimePoint ca_wait_until{};
   };
 
   // responders: in preference order, exactly these (an empty list answers
@@ -71,6 +74,9 @@ class RenewalJob {
   const JobState& state() const { return state_; }
   // An admin asked for it (acmectl renew): skip the remaining backoff.
   void retry_now() { state_.next_attempt = TimePoint{}; }
+  // True while the process goes away: a step failing then records nothing
+  // (its errors may come from the teardown); the next run resumes it.
+  void set_stopping(std::function<bool()> stopping) { stopping_ = std::move(stopping); }
 
  private:
   Status advance(CaSession& session, Outcome* outcome);
@@ -97,6 +103,9 @@ class RenewalJob {
   Http01Responder default_http01_;
   std::vector<ChallengeResponder*> responders_;
   JobState state_;
+  std::function<bool()> stopping_;
+  std::string polled_status_;  // the order's status at the last poll
+  bool answered_ = false;      // authorize() succeeded in this process
   PrivateKey key_;
   std::string key_pem_;
 };

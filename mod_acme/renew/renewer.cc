@@ -18,7 +18,25 @@ namespace {
 constexpr Seconds kExpiringSoon{7 * 86400};
 // While a hook program runs, the watchdog looks at it this often.
 constexpr Millis kHookPoll{250};
+// Longest single wait for network activity inside a tick.
+constexpr Millis kIoSlice{20};
 }  // namespace
+
+Result<std::size_t> parse_max_parallel(const std::string& text) {
+  std::size_t n = 0;
+  bool digits = !text.empty() && text.size() <= 5;
+  for (char c : text) {
+    if (c < '0' || c > '9') digits = false;
+    if (digits) n = n * 10 + static_cast<std::size_t>(c - '0');
+  }
+  if (!digits || n < 1 || n > kMaxMaxParallel) {
+    return Status(Code::kInvalidArgument,
+                  "is not a whole number from 1 to " + std::to_string(kMaxMaxParallel) +
+                      "; write e.g. 64 (more orders at once than the CA allows only earn "
+                      "rate-limit answers)");
+  }
+  return n;
+}
 
 Renewer::Renewer(Store& store, ChallengeTable& table, const Clock& clock, LogSink& log,
                  HttpFactory http_factory, std::function<double()> random01, Options options)
@@ -30,10 +48,17 @@ Renewer::Renewer(Store& store, ChallengeTable& table, const Clock& clock, LogSin
       random01_(std::move(random01)),
       options_(options) {}
 
+// Fibers still suspended at the end (the watchdog stops) are dropped with
+// their stacks: the jobs resume from their saved state next time.
+Renewer::~Renewer() = default;
+
 void Renewer::set_certs(std::vector<ManagedCert> certs) {
+  drain();                        // steps in flight refer to the old certificates and jobs
+  if (!running_.empty()) return;  // stopping: this watchdog does no more work
   certs_ = std::move(certs);
   next_check_.clear();
   ocsp_next_.clear();
+  step_at_.clear();
   jobs_.clear();
 }
 
@@ -102,10 +127,44 @@ TimePoint Renewer::run_once() {
     wake = std::min(wake, process(cert, now));
     if (ocsp_) wake = std::min(wake, check_ocsp(cert));
   }
+  pump(now + options_.tick_budget);
+  if (!running_.empty()) wake = now;  // requests in flight: come back at once
   bool hooks_running = notifier_->poll();
   for (ChallengeResponder* r : responders_) hooks_running = r->poll() || hooks_running;
   if (hooks_running) wake = std::min<TimePoint>(wake, now + kHookPoll);
   return std::max(wake, now);
+}
+
+// Resumes every fiber whose request is answered, and waits on the network
+// for the others, until all are done or the deadline passes.
+void Renewer::pump(TimePoint deadline) {
+  while (!running_.empty() && !stopping_()) {
+    bool progressed = false;
+    for (auto it = running_.begin(); it != running_.end();) {
+      if (it->second->ready()) {
+        it->second->resume();
+        progressed = true;
+      }
+      it = it->second->done() ? running_.erase(it) : std::next(it);
+    }
+    if (running_.empty() || clock_.now() >= deadline) return;
+    if (driver_ && driver_->in_flight() > 0) {
+      driver_->wait(kIoSlice);
+    } else if (!progressed) {
+      return;  // nothing can move them now
+    }
+  }
+}
+
+void Renewer::drain() {
+  while (!running_.empty() && !stopping_()) {
+    const std::size_t before = running_.size();
+    pump(clock_.now() + options_.tick_budget);
+    if (running_.size() == before && !(driver_ && driver_->in_flight() > 0)) {
+      // Waiting for nothing the driver knows of: cannot finish; drop them.
+      running_.clear();
+    }
+  }
 }
 
 // ACMENotifyCommand `installed`, sent here, in the watchdog (the child
@@ -127,6 +186,7 @@ void Renewer::note_live_serial(const ManagedCert& cert, const std::string& seria
 }
 
 TimePoint Renewer::process(const ManagedCert& cert, TimePoint now) {
+  if (running_.count(cert.name)) return now;  // its step is in flight
   auto job = jobs_.find(cert.name);
   if (job == jobs_.end()) {
     auto& check = next_check_[cert.name];
@@ -140,19 +200,53 @@ TimePoint Renewer::process(const ManagedCert& cert, TimePoint now) {
     auto created = std::make_unique<RenewalJob>(cert, store_, table_, clock_, log_, random01_,
                                                 responders_for(cert));
     created->load();
+    created->set_stopping(stopping_);
     job = jobs_.emplace(cert.name, std::move(created)).first;
   }
-  RenewalJob& current = *job->second;
-  if (current.state().next_attempt > now) return current.state().next_attempt;
-  const int failures_before = current.state().failures;
-  RenewalJob::Outcome outcome = current.step(session_for(cert.ca_at(current.state().ca_index)));
-  after_step(cert, current, failures_before, outcome);
-  if (outcome.staged) {
-    jobs_.erase(job);
-    next_check_[cert.name] = now + options_.check_interval;
-    return now + options_.check_interval;
+  return start_step(cert, *job->second, now);
+}
+
+// The job's next step, when it is time: in a fiber of its own once its CA's
+// account is ready, else here and now (the first step of a CA registers the
+// account; steps never race to register twice).
+TimePoint Renewer::start_step(const ManagedCert& cert, RenewalJob& job, TimePoint now) {
+  if (job.state().next_attempt > now) return job.state().next_attempt;
+  if (stopping_()) return now;
+  auto at = step_at_.find(cert.name);
+  if (at != step_at_.end() && at->second > now) return at->second;
+  const CaSettings& ca = cert.ca_at(job.state().ca_index);
+  auto limited = ca_wait_until_.find(canonical_ca_url(ca.directory_url));
+  if (limited != ca_wait_until_.end() && limited->second > now) return limited->second;
+  CaSession& session = session_for(ca);
+  if (!session.account_ready()) {
+    step(cert, job, session);
+    return now;
   }
-  return outcome.next;
+  auto fiber = std::make_unique<Fiber>([this, &cert, &job, &session] { step(cert, job, session); });
+  running_.emplace(cert.name, std::move(fiber));
+  return now;
+}
+
+// One step of a job and its consequences; the job is gone when it staged.
+void Renewer::step(const ManagedCert& cert, RenewalJob& job, CaSession& session) {
+  const int failures_before = job.state().failures;
+  RenewalJob::Outcome outcome = job.step(session);
+  after_step(cert, job, failures_before, outcome);
+  if (outcome.ca_wait_until != TimePoint{}) {
+    TimePoint& until = ca_wait_until_[canonical_ca_url(session.ca().directory_url)];
+    if (outcome.ca_wait_until > until) {
+      until = outcome.ca_wait_until;
+      log_.log(LogLevel::kWarn, kMsgRateLimited,
+               "the CA " + session.ca().directory_url + " rate-limits: no request to it before " +
+                   format_rfc3339(until));
+    }
+  }
+  step_at_[cert.name] = outcome.next;
+  if (outcome.staged) {
+    step_at_.erase(cert.name);
+    jobs_.erase(cert.name);
+    next_check_[cert.name] = clock_.now() + options_.check_interval;
+  }
 }
 
 void Renewer::after_step(const ManagedCert& cert, const RenewalJob& job, int failures_before,
@@ -192,6 +286,7 @@ void Renewer::take_requests(TimePoint now) {
 
 // Removed first: a rollover that fails is reported, not retried every tick.
 void Renewer::roll_account_keys() {
+  drain();  // no step signs with the key while it changes
   store_.remove(std::string("requests/") + layout::kAccountRolloverRequest);
   log_.log(LogLevel::kNotice, kMsgAdminRequest, "account key rollover requested");
   std::vector<std::string> done;  // CA URLs; only accounts that exist (no new registrations)

@@ -1,7 +1,12 @@
 // Renewer: the watchdog's work. Knows every managed certificate, decides
 // which are due (missing, names changed, inside the renew window) and steps
-// their RenewalJobs, several interleaved up to a bound, on one thread.
-// run_once() never sleeps; it returns when it next has something to do.
+// their RenewalJobs, up to Options::max_parallel orders at once, on one
+// thread. Once a CA's account is ready, each job step runs in its own Fiber
+// (base/fiber.h): its requests are in flight together on the HttpDriver
+// (http/curl_multi.h), and run_once() drives them for at most
+// Options::tick_budget before it returns, so a slow CA never stalls a tick.
+// A CA that rate-limits (429, RFC 8555 §6.6) holds back all its jobs until
+// its Retry-After.
 #pragma once
 
 #include <functional>
@@ -12,6 +17,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/fiber.h"
 #include "base/log.h"
 #include "http/http_client.h"
 #include "renew/ari_schedule.h"
@@ -27,14 +33,22 @@
 
 namespace acme {
 
+// ACMEMaxParallel: more orders at once than pebble on 2 cores gains from
+// does no good (bench/RESULTS.md); a CA's own limits are honoured anyway.
+constexpr std::size_t kDefaultMaxParallel = 64;
+constexpr std::size_t kMaxMaxParallel = 1024;
+// "1".."1024"; the error text says what is wrong and what to write.
+Result<std::size_t> parse_max_parallel(const std::string& text);
+
 class Renewer {
  public:
   using HttpFactory = std::function<std::unique_ptr<HttpClient>(const CaSettings&)>;
 
   struct Options {
     Seconds check_interval{3600};  // ACMECheckInterval: re-read the store at least this often
-    std::size_t max_parallel = 8;  // jobs in flight at once
-    Seconds request_poll{2};       // how soon `acmectl renew|revoke` is picked up
+    std::size_t max_parallel = kDefaultMaxParallel;  // ACMEMaxParallel: orders in flight at once
+    Millis tick_budget{500};                         // run_once() drives requests at most this long
+    Seconds request_poll{2};                         // how soon `acmectl renew|revoke` is picked up
     // False when nothing listens where the CA's port 80 arrives: without
     // ACMEChallenges, certificates then skip http-01.
     bool http01_by_default = true;
@@ -42,6 +56,7 @@ class Renewer {
 
   Renewer(Store& store, ChallengeTable& table, const Clock& clock, LogSink& log,
           HttpFactory http_factory, std::function<double()> random01, Options options);
+  ~Renewer();
   Renewer(const Renewer&) = delete;
   Renewer& operator=(const Renewer&) = delete;
 
@@ -55,10 +70,22 @@ class Renewer {
   // withdrawn; running jobs publish theirs again on their next step.
   void start();
   TimePoint run_once();
+  // Where requests started by job steps make progress; without one (unit
+  // tests with synchronous fakes) fibers are simply resumed.
+  void set_http_driver(HttpDriver* driver) { driver_ = driver; }
+  // True once the process is going away (httpd: the MPM is stopping): no
+  // step starts or resumes, so none fails half-way and records a failure
+  // (with its backoff) that the next watchdog would have to wait out.
+  void set_stopping(std::function<bool()> stopping) { stopping_ = std::move(stopping); }
+  std::size_t steps_in_flight() const { return running_.size(); }
 
  private:
   bool due(const ManagedCert& cert, TimePoint now, TimePoint* next_check);
   TimePoint process(const ManagedCert& cert, TimePoint now);
+  TimePoint start_step(const ManagedCert& cert, RenewalJob& job, TimePoint now);
+  void step(const ManagedCert& cert, RenewalJob& job, CaSession& session);
+  void pump(TimePoint deadline);
+  void drain();  // every step in flight to its end (the CA's timeouts bound it)
   void take_requests(TimePoint now);
   void roll_account_keys();  // `acmectl rollover`: every CA in use
   void handle_request(const ManagedCert& cert, const AdminRequest& request);
@@ -86,6 +113,11 @@ class Renewer {
   LiveCache live_{store_};                       // parsed live sets (renew/live_cache.h)
   std::map<std::string, std::unique_ptr<RenewalJob>> jobs_;
   std::map<std::string, std::unique_ptr<CaSession>> sessions_;
+  std::map<std::string, TimePoint> step_at_;               // Outcome::next, by cert name
+  std::map<std::string, std::unique_ptr<Fiber>> running_;  // steps in flight, by cert name
+  std::map<std::string, TimePoint> ca_wait_until_;         // rate-limited CAs, canonical URL
+  HttpDriver* driver_ = nullptr;
+  std::function<bool()> stopping_ = [] { return false; };
   std::map<std::string, bool> forced_;              // renew now, whatever is due
   std::map<std::string, std::string> last_record_;  // status JSON last written
   struct LastState {

@@ -55,6 +55,7 @@ BAD = [
      "sometimes"),
     ("checkinterval-zero", dict(acme={"ACMECheckInterval": "0"}), "ACMECheckInterval", "0"),
     ("retrydelay-negative", dict(acme={"ACMERetryDelay": "-5"}), "ACMERetryDelay", "-5"),
+    ("maxparallel-zero", dict(acme={"ACMEMaxParallel": "0"}), "ACMEMaxParallel", "0"),
     ("domain-invalid-name", dict(vhosts=[VHost("a.test", domains=["bad_name!.test"])]),
      "ACMEDomain", "bad_name!.test"),
     ("domain-no-argument", dict(vhosts=[VHost("a.test", domains=[])]), "ACMEDomain", None),
@@ -124,6 +125,7 @@ def test_300_01_invalid_directive_refused(check, kw, directive, value):
 GOOD = [
     ("defaults", dict()),
     ("renewwindow-50pct", dict(acme={"ACMERenewWindow": "50%"})),
+    ("maxparallel-16", dict(acme={"ACMEMaxParallel": "16"})),
     ("two-vhosts", dict(vhosts=[VHost.managed("a.test", "www.a.test"),
                                 VHost.managed("b.test")])),
     ("ca-failover-and-profile", dict(acme={

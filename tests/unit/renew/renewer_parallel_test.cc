@@ -1,0 +1,171 @@
+// Many orders at once (issue 8 item 4): job steps run concurrently in
+// fibers, bounded by max_parallel; each request takes its own nonce; a CA
+// that answers 429 holds back all its jobs; a tick never waits for a CA
+// that does not answer.
+#include <algorithm>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/fiber.h"
+#include "renew/cert_files.h"
+#include "renew/renew_test_util.h"
+#include "renew/renewer.h"
+
+// Last: CppUTest redefines new for leak detection.
+#include <CppUTest/TestHarness.h>
+
+using namespace acme;
+using namespace acme::testing;
+
+namespace {
+
+// The fake CA with latency: inside a fiber a request is "in flight" for one
+// resume before the CA sees it, so steps overlap as with CurlMulti.
+// hold: while true, requests stay in flight (a CA that does not answer).
+class SlowClient : public HttpClient {
+ public:
+  SlowClient(HttpClient& ca, int* in_flight, int* most, const bool* hold)
+      : ca_(ca), in_flight_(in_flight), most_(most), hold_(hold) {}
+  Result<HttpResponse> send(const HttpRequest& request) override {
+    *most_ = std::max(*most_, ++*in_flight_);
+    Fiber::yield();
+    while (*hold_ && Fiber::current()) Fiber::yield();
+    --*in_flight_;
+    return ca_.send(request);
+  }
+
+ private:
+  HttpClient& ca_;
+  int* in_flight_;
+  int* most_;
+  const bool* hold_;
+};
+
+// Stands for CurlMulti: each wait passes time on the fake clock.
+class ClockDriver : public HttpDriver {
+ public:
+  ClockDriver(FakeClock& clock, const int* in_flight) : clock_(clock), in_flight_(in_flight) {}
+  void wait(Millis max_wait) override { clock_.advance(max_wait); }
+  std::size_t in_flight() const override { return static_cast<std::size_t>(*in_flight_); }
+
+ private:
+  FakeClock& clock_;
+  const int* in_flight_;
+};
+
+}  // namespace
+
+TEST_GROUP(RenewerParallel) {
+  RenewHarness h;
+  Renewer::Options options;
+  std::unique_ptr<Renewer> renewer;
+  int in_flight = 0;
+  int most_in_flight = 0;
+  bool hold = false;
+
+  void setup() override {
+    options.request_poll = Seconds(365 * 86400);
+  }
+
+  std::vector<ManagedCert> certs(int n) {
+    std::vector<ManagedCert> list;
+    for (int i = 0; i < n; ++i) {
+      const std::string name = "n" + std::to_string(i) + ".example";
+      list.push_back(managed_cert(name, {name}, h.ca.trust_anchor_file()));
+    }
+    return list;
+  }
+  void make_renewer(std::vector<ManagedCert> list, bool slow = true) {
+    renewer = std::make_unique<Renewer>(
+        h.store, h.table, h.clock, h.log,
+        [this, slow](const CaSettings&) -> std::unique_ptr<HttpClient> {
+          if (!slow) return h.ca.client();
+          return std::make_unique<SlowClient>(h.ca, &in_flight, &most_in_flight, &hold);
+        },
+        [] { return 0.5; }, options);
+    renewer->set_certs(std::move(list));
+    renewer->start();
+  }
+  bool all_staged(int n) {
+    for (int i = 0; i < n; ++i)
+      if (!has_staged(h.store, "n" + std::to_string(i) + ".example")) return false;
+    return true;
+  }
+  void run_until(const std::function<bool()>& done) {
+    for (int i = 0; i < 200 && !done(); ++i) {
+      TimePoint wake = renewer->run_once();
+      if (wake > h.clock.now()) h.clock.set(wake);
+    }
+    CHECK_TEXT(done(), h.log_text().c_str());
+  }
+};
+
+TEST(RenewerParallel, StepsOverlapButOrdersStayWithinMaxParallel) {
+  options.max_parallel = 3;
+  int most_open = 0;
+  h.ca.on_request = [&](const HttpRequest&) {
+    most_open = std::max(most_open, h.ca.open_orders());
+  };
+  make_renewer(certs(8));
+  run_until([this] { return all_staged(8); });
+  LONGS_EQUAL(3, most_open);       // never more orders than allowed ...
+  LONGS_EQUAL(3, most_in_flight);  // ... and that many requests in flight together
+  LONGS_EQUAL(8, h.ca.orders_created());
+  LONGS_EQUAL(1, h.ca.accounts_created());  // the first step registers, the others wait
+}
+
+TEST(RenewerParallel, EveryConcurrentRequestHasItsOwnNonce) {
+  options.max_parallel = 6;
+  make_renewer(certs(6));
+  run_until([this] { return all_staged(6); });
+  CHECK(most_in_flight > 1);
+  // The fake CA answers badNonce to a nonce it did not issue or saw before.
+  LONGS_EQUAL(0, h.ca.bad_nonces_sent());
+  LONGS_EQUAL(6, h.ca.certificates_issued());
+}
+
+TEST(RenewerParallel, RateLimitHoldsBackEveryJobOfThatCa) {
+  h.ca.rate_limited_orders = 1;
+  h.ca.rate_limit_retry_after = "120";
+  make_renewer(certs(2), false);
+  const TimePoint start = h.clock.now();
+  renewer->run_once();  // n0: 429; n1 must not ask the CA until +120 s
+  LONGS_EQUAL(0, h.ca.orders_created());
+  CHECK(h.log.contains("rate-limits"));
+  const long seen = h.ca.requests_seen();
+  h.clock.set(start + Seconds(119));
+  TimePoint wake = renewer->run_once();
+  LONGS_EQUAL(seen, h.ca.requests_seen());
+  LONGS_EQUAL(to_unix(start + Seconds(120)), to_unix(wake));
+  h.clock.set(wake);
+  renewer->run_once();
+  LONGS_EQUAL(1, h.ca.orders_created());  // n1 now; n0 keeps its own backoff
+}
+
+TEST(RenewerParallel, ATickDoesNotWaitForACaThatDoesNotAnswer) {
+  options.tick_budget = Millis(300);
+  ClockDriver driver(h.clock, &in_flight);
+  make_renewer(certs(3));
+  renewer->set_http_driver(&driver);
+  hold = true;  // n0's first step registers the account in the tick itself;
+  const TimePoint before = h.clock.now();  // n1 and n2 then wait in fibers
+  renewer->run_once();
+  CHECK(h.clock.now() - before <= Millis(300) + Millis(20));
+  LONGS_EQUAL(2u, renewer->steps_in_flight());
+  hold = false;  // the CA answers: the steps finish
+  run_until([this] { return all_staged(3); });
+  LONGS_EQUAL(0u, renewer->steps_in_flight());
+}
+
+TEST(RenewerParallel, MaxParallelDirectiveValues) {
+  LONGS_EQUAL(1, *parse_max_parallel("1"));
+  LONGS_EQUAL(64, *parse_max_parallel("64"));
+  LONGS_EQUAL(1024, *parse_max_parallel("1024"));
+  for (const char* bad : {"0", "1025", "-3", "ten", "", "8x", "99999999"}) {
+    auto n = parse_max_parallel(bad);
+    CHECK_TEXT(!n.ok(), bad);
+    CHECK(n.status().message().find("whole number from 1 to 1024") != std::string::npos);
+  }
+}
