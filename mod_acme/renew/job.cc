@@ -106,7 +106,10 @@ Status RenewalJob::load() {
 }
 
 Status RenewalJob::save() {
-  return store_.write(layout::job_dir(cert_.name) + "/job.json", job_state_json(state_), 0644);
+  // Unsynced: a power loss at worst takes the job back a step or to a new
+  // order; a killed process still finds the old state or the new.
+  return store_.write_unsynced(layout::job_dir(cert_.name) + "/job.json", job_state_json(state_),
+                               0644);
 }
 
 // The certificate key is chosen once per job (new, or the live one with

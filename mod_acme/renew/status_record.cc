@@ -65,9 +65,12 @@ Result<StatusRecord> parse_status_record(const std::string& text) {
   return r;
 }
 
+// Unsynced: a report, rewritten at every step; a power loss at worst shows
+// an older one until the next.
 Status write_status_record(Store& store, const StatusRecord& record) {
-  return store.write(std::string(kStatusDir) + "/" + layout::file_name(record.name) + ".json",
-                     status_record_json(record), 0644);
+  return store.write_unsynced(
+      std::string(kStatusDir) + "/" + layout::file_name(record.name) + ".json",
+      status_record_json(record), 0644);
 }
 
 Result<StatusRecord> read_status_record(const Store& store, const std::string& name) {

@@ -269,7 +269,7 @@ Result<std::string> read_file(int dir, const std::string& name, const std::strin
 }
 
 Status write_file(int dir, const std::string& name, const std::string& data, int mode,
-                  long fail_after, const std::string& shown) {
+                  long fail_after, const std::string& shown, bool sync) {
   const std::string tmp = temp_name(name);
   Fd fd(openat(dir, tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
                static_cast<mode_t>(mode)));
@@ -277,14 +277,14 @@ Status write_file(int dir, const std::string& name, const std::string& data, int
   // fchmod because openat applied the umask; privkey.pem must be exactly 0600.
   int err = fchmod(fd.get(), static_cast<mode_t>(mode)) != 0 ? errno : 0;
   if (err == 0) err = write_all(fd.get(), data, fail_after);
-  if (err == 0 && fsync(fd.get()) != 0) err = errno;
+  if (err == 0 && sync && fsync(fd.get()) != 0) err = errno;
   if (close(fd.release()) != 0 && err == 0) err = errno;
   if (err == 0 && renameat(dir, tmp.c_str(), dir, name.c_str()) != 0) err = errno;
   if (err != 0) {
     unlinkat(dir, tmp.c_str(), 0);
     return io_error("writing", shown, err);
   }
-  return sync_dir(dir, shown);
+  return sync ? sync_dir(dir, shown) : Status();
 }
 
 Status remove(int dir, const std::string& name, const std::string& shown) {

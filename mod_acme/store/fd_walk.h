@@ -59,10 +59,11 @@ Result<Fd> open_dir(int root, const std::vector<std::string>& parts, bool create
 // Reads name in dir under the rules above; shown names it in messages.
 Result<std::string> read_file(int dir, const std::string& name, const std::string& shown);
 
-// Writes name in dir atomically: temp file, fsync, renameat, fsync of dir.
-// fail_after >= 0 fails with ENOSPC after that many bytes (FileStore's hook).
+// Writes name in dir atomically: temp file, fsync, renameat, fsync of dir
+// (both fsyncs only when sync). fail_after >= 0 fails with ENOSPC after that
+// many bytes (FileStore's hook).
 Status write_file(int dir, const std::string& name, const std::string& data, int mode,
-                  long fail_after, const std::string& shown);
+                  long fail_after, const std::string& shown, bool sync = true);
 
 // Removes name (a file, link or whole tree) from dir; missing is fine.
 Status remove(int dir, const std::string& name, const std::string& shown);

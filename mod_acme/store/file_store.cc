@@ -141,13 +141,22 @@ Result<std::string> FileStore::read(const std::string& path) const {
 }
 
 Status FileStore::write(const std::string& path, const std::string& data, int mode) {
+  return write_file(path, data, mode, true);
+}
+
+Status FileStore::write_unsynced(const std::string& path, const std::string& data, int mode) {
+  return write_file(path, data, mode, false);
+}
+
+Status FileStore::write_file(const std::string& path, const std::string& data, int mode,
+                             bool sync) {
   ACME_RETURN_IF_ERROR(check_path(path, false));
   const std::string abs = absolute(path);
   auto parent = open_parent(root_, path, true, abs);
   if (!parent.ok()) return parent.status().with_context("writing " + abs);
   long fail_after = fail_after_;
   fail_after_ = -1;  // the hook fires once
-  return fdwalk::write_file(parent->dir.get(), parent->name, data, mode, fail_after, abs);
+  return fdwalk::write_file(parent->dir.get(), parent->name, data, mode, fail_after, abs, sync);
 }
 
 bool FileStore::exists(const std::string& path) const {

@@ -25,6 +25,7 @@ class FileStore : public Store {
 
   Result<std::string> read(const std::string& path) const override;
   Status write(const std::string& path, const std::string& data, int mode = 0644) override;
+  Status write_unsynced(const std::string& path, const std::string& data, int mode = 0644) override;
   bool exists(const std::string& path) const override;
   Status remove(const std::string& path) override;
   Result<std::vector<std::string>> list(const std::string& dir) const override;
@@ -51,6 +52,7 @@ class FileStore : public Store {
   void fail_next_write_after(long bytes) { fail_after_ = bytes; }
 
  private:
+  Status write_file(const std::string& path, const std::string& data, int mode, bool sync);
   std::string root_;
   long fail_after_ = -1;
 };

@@ -59,6 +59,18 @@ TEST(FileStore, WriteCreatesParents) {
   STRCMP_EQUAL("{}", store->read("jobs/a.example/job.json")->c_str());
 }
 
+// Unsynced writes skip the fsyncs only: still atomic (old content or new,
+// never a torn file or a temp left behind), same modes, same path rules.
+TEST(FileStore, UnsyncedWriteIsAtomicToo) {
+  CHECK(store->write_unsynced("jobs/a.example/job.json", "old content", 0600).ok());
+  LONGS_EQUAL(0600, mode_of(root + "/jobs/a.example/job.json"));
+  store->fail_next_write_after(3);
+  CHECK_FALSE(store->write_unsynced("jobs/a.example/job.json", "new content").ok());
+  STRCMP_EQUAL("old content", store->read("jobs/a.example/job.json")->c_str());
+  LONGS_EQUAL(1, store->list("jobs/a.example")->size());  // no temp file left
+  CHECK_FALSE(store->write_unsynced("../escape", "x").ok());
+}
+
 TEST(FileStore, FailedWriteKeepsOldContentAndLeavesNoTemp) {
   CHECK(store->write("jobs/a.example/job.json", "old content").ok());
   store->fail_next_write_after(3);
