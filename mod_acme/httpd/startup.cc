@@ -3,6 +3,7 @@
 #include <httpd.h>  // first: the other httpd headers need its types
 
 #include <ap_listen.h>
+#include <ap_mpm.h>
 #include <apr_shm.h>
 #include <apr_strings.h>
 #include <http_config.h>
@@ -14,6 +15,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -115,34 +117,55 @@ Status ensure_fallback(FileStore& store, const ManagedCert& cert, TimePoint now)
   return store.write(dir + "/cert.pem", made->cert_pem, 0644);
 }
 
-// ensure_fallback() for each of certs, on a few threads: each is a key, a
-// signature and two durable writes (four fsyncs, about 16 ms on a small VM),
-// so a first start with 1,000 names spent 16 s here one after another. One
-// FileStore per thread; a thread that cannot be started leaves its share to
-// the others.
-Status make_fallbacks(const std::string& store_dir, const std::vector<const ManagedCert*>& certs,
-                      TimePoint now) {
+// work(store, i) for i in [0, count), on a few threads: fallbacks (a key, a
+// signature and two durable writes) and promotions (a verification and six
+// durable writes) are fsync-bound, about 16 ms each on a small VM, so 1,000
+// first-start fallbacks took 16 s one after another, and 100 promotions
+// after a burst of renewals 4 s. One FileStore per thread (not shared); a
+// thread that cannot be started leaves its share to the others.
+void on_threads(const std::string& store_dir, std::size_t count,
+                const std::function<void(FileStore&, std::size_t)>& work) {
   constexpr std::size_t kThreads = 8;
-  ACME_RETURN_IF_ERROR(FileStore(store_dir).make_dirs("fallback", 0755));
   std::atomic<std::size_t> next{0};
-  std::vector<Status> results(certs.size());
-  auto work = [&] {
-    FileStore store(store_dir);  // FileStore is not shared between threads
-    for (std::size_t i; (i = next++) < certs.size();)
-      results[i] = ensure_fallback(store, *certs[i], now);
+  auto run = [&] {
+    FileStore store(store_dir);
+    for (std::size_t i; (i = next++) < count;) work(store, i);
   };
   std::vector<std::thread> threads;
-  for (std::size_t t = 1; t < std::min(kThreads, certs.size()); ++t) {
+  for (std::size_t t = 1; t < std::min(kThreads, count); ++t) {
     try {
-      threads.emplace_back(work);
+      threads.emplace_back(run);
     } catch (const std::system_error&) {
       break;
     }
   }
-  work();
+  run();
   for (auto& thread : threads) thread.join();
+}
+
+// ensure_fallback() for each of certs.
+Status make_fallbacks(const std::string& store_dir, const std::vector<const ManagedCert*>& certs,
+                      TimePoint now) {
+  ACME_RETURN_IF_ERROR(FileStore(store_dir).make_dirs("fallback", 0755));
+  std::vector<Status> results(certs.size());
+  on_threads(store_dir, certs.size(), [&](FileStore& store, std::size_t i) {
+    results[i] = ensure_fallback(store, *certs[i], now);
+  });
   for (const Status& status : results) ACME_RETURN_IF_ERROR(status);
   return Status();
+}
+
+// Every staged set that verifies goes live (renew/cert_files.h); one that
+// does not is logged and removed, and the current certificate keeps serving.
+void promote_all(const std::string& store_dir, const ModuleState& st, TimePoint now, LogSink& log) {
+  std::vector<const ManagedCert*> staged;
+  FileStore store(store_dir);
+  for (const auto& cert : st.certs)
+    if (has_staged(store, cert.name)) staged.push_back(&cert);
+  on_threads(store_dir, staged.size(), [&](FileStore& own, std::size_t i) {
+    auto promoted = promote_staged(own, *staged[i], st.version, now, log);
+    if (!promoted.ok()) log.log(LogLevel::kError, kMsgCertRejected, promoted.status().message());
+  });
 }
 
 // First ACMEDomain name -> its vhost (the first that names it), built once
@@ -187,9 +210,8 @@ Status assign_files(apr_pool_t* p, FileStore& store, ModuleState& st, LogSink& l
   const TimePoint now = std::chrono::system_clock::now();
   std::vector<const ManagedCert*> missing;
   const VhostIndex vhosts = index_vhosts(st.main_server);
+  promote_all(st.settings.store_dir, st, now, log);
   for (const auto& cert : st.certs) {
-    auto promoted = promote_staged(store, cert, st.version, now, log);
-    if (!promoted.ok()) log.log(LogLevel::kError, kMsgCertRejected, promoted.status().message());
     ServerConf* sc = vhost_conf(vhosts, st.main_server, cert.names.front());
     if (!add_live_files(p, store, sc, cert)) missing.push_back(&cert);
   }
@@ -301,6 +323,10 @@ int startup(apr_pool_t* pconf, apr_pool_t* ptemp, server_rec* s) {
     return HTTP_INTERNAL_SERVER_ERROR;
   }
   st->table = *table;
+  int generation = 0;
+  ap_mpm_query(AP_MPMQ_GENERATION, &generation);
+  st->httpd_generation = static_cast<std::uint64_t>(generation);
+  st->parent_pid = getpid();
   st->ocsp_table = *ocsp;
   st->alpn_table = *alpn;
   // Whatever was requested before this start is promoted right below.
