@@ -132,6 +132,7 @@ def one_size(so, base, ca, http_port, https_port, n):
         if keep:
             run = f"{n}-{os.getpid()}-{next(_RUN)}"
             shutil.copy(httpd.error_log, os.path.join(keep, f"error_log-{run}"))
+            shutil.copy(ca.log_file, os.path.join(keep, f"pebble_log-{run}"))
             shutil.copytree(httpd.store_dir, os.path.join(keep, f"store-{run}"), symlinks=True)
         httpd.remove()
     print(f"  {n:4d} names: first staged {t['first staged']:6.2f} s, all staged "

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
+#include <unixd.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -30,6 +31,50 @@ constexpr std::chrono::milliseconds kTick{100};
 // The monitor hook takes over when the thread has not ticked for this long.
 constexpr std::chrono::seconds kStale{3};
 
+// Per process, across generations (the DSO is reloaded at each restart, its
+// statics with it): when this module last asked for a restart, and what the
+// last one cost until every post_config had run (mod_ssl loading every
+// vhost's files is most of it: about 5 ms per certificate).
+struct RestartTiming {
+  std::atomic<Steady::rep> requested{0};
+  std::atomic<Steady::rep> last_cost{0};
+};
+
+RestartTiming& restart_timing(server_rec* s) {
+  static constexpr char kKey[] = "mod_acme_restart_timing";
+  void* data = nullptr;
+  apr_pool_userdata_get(&data, kKey, s->process->pool);
+  if (!data) {
+    data = new (apr_pcalloc(s->process->pool, sizeof(RestartTiming))) RestartTiming();
+    apr_pool_userdata_set(data, kKey, apr_pool_cleanup_null, s->process->pool);
+  }
+  return *static_cast<RestartTiming*>(data);
+}
+
+// How long a restart may wait for more sets: about a second, or as long as
+// the last restart took when that is longer (1,000 vhosts: about 5 s), so
+// a stream of sets never keeps the parent restarting more than half the time.
+ActivationCoalescer::Options coalescer_options(const RestartTiming& timing) {
+  ActivationCoalescer::Options options;
+  auto cost = std::chrono::duration_cast<std::chrono::milliseconds>(
+      Steady::duration(timing.last_cost.load()));
+  options.max_wait = std::max(options.max_wait, cost);
+  return options;
+}
+
+// The parent's word to old watchdogs (httpd/watchdog.cc): after a graceful
+// restart the ending generation's watchdog may finish its orders; a stop or
+// a hard restart halts every such drain at once, so neither waits for it.
+void note_restart_kind(ChallengeTable& table, std::uint64_t generation) {
+  const ap_unixd_mpm_retained_data* mpm = ap_unixd_mpm_get_retained_data();
+  if (!mpm) return;
+  if (mpm->shutdown_pending || (mpm->restart_pending && mpm->is_ungraceful)) {
+    table.halt_drains(generation);
+  } else if (mpm->restart_pending) {
+    table.permit_drain(generation);
+  }
+}
+
 // Asks this process for a graceful restart. kill(getpid()), not
 // ap_signal_server(): that one is `httpd -k`'s way for another process (it
 // reads the PidFile and exits on errors); raise() would target this thread
@@ -52,8 +97,13 @@ std::size_t awaited(const FileStore& store, const ModuleState& st) {
 
 class ActivationThread {
  public:
-  ActivationThread(const ChallengeTable& table, ActivationCoalescer coalescer)
-      : table_(table), coalescer_(coalescer), owner_(getpid()) {}
+  ActivationThread(const ChallengeTable& table, ActivationCoalescer coalescer,
+                   std::uint64_t generation, RestartTiming& timing)
+      : table_(table),
+        coalescer_(coalescer),
+        generation_(generation),
+        timing_(timing),
+        owner_(getpid()) {}
   ActivationThread(const ActivationThread&) = delete;
   ActivationThread& operator=(const ActivationThread&) = delete;
 
@@ -95,14 +145,19 @@ class ActivationThread {
     while (!wake_.wait_for(lock, kTick, [this] { return stopping_; })) {
       Steady::time_point now = Steady::now();
       last_tick_.store(now.time_since_epoch().count());
+      note_restart_kind(table_, generation_);
       if (!coalescer_.restart_due(table_.activation_generation(), now)) continue;
       activated_.store(coalescer_.activated());
+      table_.permit_drain(generation_);  // before the signal: the old watchdog sees it at once
+      timing_.requested.store(now.time_since_epoch().count());
       request_graceful_restart();
     }
   }
 
   ChallengeTable table_;  // a view of the shared region
   ActivationCoalescer coalescer_;
+  const std::uint64_t generation_;  // httpd's, of this configuration
+  RestartTiming& timing_;
   const pid_t owner_;
   std::thread thread_;
   std::mutex mutex_;
@@ -122,6 +177,7 @@ apr_status_t stop_activation(void* data) {
   ActivationThread* thread = st->activation;
   if (!thread) return APR_SUCCESS;
   thread->stop();
+  note_restart_kind(st->table, st->httpd_generation);
   if (std::uint64_t n = thread->activated()) {
     ServerLogSink(st->main_server)
         .log(LogLevel::kNotice, kMsgActivationRestart,
@@ -137,9 +193,11 @@ apr_status_t stop_activation(void* data) {
 
 void start_activation(apr_pool_t* pconf, ModuleState& st, const FileStore& store) {
   if (st.settings.manual_activation) return;
+  RestartTiming& timing = restart_timing(st.main_server);
   auto* thread = new ActivationThread(
       st.table,
-      ActivationCoalescer(st.seen_generation, awaited(store, st), ActivationCoalescer::Options()));
+      ActivationCoalescer(st.seen_generation, awaited(store, st), coalescer_options(timing)),
+      st.httpd_generation, timing);
   try {
     thread->start();
   } catch (const std::exception& e) {
@@ -168,7 +226,16 @@ void check_activation(ModuleState& st) {
   }
   log.log(LogLevel::kNotice, kMsgActivationRestart,
           "a new certificate is staged and verified: graceful restart to activate it");
+  st.table.permit_drain(st.httpd_generation);
+  restart_timing(st.main_server).requested.store(Steady::now().time_since_epoch().count());
   request_graceful_restart();
+}
+
+void note_restart_done(server_rec* s) {
+  RestartTiming& timing = restart_timing(s);
+  Steady::rep requested = timing.requested.exchange(0);
+  if (requested == 0) return;  // not a restart this module asked for
+  timing.last_cost.store(Steady::now().time_since_epoch().count() - requested);
 }
 
 }  // namespace acme

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <apr_pools.h>
+#include <httpd.h>
 
 namespace acme {
 
@@ -27,5 +28,9 @@ void start_activation(apr_pool_t* pconf, ModuleState& state, const FileStore& st
 
 // Parent, monitor hook: the fallback when the activation thread is not running.
 void check_activation(ModuleState& state);
+
+// Parent, the last post_config of a real pass (after mod_ssl's): a restart
+// this module asked for is over; its cost bounds how soon the next may come.
+void note_restart_done(server_rec* s);
 
 }  // namespace acme

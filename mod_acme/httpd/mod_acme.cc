@@ -3,6 +3,7 @@
 #include <httpd.h>  // first: the other httpd headers need its types
 
 #include <http_config.h>
+#include <http_core.h>
 #include <http_log.h>
 #include <http_protocol.h>
 #include <http_request.h>
@@ -36,6 +37,15 @@ static int acme_check_config(apr_pool_t*, apr_pool_t*, apr_pool_t*, server_rec* 
 
 static int acme_post_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t* ptemp, server_rec* s) {
   return guarded(s, HTTP_INTERNAL_SERVER_ERROR, [&] { return startup(pconf, ptemp, s); });
+}
+
+// After every other module's post_config (mod_ssl's loads each vhost's files).
+static int acme_post_config_last(apr_pool_t*, apr_pool_t*, apr_pool_t*, server_rec* s) {
+  if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) return OK;  // dry run
+  return guarded(s, OK, [&] {
+    note_restart_done(s);
+    return OK;
+  });
 }
 
 static int acme_add_cert_files(server_rec* s, apr_pool_t*, apr_array_header_t* certs,
@@ -127,6 +137,7 @@ static void acme_register_hooks(apr_pool_t*) {
   // Startup: must run before mod_ssl loads certificates, so the files it is
   // handed (live set or fallback) exist by then.
   ap_hook_post_config(acme_post_config, nullptr, before_ssl, APR_HOOK_MIDDLE);
+  ap_hook_post_config(acme_post_config_last, nullptr, nullptr, APR_HOOK_REALLY_LAST);
   // Children: exiting waits for a running watchdog tick (httpd/watchdog.h).
   ap_hook_child_init(acme_child_init, nullptr, nullptr, APR_HOOK_MIDDLE);
   // Certificates for mod_ssl through httpd's core hooks (http_ssl.h).

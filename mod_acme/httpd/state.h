@@ -6,6 +6,8 @@
 
 #include <httpd.h>
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -43,6 +45,8 @@ struct ModuleState {
   bool live_leaves_read = false;
   HttpdVersion version;
   std::uint64_t seen_generation = 0;    // parent: activation requests handled
+  std::uint64_t httpd_generation = 0;   // httpd's configuration generation (AP_MPMQ_GENERATION)
+  pid_t parent_pid = 0;                 // httpd's parent process
   WatchdogContext* watchdog = nullptr;  // the watchdog child's own objects
   // Parent: the thread that starts activation restarts (httpd/activation.h).
   ActivationThread* activation = nullptr;

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <random>
 #include <thread>
@@ -66,12 +67,23 @@ Renewer::Options renewer_options(const ModuleState& st) {
   return options;
 }
 
+// A stop or a hard restart, or the parent gone: no drain goes on.
+bool drains_halted(const ModuleState& st) {
+  return st.table.drain_halted(st.httpd_generation) || getppid() != st.parent_pid;
+}
+
+bool mpm_stopping() {
+  int state = AP_MPMQ_RUNNING;
+  return ap_mpm_query(AP_MPMQ_MPM_STATE, &state) == APR_SUCCESS && state == AP_MPMQ_STOPPING;
+}
+
 }  // namespace
 
 // Lives in the watchdog child from STARTING to STOPPING.
 struct WatchdogContext {
   explicit WatchdogContext(ModuleState& st)
-      : store(st.settings.store_dir),
+      : state(st),
+        store(st.settings.store_dir),
         log(st.main_server),
         lock(store.absolute(kStoreLockFile)),
         notifier(st.settings.notify_command, log),
@@ -80,9 +92,10 @@ struct WatchdogContext {
         tls_alpn01(st.alpn_table, clock),
         renewer(store, st.table, clock, log, make_ca_http(multi), random01, renewer_options(st)) {
     renewer.set_http_driver(&multi);
-    renewer.set_stopping([] {
-      int state = AP_MPMQ_RUNNING;
-      return ap_mpm_query(AP_MPMQ_MPM_STATE, &state) == APR_SUCCESS && state == AP_MPMQ_STOPPING;
+    // Steps stop with the MPM, unless this watchdog drains (see drain()).
+    renewer.set_stopping([this] {
+      if (draining.load()) return drains_halted(state);
+      return mpm_stopping();
     });
     renewer.set_notifier(&notifier);
     if (st.settings.stapling) renewer.set_ocsp(&ocsp);
@@ -92,6 +105,8 @@ struct WatchdogContext {
     // Last: the default order is http-01, tls-alpn-01, dns-01.
     if (!dns01.empty()) renewer.add_responder(&dns01);
   }
+  const ModuleState& state;
+  std::atomic<bool> draining{false};
   SystemClock clock;
   CurlMulti multi;  // the CAs' requests in flight; outlives the renewer's fibers
   FileStore store;
@@ -107,7 +122,14 @@ struct WatchdogContext {
 
 namespace {
 
+// Set from STARTING until STOPPING has finished (a drain included): a child
+// that exits before its watchdog thread saw the stop waits for it.
+std::atomic<bool> g_active{false};
+std::atomic<pthread_t> g_watchdog_thread{};
+
 void on_start(ModuleState& st) {
+  g_watchdog_thread.store(pthread_self());
+  g_active.store(true);
   ServerLogSink(st.main_server)
       .log(LogLevel::kNotice, kMsgWatchdog,
            "watchdog running in pid " + std::to_string(getpid()) + " for " +
@@ -142,15 +164,11 @@ bool take_store(ModuleState& st, WatchdogContext& wd) {
   return true;
 }
 
-void on_stop(ModuleState& st) {
-  delete st.watchdog;
-  st.watchdog = nullptr;
-}
-
 apr_status_t on_tick(ModuleState& st) {
   if (!st.watchdog) return APR_SUCCESS;
   if (!take_store(st, *st.watchdog)) {
-    g_set_interval(g_watchdog, apr_time_from_sec(1), &st, nullptr);
+    // The lock is free as soon as the old watchdog's drain ends: ask often.
+    g_set_interval(g_watchdog, apr_time_from_msec(kMinInterval.count()), &st, nullptr);
     return APR_SUCCESS;
   }
   TimePoint now = std::chrono::system_clock::now();
@@ -165,12 +183,19 @@ apr_status_t on_tick(ModuleState& st) {
 // when the child exits: exit() cut a tick anywhere (a job step half done) and
 // ran OpenSSL's atexit cleanup under a running request (SIGSEGV), which
 // activation restarts during issuance made common. So the child's exit waits
-// for the running tick, and no tick starts once it began. Plain atomics:
-// nothing to destroy when the DSO is unloaded.
+// for the running tick (or drain), and no tick starts once it began. Plain
+// atomics: nothing to destroy when the DSO is unloaded.
 std::atomic<bool> g_stopping{false};
 std::atomic<bool> g_in_tick{false};
 std::atomic<pthread_t> g_tick_thread{};
-constexpr std::chrono::seconds kExitWait{10};  // a CA request's own timeouts bound a tick
+
+// Draining (docs/decisions.md): after a graceful restart, the old watchdog
+// finishes the orders it has in flight while the next one waits for the
+// store lock, instead of leaving them half done at every activation restart.
+constexpr std::chrono::seconds kDrainLimit{10};
+constexpr Millis kDrainHorizon{2000};          // steps due later resume in the next watchdog
+constexpr Millis kVerdictWait{300};            // the parent's word comes within its 100 ms tick
+constexpr std::chrono::seconds kExitWait{12};  // a drain, or a CA request's own timeouts
 
 struct TickMark {
   TickMark() {
@@ -180,17 +205,64 @@ struct TickMark {
   ~TickMark() { g_in_tick.store(false); }
 };
 
+// The parent permits a drain before a graceful restart (httpd/activation.cc)
+// and halts it on a stop or a hard restart; without its word, no drain.
+bool may_drain(const ModuleState& st) {
+  const auto until = std::chrono::steady_clock::now() + kVerdictWait;
+  while (!drains_halted(st)) {
+    if (st.table.drain_permitted(st.httpd_generation)) return true;
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+void drain(ModuleState& st, WatchdogContext& wd) {
+  if (!wd.lock.held() || !wd.renewer.has_work(kDrainHorizon) || !may_drain(st)) return;
+  TickMark mark;  // the child's exit waits for this as for a tick
+  wd.draining.store(true);
+  wd.renewer.set_draining();
+  wd.log.log(LogLevel::kInfo, kMsgWatchdog,
+             "graceful restart: finishing the orders in flight before the next watchdog takes "
+             "over (at most " +
+                 std::to_string(kDrainLimit.count()) + " s)");
+  const auto deadline = std::chrono::steady_clock::now() + kDrainLimit;
+  while (std::chrono::steady_clock::now() < deadline && !drains_halted(st)) {
+    TimePoint now = std::chrono::system_clock::now();
+    TimePoint next = wd.renewer.run_once();
+    if (!wd.renewer.has_work(kDrainHorizon)) break;
+    auto wait =
+        std::clamp<std::chrono::system_clock::duration>(next - now, Millis(0), kMinInterval);
+    std::this_thread::sleep_for(wait);
+  }
+  wd.log.log(LogLevel::kInfo, kMsgWatchdog,
+             wd.renewer.has_work(kDrainHorizon)
+                 ? "drain ended with orders left: the next watchdog resumes them"
+                 : "orders in flight finished: the next watchdog takes over");
+}
+
+void on_stop(ModuleState& st) {
+  if (st.watchdog) drain(st, *st.watchdog);
+  delete st.watchdog;
+  st.watchdog = nullptr;
+  g_active.store(false);
+}
+
 apr_status_t tick_unless_stopping(ModuleState& st) {
   TickMark mark;  // set before g_stopping is read: the exit sees one or the other
   return g_stopping.load() ? APR_SUCCESS : on_tick(st);
 }
 
+// pchild pre-cleanup: waits for a tick in progress and for the watchdog
+// thread's own STOPPING (which may drain), up to kExitWait.
 apr_status_t wait_for_tick(void*) {
   g_stopping.store(true);
   if (g_in_tick.load() && pthread_equal(g_tick_thread.load(), pthread_self()))
     return APR_SUCCESS;  // exiting from inside the tick (a signal): nothing to wait for
+  if (g_active.load() && pthread_equal(g_watchdog_thread.load(), pthread_self()))
+    return APR_SUCCESS;  // a signal on the watchdog thread: it cannot wait for itself
   const auto deadline = std::chrono::steady_clock::now() + kExitWait;
-  while (g_in_tick.load() && std::chrono::steady_clock::now() < deadline)
+  while ((g_in_tick.load() || g_active.load()) && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   return APR_SUCCESS;
 }

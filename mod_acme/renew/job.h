@@ -72,6 +72,7 @@ class RenewalJob {
   Status load();  // resumes from jobs/<name>/, or starts fresh
   Outcome step(CaSession& session);
   const JobState& state() const { return state_; }
+  const ManagedCert& cert() const { return cert_; }
   // An admin asked for it (acmectl renew): skip the remaining backoff.
   void retry_now() { state_.next_attempt = TimePoint{}; }
   // True while the process goes away: a step failing then records nothing

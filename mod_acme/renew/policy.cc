@@ -99,11 +99,11 @@ Seconds retry_delay(int failures, Seconds base, Seconds max, double random01) {
 }
 
 Millis poll_delay(int attempt) {
-  constexpr Millis kFirst{250};
+  constexpr Millis kFirst{100};
   constexpr Millis kMax{8000};
   if (attempt <= 0) return kFirst;
-  // 250 ms * 2^5 already reaches the cap; stop shifting before it overflows.
-  if (attempt >= 5) return kMax;
+  // 100 ms * 2^7 already reaches the cap; stop shifting before it overflows.
+  if (attempt >= 7) return kMax;
   return std::min(kMax, kFirst * (1 << attempt));
 }
 

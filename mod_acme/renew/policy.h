@@ -33,7 +33,10 @@ bool renewal_due(TimePoint not_before, TimePoint not_after, const RenewWindow& w
 Seconds retry_delay(int failures, Seconds base, Seconds max, double random01);
 
 // Bounded, backing-off schedule for polling authorizations and orders
-// (RFC 8555 §7.5.1 asks clients not to hammer): 250 ms doubling up to 8 s.
+// (RFC 8555 §7.5.1 asks clients not to hammer): 100 ms doubling up to 8 s.
+// The first poll is early because a CA that validates at once (a company
+// CA, pebble) is then done within one; a CA that takes seconds costs one or
+// two polls more than a 250 ms start would (bench/RESULTS.md).
 Millis poll_delay(int attempt);
 // Give up polling one resource after this long and fail the attempt.
 constexpr Seconds kPollBudget{300};

@@ -121,11 +121,11 @@ bool Renewer::due(const ManagedCert& cert, TimePoint now, TimePoint* next_check)
 
 TimePoint Renewer::run_once() {
   const TimePoint now = clock_.now();
-  take_requests(now);
+  if (!draining_) take_requests(now);
   TimePoint wake = now + std::min(options_.check_interval, options_.request_poll);
   for (const auto& cert : certs_) {
     wake = std::min(wake, process(cert, now));
-    if (ocsp_) wake = std::min(wake, check_ocsp(cert));
+    if (ocsp_ && !draining_) wake = std::min(wake, check_ocsp(cert));
   }
   pump(now + options_.tick_budget);
   if (!running_.empty()) wake = now;  // requests in flight: come back at once
@@ -135,10 +135,12 @@ TimePoint Renewer::run_once() {
   return std::max(wake, now);
 }
 
-// Resumes every fiber whose request is answered, and waits on the network
-// for the others, until all are done or the deadline passes.
+// Resumes every fiber whose request is answered, starts the steps that came
+// due meanwhile (an order's next poll need not wait for the next tick), and
+// waits on the network for the others, until all are done or the deadline.
 void Renewer::pump(TimePoint deadline) {
-  while (!running_.empty() && !stopping_()) {
+  while (!stopping_()) {
+    start_due_steps();
     bool progressed = false;
     for (auto it = running_.begin(); it != running_.end();) {
       if (it->second->ready()) {
@@ -154,6 +156,29 @@ void Renewer::pump(TimePoint deadline) {
       return;  // nothing can move them now
     }
   }
+}
+
+void Renewer::start_due_steps() {
+  const TimePoint now = clock_.now();
+  std::vector<std::string> idle;  // a synchronous step may end its job: no live iterator
+  for (const auto& entry : jobs_)
+    if (!running_.count(entry.first)) idle.push_back(entry.first);
+  for (const auto& name : idle) {
+    auto job = jobs_.find(name);
+    if (job != jobs_.end()) start_step(job->second->cert(), *job->second, now);
+  }
+}
+
+bool Renewer::has_work(Millis horizon) const {
+  if (!running_.empty()) return true;
+  const TimePoint soon = clock_.now() + horizon;
+  for (const auto& [name, job] : jobs_) {
+    TimePoint at = job->state().next_attempt;
+    auto step = step_at_.find(name);
+    if (step != step_at_.end()) at = std::max(at, step->second);
+    if (at <= soon) return true;
+  }
+  return false;
 }
 
 void Renewer::drain() {
@@ -189,6 +214,7 @@ TimePoint Renewer::process(const ManagedCert& cert, TimePoint now) {
   if (running_.count(cert.name)) return now;  // its step is in flight
   auto job = jobs_.find(cert.name);
   if (job == jobs_.end()) {
+    if (draining_) return now + options_.check_interval;  // the next watchdog's
     auto& check = next_check_[cert.name];
     bool forced = forced_.erase(cert.name) > 0;
     if (!forced && (check > now || !due(cert, now, &check))) return check;

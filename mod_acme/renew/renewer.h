@@ -78,6 +78,13 @@ class Renewer {
   // (with its backoff) that the next watchdog would have to wait out.
   void set_stopping(std::function<bool()> stopping) { stopping_ = std::move(stopping); }
   std::size_t steps_in_flight() const { return running_.size(); }
+  // A graceful restart ended this watchdog's generation (httpd/watchdog.cc):
+  // from now on run_once() only moves the orders it already has; it starts
+  // none, takes no admin request and leaves OCSP to the next watchdog.
+  void set_draining() { draining_ = true; }
+  // Draining: an order still has a step in flight or due within `horizon`
+  // (one that waits longer, a backoff say, resumes in the next watchdog).
+  bool has_work(Millis horizon) const;
 
  private:
   bool due(const ManagedCert& cert, TimePoint now, TimePoint* next_check);
@@ -85,7 +92,8 @@ class Renewer {
   TimePoint start_step(const ManagedCert& cert, RenewalJob& job, TimePoint now);
   void step(const ManagedCert& cert, RenewalJob& job, CaSession& session);
   void pump(TimePoint deadline);
-  void drain();  // every step in flight to its end (the CA's timeouts bound it)
+  void start_due_steps();  // steps of existing jobs whose time came (polls)
+  void drain();            // every step in flight to its end (the CA's timeouts bound it)
   void take_requests(TimePoint now);
   void roll_account_keys();  // `acmectl rollover`: every CA in use
   void handle_request(const ManagedCert& cert, const AdminRequest& request);
@@ -118,6 +126,7 @@ class Renewer {
   std::map<std::string, TimePoint> ca_wait_until_;         // rate-limited CAs, canonical URL
   HttpDriver* driver_ = nullptr;
   std::function<bool()> stopping_ = [] { return false; };
+  bool draining_ = false;
   std::map<std::string, bool> forced_;              // renew now, whatever is due
   std::map<std::string, std::string> last_record_;  // status JSON last written
   struct LastState {

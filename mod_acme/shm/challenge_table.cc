@@ -25,6 +25,8 @@ struct ChallengeTable::Header {
   std::uint32_t version;
   std::uint64_t slots;
   std::atomic<std::uint64_t> activation_gen;
+  std::atomic<std::uint64_t> drain_permit;  // highest generation that may drain, +1 (0: none)
+  std::atomic<std::uint64_t> drain_halt;    // highest generation that must not, +1 (0: none)
   // Catches a module rebuilt with other field limits but the same version,
   // attaching to the region an older build formatted (graceful restart).
   std::uint32_t slot_size;
@@ -42,7 +44,7 @@ struct ChallengeTable::Slot {
 namespace {
 
 constexpr std::uint32_t kMagic = 0x41434d54;  // "ACMT"
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;
 // The region is shared between processes: only address-free (lock-free)
 // atomics work there, and only standard-layout types have a fixed layout.
 static_assert(std::atomic<std::uint32_t>::is_always_lock_free, "need lock-free 32-bit atomics");
@@ -237,6 +239,32 @@ void ChallengeTable::request_activation() {
 
 std::uint64_t ChallengeTable::activation_generation() const {
   return header_->activation_gen.load(std::memory_order_acquire);
+}
+
+namespace {
+// Stores generation + 1 (so generation 0 is representable) unless a higher one is there.
+void raise_to(std::atomic<std::uint64_t>& word, std::uint64_t generation) {
+  std::uint64_t value = generation + 1;
+  std::uint64_t seen = word.load(std::memory_order_acquire);
+  while (seen < value && !word.compare_exchange_weak(seen, value, std::memory_order_acq_rel)) {
+  }
+}
+}  // namespace
+
+void ChallengeTable::permit_drain(std::uint64_t generation) {
+  raise_to(header_->drain_permit, generation);
+}
+
+void ChallengeTable::halt_drains(std::uint64_t generation) {
+  raise_to(header_->drain_halt, generation);
+}
+
+bool ChallengeTable::drain_permitted(std::uint64_t generation) const {
+  return header_->drain_permit.load(std::memory_order_acquire) > generation;
+}
+
+bool ChallengeTable::drain_halted(std::uint64_t generation) const {
+  return header_->drain_halt.load(std::memory_order_acquire) > generation;
 }
 
 }  // namespace acme

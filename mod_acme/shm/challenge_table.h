@@ -1,6 +1,8 @@
 // ChallengeTable: the layout of the shared-memory region that carries
 // http-01 answers from the watchdog (single writer) to every request worker
-// (many readers), plus the "activation wanted" counter the parent watches.
+// (many readers), plus the "activation wanted" counter the parent watches and
+// the parent's word on whether an old generation's watchdog may finish its
+// orders after a graceful restart (httpd/watchdog.cc).
 //
 // The memory is provided by the caller (apr_shm in httpd/, a buffer in tests)
 // and formatted once. Each slot is guarded by a sequence lock: readers never
@@ -47,6 +49,16 @@ class ChallengeTable {
   // the parent compares with the value it saw last.
   void request_activation();
   std::uint64_t activation_generation() const;
+
+  // Draining: a graceful restart ends httpd generation G, yet its watchdog
+  // may finish the orders it has in flight (no new ones) while the next
+  // generation's watchdog waits for the store lock. The parent permits that
+  // for G before it restarts gracefully, and halts it for every generation
+  // up to G on a stop or a hard restart. Both only ever grow.
+  void permit_drain(std::uint64_t generation);
+  void halt_drains(std::uint64_t generation);
+  bool drain_permitted(std::uint64_t generation) const;
+  bool drain_halted(std::uint64_t generation) const;
 
   struct Header;  // layout, defined in the .cc
   struct Slot;

@@ -109,10 +109,10 @@ TEST(Policy, RetryDelayHugeMaxDoesNotOverflow) {
 }
 
 TEST(Policy, PollDelaySequenceAndCap) {
-  const long expected[] = {250, 500, 1000, 2000, 4000, 8000, 8000};
-  for (int attempt = 0; attempt < 7; ++attempt)
+  const long expected[] = {100, 200, 400, 800, 1600, 3200, 6400, 8000, 8000};
+  for (int attempt = 0; attempt < 9; ++attempt)
     LONGS_EQUAL(expected[attempt], poll_delay(attempt).count());
   LONGS_EQUAL(8000, poll_delay(1000).count());
   LONGS_EQUAL(8000, poll_delay(INT_MAX).count());
-  LONGS_EQUAL(250, poll_delay(-3).count());
+  LONGS_EQUAL(100, poll_delay(-3).count());
 }

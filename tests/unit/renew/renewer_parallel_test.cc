@@ -153,10 +153,29 @@ TEST(RenewerParallel, ATickDoesNotWaitForACaThatDoesNotAnswer) {
   const TimePoint before = h.clock.now();  // n1 and n2 then wait in fibers
   renewer->run_once();
   CHECK(h.clock.now() - before <= Millis(300) + Millis(20));
-  LONGS_EQUAL(2u, renewer->steps_in_flight());
+  // n1 and n2, and n0 too: its poll came due (250 ms) while the others
+  // waited, and started within this tick instead of the next one.
+  LONGS_EQUAL(3u, renewer->steps_in_flight());
   hold = false;  // the CA answers: the steps finish
   run_until([this] { return all_staged(3); });
   LONGS_EQUAL(0u, renewer->steps_in_flight());
+}
+
+// After a graceful restart the old watchdog drains: it finishes the order it
+// has, starts none for the other names (the next watchdog's), and then says
+// it has no work left.
+TEST(RenewerParallel, DrainingFinishesOrdersInFlightAndStartsNone) {
+  options.max_parallel = 1;
+  make_renewer(certs(3), false);
+  renewer->run_once();  // n0's order starts; n1 and n2 wait for a free place
+  LONGS_EQUAL(1, h.ca.orders_created());
+  CHECK(renewer->has_work(Millis(2000)));
+  renewer->set_draining();
+  run_until([this] { return has_staged(h.store, "n0.example"); });
+  for (int i = 0; i < 5; ++i) renewer->run_once();
+  LONGS_EQUAL(1, h.ca.orders_created());
+  CHECK_FALSE(has_staged(h.store, "n1.example"));
+  CHECK_FALSE(renewer->has_work(Millis(2000)));
 }
 
 TEST(RenewerParallel, MaxParallelDirectiveValues) {

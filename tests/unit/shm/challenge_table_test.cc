@@ -188,3 +188,20 @@ TEST(ChallengeTableConcurrency, ReadersNeverSeeTornEntries) {
   LONGS_EQUAL(0, put_errors.load());
   CHECK(hits.load() > 0);
 }
+
+TEST(ChallengeTable, DrainWordsOnlyGrow) {
+  CHECK_FALSE(table.drain_permitted(0));
+  CHECK_FALSE(table.drain_halted(0));
+  table.permit_drain(3);  // a graceful restart ended generation 3
+  CHECK(table.drain_permitted(0));
+  CHECK(table.drain_permitted(3));
+  CHECK_FALSE(table.drain_permitted(4));
+  table.permit_drain(1);  // an older word never lowers it
+  CHECK(table.drain_permitted(3));
+  table.halt_drains(2);  // a stop while generation 2 ran
+  CHECK(table.drain_halted(2));
+  CHECK_FALSE(table.drain_halted(3));
+  // Seen through another attachment (another process).
+  CHECK(ChallengeTable::attach(mem.data(), bytes(mem))->drain_permitted(3));
+  CHECK(ChallengeTable::attach(mem.data(), bytes(mem))->drain_halted(1));
+}
