@@ -92,7 +92,8 @@ struct WatchdogContext {
         tls_alpn01(st.alpn_table, clock),
         renewer(store, st.table, clock, log, make_ca_http(multi), random01, renewer_options(st)) {
     renewer.set_http_driver(&multi);
-    // Steps stop with the MPM, unless this watchdog drains (see drain()).
+    // Steps stop with the MPM, unless this watchdog outlives a graceful
+    // restart (drain()): then only a halt from the parent stops them.
     renewer.set_stopping([this] {
       if (draining.load()) return drains_halted(state);
       return mpm_stopping();
@@ -106,7 +107,7 @@ struct WatchdogContext {
     if (!dns01.empty()) renewer.add_responder(&dns01);
   }
   const ModuleState& state;
-  std::atomic<bool> draining{false};
+  std::atomic<bool> draining{false};  // outliving a graceful restart (drain())
   SystemClock clock;
   CurlMulti multi;  // the CAs' requests in flight; outlives the renewer's fibers
   FileStore store;
@@ -146,6 +147,7 @@ bool take_store(ModuleState& st, WatchdogContext& wd) {
   if (wd.lock.held()) return true;
   Status locked = wd.lock.try_lock();
   if (!locked.ok()) {
+    st.table.note_watchdog_waiting(st.httpd_generation);  // the old one hands over
     if (locked.message() != wd.lock_trouble) {
       wd.log.log(
           locked.code() == Code::kPending ? LogLevel::kInfo : LogLevel::kWarn, kMsgWatchdog,
@@ -189,13 +191,14 @@ std::atomic<bool> g_stopping{false};
 std::atomic<bool> g_in_tick{false};
 std::atomic<pthread_t> g_tick_thread{};
 
-// Draining (docs/decisions.md): after a graceful restart, the old watchdog
-// finishes the orders it has in flight while the next one waits for the
-// store lock, instead of leaving them half done at every activation restart.
-constexpr std::chrono::seconds kDrainLimit{10};
+// Outliving a graceful restart (docs/decisions.md): the old watchdog goes on
+// working while the parent restarts (seconds with many vhosts), and once the
+// next generation's watchdog waits for the store lock it starts no more
+// orders, finishes those in flight and hands over.
+constexpr std::chrono::seconds kDrainLimit{20};
 constexpr Millis kDrainHorizon{2000};          // steps due later resume in the next watchdog
 constexpr Millis kVerdictWait{300};            // the parent's word comes within its 100 ms tick
-constexpr std::chrono::seconds kExitWait{12};  // a drain, or a CA request's own timeouts
+constexpr std::chrono::seconds kExitWait{22};  // a drain, or a CA request's own timeouts
 
 struct TickMark {
   TickMark() {
@@ -221,13 +224,17 @@ void drain(ModuleState& st, WatchdogContext& wd) {
   if (!wd.lock.held() || !wd.renewer.has_work(kDrainHorizon) || !may_drain(st)) return;
   TickMark mark;  // the child's exit waits for this as for a tick
   wd.draining.store(true);
-  wd.renewer.set_draining();
   wd.log.log(LogLevel::kInfo, kMsgWatchdog,
-             "graceful restart: finishing the orders in flight before the next watchdog takes "
-             "over (at most " +
+             "graceful restart: this watchdog works on until the next one is up, then finishes "
+             "its orders in flight and hands over (at most " +
                  std::to_string(kDrainLimit.count()) + " s)");
   const auto deadline = std::chrono::steady_clock::now() + kDrainLimit;
+  bool handing_over = false;
   while (std::chrono::steady_clock::now() < deadline && !drains_halted(st)) {
+    if (!handing_over && st.table.successor_waiting(st.httpd_generation)) {
+      wd.renewer.set_draining();
+      handing_over = true;
+    }
     TimePoint now = std::chrono::system_clock::now();
     TimePoint next = wd.renewer.run_once();
     if (!wd.renewer.has_work(kDrainHorizon)) break;
@@ -237,7 +244,7 @@ void drain(ModuleState& st, WatchdogContext& wd) {
   }
   wd.log.log(LogLevel::kInfo, kMsgWatchdog,
              wd.renewer.has_work(kDrainHorizon)
-                 ? "drain ended with orders left: the next watchdog resumes them"
+                 ? "handing over with orders left: the next watchdog resumes them"
                  : "orders in flight finished: the next watchdog takes over");
 }
 

@@ -149,7 +149,11 @@ void Renewer::pump(TimePoint deadline) {
       }
       it = it->second->done() ? running_.erase(it) : std::next(it);
     }
-    if (running_.empty() || clock_.now() >= deadline) return;
+    if (clock_.now() >= deadline) return;
+    // A finished step may have cleared the way for others (the account is
+    // ready now): start them before giving up.
+    if (running_.empty() && !progressed) return;
+    if (running_.empty()) continue;
     if (driver_ && driver_->in_flight() > 0) {
       driver_->wait(kIoSlice);
     } else if (!progressed) {
@@ -232,9 +236,9 @@ TimePoint Renewer::process(const ManagedCert& cert, TimePoint now) {
   return start_step(cert, *job->second, now);
 }
 
-// The job's next step, when it is time: in a fiber of its own once its CA's
-// account is ready, else here and now (the first step of a CA registers the
-// account; steps never race to register twice).
+// The job's next step, when it is time, in a fiber of its own. The first
+// step of a CA loads or registers its account: one such step at a time per
+// CA (steps never race to register twice); the CA's other jobs wait for it.
 TimePoint Renewer::start_step(const ManagedCert& cert, RenewalJob& job, TimePoint now) {
   if (job.state().next_attempt > now) return job.state().next_attempt;
   if (stopping_()) return now;
@@ -245,7 +249,13 @@ TimePoint Renewer::start_step(const ManagedCert& cert, RenewalJob& job, TimePoin
   if (limited != ca_wait_until_.end() && limited->second > now) return limited->second;
   CaSession& session = session_for(ca);
   if (!session.account_ready()) {
-    step(cert, job, session);
+    const std::string id = canonical_ca_url(ca.directory_url);
+    if (!registering_.insert(id).second) return now + kIoSlice;  // another step registers
+    auto fiber = std::make_unique<Fiber>([this, &cert, &job, &session, id] {
+      step(cert, job, session);
+      registering_.erase(id);
+    });
+    running_.emplace(cert.name, std::move(fiber));
     return now;
   }
   auto fiber = std::make_unique<Fiber>([this, &cert, &job, &session] { step(cert, job, session); });

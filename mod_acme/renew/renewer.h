@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -124,6 +125,7 @@ class Renewer {
   std::map<std::string, TimePoint> step_at_;               // Outcome::next, by cert name
   std::map<std::string, std::unique_ptr<Fiber>> running_;  // steps in flight, by cert name
   std::map<std::string, TimePoint> ca_wait_until_;         // rate-limited CAs, canonical URL
+  std::set<std::string> registering_;  // CAs whose account a step in flight loads or registers
   HttpDriver* driver_ = nullptr;
   std::function<bool()> stopping_ = [] { return false; };
   bool draining_ = false;

@@ -27,6 +27,7 @@ struct ChallengeTable::Header {
   std::atomic<std::uint64_t> activation_gen;
   std::atomic<std::uint64_t> drain_permit;  // highest generation that may drain, +1 (0: none)
   std::atomic<std::uint64_t> drain_halt;    // highest generation that must not, +1 (0: none)
+  std::atomic<std::uint64_t> waiting;       // highest generation whose watchdog waits, +1
   // Catches a module rebuilt with other field limits but the same version,
   // attaching to the region an older build formatted (graceful restart).
   std::uint32_t slot_size;
@@ -265,6 +266,14 @@ bool ChallengeTable::drain_permitted(std::uint64_t generation) const {
 
 bool ChallengeTable::drain_halted(std::uint64_t generation) const {
   return header_->drain_halt.load(std::memory_order_acquire) > generation;
+}
+
+void ChallengeTable::note_watchdog_waiting(std::uint64_t generation) {
+  raise_to(header_->waiting, generation);
+}
+
+bool ChallengeTable::successor_waiting(std::uint64_t generation) const {
+  return header_->waiting.load(std::memory_order_acquire) > generation + 1;
 }
 
 }  // namespace acme

@@ -59,6 +59,10 @@ class ChallengeTable {
   void halt_drains(std::uint64_t generation);
   bool drain_permitted(std::uint64_t generation) const;
   bool drain_halted(std::uint64_t generation) const;
+  // The next generation's watchdog is up and waits for the store lock: the
+  // draining one starts no more orders and hands over (see watchdog.cc).
+  void note_watchdog_waiting(std::uint64_t generation);
+  bool successor_waiting(std::uint64_t generation) const;
 
   struct Header;  // layout, defined in the .cc
   struct Slot;

@@ -204,4 +204,10 @@ TEST(ChallengeTable, DrainWordsOnlyGrow) {
   // Seen through another attachment (another process).
   CHECK(ChallengeTable::attach(mem.data(), bytes(mem))->drain_permitted(3));
   CHECK(ChallengeTable::attach(mem.data(), bytes(mem))->drain_halted(1));
+  CHECK_FALSE(table.successor_waiting(3));
+  table.note_watchdog_waiting(3);  // generation 3's own: no successor
+  CHECK_FALSE(table.successor_waiting(3));
+  table.note_watchdog_waiting(4);
+  CHECK(table.successor_waiting(3));
+  CHECK_FALSE(table.successor_waiting(4));
 }
