@@ -110,7 +110,8 @@ def test_700_01_files_where_the_package_says(installed):
     listed = run(["dpkg", "-L", PACKAGE])[1].split()
     expected = [module_file(), ACMECTL, os.path.join(MODS_AVAILABLE, "acme.load"),
                 os.path.join(MODS_AVAILABLE, "acme.conf"), STORE,
-                "/usr/share/man/man8/acmectl.8.gz", "/usr/share/man/man5/mod_acme.5.gz"]
+                "/usr/share/man/man8/acmectl.8.gz", "/usr/share/man/man5/mod_acme.5.gz",
+                "/usr/share/bash-completion/completions/acmectl"]
     for path in expected:
         assert path in listed, f"{path} not in dpkg -L {PACKAGE}"
         assert os.path.exists(path), path
