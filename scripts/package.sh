@@ -30,6 +30,9 @@ fi
 
 (cd "$src" && dpkg-buildpackage -b -us -uc)
 mkdir -p "$out"
+# Only this build's files: a test takes the one libapache2-mod-acme_*.deb it finds.
+rm -f "$out"/libapache2-mod-acme*_*.deb "$out"/libapache2-mod-acme*_*.ddeb \
+      "$out"/mod-acme_*.changes "$out"/mod-acme_*.buildinfo "$out/lintian.txt"
 changes=$(ls "$work"/mod-acme_"$version"_*.changes)
 cp "$work"/*.deb "$work"/*.buildinfo "$changes" "$out"/
 cp "$work"/*.ddeb "$out"/ 2>/dev/null || true
