@@ -77,3 +77,5 @@ def test_720_03_names_from_the_store(tmp_path):
     assert complete(f"acmectl --store {tmp_path} renew ") == ["a.test", "b.test"]
     assert complete("acmectl revoke a", env_store=str(tmp_path)) == ["a.test"]
     assert "keyCompromise" in complete(f"acmectl --store {tmp_path} revoke a.test ")
+    (tmp_path / "my store").mkdir()
+    assert complete(f"acmectl --store {tmp_path}/my") == [f"{tmp_path}/my store"]

@@ -18,6 +18,11 @@ _acmectl_names() {
     done
 }
 
+# COMPREPLY = compgen's words for $cur, one per line (names with spaces stay whole).
+_acmectl_reply() {
+    mapfile -t COMPREPLY < <(compgen "$@" -- "$cur")
+}
+
 _acmectl() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
     local commands="status check renew revoke rollover help"
@@ -28,8 +33,8 @@ _acmectl() {
     COMPREPLY=()
 
     case $prev in
-        --store) COMPREPLY=($(compgen -d -- "$cur")); return 0 ;;
-        --ca-file) COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
+        --store) _acmectl_reply -d; return 0 ;;
+        --ca-file) _acmectl_reply -f; return 0 ;;
         --connect) return 0 ;;
     esac
 
@@ -46,9 +51,9 @@ _acmectl() {
 
     if [[ -z $cmd ]]; then
         if [[ $cur == -* ]]; then
-            COMPREPLY=($(compgen -W "--store --help --version" -- "$cur"))
+            _acmectl_reply -W "--store --help --version"
         else
-            COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+            _acmectl_reply -W "$commands"
         fi
         return 0
     fi
@@ -60,17 +65,17 @@ _acmectl() {
         renew | revoke | rollover) opts="--store --help" ;;
     esac
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+        _acmectl_reply -W "$opts"
         return 0
     fi
 
     case $cmd:$npos in
-        help:0) COMPREPLY=($(compgen -W "status check renew revoke rollover" -- "$cur")) ;;
-        check:0) COMPREPLY=($(compgen -W "https://" -- "$cur")); compopt -o nospace 2>/dev/null ;;
-        renew:0 | revoke:0) COMPREPLY=($(compgen -W "$(_acmectl_names "$store")" -- "$cur")) ;;
+        help:0) _acmectl_reply -W "status check renew revoke rollover" ;;
+        check:0) _acmectl_reply -W "https://"; compopt -o nospace 2>/dev/null ;;
+        renew:0 | revoke:0) _acmectl_reply -W "$(_acmectl_names "$store")" ;;
         revoke:1)
-            COMPREPLY=($(compgen -W "unspecified keyCompromise affiliationChanged superseded
-                                     cessationOfOperation" -- "$cur")) ;;
+            _acmectl_reply -W "unspecified keyCompromise affiliationChanged superseded
+                                     cessationOfOperation" ;;
     esac
     return 0
 }
