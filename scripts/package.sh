@@ -19,9 +19,10 @@ work=$(mktemp -d /tmp/mod_acme-deb.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 src="$work/mod-acme-$version"
 mkdir "$src"
+# The names git lists that exist (a file deleted but not yet committed does not).
+existing() { while IFS= read -r -d '' f; do [[ -e $top/$f ]] && printf '%s\0' "$f"; done; }
 if git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-  (cd "$top" && git ls-files -z --cached --others --exclude-standard |
-     xargs -0 -r sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
+  (cd "$top" && git ls-files -z --cached --others --exclude-standard | existing |
      tar --null -T - -cf -) | tar -C "$src" -xf -
 else
   tar -C "$top" --exclude='./build' --exclude='./build-*' --exclude='./.git' -cf - . |
