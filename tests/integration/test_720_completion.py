@@ -4,6 +4,7 @@ offers the commands `acmectl --help` lists, each command's options its
 --help lists, and certificate names from the store.
 """
 import os
+import pathlib
 import re
 import subprocess
 
@@ -71,7 +72,8 @@ def test_720_02_options_of_each_command():
     assert complete("acmectl status --j") == ["--json"]
 
 
-def test_720_03_names_from_the_store(tmp_path):
+def test_720_03_names_from_the_store(session):
+    tmp_path = pathlib.Path(session.mkdir("completion"))  # removed with the session
     for name in ("a.test", "a.test_rsa2048", "b.test"):
         (tmp_path / "live" / name).mkdir(parents=True)
     assert complete(f"acmectl --store {tmp_path} renew ") == ["a.test", "b.test"]
