@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages mod_acme needs that are missing.
-# Usage: scripts/deps.sh [build|test|fuzz|bench|all]   (default: test)
+# Usage: scripts/deps.sh [build|test|fuzz|package|bench|all]   (default: test)
 # As root: `apt-get update` once, then `apt-get install -y` the missing ones.
 set -euo pipefail
 
@@ -15,14 +15,18 @@ test=(pebble python3 python3-pytest python3-pytest-xdist python3-cryptography op
 bench=(wrk)
 # clang and libFuzzer: the fuzz targets (scripts/fuzz.sh), run briefly by the test command.
 fuzz=(clang-14 libfuzzer-14-dev)
+# The Debian package (scripts/package.sh; dh_apache2 comes with apache2-dev), its lintian
+# check, and man -l for the man pages' test.
+package=(debhelper dpkg-dev fakeroot lintian man-db groff-base)
 
 case "${1:-test}" in
   build) want=("${build[@]}") ;;
-  test) want=("${build[@]}" "${test[@]}" "${fuzz[@]}") ;;
+  test) want=("${build[@]}" "${test[@]}" "${fuzz[@]}" "${package[@]}") ;;
   fuzz) want=("${build[@]}" "${fuzz[@]}") ;;
-  bench) want=("${build[@]}" "${test[@]}" "${fuzz[@]}" "${bench[@]}") ;;
-  all) want=("${build[@]}" "${test[@]}" "${fuzz[@]}" "${bench[@]}") ;;
-  *) echo "usage: $0 [build|test|fuzz|bench|all]" >&2; exit 2 ;;
+  package) want=("${build[@]}" "${package[@]}") ;;
+  bench) want=("${build[@]}" "${test[@]}" "${fuzz[@]}" "${package[@]}" "${bench[@]}") ;;
+  all) want=("${build[@]}" "${test[@]}" "${fuzz[@]}" "${package[@]}" "${bench[@]}") ;;
+  *) echo "usage: $0 [build|test|fuzz|package|bench|all]" >&2; exit 2 ;;
 esac
 
 missing=()
