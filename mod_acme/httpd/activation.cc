@@ -31,6 +31,9 @@ constexpr std::chrono::milliseconds kTick{100};
 // The monitor hook takes over when the thread has not ticked for this long.
 constexpr std::chrono::seconds kStale{3};
 
+// Longest a restart this module asked for is assumed to run.
+constexpr std::chrono::seconds kRestartBound{60};
+
 // Per process, across generations (the DSO is reloaded at each restart, its
 // statics with it): when this module last asked for a restart, and what the
 // last one cost until every post_config had run (mod_ssl loading every
@@ -51,15 +54,23 @@ RestartTiming& restart_timing(server_rec* s) {
   return *static_cast<RestartTiming*>(data);
 }
 
-// How long a restart may wait for more sets: about a second, or as long as
-// the last restart took when that is longer (1,000 vhosts: about 5 s), so
-// a stream of sets never keeps the parent restarting more than half the time.
+// How long a restart may wait for more sets: about a second, or twice what
+// the last restart cost when that is longer (1,000 vhosts: 2-4 s each), so a
+// stream of staged sets keeps the parent restarting at most a third of the time.
 ActivationCoalescer::Options coalescer_options(const RestartTiming& timing) {
   ActivationCoalescer::Options options;
   auto cost = std::chrono::duration_cast<std::chrono::milliseconds>(
       Steady::duration(timing.last_cost.load()));
-  options.max_wait = std::max(options.max_wait, cost);
+  options.max_wait = std::max(options.max_wait, 2 * cost);
   return options;
+}
+
+// A restart this module asked for is still running (its post_config not
+// done): sets staged meanwhile wait for the next one, whose window opens
+// when this one is over. Bounded, in case the signal was lost.
+bool restart_in_progress(const RestartTiming& timing, Steady::time_point now) {
+  Steady::rep requested = timing.requested.load();
+  return requested != 0 && now - Steady::time_point(Steady::duration(requested)) < kRestartBound;
 }
 
 // The parent's word to old watchdogs (httpd/watchdog.cc): after a graceful
@@ -146,6 +157,7 @@ class ActivationThread {
       Steady::time_point now = Steady::now();
       last_tick_.store(now.time_since_epoch().count());
       note_restart_kind(table_, generation_);
+      if (restart_in_progress(timing_, now)) continue;
       if (!coalescer_.restart_due(table_.activation_generation(), now)) continue;
       activated_.store(coalescer_.activated());
       table_.permit_drain(generation_);  // before the signal: the old watchdog sees it at once
