@@ -75,3 +75,22 @@ def test_610_01_fault_then_recovery(proxied, mode):
     assert renewed.leaf.serial != old
     assert "Segmentation fault" not in h.error_log_text()
     assert "exit signal" not in h.error_log_text()
+
+
+def test_610_02_a_dripping_ca_holds_no_tick(proxied):
+    """Issue 7 item 5: a CA that answers one byte a second holds no watchdog
+    tick. While the renewal's first request drips (libcurl gives up only after
+    30 s), the watchdog goes on ticking: a second `acmectl renew` is picked up
+    within its usual couple of seconds. A watchdog blocked in the request would
+    see it only after the timeout."""
+    proxy, h, served = proxied
+    proxy.set_fault("drip")
+    mark = len(h.error_log_text())
+    assert acmectl.run("--store", h.store_dir, "renew", "a.test").returncode == 0
+    first = h.wait_for_log(r"ACME10100: renewal of a\.test requested", after=mark, timeout=30)
+    mark = first.end()
+    assert acmectl.run("--store", h.store_dir, "renew", "a.test").returncode == 0
+    h.wait_for_log(r"ACME10100: renewal of a\.test requested", after=mark, timeout=10)
+    assert "ACME10022" not in h.error_log_text()[mark:], "the dripping request ended early"
+    h.assert_alive()
+    proxy.set_fault(None)
