@@ -160,7 +160,10 @@ class ActivationThread {
       if (restart_in_progress(timing_, now)) continue;
       if (!coalescer_.restart_due(table_.activation_generation(), now)) continue;
       activated_.store(coalescer_.activated());
-      table_.permit_drain(generation_);  // before the signal: the old watchdog sees it at once
+      // Before the signal, so the old watchdog sees them at once; an
+      // activation keeps the configuration: it may go on ordering.
+      table_.permit_drain(generation_);
+      table_.permit_work_on(generation_);
       timing_.requested.store(now.time_since_epoch().count());
       request_graceful_restart();
     }
@@ -239,6 +242,7 @@ void check_activation(ModuleState& st) {
   log.log(LogLevel::kNotice, kMsgActivationRestart,
           "a new certificate is staged and verified: graceful restart to activate it");
   st.table.permit_drain(st.httpd_generation);
+  st.table.permit_work_on(st.httpd_generation);
   restart_timing(st.main_server).requested.store(Steady::now().time_since_epoch().count());
   request_graceful_restart();
 }

@@ -229,7 +229,10 @@ void drain(ModuleState& st, WatchdogContext& wd) {
              "its orders in flight and hands over (at most " +
                  std::to_string(kDrainLimit.count()) + " s)");
   const auto deadline = std::chrono::steady_clock::now() + kDrainLimit;
-  bool handing_over = false;
+  // After an admin's graceful restart (maybe a new configuration) only the
+  // orders in flight are finished; after an activation it works on.
+  bool handing_over = !st.table.work_on_permitted(st.httpd_generation);
+  if (handing_over) wd.renewer.set_draining();
   while (std::chrono::steady_clock::now() < deadline && !drains_halted(st)) {
     if (!handing_over && st.table.successor_waiting(st.httpd_generation)) {
       wd.renewer.set_draining();

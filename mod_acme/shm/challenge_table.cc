@@ -28,6 +28,7 @@ struct ChallengeTable::Header {
   std::atomic<std::uint64_t> drain_permit;  // highest generation that may drain, +1 (0: none)
   std::atomic<std::uint64_t> drain_halt;    // highest generation that must not, +1 (0: none)
   std::atomic<std::uint64_t> waiting;       // highest generation whose watchdog waits, +1
+  std::atomic<std::uint64_t> work_on;       // highest generation ended by an activation, +1
   // Catches a module rebuilt with other field limits but the same version,
   // attaching to the region an older build formatted (graceful restart).
   std::uint32_t slot_size;
@@ -270,6 +271,14 @@ bool ChallengeTable::drain_halted(std::uint64_t generation) const {
 
 void ChallengeTable::note_watchdog_waiting(std::uint64_t generation) {
   raise_to(header_->waiting, generation);
+}
+
+void ChallengeTable::permit_work_on(std::uint64_t generation) {
+  raise_to(header_->work_on, generation);
+}
+
+bool ChallengeTable::work_on_permitted(std::uint64_t generation) const {
+  return header_->work_on.load(std::memory_order_acquire) > generation;
 }
 
 bool ChallengeTable::successor_waiting(std::uint64_t generation) const {

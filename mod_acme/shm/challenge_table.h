@@ -63,6 +63,12 @@ class ChallengeTable {
   // draining one starts no more orders and hands over (see watchdog.cc).
   void note_watchdog_waiting(std::uint64_t generation);
   bool successor_waiting(std::uint64_t generation) const;
+  // The restart that ends G is one the module started to activate sets:
+  // the configuration is the same, so G's watchdog may also start new
+  // orders until its successor is up. After an admin's graceful restart
+  // (perhaps a changed configuration) it only finishes those in flight.
+  void permit_work_on(std::uint64_t generation);
+  bool work_on_permitted(std::uint64_t generation) const;
 
   struct Header;  // layout, defined in the .cc
   struct Slot;

@@ -210,4 +210,8 @@ TEST(ChallengeTable, DrainWordsOnlyGrow) {
   table.note_watchdog_waiting(4);
   CHECK(table.successor_waiting(3));
   CHECK_FALSE(table.successor_waiting(4));
+  CHECK_FALSE(table.work_on_permitted(3));
+  table.permit_work_on(3);
+  CHECK(table.work_on_permitted(3));
+  CHECK_FALSE(table.work_on_permitted(4));
 }
