@@ -288,7 +288,7 @@ void Renewer::step(const ManagedCert& cert, RenewalJob& job, CaSession& session)
 void Renewer::after_step(const ManagedCert& cert, const RenewalJob& job, int failures_before,
                          const RenewalJob::Outcome& outcome) {
   if (outcome.staged) {
-    record(cert, "staged", outcome.next, nullptr);
+    record(cert, "staged", outcome.next, nullptr, clock_.now());
     notifier_->notify(cert.name, event::kRenewed);
     return;
   }
@@ -425,7 +425,7 @@ TimePoint Renewer::check_ocsp(const ManagedCert& cert) {
 }
 
 void Renewer::record(const ManagedCert& cert, const std::string& state, TimePoint next,
-                     const JobState* job) {
+                     const JobState* job, TimePoint succeeded) {
   LastState& remembered = last_state_[cert.name];
   remembered.state = state;
   remembered.next = next;
@@ -437,6 +437,7 @@ void Renewer::record(const ManagedCert& cert, const std::string& state, TimePoin
   r.key_type = key_type_name(cert.key_type);
   r.state = state;
   r.next_renewal = next;
+  r.last_success = succeeded;  // epoch: write_status_record keeps the one on file
   auto live = live_.get(cert.name);
   note_live_serial(cert, live.ok() ? live->serial : "");
   if (live.ok()) {

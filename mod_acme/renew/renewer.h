@@ -101,8 +101,9 @@ class Renewer {
   Status revoke_live(const ManagedCert& cert, int reason);
   void after_step(const ManagedCert& cert, const RenewalJob& job, int failures_before,
                   const RenewalJob::Outcome& outcome);
+  // succeeded: the time a renewal staged its set (epoch: keep the one on file).
   void record(const ManagedCert& cert, const std::string& state, TimePoint next,
-              const JobState* job);
+              const JobState* job, TimePoint succeeded = TimePoint{});
   void note_live_serial(const ManagedCert& cert, const std::string& serial);
   TimePoint check_ocsp(const ManagedCert& cert);
   std::vector<ChallengeResponder*> responders_for(const ManagedCert& cert) const;
