@@ -47,7 +47,8 @@ Format wanted_format(const request_rec* r) {
 
 std::string body(Format format, const ModuleState& st) {
   const auto now = std::chrono::system_clock::now();
-  if (format == Format::kMetrics) return metrics_text(records(st));
+  if (format == Format::kMetrics)
+    return metrics_text(records(st), read_all_ca_counts(FileStore(st.settings.store_dir)));
   return format == Format::kJson ? status_json(records(st), now) : status_html(records(st), now);
 }
 

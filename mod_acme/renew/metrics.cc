@@ -62,6 +62,24 @@ void enum_family(std::string& out, const std::vector<StatusRecord>& records, con
   }
 }
 
+void ca_families(std::string& out, std::vector<CaCounts> cas) {
+  std::sort(cas.begin(), cas.end(),
+            [](const CaCounts& a, const CaCounts& b) { return a.ca < b.ca; });
+  header(out, "acme_ca_requests_total", "counter",
+         "Requests to the CA (directory fetches and signed POSTs, each badNonce retry one more), "
+         "since the store's counts began.");
+  for (const auto& c : cas)
+    out += "acme_ca_requests_total{ca=\"" + escape_label_value(c.ca) + "\"} " +
+           std::to_string(c.counts.requests) + "\n";
+  header(out, "acme_ca_errors_total", "counter",
+         "Failed requests to the CA by type: the RFC 8555 problem type without its URN prefix, "
+         "otherProblem, insecureUrl, network or protocol.");
+  for (const auto& c : cas)
+    for (const auto& [type, n] : c.counts.errors)
+      out += "acme_ca_errors_total{ca=\"" + escape_label_value(c.ca) + "\",type=\"" +
+             escape_label_value(type) + "\"} " + std::to_string(n) + "\n";
+}
+
 }  // namespace
 
 std::string escape_label_value(const std::string& value) {
@@ -98,7 +116,7 @@ bool accepts_prometheus_text(const std::string& accept) {
   return false;
 }
 
-std::string metrics_text(const std::vector<StatusRecord>& input) {
+std::string metrics_text(const std::vector<StatusRecord>& input, const std::vector<CaCounts>& cas) {
   std::vector<StatusRecord> records = input;  // sorted: the same scrape gives the same text
   std::sort(records.begin(), records.end(),
             [](const StatusRecord& a, const StatusRecord& b) { return a.name < b.name; });
@@ -133,6 +151,7 @@ std::string metrics_text(const std::vector<StatusRecord>& input) {
               "status", kOcspStates, std::size(kOcspStates), &StatusRecord::ocsp_status);
   time_family(out, records, "acme_certificate_ocsp_next_update_timestamp_seconds",
               "nextUpdate of the OCSP response held, Unix time.", &StatusRecord::ocsp_next_update);
+  ca_families(out, cas);
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include "acme/revocation.h"
 #include "base/time_format.h"
 #include "crypto/certificate.h"
+#include "renew/ca_counts.h"
 #include "renew/cert_files.h"
 #include "renew/key_reuse.h"
 #include "renew/layout.h"
@@ -73,7 +74,10 @@ void Renewer::start() {
 
 CaSession& Renewer::session_for(const CaSettings& ca) {
   auto& session = sessions_[canonical_ca_url(ca.directory_url)];  // one per CA, however spelt
-  if (!session) session = std::make_unique<CaSession>(http_factory_(ca), ca);
+  if (!session) {
+    session = std::make_unique<CaSession>(http_factory_(ca), ca);
+    session->client().add_counts(read_ca_counts(store_, ca.directory_url));  // totals carry on
+  }
   return *session;
 }
 
@@ -128,6 +132,9 @@ TimePoint Renewer::run_once() {
     if (ocsp_ && !draining_) wake = std::min(wake, check_ocsp(cert));
   }
   pump(now + options_.tick_budget);
+  for (const auto& [id, session] : sessions_)
+    save_ca_counts(store_, session->ca().directory_url, session->client().counts(),
+                   &counts_written_[id]);
   if (!running_.empty()) wake = now;  // requests in flight: come back at once
   bool hooks_running = notifier_->poll();
   for (ChallengeResponder* r : responders_) hooks_running = r->poll() || hooks_running;

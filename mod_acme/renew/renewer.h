@@ -123,6 +123,7 @@ class Renewer {
   LiveCache live_{store_};                       // parsed live sets (renew/live_cache.h)
   std::map<std::string, std::unique_ptr<RenewalJob>> jobs_;
   std::map<std::string, std::unique_ptr<CaSession>> sessions_;
+  std::map<std::string, std::string> counts_written_;  // by canonical CA URL (renew/ca_counts.h)
   std::map<std::string, TimePoint> step_at_;               // Outcome::next, by cert name
   std::map<std::string, std::unique_ptr<Fiber>> running_;  // steps in flight, by cert name
   std::map<std::string, TimePoint> ca_wait_until_;         // rate-limited CAs, canonical URL

@@ -1,7 +1,7 @@
 """The Prometheus text format (0.0.4) of `SetHandler acme-status`: with
 ?metrics and with the Accept header Prometheus sends, checked by Debian's
-`promtool check metrics` and against the certificate httpd serves; and for a
-certificate whose CA refuses every order.
+`promtool check metrics` and against the certificate httpd serves and the CA
+it came from; and for a certificate whose CA refuses every order.
 
 promtool comes with Debian's prometheus package (scripts/deps.sh test); a
 machine without it fails here, it does not skip.
@@ -26,7 +26,8 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 # What Prometheus 2.x sends when it scrapes.
 PROMETHEUS_ACCEPT = ("application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
                      "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1")
-SAMPLE = re.compile(r'^([a-z_]+)\{name="((?:[^"\\]|\\.)*)"(?:,(\w+)="([^"]*)")?\} (\S+)$')
+VALUE = r'"((?:[^"\\]|\\.)*)"'
+SAMPLE = re.compile(rf'^([a-z_]+)\{{\w+={VALUE}(?:,\w+={VALUE})?\}} (\S+)$')
 
 
 def promtool_check(text):
@@ -39,14 +40,14 @@ def promtool_check(text):
 
 
 def samples(text):
-    """{(metric, name, extra label value or None): float} of every sample line."""
+    """{(metric, first label value, second label value or None): float} of every sample."""
     out = {}
     for line in text.splitlines():
         if line.startswith("#") or not line:
             continue
         m = SAMPLE.match(line)
         assert m, f"unexpected sample line {line!r}"
-        out[(m.group(1), m.group(2), m.group(4))] = float(m.group(5))
+        out[(m.group(1), m.group(2), m.group(3))] = float(m.group(4))
     return out
 
 
@@ -82,7 +83,7 @@ def valid(session, pebble):
         session.release(h)
 
 
-def test_460_01_metrics_of_a_served_certificate(valid):
+def test_460_01_metrics_of_a_served_certificate(valid, pebble):
     h, served, start = valid
     expiry = served.leaf.not_after.timestamp()
     text, s = wait_for(h, "a.test", lambda s: s.get(
@@ -98,6 +99,10 @@ def test_460_01_metrics_of_a_served_certificate(valid):
     assert s[("acme_certificate_renewal_failures", "a.test", None)] == 0
     assert s[("acme_certificate_state", "a.test", "error")] == 0
     assert ("acme_certificate_last_error_timestamp_seconds", "a.test", None) not in s
+    # The CA's requests: the directory, account, order, authorizations, finalize, download.
+    assert s[("acme_ca_requests_total", pebble.directory_url, None)] >= 5, text
+    assert "# TYPE acme_ca_requests_total counter\n" in text
+    assert "# TYPE acme_ca_errors_total counter\n" in text
     for family in ("expiry_timestamp_seconds", "next_renewal_timestamp_seconds",
                    "last_success_timestamp_seconds", "renewal_failures", "ocsp_status"):
         assert f"# TYPE acme_certificate_{family} gauge\n" in text, family
@@ -122,12 +127,16 @@ def test_460_03_failures_of_a_refused_certificate(session, valid):
     try:
         h.start()
         text, s = wait_for(h, "a.test", lambda s: s.get(
-            ("acme_certificate_state", "a.test", "error")) == 1)
+            ("acme_certificate_state", "a.test", "error")) == 1 and s.get(
+            ("acme_ca_errors_total", double.directory_url, "rateLimited"), 0) >= 1)
         promtool_check(text)
         assert s[("acme_certificate_renewal_failures", "a.test", None)] >= 1, text
         assert s[("acme_certificate_last_error_timestamp_seconds", "a.test", None)] <= time.time()
         assert ("acme_certificate_expiry_timestamp_seconds", "a.test", None) not in s, text
         assert ("acme_certificate_last_success_timestamp_seconds", "a.test", None) not in s, text
+        # newOrder answered 429 rateLimited: counted as a request and as that error type.
+        assert s[("acme_ca_requests_total", double.directory_url, None)] >= \
+            s[("acme_ca_errors_total", double.directory_url, "rateLimited")], text
     finally:
         session.release(h)
         double.stop()

@@ -151,3 +151,27 @@ TEST(Metrics, AcceptsPrometheusText) {
   CHECK(!accepts_prometheus_text("application/json; version=0.0.4"));
   CHECK(!accepts_prometheus_text(""));
 }
+
+TEST(Metrics, CaCountersByType) {
+  RequestCounts c;
+  c.requests = 17;
+  c.errors["badNonce"] = 2;
+  c.errors["rateLimited"] = 1;
+  const std::string text = metrics_text({}, {CaCounts{"https://127.0.0.1:14000/dir", c}});
+  CHECK(contains(text, "# TYPE acme_ca_requests_total counter\n"));
+  CHECK(contains(text, "# TYPE acme_ca_errors_total counter\n"));
+  CHECK(contains(text, "acme_ca_requests_total{ca=\"https://127.0.0.1:14000/dir\"} 17\n"));
+  CHECK(contains(text,
+                 "acme_ca_errors_total{ca=\"https://127.0.0.1:14000/dir\",type=\"badNonce\"} 2\n"));
+  CHECK(contains(
+      text, "acme_ca_errors_total{ca=\"https://127.0.0.1:14000/dir\",type=\"rateLimited\"} 1\n"));
+}
+
+TEST(Metrics, HostileCaAndTypeEscaped) {
+  RequestCounts c;
+  c.requests = 1;
+  c.errors["a\"b\nc"] = 1;
+  const std::string text = metrics_text({}, {CaCounts{"https://x/\\\"\n", c}});
+  CHECK(
+      contains(text, "acme_ca_errors_total{ca=\"https://x/\\\\\\\"\\n\",type=\"a\\\"b\\nc\"} 1\n"));
+}
