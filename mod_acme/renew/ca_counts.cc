@@ -69,6 +69,12 @@ std::vector<CaCounts> read_all_ca_counts(const Store& store) {
   return out;
 }
 
+std::string carry_on_ca_counts(const Store& store, AcmeClient& client) {
+  const RequestCounts saved = read_ca_counts(store, client.directory_url());
+  client.add_counts(saved);
+  return ca_counts_json(CaCounts{client.directory_url(), saved});
+}
+
 void save_ca_counts(Store& store, const std::string& directory_url, const RequestCounts& counts,
                     std::string* last_written) {
   if (counts.requests == 0 && counts.errors.empty()) return;  // a CA not asked yet: no file

@@ -76,7 +76,8 @@ CaSession& Renewer::session_for(const CaSettings& ca) {
   auto& session = sessions_[canonical_ca_url(ca.directory_url)];  // one per CA, however spelt
   if (!session) {
     session = std::make_unique<CaSession>(http_factory_(ca), ca);
-    session->client().add_counts(read_ca_counts(store_, ca.directory_url));  // totals carry on
+    counts_written_[canonical_ca_url(ca.directory_url)] =
+        carry_on_ca_counts(store_, session->client());  // the totals carry on
   }
   return *session;
 }

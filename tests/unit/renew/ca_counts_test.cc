@@ -1,11 +1,13 @@
 #include "renew/ca_counts.h"
 
+#include "fakes/fake_http_client.h"
 #include "renew/status_record.h"
 #include "store/memory_store.h"
 
 #include <CppUTest/TestHarness.h>
 
 using namespace acme;
+using namespace acme::testing;
 
 namespace {
 
@@ -64,4 +66,25 @@ TEST(CaCounts, NotAStatusRecord) {
   std::string last;
   save_ca_counts(store, kCa, counts(2, 0), &last);
   CHECK(read_all_status_records(store).empty());
+}
+
+// A new session (a new watchdog) starts from the saved totals and writes
+// only once it has counted a request of its own.
+TEST(CaCounts, NewSessionCarriesOn) {
+  MemoryStore store;
+  std::string first;
+  save_ca_counts(store, kCa, counts(7, 2), &first);
+  FakeHttpClient http;
+  AcmeClient client(http, kCa);
+  std::string last = carry_on_ca_counts(store, client);
+  LONGS_EQUAL(7, client.counts().requests);
+  LONGS_EQUAL(2, client.counts().errors.at("badNonce"));
+  store.files.clear();
+  save_ca_counts(store, kCa, client.counts(), &last);
+  CHECK(read_all_ca_counts(store).empty());  // nothing new: nothing written back
+  http.push(make_response(503, "busy"));
+  CHECK_FALSE(client.directory().ok());
+  save_ca_counts(store, kCa, client.counts(), &last);
+  LONGS_EQUAL(8, read_ca_counts(store, kCa).requests);
+  LONGS_EQUAL(1, read_ca_counts(store, kCa).errors.at("network"));
 }
