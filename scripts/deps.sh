@@ -10,8 +10,9 @@ build=(apache2 apache2-dev libapr1-dev libaprutil1-dev libssl-dev libcurl4-opens
 # chromium: the status page is checked as rendered by a real browser (headless).
 # python3-pytest-xdist: the integration tests run on two workers (tests/CMakeLists.txt).
 # wrk: load during activations (tests/integration/test_640_load.py).
+# prometheus: its promtool checks the metrics exposition (tests/integration/test_460_metrics.py).
 test=(pebble python3 python3-pytest python3-pytest-xdist python3-cryptography openssl curl chromium
-      wrk)
+      wrk prometheus)
 bench=(wrk)
 # clang and libFuzzer: the fuzz targets (scripts/fuzz.sh), run briefly by the test command.
 fuzz=(clang-14 libfuzzer-14-dev)

@@ -80,27 +80,48 @@ Status AcmeClient::check_directory_urls(const Directory& dir) const {
   return Status();
 }
 
+std::string request_error_type(const Status& error) {
+  const std::string& tag = error.tag();
+  const std::string prefix = problem::kPrefix;
+  if (tag.compare(0, prefix.size(), prefix) == 0) return tag.substr(prefix.size());
+  if (!tag.empty()) return tag == kInsecureUrl ? "insecureUrl" : "otherProblem";
+  return error.code() == Code::kNetwork || error.code() == Code::kTimeout ? "network" : "protocol";
+}
+
+void AcmeClient::add_counts(const RequestCounts& saved) {
+  counts_.requests += saved.requests;
+  for (const auto& [type, n] : saved.errors) counts_.errors[type] += n;
+}
+
+Status AcmeClient::counted_error(Status error) {
+  ++counts_.errors[request_error_type(error)];
+  return error;
+}
+
 Result<const Directory*> AcmeClient::directory() {
   if (have_directory_) return &directory_;
   Status secure = require_https(directory_url_, "the ACME directory URL");
   if (!secure.ok()) return secure;
   HttpRequest request;
   request.url = directory_url_;
+  ++counts_.requests;
   auto response = http_.send(request);
-  if (!response.ok()) return response.status().with_context("fetching ACME directory");
+  if (!response.ok())
+    return counted_error(response.status().with_context("fetching ACME directory"));
   if (response->status != 200) {
-    return Status(Code::kNetwork,
-                  "ACME directory " + directory_url_ + " answered HTTP " +
-                      std::to_string(response->status),
-                  response->status == 429 ? problem::kRateLimited : "")
-        .with_retry_after(response->header("retry-after"));
+    return counted_error(Status(Code::kNetwork,
+                                "ACME directory " + directory_url_ + " answered HTTP " +
+                                    std::to_string(response->status),
+                                response->status == 429 ? problem::kRateLimited : "")
+                             .with_retry_after(response->header("retry-after")));
   }
   auto json = Json::parse(response->body);
-  if (!json.ok()) return json.status().with_context("ACME directory " + directory_url_);
+  if (!json.ok())
+    return counted_error(json.status().with_context("ACME directory " + directory_url_));
   auto dir = parse_directory(*json);
-  if (!dir.ok()) return dir.status().with_context(directory_url_);
+  if (!dir.ok()) return counted_error(dir.status().with_context(directory_url_));
   Status secure_urls = check_directory_urls(*dir);
-  if (!secure_urls.ok()) return secure_urls;
+  if (!secure_urls.ok()) return counted_error(secure_urls);
   directory_ = std::move(*dir);
   have_directory_ = true;
   return &directory_;
@@ -138,11 +159,12 @@ Result<AcmeResponse> AcmeClient::post_once(const std::string& url, const std::st
   request.url = url;
   request.body = *jws;
   request.content_type = "application/jose+json";
+  ++counts_.requests;
   auto http = http_.send(request);
-  if (!http.ok()) return http.status();
+  if (!http.ok()) return counted_error(http.status());
   nonces_.remember(*http);
   Status secure_answer = check_answer_urls(url, *http);
-  if (!secure_answer.ok()) return secure_answer;
+  if (!secure_answer.ok()) return counted_error(secure_answer);
   AcmeResponse response{std::move(*http), Json()};
   if (is_json(response.http)) {
     auto json = Json::parse(response.http.body);
@@ -151,7 +173,7 @@ Result<AcmeResponse> AcmeClient::post_once(const std::string& url, const std::st
   if (response.http.status >= 400) {
     Status error = error_status(url, response.http, response.json);
     *bad_nonce = error.tag() == problem::kBadNonce;
-    return error;
+    return counted_error(error);
   }
   return response;
 }

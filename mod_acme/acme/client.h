@@ -11,6 +11,7 @@
 // Plain http stays for OCSP and AIA caIssuers, which never pass through here.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "acme/directory.h"
@@ -33,6 +34,20 @@ struct AcmeResponse {
   Json json;  // parsed body when it is JSON, else invalid
   std::string location() const { return http.header("location"); }
 };
+
+// What a session sent to its CA and the errors it met there, for the metrics:
+// every directory fetch and signed POST (each badNonce retry is one more;
+// newNonce HEADs are not counted), and per request_error_type() of a failed one.
+struct RequestCounts {
+  long long requests = 0;
+  std::map<std::string, long long> errors;
+};
+
+// The type a failed CA request is counted under: an RFC 8555 §6.7 problem's
+// type without its URN prefix ("badNonce", "rateLimited"), "otherProblem" for
+// another problem type, "insecureUrl", else "network" or "protocol" (a
+// transport failure, or an answer without a problem document).
+std::string request_error_type(const Status& error);
 
 class AcmeClient {
  public:
@@ -57,11 +72,15 @@ class AcmeClient {
   Result<AcmeResponse> post_as_get(const std::string& url) { return post(url, ""); }
 
   int bad_nonce_retries() const { return bad_nonce_retries_; }
+  const RequestCounts& counts() const { return counts_; }
+  // Adds saved totals (a new session carries on the counts of the last one).
+  void add_counts(const RequestCounts& saved);
 
  private:
   Status check_directory_urls(const Directory& dir) const;
   Result<AcmeResponse> post_once(const std::string& url, const std::string& payload,
                                  bool* bad_nonce);
+  Status counted_error(Status error);
 
   HttpClient& http_;
   std::string directory_url_;
@@ -71,6 +90,7 @@ class AcmeClient {
   const PrivateKey* key_ = nullptr;
   std::string kid_;
   int bad_nonce_retries_ = 0;
+  RequestCounts counts_;
 };
 
 }  // namespace acme

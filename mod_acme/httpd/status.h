@@ -1,5 +1,6 @@
 // The acme-status handler (`SetHandler acme-status`: HTML for people, JSON
-// with ?json or Accept: application/json) and mod_status' section.
+// with ?json or Accept: application/json, the Prometheus text format with
+// ?metrics or Accept: text/plain; version=0.0.4) and mod_status' section.
 #pragma once
 
 #include <httpd.h>  // first: the other httpd headers need its types

@@ -6,6 +6,7 @@
 #include "acme/revocation.h"
 #include "base/time_format.h"
 #include "crypto/certificate.h"
+#include "renew/ca_counts.h"
 #include "renew/cert_files.h"
 #include "renew/key_reuse.h"
 #include "renew/layout.h"
@@ -73,7 +74,11 @@ void Renewer::start() {
 
 CaSession& Renewer::session_for(const CaSettings& ca) {
   auto& session = sessions_[canonical_ca_url(ca.directory_url)];  // one per CA, however spelt
-  if (!session) session = std::make_unique<CaSession>(http_factory_(ca), ca);
+  if (!session) {
+    session = std::make_unique<CaSession>(http_factory_(ca), ca);
+    counts_written_[canonical_ca_url(ca.directory_url)] =
+        carry_on_ca_counts(store_, session->client());  // the totals carry on
+  }
   return *session;
 }
 
@@ -128,6 +133,9 @@ TimePoint Renewer::run_once() {
     if (ocsp_ && !draining_) wake = std::min(wake, check_ocsp(cert));
   }
   pump(now + options_.tick_budget);
+  for (const auto& [id, session] : sessions_)
+    save_ca_counts(store_, session->ca().directory_url, session->client().counts(),
+                   &counts_written_[id]);
   if (!running_.empty()) wake = now;  // requests in flight: come back at once
   bool hooks_running = notifier_->poll();
   for (ChallengeResponder* r : responders_) hooks_running = r->poll() || hooks_running;
@@ -288,7 +296,7 @@ void Renewer::step(const ManagedCert& cert, RenewalJob& job, CaSession& session)
 void Renewer::after_step(const ManagedCert& cert, const RenewalJob& job, int failures_before,
                          const RenewalJob::Outcome& outcome) {
   if (outcome.staged) {
-    record(cert, "staged", outcome.next, nullptr);
+    record(cert, "staged", outcome.next, nullptr, clock_.now());
     notifier_->notify(cert.name, event::kRenewed);
     return;
   }
@@ -425,7 +433,7 @@ TimePoint Renewer::check_ocsp(const ManagedCert& cert) {
 }
 
 void Renewer::record(const ManagedCert& cert, const std::string& state, TimePoint next,
-                     const JobState* job) {
+                     const JobState* job, TimePoint succeeded) {
   LastState& remembered = last_state_[cert.name];
   remembered.state = state;
   remembered.next = next;
@@ -437,6 +445,7 @@ void Renewer::record(const ManagedCert& cert, const std::string& state, TimePoin
   r.key_type = key_type_name(cert.key_type);
   r.state = state;
   r.next_renewal = next;
+  r.last_success = succeeded;  // epoch: write_status_record keeps the one on file
   auto live = live_.get(cert.name);
   note_live_serial(cert, live.ok() ? live->serial : "");
   if (live.ok()) {

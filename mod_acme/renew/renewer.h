@@ -101,8 +101,9 @@ class Renewer {
   Status revoke_live(const ManagedCert& cert, int reason);
   void after_step(const ManagedCert& cert, const RenewalJob& job, int failures_before,
                   const RenewalJob::Outcome& outcome);
+  // succeeded: the time a renewal staged its set (epoch: keep the one on file).
   void record(const ManagedCert& cert, const std::string& state, TimePoint next,
-              const JobState* job);
+              const JobState* job, TimePoint succeeded = TimePoint{});
   void note_live_serial(const ManagedCert& cert, const std::string& serial);
   TimePoint check_ocsp(const ManagedCert& cert);
   std::vector<ChallengeResponder*> responders_for(const ManagedCert& cert) const;
@@ -122,6 +123,7 @@ class Renewer {
   LiveCache live_{store_};                       // parsed live sets (renew/live_cache.h)
   std::map<std::string, std::unique_ptr<RenewalJob>> jobs_;
   std::map<std::string, std::unique_ptr<CaSession>> sessions_;
+  std::map<std::string, std::string> counts_written_;  // by canonical CA URL (renew/ca_counts.h)
   std::map<std::string, TimePoint> step_at_;               // Outcome::next, by cert name
   std::map<std::string, std::unique_ptr<Fiber>> running_;  // steps in flight, by cert name
   std::map<std::string, TimePoint> ca_wait_until_;         // rate-limited CAs, canonical URL

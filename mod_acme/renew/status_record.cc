@@ -36,6 +36,7 @@ std::string status_record_json(const StatusRecord& r) {
   set_time(j, "not_after", r.not_after);
   set_time(j, "next_renewal", r.next_renewal);
   set_time(j, "last_error_at", r.last_error_at);
+  set_time(j, "last_success", r.last_success);
   set_time(j, "ocsp_next_update", r.ocsp_next_update);
   set_time(j, "updated", r.updated);
   return j.dump_pretty() + "\n";
@@ -60,6 +61,7 @@ Result<StatusRecord> parse_status_record(const std::string& text) {
   r.not_after = get_time(*j, "not_after");
   r.next_renewal = get_time(*j, "next_renewal");
   r.last_error_at = get_time(*j, "last_error_at");
+  r.last_success = get_time(*j, "last_success");
   r.ocsp_next_update = get_time(*j, "ocsp_next_update");
   r.updated = get_time(*j, "updated");
   return r;
@@ -68,9 +70,13 @@ Result<StatusRecord> parse_status_record(const std::string& text) {
 // Unsynced: a report, rewritten at every step; a power loss at worst shows
 // an older one until the next.
 Status write_status_record(Store& store, const StatusRecord& record) {
-  return store.write_unsynced(
-      std::string(kStatusDir) + "/" + layout::file_name(record.name) + ".json",
-      status_record_json(record), 0644);
+  StatusRecord r = record;
+  if (r.last_success == TimePoint{}) {
+    auto before = read_status_record(store, r.name);
+    if (before.ok()) r.last_success = before->last_success;
+  }
+  return store.write_unsynced(std::string(kStatusDir) + "/" + layout::file_name(r.name) + ".json",
+                              status_record_json(r), 0644);
 }
 
 Result<StatusRecord> read_status_record(const Store& store, const std::string& name) {

@@ -24,7 +24,9 @@ struct StatusRecord {
   TimePoint next_renewal{};  // when the watchdog will next order (or retry)
   std::string last_error;    // "" when the last attempt succeeded
   TimePoint last_error_at{};
-  int failures = 0;
+  int failures = 0;          // failed attempts of the current renewal, 0 after a success
+  TimePoint last_success{};  // when a renewal last staged a verified set; epoch = never seen
+
   std::string ocsp_status;  // "good", "revoked", "unknown", "" (no responder / not checked)
   TimePoint ocsp_next_update{};
   TimePoint updated{};  // when this record was written
@@ -32,6 +34,9 @@ struct StatusRecord {
 
 std::string status_record_json(const StatusRecord& record);
 Result<StatusRecord> parse_status_record(const std::string& text);
+// A record without last_success keeps the one of the record it replaces, so
+// the time of the last success survives the records written in between (and
+// the graceful restart that activates it).
 Status write_status_record(Store& store, const StatusRecord& record);
 Result<StatusRecord> read_status_record(const Store& store, const std::string& name);
 std::vector<StatusRecord> read_all_status_records(const Store& store);
