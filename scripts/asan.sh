@@ -12,7 +12,7 @@ out="$top/build-asan"
 "$top/scripts/deps.sh" test
 # Debug (-O0 -g): with ASan a cold -O2 build costs 2.6 times the CPU of the plain one, a -O0
 # one about the same (docs/reliability.md); asserts stay on.
-cmake -S "$top" -B "$out" -DCMAKE_BUILD_TYPE=Debug -DACME_SANITIZE=ON >/dev/null
+cmake -S "$top" -B "$out" -DCMAKE_BUILD_TYPE=Debug -DACME_SANITIZE=ON -DACME_WERROR=ON >/dev/null
 cmake --build "$out" -j"$(nproc)"
 "$out/tests/acme_unit_tests" -c
 tests=${ASAN_TESTS:-test_200_issue.py test_220_renew.py test_430_status.py}

@@ -16,7 +16,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-5}
 out=${FUZZ_BUILD_DIR:-$top/build-fuzz}
 "$top/scripts/deps.sh" fuzz
-cmake -S "$top" -B "$out" -DACME_FUZZ=ON -DACME_BUILD_TESTS=OFF \
+cmake -S "$top" -B "$out" -DACME_FUZZ=ON -DACME_BUILD_TESTS=OFF -DACME_WERROR=ON \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang-14 \
   -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_CXX_FLAGS="${FUZZ_CXXFLAGS:-}" >/dev/null
 cmake --build "$out" --target fuzz_targets -j"$(nproc)"

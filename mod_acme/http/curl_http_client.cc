@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "http/curl_protocols.h"
+
 namespace acme {
 
 namespace {
@@ -46,7 +48,7 @@ void setup_easy(CURL* c, const HttpOptions& options, CurlTransfer* t) {
     t->headers.reset(curl_slist_append(nullptr, ("Content-Type: " + request.content_type).c_str()));
   }
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");
+  restrict_to_http(c);                        // never file://, ftp:// or the like from a CA's URL
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // we run in httpd threads
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, options.connect_timeout_s);
   curl_easy_setopt(c, CURLOPT_TIMEOUT, options.total_timeout_s);
