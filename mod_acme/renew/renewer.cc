@@ -63,8 +63,30 @@ void Renewer::set_certs(std::vector<ManagedCert> certs) {
   jobs_.clear();
 }
 
+namespace {
+
+// Tokens of the answers the jobs on disk say they published.
+std::set<std::string> published_tokens(const Store& store) {
+  std::set<std::string> tokens;
+  auto jobs = store.list("jobs");
+  if (!jobs.ok()) return tokens;
+  for (const auto& name : *jobs) {
+    auto text = store.read("jobs/" + name + "/job.json");
+    auto state = text.ok() ? parse_job_state(*text) : Result<JobState>(text.status());
+    if (!state.ok()) continue;
+    for (const auto& p : state->published) tokens.insert(p.token);
+  }
+  return tokens;
+}
+
+}  // namespace
+
+// Answers of jobs still on disk stay: the CA may be validating one this
+// moment (a watchdog killed just after it answered is followed within a
+// second by the next one, whose start used to withdraw every answer, and
+// the validation failed). The rest, left by a previous life, are withdrawn.
 void Renewer::start() {
-  table_.clear();
+  table_.retain(published_tokens(store_));
   // After a full restart shared memory holds no OCSP response: staple the
   // persisted ones that still verify until the next refresh.
   if (ocsp_)

@@ -193,6 +193,14 @@ void ChallengeTable::remove(const std::string& token) {
   }
 }
 
+void ChallengeTable::retain(const std::set<std::string>& keep) {
+  for (std::size_t i = 0; i < capacity(); ++i) {
+    Slot* s = slot(i);
+    if (s->in_use && !keep.count(std::string(s->token, strnlen(s->token, sizeof s->token))))
+      store_slot(s, false, "", "", "");
+  }
+}
+
 void ChallengeTable::clear() {
   for (std::size_t i = 0; i < capacity(); ++i) store_slot(slot(i), false, "", "", "");
 }

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <set>
 #include <string>
 
 #include "base/status.h"
@@ -38,6 +39,8 @@ class ChallengeTable {
   Status put(const std::string& host, const std::string& token, const std::string& value);
   void remove(const std::string& token);
   void clear();
+  // Removes every entry whose token is not in keep.
+  void retain(const std::set<std::string>& keep);
   std::size_t used() const;
   std::size_t capacity() const;
 

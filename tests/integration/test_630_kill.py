@@ -40,10 +40,21 @@ def test_630_01_watchdog_killed_again_and_again(pebble_factory, httpd_factory):
     h = httpd_factory(ca, vhosts=[VHost.managed(n) for n in names]).start()
     rng = random.Random(630)
     pid = wait_new_watchdog(h, None)
-    for _ in range(KILLS):
+    kills = 0
+    restarts = h.error_log_text().count("SIGUSR1 received")
+    while kills < KILLS:
         time.sleep(rng.uniform(0.0, 0.4))   # a random point in the watchdog's work
-        assert pid in procs.descendants(h.pid), f"{pid} is not a child of httpd {h.pid}"
+        if pid not in procs.descendants(h.pid):
+            # Gone by itself: only allowed when an activation restart came
+            # meanwhile (the old watchdog hands over and exits). The next one.
+            now = h.error_log_text().count("SIGUSR1 received")
+            assert now > restarts, f"watchdog {pid} left httpd {h.pid} without a restart"
+            restarts = now
+            pid = wait_new_watchdog(h, pid)
+            continue
+        restarts = h.error_log_text().count("SIGUSR1 received")
         os.kill(pid, signal.SIGKILL)
+        kills += 1
         pid = wait_new_watchdog(h, pid)
     for n in names:
         h.wait_for_cert(n, timeout=120)
@@ -52,7 +63,11 @@ def test_630_01_watchdog_killed_again_and_again(pebble_factory, httpd_factory):
     # the watchdog's store lock, not a job).
     deadline = time.monotonic() + 30
     while (jobs := [j for j in os.listdir(h.store_path("jobs")) if not j.startswith(".")]):
-        assert time.monotonic() < deadline, f"jobs left in the store: {jobs}"
+        if time.monotonic() >= deadline:
+            detail = {j: open(h.store_path(f"jobs/{j}/job.json")).read()
+                      for j in jobs if os.path.exists(h.store_path(f"jobs/{j}/job.json"))}
+            lines = [l for l in h.error_log_text().splitlines() if any(j in l for j in jobs)]
+            raise AssertionError(f"jobs left in the store: {detail}\n" + "\n".join(lines[-40:]))
         time.sleep(0.25)
     # No stale challenge: every token pebble ever asked for is gone.
     urls = VALIDATION_URL.findall(ca.log_text())

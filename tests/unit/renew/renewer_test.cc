@@ -148,6 +148,24 @@ TEST(Renewer, StartWithdrawsLeftoverAnswers) {
   LONGS_EQUAL(0, h.table.used());
 }
 
+// A watchdog killed just after answering: the CA may be validating that
+// answer while the next watchdog starts. The job on disk records it, so it
+// stays served; anything no job records goes.
+TEST(Renewer, StartKeepsAnswersAJobOnDiskPublished) {
+  CHECK(h.store
+            .write("jobs/a.example/job.json",
+                   R"({"order": "https://ca.test/order/1", "challenges": )"
+                   R"([{"type": "http-01", "host": "a.example", "token": "in-flight"}]})")
+            .ok());
+  CHECK(h.table.put("a.example", "in-flight", "in-flight.thumb").ok());
+  CHECK(h.table.put("a.example", "orphan", "orphan.thumb").ok());
+  make_renewer({h.cert});
+  std::string value;
+  CHECK(h.table.lookup("a.example", "in-flight", &value));
+  STRCMP_EQUAL("in-flight.thumb", value.c_str());
+  CHECK_FALSE(h.table.lookup("a.example", "orphan", nullptr));
+}
+
 TEST(Renewer, WakesForAdminRequestsEvenWhenNothingIsDue) {
   options.request_poll = Seconds(2);
   live_set(-1 * kDay, 89 * kDay);
