@@ -56,6 +56,13 @@ def test_610_01_fault_then_recovery(proxied, mode):
     proxy, h, served = proxied
     old = served.leaf.serial
     proxy.set_fault(mode)
+    if mode == "http_directory":
+        # A watchdog reads its CA's directory once; the one started by a
+        # graceful restart reads the changed one (the activation's watchdog
+        # may already have read the good one before the fault was set).
+        mark = len(h.error_log_text())
+        h.graceful()
+        h.wait_for_log(r"ACME10070: watchdog running in pid", after=mark, timeout=30)
     mark = len(h.error_log_text())
     r = acmectl.run("--store", h.store_dir, "renew", "a.test")
     assert r.returncode == 0, r
