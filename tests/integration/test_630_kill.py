@@ -64,8 +64,10 @@ def test_630_01_watchdog_killed_again_and_again(pebble_factory, httpd_factory):
     deadline = time.monotonic() + 30
     while (jobs := [j for j in os.listdir(h.store_path("jobs")) if not j.startswith(".")]):
         if time.monotonic() >= deadline:
-            detail = {j: open(h.store_path(f"jobs/{j}/job.json")).read()
-                      for j in jobs if os.path.exists(h.store_path(f"jobs/{j}/job.json"))}
+            detail = {j: {f: (open(h.store_path(f"jobs/{j}/{f}")).read()
+                              if f.startswith("job.json") else "...")
+                          for f in os.listdir(h.store_path(f"jobs/{j}"))}
+                      for j in jobs}
             lines = [l for l in h.error_log_text().splitlines() if any(j in l for j in jobs)]
             raise AssertionError(f"jobs left in the store: {detail}\n" + "\n".join(lines[-40:]))
         time.sleep(0.25)
