@@ -115,11 +115,20 @@ bool Renewer::due(const ManagedCert& cert, TimePoint now, TimePoint* next_check)
   auto live = live_.get(cert.name);
   note_live_serial(cert, live.ok() ? live->serial : "");
   if (!live.ok()) return true;
-  if (store_.exists(layout::job_dir(cert.name) + "/job.json")) {
+  const std::string job_dir = layout::job_dir(cert.name);
+  if (store_.exists(job_dir + "/job.json")) {
     // An earlier watchdog's order (killed mid-order, or an admin's renewal it
     // had taken): it resumes, and ends there if its certificate is live.
     log_.log(LogLevel::kInfo, kMsgRenewalDue, "resuming the order in progress for " + cert.name);
     return true;
+  }
+  if (store_.exists(job_dir + "/privkey.pem")) {
+    // No job.json: a watchdog killed while it removed a finished job (the
+    // removal is file by file), or before a new job's first order. Nothing
+    // there can be resumed; the key was never in a CSR the CA has.
+    store_.remove(job_dir);
+    log_.log(LogLevel::kInfo, kMsgRenewalDue,
+             "removed the remains of an ended job for " + cert.name);
   }
   if (!covers_all(*live, cert.names)) {
     log_.log(LogLevel::kNotice, kMsgRenewalDue,

@@ -151,6 +151,17 @@ TEST(Renewer, StartWithdrawsLeftoverAnswers) {
 // A watchdog killed just after answering: the CA may be validating that
 // answer while the next watchdog starts. The job on disk records it, so it
 // stays served; anything no job records goes.
+// A watchdog killed while it removed a finished job (file by file) leaves
+// the job's key without job.json: nothing to resume, removed, no order.
+TEST(Renewer, RemainsOfAnEndedJobAreRemovedWithoutAnOrder) {
+  live_set(-1 * kDay, 89 * kDay);
+  CHECK(h.store.write("jobs/a.example/privkey.pem", "key of an ended job", 0600).ok());
+  make_renewer({h.cert});
+  renewer->run_once();
+  CHECK_FALSE(h.store.exists("jobs/a.example/privkey.pem"));
+  LONGS_EQUAL(0, h.ca.orders_created());
+}
+
 TEST(Renewer, StartKeepsAnswersAJobOnDiskPublished) {
   CHECK(h.store
             .write("jobs/a.example/job.json",
