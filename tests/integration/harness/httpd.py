@@ -49,6 +49,8 @@ MODULES = [("mpm_event_module", "mod_mpm_event.so"),
            ("status_module", "mod_status.so")]
 
 ASAN = os.environ.get("MOD_ACME_ASAN") == "1"
+ASAN_FIBER_NOTICE = re.compile(
+    r"^==\d+==WARNING: ASan doesn't fully support makecontext/swapcontext functions")
 
 WATCHDOG_RE = re.compile(r"ACME10070: watchdog running in pid (\d+)")
 
@@ -217,8 +219,15 @@ class Httpd:
         reports = []
         for path in sorted(glob.glob(os.path.join(self.sanitizer_dir, "*"))):
             with open(path, errors="replace") as f:
-                reports.append(f"--- {path}\n{f.read()}")
+                text = f.read()
             os.remove(path)
+            # ASan says this once per process at the watchdog's first fiber
+            # switch (base/fiber.h, swapcontext); it is not a report. Anything
+            # else in the file still fails the test.
+            rest = "\n".join(line for line in text.splitlines()
+                             if line.strip() and not ASAN_FIBER_NOTICE.search(line))
+            if rest:
+                reports.append(f"--- {path}\n{text}")
         if reports:
             raise AssertionError("sanitizer reports from httpd with mod_acme:\n"
                                  + "\n".join(reports))
