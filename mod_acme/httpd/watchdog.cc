@@ -44,12 +44,6 @@ double random01() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(device);
 }
 
-std::unique_ptr<HttpClient> make_http(const CaSettings& ca) {
-  HttpOptions options;
-  options.ca_file = ca.ca_file;
-  return std::make_unique<CurlHttpClient>(options);
-}
-
 // The CAs' clients share one multi handle (http/curl_multi.h).
 Renewer::HttpFactory make_ca_http(CurlMulti& multi) {
   return [&multi](const CaSettings& ca) -> std::unique_ptr<HttpClient> {
@@ -87,7 +81,8 @@ struct WatchdogContext {
         log(st.main_server),
         lock(store.absolute(kStoreLockFile)),
         notifier(st.settings.notify_command, log),
-        ocsp(store, st.ocsp_table, clock, log, make_http(CaSettings())),
+        ocsp(store, st.ocsp_table, clock, log,
+             std::make_unique<MultiHttpClient>(multi, HttpOptions())),
         dns01(st.certs, store, log),
         tls_alpn01(st.alpn_table, clock),
         renewer(store, st.table, clock, log, make_ca_http(multi), random01, renewer_options(st)) {

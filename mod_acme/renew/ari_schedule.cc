@@ -61,15 +61,29 @@ AriSchedule::AriSchedule(Store& store, const Clock& clock, LogSink& log,
                          std::function<double()> random01)
     : store_(store), clock_(clock), log_(log), random01_(std::move(random01)) {}
 
+bool AriSchedule::poll_due(const ManagedCert& cert) {
+  auto cert_id = live_cert_id(store_, cert.name);
+  return cert_id.ok() && clock_.now() >= record_for(cert.name, *cert_id).next_poll;
+}
+
+void AriSchedule::refresh(const ManagedCert& cert, CaSession& session) {
+  auto cert_id = live_cert_id(store_, cert.name);
+  if (cert_id.ok()) poll(cert.name, record_for(cert.name, *cert_id), session);
+}
+
 AriSchedule::Decision AriSchedule::decide(const ManagedCert& cert, const LiveInfo& live,
                                           CaSession& session) {
+  if (poll_due(cert)) refresh(cert, session);
+  return decide(cert, live);
+}
+
+AriSchedule::Decision AriSchedule::decide(const ManagedCert& cert, const LiveInfo& live) {
   Decision d;
   d.renew_at = baseline_renewal_time(live.not_before, live.not_after, cert.renew_window);
   d.basis = "renew window " + format_renew_window(cert.renew_window);
   auto cert_id = live_cert_id(store_, cert.name);
   if (!cert_id.ok()) return d;
-  AriRecord& record = record_for(cert.name, *cert_id);
-  if (clock_.now() >= record.next_poll) poll(cert.name, record, session);
+  const AriRecord& record = record_for(cert.name, *cert_id);
   d.next_poll = record.next_poll;
   if (!record.has_window) return d;
   d.renew_at = ari_renewal_time(live.not_before, live.not_after, cert.renew_window, record.chosen);

@@ -56,7 +56,16 @@ class AriSchedule {
   AriSchedule(const AriSchedule&) = delete;
   AriSchedule& operator=(const AriSchedule&) = delete;
 
-  // May ask session's CA for renewal information (when its time has come).
+  // The CA is to be asked (again) about the live certificate: its time has
+  // come. Reads the live certificate; asks nothing.
+  bool poll_due(const ManagedCert& cert);
+  // Asks session's CA for renewal information and keeps the answer. Inside a
+  // Fiber the request suspends it, so the watchdog runs this in a fiber of
+  // its own (renew/renewer.h) and never waits for the CA in a tick.
+  void refresh(const ManagedCert& cert, CaSession& session);
+  // When to renew, from what is known now; asks nothing.
+  Decision decide(const ManagedCert& cert, const LiveInfo& live);
+  // Both in one, for callers that may wait: refresh() when due, then decide().
   Decision decide(const ManagedCert& cert, const LiveInfo& live, CaSession& session);
 
  private:

@@ -19,8 +19,6 @@ namespace {
 constexpr Seconds kExpiringSoon{7 * 86400};
 // While a hook program runs, the watchdog looks at it this often.
 constexpr Millis kHookPoll{250};
-// Longest single wait for network activity inside a tick.
-constexpr Millis kIoSlice{20};
 }  // namespace
 
 Result<std::size_t> parse_max_parallel(const std::string& text) {
@@ -54,8 +52,8 @@ Renewer::Renewer(Store& store, ChallengeTable& table, const Clock& clock, LogSin
 Renewer::~Renewer() = default;
 
 void Renewer::set_certs(std::vector<ManagedCert> certs) {
-  drain();                        // steps in flight refer to the old certificates and jobs
-  if (!running_.empty()) return;  // stopping: this watchdog does no more work
+  drain();  // steps in flight refer to the old certificates and jobs
+  if (!running_.empty() || !side_.empty()) return;  // stopping: this watchdog does no more work
   certs_ = std::move(certs);
   next_check_.clear();
   ocsp_next_.clear();
@@ -91,7 +89,7 @@ void Renewer::start() {
   // persisted ones that still verify until the next refresh.
   if (ocsp_)
     for (const auto& cert : certs_) ocsp_->load(cert);
-  for (const auto& cert : certs_) session_for(cert.ca).update_contact_if_changed(store_, log_);
+  update_contacts();
 }
 
 CaSession& Renewer::session_for(const CaSettings& ca) {
@@ -141,8 +139,15 @@ bool Renewer::due(const ManagedCert& cert, TimePoint now, TimePoint* next_check)
                  key_type_name(cert.key_type) + " is configured; ordering a new one");
     return true;
   }
-  // ACMERenewWindow, or the CA's renewal information (renew/ari_schedule.h).
-  AriSchedule::Decision when = ari_.decide(cert, *live, session_for(cert.ca));
+  // ACMERenewWindow, or the CA's renewal information (renew/ari_schedule.h),
+  // asked in a fiber of its own: decided when the answer is in.
+  Side asked = ask_renewal_info(cert);
+  if (asked != Side::kDone) {
+    // In flight: the answer sets the next look; busy: try again soon.
+    *next_check = asked == Side::kBusy ? now + kIoSlice : TimePoint::max();
+    return false;
+  }
+  AriSchedule::Decision when = ari_.decide(cert, *live);
   TimePoint at = when.renew_at;
   if (at <= now) {
     log_.log(LogLevel::kInfo, kMsgRenewalDue,
@@ -157,7 +162,8 @@ bool Renewer::due(const ManagedCert& cert, TimePoint now, TimePoint* next_check)
 
 TimePoint Renewer::run_once() {
   const TimePoint now = clock_.now();
-  if (!draining_) take_requests(now);
+  if (!draining_) take_requests();
+  start_rollover();
   TimePoint wake = now + std::min(options_.check_interval, options_.request_poll);
   for (const auto& cert : certs_) {
     wake = std::min(wake, process(cert, now));
@@ -167,7 +173,7 @@ TimePoint Renewer::run_once() {
   for (const auto& [id, session] : sessions_)
     save_ca_counts(store_, session->ca().directory_url, session->client().counts(),
                    &counts_written_[id]);
-  if (!running_.empty()) wake = now;  // requests in flight: come back at once
+  if (!running_.empty() || !side_.empty()) wake = now;  // requests in flight: come back at once
   bool hooks_running = notifier_->poll();
   for (ChallengeResponder* r : responders_) hooks_running = r->poll() || hooks_running;
   if (hooks_running) wake = std::min<TimePoint>(wake, now + kHookPoll);
@@ -180,25 +186,33 @@ TimePoint Renewer::run_once() {
 void Renewer::pump(TimePoint deadline) {
   while (!stopping_()) {
     start_due_steps();
-    bool progressed = false;
-    for (auto it = running_.begin(); it != running_.end();) {
-      if (it->second->ready()) {
-        it->second->resume();
-        progressed = true;
-      }
-      it = it->second->done() ? running_.erase(it) : std::next(it);
-    }
+    bool progressed = resume_ready(running_);
+    progressed = resume_ready(side_) || progressed;
     if (clock_.now() >= deadline) return;
     // A finished step may have cleared the way for others (the account is
     // ready now): start them before giving up.
-    if (running_.empty() && !progressed) return;
-    if (running_.empty()) continue;
+    const bool idle = running_.empty() && side_.empty();
+    if (idle && !progressed) return;
+    if (idle) continue;
     if (driver_ && driver_->in_flight() > 0) {
       driver_->wait(kIoSlice);
     } else if (!progressed) {
       return;  // nothing can move them now
     }
   }
+}
+
+// Resumes the fibers whose wait is over; those done are dropped.
+bool Renewer::resume_ready(std::map<std::string, std::unique_ptr<Fiber>>& fibers) {
+  bool progressed = false;
+  for (auto it = fibers.begin(); it != fibers.end();) {
+    if (it->second->ready()) {
+      it->second->resume();
+      progressed = true;
+    }
+    it = it->second->done() ? fibers.erase(it) : std::next(it);
+  }
+  return progressed;
 }
 
 void Renewer::start_due_steps() {
@@ -212,8 +226,10 @@ void Renewer::start_due_steps() {
   }
 }
 
+// An admin's rollover counts (its request file is gone); OCSP and renewal
+// information do not: the next watchdog asks again.
 bool Renewer::has_work(Millis horizon) const {
-  if (!running_.empty()) return true;
+  if (!running_.empty() || rollover_pending_ || side_.count(kRolloverKey)) return true;
   const TimePoint soon = clock_.now() + horizon;
   for (const auto& [name, job] : jobs_) {
     TimePoint at = job->state().next_attempt;
@@ -225,12 +241,13 @@ bool Renewer::has_work(Millis horizon) const {
 }
 
 void Renewer::drain() {
-  while (!running_.empty() && !stopping_()) {
-    const std::size_t before = running_.size();
+  while ((!running_.empty() || !side_.empty()) && !stopping_()) {
+    const std::size_t before = running_.size() + side_.size();
     pump(clock_.now() + options_.tick_budget);
-    if (running_.size() == before && !(driver_ && driver_->in_flight() > 0)) {
+    if (running_.size() + side_.size() == before && !(driver_ && driver_->in_flight() > 0)) {
       // Waiting for nothing the driver knows of: cannot finish; drop them.
       running_.clear();
+      side_.clear();
     }
   }
 }
@@ -281,6 +298,7 @@ TimePoint Renewer::process(const ManagedCert& cert, TimePoint now) {
 TimePoint Renewer::start_step(const ManagedCert& cert, RenewalJob& job, TimePoint now) {
   if (job.state().next_attempt > now) return job.state().next_attempt;
   if (stopping_()) return now;
+  if (rollover_pending_ || side_.count(kRolloverKey)) return now + kIoSlice;  // keys change
   auto at = step_at_.find(cert.name);
   if (at != step_at_.end() && at->second > now) return at->second;
   const CaSettings& ca = cert.ca_at(job.state().ca_index);
@@ -343,81 +361,6 @@ void Renewer::after_step(const ManagedCert& cert, const RenewalJob& job, int fai
   }
 }
 
-// `acmectl renew|revoke NAME` leaves requests/NAME.json; one listing per tick.
-void Renewer::take_requests(TimePoint now) {
-  auto names = store_.list("requests");
-  if (!names.ok() || names->empty()) return;
-  if (std::count(names->begin(), names->end(), layout::kAccountRolloverRequest)) {
-    roll_account_keys();
-  }
-  for (const auto& cert : certs_) {
-    const std::string file = layout::file_name(cert.name) + ".json";
-    if (!std::count(names->begin(), names->end(), file)) continue;
-    auto request = read_admin_request(store_, cert.name);
-    remove_admin_request(store_, cert.name);
-    if (request.ok()) handle_request(cert, *request);
-  }
-}
-
-// Removed first: a rollover that fails is reported, not retried every tick.
-void Renewer::roll_account_keys() {
-  drain();  // no step signs with the key while it changes
-  store_.remove(std::string("requests/") + layout::kAccountRolloverRequest);
-  log_.log(LogLevel::kNotice, kMsgAdminRequest, "account key rollover requested");
-  std::vector<std::string> done;  // CA URLs; only accounts that exist (no new registrations)
-  for (const auto& cert : certs_) {
-    for (std::size_t i = 0; i < cert.ca_count(); ++i) {
-      const CaSettings& ca = cert.ca_at(i);
-      const std::string id = canonical_ca_url(ca.directory_url);
-      if (std::count(done.begin(), done.end(), id) ||
-          !store_.exists(layout::account_dir(ca.directory_url) + "/account.json"))
-        continue;
-      done.push_back(id);
-      Status rolled = session_for(ca).rollover(store_, log_);
-      if (!rolled.ok()) {
-        log_.log(LogLevel::kError, kMsgAccountKeyChanged,
-                 "rolling over the account key at " + ca.directory_url +
-                     " failed: " + rolled.message() + "; run `acmectl rollover` again to retry");
-      }
-    }
-  }
-  if (done.empty()) {
-    log_.log(LogLevel::kWarn, kMsgAccountKeyChanged,
-             "no ACME account registered yet: no account key to roll over");
-  }
-}
-
-void Renewer::handle_request(const ManagedCert& cert, const AdminRequest& request) {
-  if (request.action == RequestAction::kRevoke) {
-    Status revoked = revoke_live(cert, request.reason);
-    if (!revoked.ok()) {
-      log_.log(LogLevel::kError, kMsgRevoked,
-               "revoking the certificate for " + cert.name + " failed: " + revoked.message());
-      return;
-    }
-    log_.log(LogLevel::kNotice, kMsgRevoked,
-             "certificate for " + cert.name + " revoked (reason " + std::to_string(request.reason) +
-                 "); ordering a replacement with a new key");
-    forget_key(store_, cert.name);
-    notifier_->notify(cert.name, event::kRevoked);
-  } else {
-    log_.log(LogLevel::kNotice, kMsgAdminRequest, "renewal of " + cert.name + " requested");
-  }
-  forced_[cert.name] = true;
-  auto job = jobs_.find(cert.name);
-  if (job != jobs_.end()) job->second->retry_now();
-}
-
-Status Renewer::revoke_live(const ManagedCert& cert, int reason) {
-  auto pem = store_.read(layout::live_dir(cert.name) + "/cert.pem");
-  if (!pem.ok()) return Status(Code::kNotFound, "no live certificate to revoke");
-  auto certs = Certificate::parse_pem_chain(*pem);
-  if (!certs.ok()) return certs.status();
-  CaSession& session = session_for(cert.ca);
-  ACME_RETURN_IF_ERROR(session.ensure_account(store_, log_));
-  return revoke_certificate(session.client(), certs->front().to_der(), reason);
-}
-
 std::vector<ChallengeResponder*> Renewer::responders_for(const ManagedCert& cert) const {
   if (cert.challenges.empty()) {
     std::vector<ChallengeResponder*> usable;
@@ -430,37 +373,6 @@ std::vector<ChallengeResponder*> Renewer::responders_for(const ManagedCert& cert
     for (ChallengeResponder* r : responders_)
       if (type == r->type()) ordered.push_back(r);
   return ordered;
-}
-
-// RFC 6960 status of the live certificate; a revoked one is replaced at
-// once with a new key (once per serial), and the admin is told.
-// Nothing to do before the refresher's own next time: no live set is read and
-// no record rebuilt while nothing is due. A new live set comes with a graceful
-// restart, which starts a new watchdog (and Renewer).
-TimePoint Renewer::check_ocsp(const ManagedCert& cert) {
-  auto planned = ocsp_next_.find(cert.name);
-  if (planned != ocsp_next_.end() && planned->second > clock_.now()) return planned->second;
-  OcspRefresher::Outcome outcome = ocsp_->refresh(cert);
-  ocsp_next_[cert.name] = outcome.next;
-  if (outcome.errored) notifier_->notify(cert.name, event::kOcspErrored);
-  const OcspState* st = ocsp_->state(cert.name);
-  if (outcome.revoked && st && revoked_serial_[cert.name] != st->serial) {
-    revoked_serial_[cert.name] = st->serial;
-    log_.log(LogLevel::kError, kMsgOcspRevoked,
-             "the CA's OCSP responder says the certificate for " + cert.name + " (serial " +
-                 st->serial + ") is revoked: ordering a replacement with a new key now");
-    forget_key(store_, cert.name);  // and the key of a job in flight
-    notifier_->notify(cert.name, event::kRevoked);
-    forced_[cert.name] = true;
-    auto job = jobs_.find(cert.name);
-    if (job != jobs_.end()) job->second->retry_now();
-  }
-  auto last = last_state_.find(cert.name);
-  if (last != last_state_.end()) {
-    LastState copy = last->second;
-    record(cert, copy.state, copy.next, copy.has_job ? &copy.job : nullptr);
-  }
-  return outcome.next;
 }
 
 void Renewer::record(const ManagedCert& cert, const std::string& state, TimePoint next,

@@ -6,7 +6,10 @@
 // (http/curl_multi.h), and run_once() drives them for at most
 // Options::tick_budget before it returns, so a slow CA never stalls a tick.
 // A CA that rate-limits (429, RFC 8555 §6.6) holds back all its jobs until
-// its Retry-After.
+// its Retry-After. The other requests of the watchdog (OCSP refreshes,
+// renewal information, admin requests, account contact updates) run in
+// side fibers the same way (renew/renewer_side.cc): no tick waits for a
+// responder either.
 #pragma once
 
 #include <functional>
@@ -86,8 +89,24 @@ class Renewer {
   // Draining: an order still has a step in flight or due within `horizon`
   // (one that waits longer, a backoff say, resumes in the next watchdog).
   bool has_work(Millis horizon) const;
+  std::size_t side_in_flight() const { return side_.size(); }
 
  private:
+  // Longest single wait for network activity inside a tick.
+  static constexpr Millis kIoSlice{20};
+  static constexpr const char* kRolloverKey = "rollover";
+  enum class Side { kDone, kInFlight, kBusy };
+  // Runs body in a side fiber under key (one per key; at most max_parallel
+  // at once: kBusy) to its first wait. kDone: it ended at once (an answer
+  // already there, or a synchronous client).
+  Side run_side(const std::string& key, std::function<void()> body);
+  bool resume_ready(std::map<std::string, std::unique_ptr<Fiber>>& fibers);
+  // kDone when due() may decide now: renewal information is not to be
+  // asked, or was answered at once. kInFlight: a side fiber asks, and sends
+  // the certificate back to due() when the answer is in.
+  Side ask_renewal_info(const ManagedCert& cert);
+  void update_contacts();  // ACMEContactEmail changed: each CA's account, in side fibers
+  void start_rollover();   // `acmectl rollover`, once no step is in flight
   bool due(const ManagedCert& cert, TimePoint now, TimePoint* next_check);
   TimePoint process(const ManagedCert& cert, TimePoint now);
   TimePoint start_step(const ManagedCert& cert, RenewalJob& job, TimePoint now);
@@ -95,8 +114,8 @@ class Renewer {
   void pump(TimePoint deadline);
   void start_due_steps();  // steps of existing jobs whose time came (polls)
   void drain();            // every step in flight to its end (the CA's timeouts bound it)
-  void take_requests(TimePoint now);
-  void roll_account_keys();  // `acmectl rollover`: every CA in use
+  void take_requests();
+  void roll_account_keys();  // `acmectl rollover`: every CA in use (in its side fiber)
   void handle_request(const ManagedCert& cert, const AdminRequest& request);
   Status revoke_live(const ManagedCert& cert, int reason);
   void after_step(const ManagedCert& cert, const RenewalJob& job, int failures_before,
@@ -106,6 +125,7 @@ class Renewer {
               const JobState* job, TimePoint succeeded = TimePoint{});
   void note_live_serial(const ManagedCert& cert, const std::string& serial);
   TimePoint check_ocsp(const ManagedCert& cert);
+  void ocsp_refreshed(const ManagedCert& cert, const OcspRefresher::Outcome& outcome);
   std::vector<ChallengeResponder*> responders_for(const ManagedCert& cert) const;
   CaSession& session_for(const CaSettings& ca);
 
@@ -124,9 +144,11 @@ class Renewer {
   std::map<std::string, std::unique_ptr<RenewalJob>> jobs_;
   std::map<std::string, std::unique_ptr<CaSession>> sessions_;
   std::map<std::string, std::string> counts_written_;  // by canonical CA URL (renew/ca_counts.h)
-  std::map<std::string, TimePoint> step_at_;               // Outcome::next, by cert name
+  std::map<std::string, TimePoint> step_at_;           // Outcome::next, by cert name
   std::map<std::string, std::unique_ptr<Fiber>> running_;  // steps in flight, by cert name
-  std::map<std::string, TimePoint> ca_wait_until_;         // rate-limited CAs, canonical URL
+  std::map<std::string, std::unique_ptr<Fiber>> side_;  // "ocsp NAME", "ari NAME", "rollover", ...
+  bool rollover_pending_ = false;                   // asked for; starts when no step is in flight
+  std::map<std::string, TimePoint> ca_wait_until_;  // rate-limited CAs, canonical URL
   std::set<std::string> registering_;  // CAs whose account a step in flight loads or registers
   HttpDriver* driver_ = nullptr;
   std::function<bool()> stopping_ = [] { return false; };

@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from harness import acmectl
 from harness.ocsp_responder import OcspResponder
 
 
@@ -102,3 +103,23 @@ def test_450_04_persisted_response_is_stapled_after_a_full_restart(pebble_factor
         out = s_client_status(httpd, "a.test", ca)
     assert "OCSP Response Status: successful" in out, out
     assert "Cert Status: good" in out, out
+
+
+def test_450_05_a_silent_responder_holds_no_tick(pebble_factory, responder, httpd_factory):
+    """Issue 7 item 5: a responder that accepts the request and never answers
+    holds only its own fetch (libcurl gives up after 30 s), not the watchdog's
+    tick: an `acmectl renew` is picked up within its usual couple of seconds
+    while the fetch is still in flight. A watchdog blocked in the fetch would
+    see it only after the timeout, with the OCSP error (ACME10111) logged."""
+    ca = ca_with_responder(pebble_factory, responder)
+    responder.hold()
+    httpd = httpd_factory(ca)
+    httpd.start()
+    httpd.wait_for_cert("a.test")
+    assert responder.held.wait(30), "the watchdog never asked the OCSP responder"
+    mark = len(httpd.error_log_text())
+    assert acmectl.run("--store", httpd.store_dir, "renew", "a.test").returncode == 0
+    httpd.wait_for_log(r"ACME10100: renewal of a\.test requested", after=mark, timeout=10)
+    assert "ACME10111" not in httpd.error_log_text(), "the held fetch ended early"
+    responder.release()
+    httpd.assert_alive()

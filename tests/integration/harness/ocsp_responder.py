@@ -25,6 +25,9 @@ class OcspResponder:
         self.requests = 0
         self.signer_cert = self.signer_key = None
         self._server = None
+        self._silent = False               # hold(): requests wait for release()
+        self.held = threading.Event()      # a request arrived while silent
+        self._released = threading.Event()
 
     @property
     def url(self):
@@ -37,6 +40,16 @@ class OcspResponder:
             f.write(cert_pem)
         with open(self.signer_key, "w") as f:
             f.write(key_pem)
+
+    def hold(self):
+        """A responder that accepts requests and answers nothing until
+        release() (or 120 s): the watchdog's fetch stays in flight."""
+        self._silent = True
+        self._released.clear()
+
+    def release(self):
+        self._silent = False
+        self._released.set()
 
     def revoke(self, serial, reason=1):
         self.revoked[int(serial)] = reason
@@ -76,6 +89,9 @@ class OcspResponder:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if responder._silent:
+                    responder.held.set()
+                    responder._released.wait(120)
                 try:
                     der = responder.answer(body)
                     self.send_response(200)
@@ -95,6 +111,7 @@ class OcspResponder:
         return self
 
     def stop(self):
+        self.release()
         if self._server:
             self._server.shutdown()
             self._server.server_close()

@@ -13,6 +13,7 @@
 
 #include "crypto/crypto_test_util.h"
 #include "fakes/fake_http_client.h"
+#include "renew/held_network.h"
 #include "renew/layout.h"
 #include "renew/renew_test_util.h"
 #include "renew/renewer.h"
@@ -142,6 +143,38 @@ TEST(OcspRefresher, RenewedCertificateNeverGetsItsPredecessorsResponse) {
   ocsp->refresh(h.cert);
   CHECK(stapled_for(renewed.cert.serial_hex(), &der));
   CHECK_FALSE(stapled_for(leaf.cert.serial_hex(), &der));
+}
+
+// Issue 7 item 5: a responder that does not answer holds its own fiber, not
+// the watchdog's tick (before, the refresh waited out libcurl's timeout).
+TEST(OcspRefresher, ASilentResponderHoldsNoTick) {
+  go_live(leaf);
+  FakeHttpClient responder;
+  responder.push(make_response(200, good_response(leaf, ca, kStart - kDay, kStart + 3 * kDay)));
+  bool hold = true;
+  int in_flight = 0;
+  OcspRefresher ocsp(h.store, ocsp_table, h.clock, h.log,
+                     std::make_unique<HeldClient>(responder, h.clock, &hold, &in_flight));
+  ClockDriver driver(h.clock, &in_flight);
+  Renewer::Options options;
+  options.tick_budget = Millis(300);
+  Renewer renewer(
+      h.store, h.table, h.clock, h.log, [this](const CaSettings&) { return h.ca.client(); },
+      [] { return 0.5; }, options);
+  renewer.set_http_driver(&driver);
+  renewer.set_ocsp(&ocsp);
+  renewer.set_certs({h.cert});
+  renewer.start();
+  const TimePoint before = h.clock.now();
+  renewer.run_once();
+  CHECK(h.clock.now() - before <= Millis(300) + Millis(20));  // the tick did not wait
+  LONGS_EQUAL(1u, renewer.side_in_flight());
+  std::string der;
+  CHECK_FALSE(stapled_for(leaf.cert.serial_hex(), &der));
+  hold = false;  // the responder answers: the next tick staples
+  renewer.run_once();
+  CHECK_TEXT(stapled_for(leaf.cert.serial_hex(), &der), h.log_text().c_str());
+  LONGS_EQUAL(0u, renewer.side_in_flight());
 }
 
 TEST(OcspRefresher, StapleEntry) {

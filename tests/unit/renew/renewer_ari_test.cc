@@ -7,6 +7,7 @@
 #include "base/time_format.h"
 #include "fakes/fake_http_client.h"
 #include "renew/ari_test_util.h"
+#include "renew/held_network.h"
 #include "renew/renewer.h"
 
 // Last: CppUTest redefines new for leak detection.
@@ -69,6 +70,41 @@ TEST(RenewerAri, RenewsAtTheMomentPickedInTheWindow) {
   CHECK(h.log.contains("is due for renewal (the CA's suggested window"));
   STRCMP_EQUAL(h.ca.cert_id(101).c_str(),
                h.ca.order_requests().back().get_string_or("replaces", "").c_str());
+}
+
+// Issue 7 item 5: a CA that does not answer renewalInfo holds a fiber of
+// its own; the tick goes on (before, due() waited out libcurl's timeout),
+// and the certificate is decided on when the answer comes.
+TEST(RenewerAri, ASilentRenewalInfoHoldsNoTick) {
+  issue_live(h);
+  h.ca.renewal_window = [this] {
+    return std::make_pair(h.clock.now() - 2 * kDay, h.clock.now() - kDay);
+  };
+  bool hold = true;
+  int in_flight = 0;
+  ClockDriver driver(h.clock, &in_flight);
+  options.tick_budget = Millis(300);
+  const int orders = h.ca.orders_created();
+  renewer = std::make_unique<Renewer>(
+      h.store, h.table, h.clock, h.log,
+      [&](const CaSettings&) -> std::unique_ptr<HttpClient> {
+        return std::make_unique<HeldClient>(
+            h.ca, h.clock, &hold, &in_flight,
+            [](const HttpRequest& r) { return r.url.find("/renewal-info/") != std::string::npos; });
+      },
+      [] { return 0.5; }, options);
+  renewer->set_http_driver(&driver);
+  renewer->set_certs({h.cert});
+  renewer->start();
+  const TimePoint before = h.clock.now();
+  renewer->run_once();
+  CHECK(h.clock.now() - before <= Millis(300) + Millis(20));  // the tick did not wait
+  LONGS_EQUAL(1u, renewer->side_in_flight());
+  LONGS_EQUAL(orders, h.ca.orders_created());
+  hold = false;  // the CA answers: a window in the past, renew at once
+  run_until([this] { return has_staged(h.store, "a.example"); });
+  LONGS_EQUAL(1, h.ca.renewal_info_requests());
+  CHECK(h.log.contains("is due for renewal (the CA's suggested window"));
 }
 
 TEST(RenewerAri, AWindowInThePastRenewsAtOnce) {

@@ -10,6 +10,7 @@
 
 #include "base/fiber.h"
 #include "renew/cert_files.h"
+#include "renew/held_network.h"
 #include "renew/renew_test_util.h"
 #include "renew/renewer.h"
 
@@ -41,18 +42,6 @@ class SlowClient : public HttpClient {
   int* in_flight_;
   int* most_;
   const bool* hold_;
-};
-
-// Stands for CurlMulti: each wait passes time on the fake clock.
-class ClockDriver : public HttpDriver {
- public:
-  ClockDriver(FakeClock& clock, const int* in_flight) : clock_(clock), in_flight_(in_flight) {}
-  void wait(Millis max_wait) override { clock_.advance(max_wait); }
-  std::size_t in_flight() const override { return static_cast<std::size_t>(*in_flight_); }
-
- private:
-  FakeClock& clock_;
-  const int* in_flight_;
 };
 
 }  // namespace
