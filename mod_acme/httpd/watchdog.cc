@@ -15,7 +15,6 @@
 #include <thread>
 
 #include "base/file_lock.h"
-#include "http/curl_http_client.h"
 #include "http/curl_multi.h"
 #include "httpd/log_sink.h"
 #include "httpd/state.h"
