@@ -9,13 +9,12 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/handle.h"
 #include "base/status.h"
 
 namespace acme {
 
-struct X509Deleter {
-  void operator()(X509* x) const { X509_free(x); }
-};
+using X509Deleter = FreeWith<X509_free>;
 
 class Certificate {
  public:
@@ -56,10 +55,16 @@ TimePoint asn1_time_point(const ASN1_TIME* t);
 std::string chain_pem(const std::vector<Certificate>& certs, std::size_t from);
 
 // subjectAltName helpers shared by certificates, CSRs and self-signed certs.
-struct GeneralNamesDeleter {
-  void operator()(GENERAL_NAMES* g) const { GENERAL_NAMES_free(g); }
-};
+using GeneralNamesDeleter = FreeWith<GENERAL_NAMES_free>;
 using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, GeneralNamesDeleter>;
+
+// Verification plumbing shared by crypto/, renew/ and acmectl.
+using X509StorePtr = std::unique_ptr<X509_STORE, FreeWith<X509_STORE_free>>;
+// A stack that borrows its certificates: the Certificate objects own them.
+inline void free_borrowing_stack(STACK_OF(X509) * s) {
+  sk_X509_free(s);
+}
+using X509StackPtr = std::unique_ptr<STACK_OF(X509), FreeWith<free_borrowing_stack>>;
 
 bool is_ip_literal(const std::string& name);  // "192.0.2.1", "2001:db8::1"
 // iPAddress for IP literals (RFC 8738), dNSName otherwise; names must be ASCII.

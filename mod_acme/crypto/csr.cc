@@ -6,23 +6,21 @@
 
 #include <memory>
 
+#include "base/handle.h"
 #include "crypto/certificate.h"
 
 namespace acme {
 
 namespace {
 
-struct X509ReqDeleter {
-  void operator()(X509_REQ* r) const { X509_REQ_free(r); }
-};
+using X509ReqDeleter = FreeWith<X509_REQ_free>;
 using X509ReqPtr = std::unique_ptr<X509_REQ, X509ReqDeleter>;
 
-struct ExtensionsDeleter {
-  void operator()(STACK_OF(X509_EXTENSION) * exts) const {
-    sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
-  }
-};
-using ExtensionsPtr = std::unique_ptr<STACK_OF(X509_EXTENSION), ExtensionsDeleter>;
+// The stack owns its extensions.
+void free_extensions(STACK_OF(X509_EXTENSION) * exts) {
+  sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
+}
+using ExtensionsPtr = std::unique_ptr<STACK_OF(X509_EXTENSION), FreeWith<free_extensions>>;
 
 // RFC 5280 ub-common-name: a longer name cannot be a CN, only a SAN entry.
 constexpr std::size_t kMaxCommonName = 64;

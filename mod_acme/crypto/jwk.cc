@@ -6,15 +6,14 @@
 #include <memory>
 #include <vector>
 
+#include "base/handle.h"
 #include "crypto/base64url.h"
 
 namespace acme {
 
 namespace {
 
-struct BnDeleter {
-  void operator()(BIGNUM* bn) const { BN_free(bn); }
-};
+using BnDeleter = FreeWith<BN_free>;
 
 // base64url of a public key parameter, big-endian. width 0 means minimal
 // (RSA n and e, RFC 7518 §6.3.1); otherwise left-padded to width bytes (EC

@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <memory>
 
+#include "base/handle.h"
+#include "json/json.h"
 #include "crypto/base64url.h"
 #include "crypto/jwk.h"
 
@@ -16,19 +18,12 @@ namespace acme {
 
 namespace {
 
-struct JsonDeleter {
-  void operator()(json_t* j) const { json_decref(j); }
-};
 using JsonPtr = std::unique_ptr<json_t, JsonDeleter>;
 
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
+using MdCtxDeleter = FreeWith<EVP_MD_CTX_free>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
 
-struct EcdsaSigDeleter {
-  void operator()(ECDSA_SIG* s) const { ECDSA_SIG_free(s); }
-};
+using EcdsaSigDeleter = FreeWith<ECDSA_SIG_free>;
 using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, EcdsaSigDeleter>;
 
 const EVP_MD* digest_for(KeyType type) {

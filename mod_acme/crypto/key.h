@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "base/handle.h"
 #include "base/status.h"
 
 namespace acme {
@@ -22,9 +23,7 @@ Result<KeyType> parse_key_type(const std::string& text);
 const char* key_type_name(KeyType type);  // "rsa2048", ..., "p384"
 bool is_rsa(KeyType type);
 
-struct EvpPkeyDeleter {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
+using EvpPkeyDeleter = FreeWith<EVP_PKEY_free>;
 
 class PrivateKey {
  public:
@@ -52,9 +51,7 @@ class PrivateKey {
 };
 
 // OpenSSL plumbing shared by crypto/*.cc.
-struct BioDeleter {
-  void operator()(BIO* b) const { BIO_free_all(b); }
-};
+using BioDeleter = FreeWith<BIO_free_all>;
 using BioPtr = std::unique_ptr<BIO, BioDeleter>;
 std::string bio_text(BIO* bio);  // what a memory BIO holds
 // Drains OpenSSL's thread error queue into one line ("" when empty).

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <memory>
 
+#include "base/handle.h"
 #include "base/time_format.h"
 #include "crypto/key.h"
 
@@ -15,32 +16,13 @@ namespace acme {
 
 namespace {
 
-struct AiaDeleter {
-  void operator()(AUTHORITY_INFO_ACCESS* a) const { AUTHORITY_INFO_ACCESS_free(a); }
-};
-struct CertIdDeleter {
-  void operator()(OCSP_CERTID* c) const { OCSP_CERTID_free(c); }
-};
-struct RequestDeleter {
-  void operator()(OCSP_REQUEST* r) const { OCSP_REQUEST_free(r); }
-};
-struct ResponseDeleter {
-  void operator()(OCSP_RESPONSE* r) const { OCSP_RESPONSE_free(r); }
-};
-struct BasicDeleter {
-  void operator()(OCSP_BASICRESP* b) const { OCSP_BASICRESP_free(b); }
-};
-struct StoreDeleter {
-  void operator()(X509_STORE* s) const { X509_STORE_free(s); }
-};
-// The stack borrows the certificates; the Certificate objects own them.
-struct CertStackDeleter {
-  void operator()(STACK_OF(X509) * s) const { sk_X509_free(s); }
-};
+using AiaDeleter = FreeWith<AUTHORITY_INFO_ACCESS_free>;
+using CertIdDeleter = FreeWith<OCSP_CERTID_free>;
+using RequestDeleter = FreeWith<OCSP_REQUEST_free>;
+using ResponseDeleter = FreeWith<OCSP_RESPONSE_free>;
+using BasicDeleter = FreeWith<OCSP_BASICRESP_free>;
 using CertIdPtr = std::unique_ptr<OCSP_CERTID, CertIdDeleter>;
 using BasicPtr = std::unique_ptr<OCSP_BASICRESP, BasicDeleter>;
-using StorePtr = std::unique_ptr<X509_STORE, StoreDeleter>;
-using CertStackPtr = std::unique_ptr<STACK_OF(X509), CertStackDeleter>;
 
 // RFC 6960 §4.2.2.1: responders and clients may differ a little in time.
 constexpr Seconds kClockSkew{300};
@@ -134,8 +116,8 @@ std::string verify_errors() {
 // certificate the issuer ever signed, e.g. another customer's TLS leaf.
 Status check_signer(OCSP_BASICRESP* basic, const Certificate& issuer, TimePoint now,
                     const std::string& name) {
-  StorePtr store(X509_STORE_new());
-  CertStackPtr certs(sk_X509_new_null());
+  X509StorePtr store(X509_STORE_new());
+  X509StackPtr certs(sk_X509_new_null());
   if (!store || !certs || X509_STORE_add_cert(store.get(), issuer.get()) != 1 ||
       sk_X509_push(certs.get(), issuer.get()) <= 0) {
     return crypto_error("preparing OCSP verification for " + name);

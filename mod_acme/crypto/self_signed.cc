@@ -7,6 +7,7 @@
 
 #include <memory>
 
+#include "base/handle.h"
 #include "crypto/certificate.h"
 
 namespace acme {
@@ -17,22 +18,12 @@ namespace {
 constexpr const char* kAcmeIdentifierOid = "1.3.6.1.5.5.7.1.31";
 constexpr std::size_t kMaxCommonName = 64;  // RFC 5280 ub-common-name
 
-struct BnDeleter {
-  void operator()(BIGNUM* b) const { BN_free(b); }
-};
-struct ObjectDeleter {
-  void operator()(ASN1_OBJECT* o) const { ASN1_OBJECT_free(o); }
-};
-struct OctetStringDeleter {
-  void operator()(ASN1_OCTET_STRING* s) const { ASN1_OCTET_STRING_free(s); }
-};
+using BnDeleter = FreeWith<BN_free>;
+using ObjectDeleter = FreeWith<ASN1_OBJECT_free>;
+using OctetStringDeleter = FreeWith<ASN1_OCTET_STRING_free>;
 using OctetStringPtr = std::unique_ptr<ASN1_OCTET_STRING, OctetStringDeleter>;
-struct ExtensionDeleter {
-  void operator()(X509_EXTENSION* e) const { X509_EXTENSION_free(e); }
-};
-struct BasicConstraintsDeleter {
-  void operator()(BASIC_CONSTRAINTS* b) const { BASIC_CONSTRAINTS_free(b); }
-};
+using ExtensionDeleter = FreeWith<X509_EXTENSION_free>;
+using BasicConstraintsDeleter = FreeWith<BASIC_CONSTRAINTS_free>;
 
 // 127 random bits with the top one set: positive, never zero, 16 octets
 // (RFC 5280 §4.1.2.2 allows 20), unique enough that no client caches clash.

@@ -8,6 +8,7 @@
 
 #include <memory>
 
+#include "base/handle.h"
 #include "base/time_format.h"
 #include "crypto/certificate.h"
 #include "crypto/key.h"
@@ -16,21 +17,8 @@ namespace acme {
 
 namespace {
 
-struct StoreDeleter {
-  void operator()(X509_STORE* s) const { X509_STORE_free(s); }
-};
-using StorePtr = std::unique_ptr<X509_STORE, StoreDeleter>;
-
-struct StoreCtxDeleter {
-  void operator()(X509_STORE_CTX* c) const { X509_STORE_CTX_free(c); }
-};
+using StoreCtxDeleter = FreeWith<X509_STORE_CTX_free>;
 using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, StoreCtxDeleter>;
-
-// The stack borrows the certificates; the Certificate objects own them.
-struct CertStackDeleter {
-  void operator()(STACK_OF(X509) * s) const { sk_X509_free(s); }
-};
-using CertStackPtr = std::unique_ptr<STACK_OF(X509), CertStackDeleter>;
 
 Status failed(const std::string& message) {
   return Status(Code::kVerifyFailed, message);
@@ -93,8 +81,8 @@ std::string anchor_source(const std::string& file) {
   return file.empty() ? "the system trust store" : "ACMETrustAnchorFile " + file;
 }
 
-Result<StorePtr> load_anchors(const std::string& file) {
-  StorePtr store(X509_STORE_new());
+Result<X509StorePtr> load_anchors(const std::string& file) {
+  X509StorePtr store(X509_STORE_new());
   if (!store) return crypto_error("creating a certificate store");
   if (file.empty()) {
     if (X509_STORE_set_default_paths(store.get()) != 1) {
@@ -104,7 +92,7 @@ Result<StorePtr> load_anchors(const std::string& file) {
     return Status(Code::kInvalidArgument, "cannot load trust anchors from " + file + ": " +
                                               openssl_errors() + "; check ACMETrustAnchorFile");
   }
-  return Result<StorePtr>(std::move(store));
+  return Result<X509StorePtr>(std::move(store));
 }
 
 std::string missing_issuer_hint(int depth, bool sent_intermediates, const std::string& anchors) {
@@ -143,9 +131,9 @@ std::string path_error(X509_STORE_CTX* ctx, const std::string& what, const std::
 // (RFC 8446 §4.4.2 lets servers omit it), so it never joins the path.
 Status check_path(const std::vector<Certificate>& certs, const std::string& what,
                   const VerifyOptions& options, TimePoint now) {
-  Result<StorePtr> store = load_anchors(options.trust_anchor_file);
+  Result<X509StorePtr> store = load_anchors(options.trust_anchor_file);
   ACME_RETURN_IF_ERROR(store);
-  CertStackPtr untrusted(sk_X509_new_null());
+  X509StackPtr untrusted(sk_X509_new_null());
   for (std::size_t i = 1; untrusted && i < certs.size(); ++i) {
     if (!certs[i].self_issued()) sk_X509_push(untrusted.get(), certs[i].get());
   }

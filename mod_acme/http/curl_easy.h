@@ -7,16 +7,13 @@
 
 #include <memory>
 
+#include "base/handle.h"
 #include "http/http_client.h"
 
 namespace acme {
 
-struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
+using CurlDeleter = FreeWith<curl_easy_cleanup>;
+using SlistDeleter = FreeWith<curl_slist_free_all>;
 
 // Owns what the easy handle points at while the transfer runs: keep it at
 // one address (heap or a suspended fiber's stack) until the transfer ends.

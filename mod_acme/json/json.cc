@@ -1,4 +1,5 @@
 #include "json/json.h"
+#include "base/handle.h"
 
 namespace acme {
 
@@ -8,9 +9,7 @@ Status missing(const std::string& key, const char* type) {
   return Status(Code::kProtocol, "JSON member '" + key + "' is missing or not " + type);
 }
 
-struct FreeDeleter {
-  void operator()(char* p) const { free(p); }
-};
+using FreeDeleter = FreeWith<free>;
 
 std::string dump_with(const json_t* j, size_t flags) {
   if (!j) return "null";

@@ -11,13 +11,15 @@
 #include <string>
 #include <vector>
 
+#include "base/handle.h"
 #include "base/status.h"
 
 namespace acme {
 
-struct JsonDeleter {
-  void operator()(json_t* j) const { json_decref(j); }
-};
+// json_decref is static inline in jansson.h: a named function of ours
+// gives the deleter external linkage.
+inline void json_release(json_t* j) { json_decref(j); }
+using JsonDeleter = FreeWith<json_release>;
 
 class Json {
  public:

@@ -9,13 +9,9 @@ namespace acme {
 
 namespace {
 
-struct StoreDeleter {
-  void operator()(X509_STORE* s) const { X509_STORE_free(s); }
-};
-
 // True when cert's issuer is among the trust anchors (so nothing is missing).
 bool issued_by_anchor(const Certificate& cert, const std::string& anchor_file) {
-  std::unique_ptr<X509_STORE, StoreDeleter> store(X509_STORE_new());
+  X509StorePtr store(X509_STORE_new());
   if (!store) return false;
   bool loaded = anchor_file.empty() ? X509_STORE_set_default_paths(store.get()) == 1
                                     : X509_STORE_load_file(store.get(), anchor_file.c_str()) == 1;

@@ -9,6 +9,7 @@
 
 #include <utility>
 
+#include "base/handle.h"
 #include "crypto/key.h"
 #include "text.h"
 
@@ -16,13 +17,7 @@ namespace acme::ctl {
 
 namespace {
 
-struct StoreCtxDeleter {
-  void operator()(X509_STORE_CTX* c) const { X509_STORE_CTX_free(c); }
-};
-// The stack borrows the certificates; the Certificate objects own them.
-struct CertStackDeleter {
-  void operator()(STACK_OF(X509) * s) const { sk_X509_free(s); }
-};
+using StoreCtxDeleter = FreeWith<X509_STORE_CTX_free>;
 
 constexpr long kWarnDays = 7;
 
@@ -115,7 +110,7 @@ PathFailure path_failure(X509_STORE_CTX* ctx, std::size_t served, const std::str
 // incomplete chain and an expired leaf.
 void check_path(const std::vector<Certificate>& served, const TrustAnchors& anchors,
                 ChainReport& report) {
-  std::unique_ptr<STACK_OF(X509), CertStackDeleter> untrusted(sk_X509_new_null());
+  X509StackPtr untrusted(sk_X509_new_null());
   for (std::size_t i = 1; untrusted && i < served.size(); ++i)
     sk_X509_push(untrusted.get(), served[i].get());
   std::unique_ptr<X509_STORE_CTX, StoreCtxDeleter> ctx(X509_STORE_CTX_new());

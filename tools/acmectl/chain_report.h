@@ -35,10 +35,7 @@ class TrustAnchors {
   const std::string& source() const { return source_; }  // "--ca-file root.pem", ...
 
  private:
-  struct StoreDeleter {
-    void operator()(X509_STORE* s) const { X509_STORE_free(s); }
-  };
-  std::unique_ptr<X509_STORE, StoreDeleter> store_;
+  X509StorePtr store_;
   std::string source_;
 };
 

@@ -13,21 +13,16 @@
 #include <cstring>
 #include <memory>
 
+#include "base/handle.h"
 #include "crypto/key.h"
 
 namespace acme::ctl {
 
 namespace {
 
-struct AddrInfoDeleter {
-  void operator()(addrinfo* a) const { freeaddrinfo(a); }
-};
-struct SslCtxDeleter {
-  void operator()(SSL_CTX* c) const { SSL_CTX_free(c); }
-};
-struct SslDeleter {
-  void operator()(SSL* s) const { SSL_free(s); }
-};
+using AddrInfoDeleter = FreeWith<freeaddrinfo>;
+using SslCtxDeleter = FreeWith<SSL_CTX_free>;
+using SslDeleter = FreeWith<SSL_free>;
 
 // Owns a socket descriptor; move-only.
 class Socket {
