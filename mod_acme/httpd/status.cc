@@ -18,7 +18,8 @@ namespace {
 
 std::vector<StatusRecord> records(const ModuleState& st) {
   FileStore store(st.settings.store_dir);
-  return read_all_status_records(store);
+  auto all = collect_status_records(store);  // the same as `acmectl status`
+  return all.ok() ? std::move(*all) : std::vector<StatusRecord>();
 }
 
 enum class Format { kHtml, kJson, kMetrics };

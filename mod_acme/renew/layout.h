@@ -50,6 +50,10 @@ std::size_t longest_file_name(const std::string& name);
 // for the configuration check.
 std::string name_length_problem(const std::string& name);
 
+constexpr const char kLiveDir[] = "live";
+constexpr const char kStatusDir[] = "status";
+constexpr const char kRequestsDir[] = "requests";
+
 inline std::string account_dir(const std::string& ca) {
   return "accounts/" + ca_id(ca);
 }
@@ -73,6 +77,12 @@ inline std::string kept_key(const std::string& name) {
 }
 inline std::string ari_file(const std::string& name) {
   return "ari/" + file_name(name) + ".json";
+}
+inline std::string status_file(const std::string& name) {
+  return std::string(kStatusDir) + "/" + file_name(name) + ".json";
+}
+inline std::string request_file(const std::string& name) {
+  return std::string(kRequestsDir) + "/" + file_name(name) + ".json";
 }
 
 // Directories the unprivileged watchdog must be able to write.

@@ -1,17 +1,18 @@
 #include "renew/status_record.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "base/time_format.h"
 #include "json/json.h"
+#include "renew/cert_files.h"
 #include "renew/layout.h"
 
 namespace acme {
 
 namespace {
 
-constexpr const char kStatusDir[] = "status";
-constexpr const char kRequestsDir[] = "requests";
+using layout::kStatusDir;
 
 // Times are RFC 3339 in the files people and scripts read; absent = epoch.
 void set_time(Json& j, const char* key, TimePoint t) {
@@ -75,26 +76,70 @@ Status write_status_record(Store& store, const StatusRecord& record) {
     auto before = read_status_record(store, r.name);
     if (before.ok()) r.last_success = before->last_success;
   }
-  return store.write_unsynced(std::string(kStatusDir) + "/" + layout::file_name(r.name) + ".json",
-                              status_record_json(r), 0644);
+  return store.write_unsynced(layout::status_file(r.name), status_record_json(r), 0644);
 }
 
 Result<StatusRecord> read_status_record(const Store& store, const std::string& name) {
-  auto text = store.read(std::string(kStatusDir) + "/" + layout::file_name(name) + ".json");
+  auto text = store.read(layout::status_file(name));
   if (!text.ok()) return text.status();
   return parse_status_record(*text);
 }
 
-std::vector<StatusRecord> read_all_status_records(const Store& store) {
+namespace {
+
+constexpr const char kJsonSuffix[] = ".json";
+
+StatusRecord unreadable(const std::string& name, const Status& why) {
+  StatusRecord r;
+  r.name = name;
+  r.state = "unreadable";
+  r.last_error = why.message();
+  return r;
+}
+
+// A live set the watchdog has not reported on (yet): what its files say.
+StatusRecord record_from_live(const Store& store, const std::string& name) {
+  auto live = read_live(store, name);
+  if (!live.ok()) return unreadable(name, live.status());
+  StatusRecord r;
+  r.name = name;
+  r.names = live->names;
+  r.key_type = live->key_type;
+  r.state = "unknown";
+  r.serial = live->serial;
+  r.not_before = live->not_before;
+  r.not_after = live->not_after;
+  return r;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> managed_names(const Store& store) {
+  auto records = store.list(kStatusDir);
+  ACME_RETURN_IF_ERROR(records);
+  auto live = store.list(layout::kLiveDir);
+  ACME_RETURN_IF_ERROR(live);
+  const std::string suffix = kJsonSuffix;
+  std::vector<std::string> names = *live;
+  for (const std::string& e : *records)
+    if (e.size() > suffix.size() && e.compare(e.size() - suffix.size(), suffix.size(), suffix) == 0)
+      names.push_back(e.substr(0, e.size() - suffix.size()));
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+Result<std::vector<StatusRecord>> collect_status_records(const Store& store) {
+  auto names = managed_names(store);
+  ACME_RETURN_IF_ERROR(names);
   std::vector<StatusRecord> out;
-  auto entries = store.list(kStatusDir);
-  if (!entries.ok()) return out;
-  for (const auto& e : *entries) {
-    const std::string suffix = ".json";
-    if (e.size() <= suffix.size() || e.compare(e.size() - suffix.size(), suffix.size(), suffix))
+  for (const std::string& name : *names) {
+    if (!store.exists(layout::status_file(name))) {
+      out.push_back(record_from_live(store, name));
       continue;
-    auto r = read_status_record(store, e.substr(0, e.size() - suffix.size()));
-    if (r.ok()) out.push_back(std::move(*r));
+    }
+    auto r = read_status_record(store, name);
+    out.push_back(r.ok() ? std::move(*r) : unreadable(name, r.status()));
   }
   return out;
 }
@@ -120,12 +165,11 @@ Status write_admin_request(Store& store, const std::string& name, const AdminReq
   j.set("action", request.action == RequestAction::kRevoke ? "revoke" : "renew");
   j.set("reason", static_cast<long long>(request.reason));
   set_time(j, "requested", request.requested);
-  return store.write(std::string(kRequestsDir) + "/" + layout::file_name(name) + ".json",
-                     j.dump_pretty() + "\n", 0644);
+  return store.write(layout::request_file(name), j.dump_pretty() + "\n", 0644);
 }
 
 Result<AdminRequest> read_admin_request(const Store& store, const std::string& name) {
-  auto text = store.read(std::string(kRequestsDir) + "/" + layout::file_name(name) + ".json");
+  auto text = store.read(layout::request_file(name));
   if (!text.ok()) return text.status();
   auto j = Json::parse(*text);
   if (!j.ok()) return j.status();
@@ -143,7 +187,7 @@ Result<AdminRequest> read_admin_request(const Store& store, const std::string& n
 }
 
 Status remove_admin_request(Store& store, const std::string& name) {
-  return store.remove(std::string(kRequestsDir) + "/" + layout::file_name(name) + ".json");
+  return store.remove(layout::request_file(name));
 }
 
 }  // namespace acme

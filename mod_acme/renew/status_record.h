@@ -39,7 +39,17 @@ Result<StatusRecord> parse_status_record(const std::string& text);
 // the graceful restart that activates it).
 Status write_status_record(Store& store, const StatusRecord& record);
 Result<StatusRecord> read_status_record(const Store& store, const std::string& name);
-std::vector<StatusRecord> read_all_status_records(const Store& store);
+
+// The names of the certificates in store, sorted: those with a status
+// record and those with a live set.
+Result<std::vector<std::string>> managed_names(const Store& store);
+// What /acme-status, the metrics and `acmectl status` all show (one
+// implementation): every managed name, sorted, with its status record, or
+// for a live/<name> set without one a record made from the live certificate
+// (state "unknown"). A record that cannot be read or parsed is listed with
+// state "unreadable" and the reason as last_error. Errors only when a
+// directory cannot be listed (a missing one is empty).
+Result<std::vector<StatusRecord>> collect_status_records(const Store& store);
 
 enum class RequestAction { kRenew, kRevoke };
 

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from harness import browser
+from harness import acmectl, browser
 from harness.httpd import VHost, on_own_ports
 
 STATUS_LOCATIONS = """
@@ -89,6 +89,24 @@ def test_430_01_json_for_a_valid_certificate(valid):
     # Accept: application/json gives the same document.
     r = h.http_get("/acme-status", "localhost", headers={"Accept": "application/json"})
     assert r.status == 200 and json.loads(r.body)["certificates"][0]["name"] == "a.test"
+
+
+def test_430_05_acmectl_status_json_is_the_same_document(valid):
+    """Issue 9 item 3: one status schema. `acmectl status --json` prints the
+    document /acme-status?json serves, field for field (only "now", and so
+    perhaps days_left across a day boundary, may differ between the two
+    reads)."""
+    h, served = valid
+    wait_for_state(h, "a.test", "valid")
+    page = status_doc(h)
+    r = acmectl.run("--store", h.store_dir, "status", "--json")
+    assert r.returncode == 0, r
+    cli = json.loads(r.stdout)
+    assert rfc3339(cli.pop("now")) and rfc3339(page.pop("now"))
+    assert [c["name"] for c in cli["certificates"]] == [c["name"] for c in page["certificates"]]
+    for a, b in zip(cli["certificates"], page["certificates"]):
+        assert abs(a.pop("days_left") - b.pop("days_left")) <= 1, (a, b)
+    assert cli == page, (cli, page)
 
 
 def test_430_02_html_page_in_a_browser(valid):

@@ -3,58 +3,13 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "crypto/certificate.h"
-#include "json/json.h"
-#include "renew/layout.h"
+#include "renew/status_page.h"
 #include "store/file_store.h"
 #include "text.h"
 
 namespace acme::ctl {
 
 namespace {
-
-const std::string kJsonSuffix = ".json";
-
-bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() > suffix.size() &&
-         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-StatusRecord unreadable(const std::string& name, const Status& why) {
-  StatusRecord r;
-  r.name = name;
-  r.state = "unreadable";
-  r.last_error = why.message();
-  return r;
-}
-
-// "p256", "p384", "rsa2048", ...: the names ACMEKeyType uses.
-std::string key_type_of(const Certificate& cert) {
-  EVP_PKEY* key = X509_get0_pubkey(cert.get());
-  if (!key) return "";
-  std::string bits = std::to_string(EVP_PKEY_get_bits(key));
-  if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA) return "rsa" + bits;
-  if (EVP_PKEY_get_base_id(key) == EVP_PKEY_EC) return "p" + bits;
-  return OBJ_nid2sn(EVP_PKEY_get_base_id(key));
-}
-
-// A live set the server has not reported on (yet): what the files say.
-StatusRecord record_from_live(const Store& store, const std::string& name) {
-  auto pem = store.read(layout::live_dir(name) + "/cert.pem");
-  if (!pem.ok()) return unreadable(name, pem.status());
-  auto certs = Certificate::parse_pem_chain(*pem);
-  if (!certs.ok()) return unreadable(name, certs.status());
-  const Certificate& leaf = certs->front();
-  StatusRecord r;
-  r.name = name;
-  r.names = leaf.names();
-  r.key_type = key_type_of(leaf);
-  r.state = "unknown";
-  r.serial = leaf.serial_hex();
-  r.not_before = leaf.not_before();
-  r.not_after = leaf.not_after();
-  return r;
-}
 
 std::string expiry_text(const StatusRecord& r, TimePoint now) {
   if (r.not_after == TimePoint{}) return "-";
@@ -95,43 +50,7 @@ void append_record(const StatusRecord& r, TimePoint now, std::string& out) {
   if (!r.ocsp_status.empty()) line("OCSP:", r.ocsp_status);
 }
 
-Result<std::vector<std::string>> record_names(const Store& store) {
-  auto entries = store.list("status");
-  ACME_RETURN_IF_ERROR(entries);
-  std::vector<std::string> names;
-  for (const std::string& e : *entries) {
-    if (ends_with(e, kJsonSuffix)) names.push_back(e.substr(0, e.size() - kJsonSuffix.size()));
-  }
-  return names;
-}
-
 }  // namespace
-
-Result<std::vector<std::string>> managed_names(const Store& store) {
-  auto names = record_names(store);
-  ACME_RETURN_IF_ERROR(names);
-  auto live = store.list("live");
-  ACME_RETURN_IF_ERROR(live);
-  names->insert(names->end(), live->begin(), live->end());
-  std::sort(names->begin(), names->end());
-  names->erase(std::unique(names->begin(), names->end()), names->end());
-  return names;
-}
-
-Result<std::vector<StatusRecord>> collect_status(const Store& store) {
-  auto names = managed_names(store);
-  ACME_RETURN_IF_ERROR(names);
-  std::vector<StatusRecord> out;
-  for (const std::string& name : *names) {
-    if (!store.exists("status/" + layout::file_name(name) + kJsonSuffix)) {
-      out.push_back(record_from_live(store, name));
-      continue;
-    }
-    auto r = read_status_record(store, name);
-    out.push_back(r.ok() ? std::move(*r) : unreadable(name, r.status()));
-  }
-  return out;
-}
 
 std::string record_problem(const StatusRecord& r, TimePoint now) {
   if (r.state == "unreadable") return "its record cannot be read";
@@ -159,24 +78,15 @@ std::string format_status_text(const std::vector<StatusRecord>& records, TimePoi
   return out + "See the error log (grep ACME1) and `acmectl check https://NAME`.\n";
 }
 
-std::string format_status_json(const std::vector<StatusRecord>& records) {
-  Json array = Json::array();
-  for (const StatusRecord& r : records) {
-    auto j = Json::parse(status_record_json(r));
-    if (j.ok()) array.append(*j);
-  }
-  return array.dump_pretty() + "\n";
-}
-
 int run_status(const Store& store, bool json, TimePoint now, std::ostream& out, std::ostream& err) {
-  auto records = collect_status(store);
+  auto records = collect_status_records(store);
   if (!records.ok()) {
     err << "acmectl status: " << records.status().message()
         << " (run as a user who can read the store, e.g. root)\n";
     return kExitUsage;
   }
   if (json) {
-    out << format_status_json(*records);
+    out << status_json(*records, now);  // the very document of /acme-status?json
   } else if (records->empty()) {
     out << "No certificates in this store yet (no status/*.json, no live/*): is --store the "
            "ACMEStoreDir of your httpd configuration?\n";

@@ -15,23 +15,14 @@
 
 namespace acme::ctl {
 
-// The names of the certificates in store, sorted: those with a status
-// record and those with a live set.
-Result<std::vector<std::string>> managed_names(const Store& store);
-
-// Every managed name, sorted: its status record, or for a live/<name> set
-// without one a record made from the certificate (state "unknown"). A file
-// that cannot be read or parsed is listed with state "unreadable" and the
-// reason as last_error. Errors only when a directory cannot be listed.
-Result<std::vector<StatusRecord>> collect_status(const Store& store);
+// The records come from collect_status_records (renew/status_record.h), the
+// JSON from status_json (renew/status_page.h): the same as /acme-status.
 
 // Why a record needs an admin's attention ("expired", "state error", "last
 // renewal attempt failed", ...), or "" when all is well.
 std::string record_problem(const StatusRecord& record, TimePoint now);
 
 std::string format_status_text(const std::vector<StatusRecord>& records, TimePoint now);
-// A JSON array of the records, fields as in status/<name>.json.
-std::string format_status_json(const std::vector<StatusRecord>& records);
 
 // Exit status: kExitOk all well (or nothing managed), kExitProblem a record
 // needs attention, kExitUsage the store cannot be read.

@@ -65,7 +65,7 @@ TEST(CaCounts, NotAStatusRecord) {
   MemoryStore store;
   std::string last;
   save_ca_counts(store, kCa, counts(2, 0), &last);
-  CHECK(read_all_status_records(store).empty());
+  CHECK(collect_status_records(store)->empty());
 }
 
 // A new session (a new watchdog) starts from the saved totals and writes

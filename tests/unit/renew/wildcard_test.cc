@@ -65,7 +65,7 @@ TEST(Wildcard, StatusRecordUnderTheMappedName) {
   auto back = read_status_record(store, "*.a.example");
   CHECK(back.ok());
   STRCMP_EQUAL("*.a.example", back->name.c_str());
-  auto all = read_all_status_records(store);
+  auto all = *collect_status_records(store);
   LONGS_EQUAL(1, all.size());
   STRCMP_EQUAL("*.a.example", all[0].name.c_str());
   AdminRequest request;

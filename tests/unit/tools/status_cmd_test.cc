@@ -5,6 +5,7 @@
 
 #include "crypto/crypto_test_util.h"
 #include "json/json.h"
+#include "renew/status_page.h"
 #include "renew/status_record.h"
 #include "tools/ctl_test_util.h"
 
@@ -73,7 +74,7 @@ TEST(StatusCmd, ListsRecordsAndLiveSetsSorted) {
   CHECK(write_status_record(store(), valid_record("b.example")).ok());
   CHECK(write_status_record(store(), valid_record("a.example")).ok());
   add_live_only("c.example");
-  auto records = collect_status(store());
+  auto records = collect_status_records(store());
   CHECK(records.ok());
   LONGS_EQUAL(3, records->size());
   STRCMP_EQUAL("a.example", (*records)[0].name.c_str());
@@ -129,18 +130,23 @@ TEST(StatusCmd, ExpiredAndUnreadableNeedAttention) {
   CHECK(record_problem(valid_record("x"), kNow).empty());
 }
 
-TEST(StatusCmd, JsonIsAnArrayOfRecords) {
+// Issue 9 item 3: one status schema. `acmectl status --json` prints the very
+// document /acme-status?json serves (status_json of the same records).
+TEST(StatusCmd, JsonIsTheStatusPageDocument) {
   CHECK(write_status_record(store(), valid_record("a.example")).ok());
   add_live_only("c.example");
   LONGS_EQUAL(kExitOk, run(true));
+  STRCMP_EQUAL(status_json(*collect_status_records(store()), kNow).c_str(), out.str().c_str());
   auto json = Json::parse(out.str());
   CHECK_TEXT(json.ok(), out.str().c_str());
-  LONGS_EQUAL(2, json->size());
-  auto first = parse_status_record(json->at(0).dump());
+  Json certificates = json->get("certificates");
+  LONGS_EQUAL(2, certificates.size());
+  auto first = parse_status_record(certificates.at(0).dump());
   CHECK(first.ok());
   STRCMP_EQUAL("a.example", first->name.c_str());
   STRCMP_EQUAL("valid", first->state.c_str());
   CHECK(first->not_after == kNow + 59 * kDay);
+  LONGS_EQUAL(59, certificates.at(0).get_int_or("days_left", -1));
   CHECK(contains(out.str(), "\"next_renewal\": \"2026-02-09T00:00:00Z\""));
 }
 
