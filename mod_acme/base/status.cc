@@ -1,6 +1,15 @@
 #include "base/status.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace acme {
+
+void die_on_error_result(const Status& status) {
+  std::fprintf(stderr, "mod_acme: bug: the value of a failed Result was used (%s)\n",
+               status.to_string().c_str());
+  std::abort();
+}
 
 const char* code_name(Code code) {
   switch (code) {

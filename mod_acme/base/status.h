@@ -28,7 +28,9 @@ enum class Code {
 
 const char* code_name(Code code);
 
-class Status {
+// [[nodiscard]]: an error nobody looked at is a bug; a call whose failure
+// truly does not matter says why with a (void) cast and a comment.
+class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
@@ -60,23 +62,37 @@ class Status {
   std::string retry_after_;
 };
 
+// Reached through a Result that holds an error: a bug, never a recoverable
+// condition. Says which error was ignored, then aborts (even in release
+// builds: the alternative is undefined behaviour).
+[[noreturn]] void die_on_error_result(const Status& status);
+
 template <class T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}  // NOLINT: implicit by design
 
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
-  T& value() & { return *value_; }
-  const T& value() const& { return *value_; }
-  T&& value() && { return std::move(*value_); }
-  T* operator->() { return &*value_; }
-  const T* operator->() const { return &*value_; }
-  T& operator*() & { return *value_; }
-  const T& operator*() const& { return *value_; }
+  T& value() & { return checked(); }
+  const T& value() const& { return checked(); }
+  T&& value() && { return std::move(checked()); }
+  T* operator->() { return &checked(); }
+  const T* operator->() const { return &checked(); }
+  T& operator*() & { return checked(); }
+  const T& operator*() const& { return checked(); }
 
  private:
+  T& checked() {
+    if (!value_) die_on_error_result(status_);
+    return *value_;
+  }
+  const T& checked() const {
+    if (!value_) die_on_error_result(status_);
+    return *value_;
+  }
+
   std::optional<T> value_;
   Status status_;
 };

@@ -181,8 +181,8 @@ Status CaSession::rollover(Store& store, LogSink& log) {
     // it has: resolve_pending_key asks it before the account is used again.
     if (changed.code() == Code::kNetwork || changed.code() == Code::kTimeout)
       ready_ = false;
-    else
-      store.remove(key_path() + kPendingSuffix);
+    else  // left behind, it is resolved with the CA before the account is used again
+      (void)store.remove(key_path() + kPendingSuffix);
     return changed;
   }
   const std::string old_thumbprint = thumbprint_;
@@ -205,8 +205,10 @@ Status CaSession::install_key(Store& store, PrivateKey new_key) {
   if (!thumbprint.ok()) return thumbprint.status();
   ACME_RETURN_IF_ERROR(store.write(key_path() + kOldSuffix, *old_pem, 0600));
   ACME_RETURN_IF_ERROR(store.write(key_path(), *new_pem, 0600));
-  store.remove(key_path() + kPendingSuffix);
-  store.remove(key_path() + kOldSuffix);
+  // Left behind, they are resolved with the CA (resolve_pending_key) before
+  // the account is used again: the new key is already the one on file.
+  (void)store.remove(key_path() + kPendingSuffix);
+  (void)store.remove(key_path() + kOldSuffix);
   key_ = std::move(new_key);  // same object: the client's signer pointer stays valid
   thumbprint_ = *thumbprint;
   return Status();
@@ -241,7 +243,9 @@ Status CaSession::resolve_pending_key(Store& store, LogSink& log) {
 }
 
 void CaSession::forget_account(Store& store) {
-  store.remove(record_path());
+  // Left behind, the next use loads it, the CA says again that it does not
+  // know it, and it is forgotten then.
+  (void)store.remove(record_path());
   ready_ = false;
 }
 

@@ -127,7 +127,7 @@ Result<bool> promote_staged(Store& store, const ManagedCert& cert, const HttpdVe
     log.log(LogLevel::kError, kMsgCertRejected,
             "new certificate for " + cert.name + " not read: " + staged.status().message() +
                 "; the staged set is removed, the current certificate keeps serving");
-    store.remove(staging);
+    remove_logged(store, staging, log);
     return staged.status();
   }
   const std::string& chain = staged->chain;
@@ -137,7 +137,7 @@ Result<bool> promote_staged(Store& store, const ManagedCert& cert, const HttpdVe
     log.log(LogLevel::kError, kMsgCertRejected,
             "new certificate for " + cert.name + " fails verification and will not be served: " +
                 verified.message() + "; the current certificate keeps serving");
-    store.remove(staging);
+    remove_logged(store, staging, log);
     return verified;
   }
   auto split = split_chain(chain);
@@ -148,7 +148,7 @@ Result<bool> promote_staged(Store& store, const ManagedCert& cert, const HttpdVe
   ACME_RETURN_IF_ERROR(
       write_archive(store, archive, *split, key, ssl_conf_text(live_abs, version)));
   ACME_RETURN_IF_ERROR(store.link("../" + archive, layout::live_dir(cert.name)));
-  store.remove(staging);
+  remove_logged(store, staging, log);  // left: promoted again next time, same certificate
   auto info = read_live(store, cert.name);
   log.log(LogLevel::kNotice, kMsgCertActivated,
           "certificate for " + cert.name + " activated" +

@@ -89,20 +89,19 @@ ChallengeResponder* RenewalJob::responder_for(const std::string& type) const {
   return nullptr;
 }
 
-Status RenewalJob::load() {
+void RenewalJob::load() {
   auto text = store_.read(layout::job_dir(cert_.name) + "/job.json");
-  if (!text.ok()) return Status();  // a fresh job
+  if (!text.ok()) return;  // a fresh job
   auto state = parse_job_state(*text);
   if (!state.ok()) {
     log_.log(LogLevel::kWarn, kMsgStoreError,
              "ignoring unreadable " + store_.absolute(layout::job_dir(cert_.name)) +
                  "/job.json: " + state.status().message());
-    return Status();
+    return;
   }
   state_ = std::move(*state);
   // Answers published before a restart are in shared memory no longer (or
   // may be stale): publish again from the saved tokens on the next step.
-  return Status();
 }
 
 Status RenewalJob::save() {
@@ -291,7 +290,7 @@ Status RenewalJob::finish(CaSession& session, const Order& order, Outcome* outco
     // A watchdog killed after staging, before it removed this job: the parent
     // has promoted the very certificate since. Not staged (and activated) twice.
     withdraw_challenges();
-    store_.remove(layout::job_dir(cert_.name));
+    remove_logged(store_, layout::job_dir(cert_.name), log_);  // left: removed as remains later
     log_.log(LogLevel::kInfo, kMsgCertStaged,
              "the certificate for " + cert_.name + " this order got is already live");
     outcome->staged = true;  // the job is over
@@ -302,7 +301,7 @@ Status RenewalJob::finish(CaSession& session, const Order& order, Outcome* outco
   Status kept = remember_key(store_, cert_, key_pem_);
   if (!kept.ok()) log_.log(LogLevel::kWarn, kMsgKeyReuse, kept.message());
   withdraw_challenges();
-  store_.remove(layout::job_dir(cert_.name));
+  remove_logged(store_, layout::job_dir(cert_.name), log_);  // left: removed as remains later
   log_.log(LogLevel::kNotice, kMsgCertStaged,
            "new certificate for " + cert_.name + " obtained and verified; staged for activation");
   table_.request_activation();
@@ -334,7 +333,7 @@ RenewalJob::Outcome RenewalJob::fail(CaSession& session, const Status& error) {
   // RFC 8555 §7.4: the CA refused the key or the CSR made with it; the next
   // attempt must not send the same key again (ACMEKeyReuse included).
   if (error.tag() == problem::kBadPublicKey || error.tag() == problem::kBadCSR)
-    forget_key(store_, cert_.name);
+    forget_key_or_log(store_, cert_.name, log_);
   if (error.code() == Code::kProblem || error.code() == Code::kTimeout) state_.order_url.clear();
   withdraw_challenges();
   state_.failures += 1;

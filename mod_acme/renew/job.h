@@ -69,7 +69,7 @@ class RenewalJob {
              LogSink& log, std::function<double()> random01,
              std::optional<std::vector<ChallengeResponder*>> responders = std::nullopt);
 
-  Status load();  // resumes from jobs/<name>/, or starts fresh
+  void load();  // resumes from jobs/<name>/, or starts fresh (an unreadable state is logged)
   Outcome step(CaSession& session);
   const JobState& state() const { return state_; }
   const ManagedCert& cert() const { return cert_; }

@@ -58,9 +58,19 @@ Status remember_key(Store& store, const ManagedCert& cert, const std::string& ke
   return store.write(layout::kept_key(cert.name), key_pem, 0600);
 }
 
-void forget_key(Store& store, const std::string& name) {
-  store.remove(layout::kept_key(name));
-  store.remove(layout::job_dir(name) + "/privkey.pem");
+Status forget_key(Store& store, const std::string& name) {
+  Status kept = store.remove(layout::kept_key(name));
+  Status in_job = store.remove(layout::job_dir(name) + "/privkey.pem");
+  return kept.ok() ? in_job : kept;
+}
+
+void forget_key_or_log(Store& store, const std::string& name, LogSink& log) {
+  Status forgotten = forget_key(store, name);
+  if (!forgotten.ok())
+    log.log(LogLevel::kError, kMsgStoreError,
+            "the key of " + name + " must not be used again, but could not be removed: " +
+                forgotten.message() + "; remove " + store.absolute(layout::kept_key(name)) +
+                " and " + store.absolute(layout::job_dir(name)) + "/privkey.pem by hand");
 }
 
 }  // namespace acme

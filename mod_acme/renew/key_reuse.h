@@ -31,6 +31,10 @@ Status remember_key(Store& store, const ManagedCert& cert, const std::string& ke
 // The certificate was revoked, or the CA refused the key: neither the kept
 // key nor the key of a job in flight (jobs/<name>/privkey.pem) may be used
 // again. The job notices the missing key on its next step (RenewalJob).
-void forget_key(Store& store, const std::string& name);
+// Both are tried; the first failure is returned (the caller must say so:
+// a key left behind could be used again).
+Status forget_key(Store& store, const std::string& name);
+// The same, a failure logged as an error that names the files to remove.
+void forget_key_or_log(Store& store, const std::string& name, LogSink& log);
 
 }  // namespace acme

@@ -124,7 +124,7 @@ bool Renewer::due(const ManagedCert& cert, TimePoint now, TimePoint* next_check)
     // No job.json: a watchdog killed while it removed a finished job (the
     // removal is file by file), or before a new job's first order. Nothing
     // there can be resumed; the key was never in a CSR the CA has.
-    store_.remove(job_dir);
+    remove_logged(store_, job_dir, log_);
     log_.log(LogLevel::kInfo, kMsgRenewalDue,
              "removed the remains of an ended job for " + cert.name);
   }
@@ -285,7 +285,7 @@ TimePoint Renewer::process(const ManagedCert& cert, TimePoint now) {
     }
     auto created = std::make_unique<RenewalJob>(cert, store_, table_, clock_, log_, random01_,
                                                 responders_for(cert));
-    created->load();
+    created->load();  // logs an unreadable state itself; a fresh job then
     created->set_stopping(stopping_);
     job = jobs_.emplace(cert.name, std::move(created)).first;
   }

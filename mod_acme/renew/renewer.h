@@ -115,6 +115,7 @@ class Renewer {
   void start_due_steps();  // steps of existing jobs whose time came (polls)
   void drain();            // every step in flight to its end (the CA's timeouts bound it)
   void take_requests();
+  bool take_request_file(const std::string& path);  // removed: act on it
   void roll_account_keys();  // `acmectl rollover`: every CA in use (in its side fiber)
   void handle_request(const ManagedCert& cert, const AdminRequest& request);
   Status revoke_live(const ManagedCert& cert, int reason);
@@ -147,7 +148,8 @@ class Renewer {
   std::map<std::string, TimePoint> step_at_;           // Outcome::next, by cert name
   std::map<std::string, std::unique_ptr<Fiber>> running_;  // steps in flight, by cert name
   std::map<std::string, std::unique_ptr<Fiber>> side_;  // "ocsp NAME", "ari NAME", "rollover", ...
-  bool rollover_pending_ = false;                   // asked for; starts when no step is in flight
+  bool rollover_pending_ = false;      // asked for; starts when no step is in flight
+  std::set<std::string> unremovable_;  // request files that could not be removed (said once)
   std::map<std::string, TimePoint> ca_wait_until_;  // rate-limited CAs, canonical URL
   std::set<std::string> registering_;  // CAs whose account a step in flight loads or registers
   HttpDriver* driver_ = nullptr;

@@ -78,7 +78,7 @@ void Renewer::ocsp_refreshed(const ManagedCert& cert, const OcspRefresher::Outco
     log_.log(LogLevel::kError, kMsgOcspRevoked,
              "the CA's OCSP responder says the certificate for " + cert.name + " (serial " +
                  st->serial + ") is revoked: ordering a replacement with a new key now");
-    forget_key(store_, cert.name);  // and the key of a job in flight
+    forget_key_or_log(store_, cert.name, log_);  // and the key of a job in flight
     notifier_->notify(cert.name, event::kRevoked);
     forced_[cert.name] = true;
     auto job = jobs_.find(cert.name);
@@ -92,12 +92,26 @@ void Renewer::ocsp_refreshed(const ManagedCert& cert, const OcspRefresher::Outco
 }
 
 // `acmectl renew|revoke NAME` leaves requests/NAME.json; one listing per tick.
+// A request is removed before it is acted on: one that fails is reported,
+// not retried every tick. One that cannot be removed is not acted on at all
+// (it would be taken again each tick); that is said once.
+bool Renewer::take_request_file(const std::string& path) {
+  Status removed = store_.remove(path);
+  if (removed.ok()) return true;
+  if (unremovable_.insert(path).second)
+    log_.log(LogLevel::kError, kMsgAdminRequest,
+             "ignoring " + store_.absolute(path) + ": it cannot be removed (" + removed.message() +
+                 "), so it would be acted on again and again; fix the store's "
+                 "permissions and run acmectl again");
+  return false;
+}
+
 void Renewer::take_requests() {
-  auto names = store_.list("requests");
+  auto names = store_.list(layout::kRequestsDir);
   if (!names.ok() || names->empty()) return;
-  if (std::count(names->begin(), names->end(), layout::kAccountRolloverRequest)) {
-    // Removed first: a rollover that fails is reported, not retried every tick.
-    store_.remove(std::string("requests/") + layout::kAccountRolloverRequest);
+  if (std::count(names->begin(), names->end(), layout::kAccountRolloverRequest) &&
+      take_request_file(std::string(layout::kRequestsDir) + "/" +
+                        layout::kAccountRolloverRequest)) {
     log_.log(LogLevel::kNotice, kMsgAdminRequest, "account key rollover requested");
     rollover_pending_ = true;
   }
@@ -107,8 +121,7 @@ void Renewer::take_requests() {
     const std::string key = "request " + cert.name;
     if (side_.count(key) || side_.size() >= options_.max_parallel) continue;  // next tick
     auto request = read_admin_request(store_, cert.name);
-    remove_admin_request(store_, cert.name);
-    if (!request.ok()) continue;
+    if (!take_request_file(layout::request_file(cert.name)) || !request.ok()) continue;
     AdminRequest taken = *request;
     run_side(key, [this, &cert, taken] { handle_request(cert, taken); });
   }
@@ -158,7 +171,7 @@ void Renewer::handle_request(const ManagedCert& cert, const AdminRequest& reques
     log_.log(LogLevel::kNotice, kMsgRevoked,
              "certificate for " + cert.name + " revoked (reason " + std::to_string(request.reason) +
                  "); ordering a replacement with a new key");
-    forget_key(store_, cert.name);
+    forget_key_or_log(store_, cert.name, log_);
     notifier_->notify(cert.name, event::kRevoked);
   } else {
     log_.log(LogLevel::kNotice, kMsgAdminRequest, "renewal of " + cert.name + " requested");

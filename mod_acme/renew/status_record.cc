@@ -186,8 +186,4 @@ Result<AdminRequest> read_admin_request(const Store& store, const std::string& n
   return r;
 }
 
-Status remove_admin_request(Store& store, const std::string& name) {
-  return store.remove(layout::request_file(name));
-}
-
 }  // namespace acme

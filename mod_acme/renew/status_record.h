@@ -67,6 +67,5 @@ Result<int> parse_revocation_reason(const std::string& text);
 Status write_admin_request(Store& store, const std::string& name, const AdminRequest& request);
 // The pending request for name, if any (Code::kNotFound if none).
 Result<AdminRequest> read_admin_request(const Store& store, const std::string& name);
-Status remove_admin_request(Store& store, const std::string& name);
 
 }  // namespace acme

@@ -156,6 +156,7 @@ bool MemoryStore::exists(const std::string& path) const {
 
 Status MemoryStore::remove(const std::string& path) {
   ACME_RETURN_IF_ERROR(check_path(path, false));
+  if (fail_removes) return Status(Code::kIo, "removing " + absolute(path) + ": Permission denied");
   std::string entry = resolve_entry(links, path);
   erase_tree(files, entry);
   erase_tree(links, entry);

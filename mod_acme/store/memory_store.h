@@ -23,7 +23,8 @@ class MemoryStore : public Store {
   std::map<std::string, std::string> files;
   std::map<std::string, std::string> links;
   std::map<std::string, int> modes;
-  bool fail_writes = false;  // every write fails as a full disk would
+  bool fail_writes = false;   // every write fails as a full disk would
+  bool fail_removes = false;  // every removal fails (EACCES)
 
  private:
   std::string resolve(const std::string& path) const;

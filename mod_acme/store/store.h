@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "base/log.h"
 #include "base/status.h"
 
 namespace acme {
@@ -49,5 +50,16 @@ class Store {
   // Absolute file system path (for files handed to mod_ssl, ssl.conf).
   virtual std::string absolute(const std::string& path) const = 0;
 };
+
+// For a removal whose failure harms nothing now but leaves a file behind
+// that the next run removes (or acts on) again: the failure is logged as a
+// warning naming the path, not returned.
+inline void remove_logged(Store& store, const std::string& path, LogSink& log) {
+  Status removed = store.remove(path);
+  if (!removed.ok())
+    log.log(LogLevel::kWarn, kMsgStoreError,
+            "could not remove " + store.absolute(path) + ": " + removed.message() +
+                " (it is tried again later)");
+}
 
 }  // namespace acme

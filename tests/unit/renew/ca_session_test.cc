@@ -185,7 +185,7 @@ TEST(CaSession, RolloverReplacesTheKeyAndKeepsTheAccount) {
   STRCMP_EQUAL(url.c_str(), saved_url(h.store).c_str());
   // Orders go on with the new key, in this session and the next.
   CHECK(run_job(*h.job(), *session, h.clock).staged);
-  h.store.remove("staging");
+  CHECK(h.store.remove("staging").ok());
   CHECK(ensure(session).ok());
   CHECK(session->client().post_as_get(url).ok());
   LONGS_EQUAL(1, h.ca.accounts_created());

@@ -80,7 +80,7 @@ TEST(KeyReuse, AKeptKeyThatIsNotTheLiveOneIsNotUsed) {
 TEST(KeyReuse, ForgottenAfterRevocation) {
   h.cert.key_reuse = true;
   std::string first = issue_and_promote();
-  forget_key(h.store, "a.example");
+  CHECK(forget_key(h.store, "a.example").ok());
   std::string second = issue_and_promote();
   CHECK(first != second);
 }
@@ -118,7 +118,7 @@ TEST(KeyReuse, RevocationDiscardsTheKeyOfAnOrderInFlight) {
   RenewalJob::Outcome first = job->step(*session);
   CHECK_FALSE(first.staged);
   CHECK(!job->state().order_url.empty());
-  forget_key(h.store, "a.example");  // acmectl revoke, or OCSP says revoked
+  CHECK(forget_key(h.store, "a.example").ok());  // acmectl revoke, or OCSP says revoked
   CHECK_TEXT(run_job(*job, *session, h.clock).staged, h.log_text().c_str());
   std::string staged = *h.store.read(layout::staging_dir("a.example") + "/privkey.pem");
   CHECK(staged != live);
@@ -133,7 +133,7 @@ TEST(KeyReuse, RevocationDiscardsTheKeyOfAStoredJob) {
   std::string live = issue_and_promote();
   auto session = h.session();
   CHECK_FALSE(h.job()->step(*session).staged);
-  forget_key(h.store, "a.example");
+  CHECK(forget_key(h.store, "a.example").ok());
   auto resumed = h.job();
   CHECK_TEXT(run_job(*resumed, *session, h.clock).staged, h.log_text().c_str());
   CHECK(*h.store.read(layout::staging_dir("a.example") + "/privkey.pem") != live);

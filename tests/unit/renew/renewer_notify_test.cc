@@ -51,7 +51,7 @@ TEST_GROUP(RenewerNotify) {
                         h.clock.now() + 89 * kDay, serial);
     const std::string dir = "archive/a.example/" + std::to_string(serial);
     CHECK(h.store.write(dir + "/cert.pem", leaf.cert.to_pem()).ok());
-    h.store.remove("live/a.example");
+    CHECK(h.store.remove("live/a.example").ok());
     CHECK(h.store.link("../" + dir, "live/a.example").ok());
   }
   void previous_record(const std::string& serial) {

@@ -201,6 +201,26 @@ TEST(Renewer, RenewRequestForcesAnOrderAndIsConsumed) {
   STRCMP_EQUAL("staged", record->state.c_str());
 }
 
+// A request file the watchdog cannot remove would be taken again every
+// tick (a renewal each time): it is not acted on, and that is said once.
+TEST(Renewer, ARequestThatCannotBeRemovedIsNotActedOn) {
+  live_set(-1 * kDay, 89 * kDay);  // far from due
+  make_renewer({h.cert});
+  renewer->run_once();
+  CHECK(write_admin_request(h.store, "a.example", AdminRequest{}).ok());
+  h.store.fail_removes = true;
+  for (int i = 0; i < 5; ++i) {
+    h.clock.advance(Seconds(2));
+    renewer->run_once();
+  }
+  LONGS_EQUAL(0, h.ca.orders_created());
+  CHECK_FALSE(h.log.contains("renewal of a.example requested"));
+  int said = 0;
+  for (const auto& line : h.log.lines)
+    if (line.message.find("it cannot be removed") != std::string::npos) ++said;
+  LONGS_EQUAL(1, said);
+}
+
 TEST(Renewer, StatusRecordTellsValidAndNextRenewal) {
   live_set(-1 * kDay, 89 * kDay);
   make_renewer({h.cert});
