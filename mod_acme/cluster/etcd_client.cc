@@ -143,8 +143,11 @@ Result<Json> EtcdClient::call(const std::string& path, const Json& body) {
     }
     failures += (failures.empty() ? "" : "; ") + answer.status().message();
   }
-  return Status(Code::kNetwork, "no etcd endpoint answered " + path + " (" + failures +
-                                    "); check that the members named by ACMESharedStore run");
+  return Status(Code::kNetwork,
+                "no etcd endpoint answered " + path + " (" + failures +
+                    "); check that the members named by ACMESharedStore run and, for https://, "
+                    "that ACMESharedStoreTLS names their CA and a client "
+                    "certificate they accept");
 }
 
 Result<long long> EtcdClient::put(const std::string& key, const std::string& value,
