@@ -91,7 +91,7 @@ Status etcd_check_tls(const EtcdTls& tls) {
   return Status::ok_status();
 }
 
-std::unique_ptr<HttpClient> make_etcd_http_client(const EtcdTls& tls) {
+HttpOptions etcd_http_options(const EtcdTls& tls) {
   HttpOptions options;
   options.ca_file = tls.ca_file;
   options.client_cert_file = tls.cert_file;
@@ -101,7 +101,11 @@ std::unique_ptr<HttpClient> make_etcd_http_client(const EtcdTls& tls) {
   options.connect_timeout_s = 2;
   options.total_timeout_s = 5;
   options.max_body = 16 << 20;  // a range over the prefix; etcd's own request limit is 1.5 MiB
-  return std::make_unique<CurlHttpClient>(options);
+  return options;
+}
+
+std::unique_ptr<HttpClient> make_etcd_http_client(const EtcdTls& tls) {
+  return std::make_unique<CurlHttpClient>(etcd_http_options(tls));
 }
 
 EtcdClient::EtcdClient(std::vector<std::string> endpoints, std::unique_ptr<HttpClient> http)

@@ -42,6 +42,7 @@ Status etcd_check_tls(const EtcdTls& tls);
 // The libcurl client for etcd: short timeouts (a lock's TTL is ~10 s), the
 // client certificate when one is configured.
 std::unique_ptr<HttpClient> make_etcd_http_client(const EtcdTls& tls);
+HttpOptions etcd_http_options(const EtcdTls& tls);  // what that client uses
 
 class EtcdClient {
  public:

@@ -139,6 +139,31 @@ Result<std::vector<EtcdKeyValue>> parse_kvs(const Json& answer) {
   return kvs;
 }
 
+Result<EtcdEvent> parse_event(const Json& j) {
+  if (!j.is_object()) return bad_answer("a watch event is not an object");
+  EtcdEvent event;
+  std::string type = j.get_string_or("type", "PUT");  // PUT is 0: left out
+  if (type != "PUT" && type != "DELETE") return bad_answer("a watch event of type " + type);
+  event.type = type == "PUT" ? EtcdEvent::Type::kPut : EtcdEvent::Type::kDelete;
+  if (!j.get("kv").is_object()) return bad_answer("a watch event has no \"kv\"");
+  auto kv = parse_kv(j.get("kv"));
+  ACME_RETURN_IF_ERROR(kv);
+  event.kv = std::move(kv.value());
+  return event;
+}
+
+Result<std::vector<EtcdEvent>> parse_events(const Json& result) {
+  auto array = optional_array(result, "events");
+  ACME_RETURN_IF_ERROR(array);
+  std::vector<EtcdEvent> events;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    auto event = parse_event(array->at(i));
+    ACME_RETURN_IF_ERROR(event);
+    events.push_back(std::move(event.value()));
+  }
+  return events;
+}
+
 Result<EtcdOpResult> parse_op_result(const Json& j) {
   EtcdOpResult r;
   if (!j.is_object()) return bad_answer("a transaction response is not an object");
@@ -206,6 +231,36 @@ Json etcd_txn_json(const EtcdTxn& txn) {
   j.set("compare", compare).set("success", ops_json(txn.success));
   j.set("failure", ops_json(txn.failure));
   return j;
+}
+
+Json etcd_watch_json(const std::string& key, const std::string& range_end,
+                     long long start_revision) {
+  Json create = etcd_delete_json(key, range_end);  // the same key and range_end fields
+  if (start_revision > 0) create.set("start_revision", start_revision);
+  return Json::object().set("create_request", create);
+}
+
+Result<EtcdWatchResponse> etcd_parse_watch(const Json& message) {
+  if (!message.is_object()) return bad_answer("a watch message is not an object");
+  if (message.has("error")) return bad_answer("the watch stream ended: " + message.dump());
+  Json result = message.get("result");
+  if (!result.is_object()) return bad_answer("a watch message has no \"result\" object");
+  EtcdWatchResponse r;
+  auto revision = etcd_header_revision(result);
+  auto id = etcd_int64(result, "watch_id");
+  auto compact = etcd_int64(result, "compact_revision");
+  auto events = parse_events(result);
+  for (const Status* s : {&revision.status(), &id.status(), &compact.status(), &events.status()}) {
+    if (!s->ok()) return *s;
+  }
+  r.revision = *revision;
+  r.watch_id = *id;
+  r.compact_revision = *compact;
+  r.events = std::move(events.value());
+  r.created = result.get_bool_or("created", false);
+  r.canceled = result.get_bool_or("canceled", false);
+  r.cancel_reason = result.get_string_or("cancel_reason", "");
+  return r;
 }
 
 Result<long long> etcd_header_revision(const Json& answer) {

@@ -80,6 +80,23 @@ struct EtcdLease {
   long long ttl_s = 0;  // 0 from a keep-alive: the lease has expired or is unknown
 };
 
+struct EtcdEvent {  // mvccpb.Event
+  enum class Type { kPut, kDelete };
+  Type type = Type::kPut;
+  EtcdKeyValue kv;  // a delete carries the key and its mod_revision only
+};
+
+// One message of a watch stream (WatchResponse).
+struct EtcdWatchResponse {
+  long long revision = 0;  // header: the store's revision when it was sent
+  long long watch_id = 0;
+  bool created = false;            // the first message: the watch is in place
+  bool canceled = false;           // the server ended the watch (cancel_reason says why)
+  long long compact_revision = 0;  // >0: events before it are compacted away; range again
+  std::string cancel_reason;
+  std::vector<EtcdEvent> events;
+};
+
 // The range_end that selects every key starting with `prefix` (etcd's
 // clientv3.GetPrefixRangeEnd): the prefix with its last byte below 0xff
 // incremented; "\0" (every key) when no byte can be.

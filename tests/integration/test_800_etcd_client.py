@@ -35,10 +35,16 @@ class Probe:
     def argv(self, *args):
         return [_probe_path(), *self.tls, self.endpoints, *[str(a) for a in args]]
 
-    def run(self, *args, rc=0, timeout=60):
+    def run_lines(self, *args, rc=0, timeout=60):
+        """Every JSON line printed, or stderr when nothing was."""
         p = subprocess.run(self.argv(*args), capture_output=True, text=True, timeout=timeout)
         assert p.returncode == rc, (args, p.returncode, p.stdout, p.stderr)
-        return json.loads(p.stdout.splitlines()[-1]) if p.stdout.strip() else p.stderr
+        return [json.loads(line) for line in p.stdout.splitlines()] or p.stderr
+
+    def run(self, *args, rc=0, timeout=60):
+        """The last JSON line printed, or stderr when nothing was."""
+        out = self.run_lines(*args, rc=rc, timeout=timeout)
+        return out[-1] if isinstance(out, list) else out
 
 
 @pytest.fixture(scope="module")
@@ -159,3 +165,46 @@ def test_800_07_https_with_a_client_certificate(session):
         assert e.endpoint in err and "certificate" in err.lower(), err
     finally:
         e.stop()
+
+
+def _lines(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.startswith("{")]
+
+
+def _wait_for(path, predicate, proc, timeout=15):
+    deadline = time.monotonic() + timeout
+    while not any(predicate(m) for m in _lines(path)):
+        assert proc.poll() is None and time.monotonic() < deadline, open(path).read()
+        time.sleep(0.05)
+
+
+def test_800_08_watch_sees_puts_and_deletes_and_resumes(etcd, session):
+    dead = f"http://127.0.0.1:{ports.free_ports(1)[0]}"
+    watcher_probe = Probe([dead, etcd.endpoint])
+    probe = Probe([etcd.endpoint])
+    out = os.path.join(session.mkdir("watch"), "watch.out")
+    # The first member is dead: the watch starts again on the next one.
+    watcher = procs.start(watcher_probe.argv("watch", "/t8/", 0, 3, 30), out)
+    try:
+        _wait_for(out, lambda m: m.get("created"), watcher)
+        first = probe.run("put", "/t8/a", "1")["revision"]
+        probe.run("put", "/t80", "outside the prefix")
+        probe.run("put", "/t8/b", "2")
+        probe.run("delete", "/t8/a")
+        assert watcher.wait(30) == 0, open(out).read()
+    finally:
+        procs.stop(watcher)
+    messages = _lines(out)
+    assert any(dead in m.get("restart", "") for m in messages), messages
+    created = [m for m in messages if m.get("created")]
+    assert created[0]["endpoint"] == etcd.endpoint
+    events = [(m["type"], m["key"], m["value"]) for m in messages if "type" in m]
+    assert events == [("PUT", "/t8/a", "1"), ("PUT", "/t8/b", "2"), ("DELETE", "/t8/a", "")]
+    last = [m for m in messages if "type" in m][-1]["mod_revision"]
+    assert messages[-1] == {"next_revision": last + 1}
+    # From a past revision the same history comes back at once (a restart misses nothing).
+    replay = probe.run_lines("watch", "/t8/", first, 3, 30)
+    assert [(m["type"], m["key"]) for m in replay if "type" in m] == [
+        ("PUT", "/t8/a"), ("PUT", "/t8/b"), ("DELETE", "/t8/a")]
+    assert replay[-1] == {"next_revision": last + 1}

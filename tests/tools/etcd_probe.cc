@@ -3,7 +3,7 @@
 //
 //   etcd_probe [--tls CERT KEY CA] ENDPOINT[,ENDPOINT...] COMMAND ARGS...
 //
-// Prints one JSON object per command on stdout; errors go to stderr with exit
+// Prints one JSON object per command (watch: per message) on stdout; errors go to stderr with exit
 // status 1; "absent" or "busy" answers exit 3.
 #include <unistd.h>
 
@@ -21,6 +21,7 @@
 #include "cluster/cluster_key.h"
 #include "cluster/etcd_client.h"
 #include "cluster/etcd_lock.h"
+#include "cluster/etcd_watch.h"
 #include "http/curl_http_client.h"
 
 using namespace acme;
@@ -176,6 +177,44 @@ int cmd_open(EtcdClient& etcd, const Args& a) {
   return print(Json::object().set("plaintext", *plain));
 }
 
+void print_message(const EtcdWatchResponse& m, const EtcdWatch& w, int* events) {
+  if (m.created) {
+    print(Json::object()
+              .set_bool("created", true)
+              .set("revision", m.revision)
+              .set("endpoint", w.endpoint()));
+  }
+  for (const EtcdEvent& e : m.events) {
+    Json j = Json::object().set("type", e.type == EtcdEvent::Type::kPut ? "PUT" : "DELETE");
+    print(j.set("key", e.kv.key).set("value", e.kv.value).set("mod_revision", e.kv.mod_revision));
+    ++*events;
+  }
+}
+
+// watch PREFIX START_REVISION COUNT TIMEOUT_S: prints the created message and
+// each event under PREFIX until COUNT events; a broken stream is started again
+// from next_revision() on the next endpoint (printed as {"restart": ...}).
+int cmd_watch(const std::vector<std::string>& endpoints, const EtcdTls& tls, const Args& a) {
+  EtcdWatch w(endpoints, tls);
+  const std::string prefix = a.at(0);
+  Status s = w.start(prefix, prefix_end(prefix), std::atoll(a.at(1).c_str()));
+  if (!s.ok()) return fail(s);
+  int wanted = std::atoi(a.at(2).c_str()), events = 0, restarts = 0;
+  double deadline = now_s() + std::atof(a.at(3).c_str());
+  while (events < wanted && now_s() < deadline) {
+    auto messages = w.poll(Millis(200));
+    if (!messages.ok()) {
+      print(Json::object().set("restart", messages.status().message()));
+      if (++restarts > 10) return fail(messages.status());
+      s = w.start(prefix, prefix_end(prefix), w.next_revision());
+      if (!s.ok()) return fail(s);
+      continue;
+    }
+    for (const auto& m : *messages) print_message(m, w, &events);
+  }
+  return print(Json::object().set("next_revision", w.next_revision()), events < wanted ? 3 : 0);
+}
+
 std::vector<std::string> split(const std::string& list) {
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -202,13 +241,15 @@ int run(EtcdTls tls, const std::string& endpoints, const std::string& command, c
       {"seal", cmd_seal},
       {"open", cmd_open}};
   auto it = commands.find(command);
-  if (it == commands.end()) return fail(Status(Code::kInvalidArgument, "unknown command"));
+  if (it == commands.end() && command != "watch")
+    return fail(Status(Code::kInvalidArgument, "unknown command"));
   auto checked = etcd_check_endpoints(split(endpoints));
   if (!checked.ok()) return fail(checked.status());
   Status tls_ok = etcd_check_tls(tls);
   if (!tls_ok.ok()) return fail(tls_ok);
-  EtcdClient etcd(*checked, make_etcd_http_client(tls));
   try {
+    if (command == "watch") return cmd_watch(*checked, tls, args);
+    EtcdClient etcd(*checked, make_etcd_http_client(tls));
     return it->second(etcd, args);
   } catch (const std::out_of_range&) {
     return fail(Status(Code::kInvalidArgument, command + ": missing arguments"));
