@@ -2,8 +2,13 @@
 
 namespace acme {
 
-EtcdLock::EtcdLock(EtcdClient& etcd, std::string key, std::string owner, long long ttl_s)
-    : etcd_(etcd), key_(std::move(key)), owner_(std::move(owner)), ttl_s_(ttl_s) {}
+EtcdLock::EtcdLock(EtcdClient& etcd, std::string key, std::string owner, long long ttl_s,
+                   const Clock* clock)
+    : etcd_(etcd),
+      clock_(clock ? *clock : system_clock_),
+      key_(std::move(key)),
+      owner_(std::move(owner)),
+      ttl_s_(ttl_s) {}
 
 EtcdCompare EtcdLock::holds_compare() const {
   EtcdCompare c;
@@ -39,6 +44,7 @@ Result<bool> EtcdLock::try_create(long long lease) {
 
 Result<bool> EtcdLock::acquire() {
   if (held()) return true;
+  const TimePoint sent = clock_.now();
   auto lease = etcd_.lease_grant(ttl_s_);
   ACME_RETURN_IF_ERROR(lease);
   auto created = try_create(lease->id);
@@ -48,11 +54,13 @@ Result<bool> EtcdLock::acquire() {
   }
   lease_ = lease->id;
   holder_ = owner_;
+  valid_until_ = sent + Seconds(lease->ttl_s);
   return true;
 }
 
 Status EtcdLock::keep_alive() {
   if (!held()) return Status(Code::kNotFound, "etcd lock " + key_ + " is not held");
+  const TimePoint sent = clock_.now();
   auto lease = etcd_.lease_keepalive(lease_);
   ACME_RETURN_IF_ERROR(lease);
   if (lease->ttl_s <= 0) {
@@ -62,6 +70,7 @@ Status EtcdLock::keep_alive() {
                                        " was lost: its lease expired "
                                        "(keep-alives came too late); another node may hold it now");
   }
+  valid_until_ = sent + Seconds(lease->ttl_s);
   return Status::ok_status();
 }
 

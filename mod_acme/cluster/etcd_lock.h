@@ -14,10 +14,17 @@
 // held, so repeating it is safe. holds_compare() is the guard for the
 // holder's writes: put it into a transaction's compare list so a write made
 // after the lock was lost does not apply.
+//
+// held_now() is what the holder checks before each step of its work when
+// etcd may be unreachable: the lease started no earlier than the request that
+// granted or renewed it was sent, so until that send time plus the TTL the lock
+// is surely still ours; past it, etcd may have given it to another node, even
+// if no keep-alive has told us so (all members unreachable).
 #pragma once
 
 #include <string>
 
+#include "base/clock.h"
 #include "cluster/etcd_client.h"
 
 namespace acme {
@@ -26,7 +33,9 @@ class EtcdLock {
  public:
   static constexpr long long kDefaultTtlS = 10;
 
-  EtcdLock(EtcdClient& etcd, std::string key, std::string owner, long long ttl_s = kDefaultTtlS);
+  // clock: nullptr = the system clock.
+  EtcdLock(EtcdClient& etcd, std::string key, std::string owner, long long ttl_s = kDefaultTtlS,
+           const Clock* clock = nullptr);
   EtcdLock(const EtcdLock&) = delete;
   EtcdLock& operator=(const EtcdLock&) = delete;
 
@@ -39,7 +48,9 @@ class EtcdLock {
   // Gives the lock up (revokes the lease); a lease already gone is not an error.
   Status release();
 
-  bool held() const { return lease_ != 0; }
+  bool held() const { return lease_ != 0; }  // as far as etcd last said
+  bool held_now() const { return held() && clock_.now() < valid_until_; }
+  TimePoint valid_until() const { return valid_until_; }
   long long lease() const { return lease_; }
   const std::string& holder() const { return holder_; }  // as last seen
   const std::string& key() const { return key_; }
@@ -49,6 +60,9 @@ class EtcdLock {
   Result<bool> try_create(long long lease);
 
   EtcdClient& etcd_;
+  SystemClock system_clock_;
+  const Clock& clock_;
+  TimePoint valid_until_;
   std::string key_;
   std::string owner_;
   long long ttl_s_;

@@ -130,3 +130,23 @@ TEST(EtcdLock, EtcdDownIsAnError) {
   LONGS_EQUAL(static_cast<int>(Code::kNetwork), static_cast<int>(got.status().code()));
   CHECK_FALSE(web1.held());
 }
+
+// Cut off from every member, the holder cannot learn that it lost the lock:
+// it counts the lock as surely its own only until the last renewal's send
+// time plus the TTL.
+TEST(EtcdLock, HeldNowEndsOneTtlAfterTheLastRenewalWasSent) {
+  FakeClock clock(from_unix(1796083200));
+  EtcdLock web1(*etcd, kLock, "web1", 10, &clock);
+  CHECK_TRUE(*web1.acquire());
+  CHECK_TRUE(web1.valid_until() == from_unix(1796083210));
+  clock.advance(Seconds(6));
+  CHECK_TRUE(web1.keep_alive().ok());
+  CHECK_TRUE(web1.valid_until() == from_unix(1796083216));
+  http.handler = nullptr;  // etcd unreachable from here on
+  clock.advance(Seconds(3));
+  CHECK_FALSE(web1.keep_alive().ok());
+  CHECK_TRUE(web1.held_now());
+  clock.advance(Seconds(7));     // 1796083216: the renewed lease may have run out
+  CHECK_TRUE(web1.held());       // etcd said nothing else...
+  CHECK_FALSE(web1.held_now());  // ...but it is no longer safe to act on
+}
