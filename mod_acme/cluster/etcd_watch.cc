@@ -84,6 +84,7 @@ Status EtcdWatch::finished() {
   curl_easy_getinfo(easy_.get(), CURLINFO_RESPONSE_CODE, &status);
   std::string cause = rc != CURLE_OK ? curl_easy_strerror(rc)
                                      : "the stream ended (HTTP " + std::to_string(status) + ")";
+  if (!decoder_.pending().empty()) cause += ": " + decoder_.pending().substr(0, 200);
   Status s(Code::kNetwork, "etcd watch " + transfer_->request.url + ": " + cause);
   current_ = (current_ + 1) % endpoints_.size();  // the next start() tries the next member
   stop();

@@ -33,6 +33,7 @@ class EtcdWatchDecoder {
   // watch message (the stream is of no further use then).
   Result<std::vector<EtcdWatchResponse>> feed(const std::string& bytes);
   std::size_t buffered() const { return buffer_.size(); }
+  const std::string& pending() const { return buffer_; }  // an unfinished last line
 
  private:
   std::string buffer_;

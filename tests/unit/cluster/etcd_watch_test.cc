@@ -111,6 +111,7 @@ TEST(EtcdWatchDecoder, BlankLinesAndPartialTail) {
   CHECK_TRUE(r.ok());
   LONGS_EQUAL(0, r->size());
   LONGS_EQUAL(10, d.buffered());
+  CHECK_TRUE(d.pending() == kPut.substr(0, 10));  // named when the stream ends there
 }
 
 TEST_GROUP(EtcdWatch){};
