@@ -11,8 +11,9 @@ build=(apache2 apache2-dev libapr1-dev libaprutil1-dev libssl-dev libcurl4-opens
 # python3-pytest-xdist: the integration tests run on two workers (tests/CMakeLists.txt).
 # wrk: load during activations (tests/integration/test_640_load.py).
 # prometheus: its promtool checks the metrics exposition (tests/integration/test_460_metrics.py).
+# etcd-server: the cluster store's etcd (tests/integration/test_800_etcd_client.py).
 test=(pebble python3 python3-pytest python3-pytest-xdist python3-cryptography openssl curl chromium
-      wrk prometheus)
+      wrk prometheus etcd-server)
 bench=(wrk)
 # clang and libFuzzer: the fuzz targets (scripts/fuzz.sh), run briefly by the test command.
 fuzz=(clang-14 libfuzzer-14-dev)

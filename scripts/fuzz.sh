@@ -24,7 +24,7 @@ cmake --build "$out" --target fuzz_targets -j"$(nproc)"
 # Longest input worth trying per target (a CA answer, a header, a date...).
 declare -A max_len=([acme_resource_fuzz]=8192 [certificate_fuzz]=8192 [ocsp_fuzz]=4096
                     [http_header_fuzz]=1024 [time_fuzz]=128 [directive_fuzz]=1024
-                    [store_record_fuzz]=4096)
+                    [store_record_fuzz]=4096 [etcd_gateway_fuzz]=4096)
 targets=${FUZZ_TARGETS:-$(cd "$top/tests/fuzz" && ls ./*_fuzz.cc | sed 's|^\./||; s|\.cc$||')}
 failed=()
 mkdir -p "$out/artifacts"

@@ -55,6 +55,10 @@ void setup_easy(CURL* c, const HttpOptions& options, CurlTransfer* t) {
   curl_easy_setopt(c, CURLOPT_USERAGENT, options.user_agent.c_str());
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
   if (!options.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options.ca_file.c_str());
+  if (!options.client_cert_file.empty()) {
+    curl_easy_setopt(c, CURLOPT_SSLCERT, options.client_cert_file.c_str());
+    curl_easy_setopt(c, CURLOPT_SSLKEY, options.client_key_file.c_str());
+  }
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, t);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);

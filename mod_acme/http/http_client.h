@@ -51,6 +51,10 @@ class HttpDriver {
 
 struct HttpOptions {
   std::string ca_file;  // trust for the CA's HTTPS API; empty = system store
+  // A client certificate and its key (PEM files), for servers that want one
+  // (etcd with --client-cert-auth, cluster/etcd_client.h); empty = none.
+  std::string client_cert_file;
+  std::string client_key_file;
   long connect_timeout_s = 10;
   long total_timeout_s = 30;
   std::size_t max_body = 1 << 20;  // a CA answer larger than this is refused

@@ -1,0 +1,66 @@
+#include "cluster/etcd_layout.h"
+
+namespace acme {
+
+std::string etcd_key_component(const std::string& raw) {
+  if (raw.empty()) return "%";
+  std::string out;
+  for (char c : raw) {
+    if (c == '%') {
+      out += "%25";
+    } else if (c == '/') {
+      out += "%2F";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+Result<EtcdLayout> EtcdLayout::make(const std::string& prefix) {
+  bool ok = prefix.size() > 1 && prefix[0] == '/' && prefix.back() != '/' &&
+            prefix.find("//") == std::string::npos;
+  if (!ok) {
+    return Status(Code::kInvalidArgument,
+                  "ACMESharedStorePrefix '" + prefix +
+                      "': give a path that starts with '/' and does not end with one, "
+                      "e.g. /mod_acme/prod");
+  }
+  return EtcdLayout(prefix);
+}
+
+std::string EtcdLayout::lock(const std::string& name) const {
+  return prefix_ + "/locks/" + etcd_key_component(name);
+}
+
+std::string EtcdLayout::job(const std::string& name) const {
+  return prefix_ + "/jobs/" + etcd_key_component(name);
+}
+
+std::string EtcdLayout::cert_chain(const std::string& name, const std::string& key_type) const {
+  return prefix_ + "/certs/" + etcd_key_component(name) + "/" + etcd_key_component(key_type) +
+         "/chain";
+}
+
+std::string EtcdLayout::cert_key(const std::string& name, const std::string& key_type) const {
+  return prefix_ + "/certs/" + etcd_key_component(name) + "/" + etcd_key_component(key_type) +
+         "/key";
+}
+
+std::string EtcdLayout::account(const std::string& ca) const {
+  return prefix_ + "/accounts/" + etcd_key_component(ca) + "/account";
+}
+
+std::string EtcdLayout::account_key(const std::string& ca) const {
+  return prefix_ + "/accounts/" + etcd_key_component(ca) + "/key";
+}
+
+std::string EtcdLayout::challenge(const std::string& token) const {
+  return prefix_ + "/challenges/" + etcd_key_component(token);
+}
+
+std::string EtcdLayout::node(const std::string& node) const {
+  return prefix_ + "/nodes/" + etcd_key_component(node);
+}
+
+}  // namespace acme

@@ -1,0 +1,86 @@
+#include "cluster/etcd_lock.h"
+
+namespace acme {
+
+EtcdLock::EtcdLock(EtcdClient& etcd, std::string key, std::string owner, long long ttl_s,
+                   const Clock* clock)
+    : etcd_(etcd),
+      clock_(clock ? *clock : system_clock_),
+      key_(std::move(key)),
+      owner_(std::move(owner)),
+      ttl_s_(ttl_s) {}
+
+EtcdCompare EtcdLock::holds_compare() const {
+  EtcdCompare c;
+  c.target = EtcdCompare::Target::kLease;
+  c.op = EtcdCompare::Op::kEqual;
+  c.key = key_;
+  c.number = lease_;
+  return c;
+}
+
+Result<bool> EtcdLock::try_create(long long lease) {
+  EtcdTxn txn;
+  EtcdCompare absent;
+  absent.target = EtcdCompare::Target::kCreate;
+  absent.key = key_;
+  absent.number = 0;  // create_revision 0: the key does not exist
+  txn.compare.push_back(absent);
+  txn.success.push_back(EtcdOp::put(key_, owner_, lease));
+  txn.failure.push_back(EtcdOp::range(key_));
+  auto result = etcd_.txn(txn);
+  ACME_RETURN_IF_ERROR(result);
+  if (result->succeeded) return true;
+  if (result->responses.size() != 1 || result->responses[0].kvs.size() > 1) {
+    return Status(Code::kProtocol, "etcd lock " + key_ +
+                                       ": the failed transaction's range "
+                                       "answer is not one key");
+  }
+  if (result->responses[0].kvs.empty()) return false;  // deleted in between: try again later
+  const EtcdKeyValue& kv = result->responses[0].kvs[0];
+  holder_ = kv.value;
+  return kv.lease == lease;  // ours already: an earlier try whose answer was lost
+}
+
+Result<bool> EtcdLock::acquire() {
+  if (held()) return true;
+  const TimePoint sent = clock_.now();
+  auto lease = etcd_.lease_grant(ttl_s_);
+  ACME_RETURN_IF_ERROR(lease);
+  auto created = try_create(lease->id);
+  if (!created.ok() || !*created) {
+    (void)etcd_.lease_revoke(lease->id);  // best effort: it expires within the TTL anyway
+    return created;
+  }
+  lease_ = lease->id;
+  holder_ = owner_;
+  valid_until_ = sent + Seconds(lease->ttl_s);
+  return true;
+}
+
+Status EtcdLock::keep_alive() {
+  if (!held()) return Status(Code::kNotFound, "etcd lock " + key_ + " is not held");
+  const TimePoint sent = clock_.now();
+  auto lease = etcd_.lease_keepalive(lease_);
+  ACME_RETURN_IF_ERROR(lease);
+  if (lease->ttl_s <= 0) {
+    lease_ = 0;
+    holder_.clear();
+    return Status(Code::kNotFound, "etcd lock " + key_ +
+                                       " was lost: its lease expired "
+                                       "(keep-alives came too late); another node may hold it now");
+  }
+  valid_until_ = sent + Seconds(lease->ttl_s);
+  return Status::ok_status();
+}
+
+Status EtcdLock::release() {
+  if (!held()) return Status::ok_status();
+  Status s = etcd_.lease_revoke(lease_);
+  if (!s.ok() && s.code() != Code::kNotFound) return s;  // still held: the caller retries
+  lease_ = 0;
+  holder_.clear();
+  return Status::ok_status();
+}
+
+}  // namespace acme

@@ -1,0 +1,274 @@
+// etcd_probe: drives mod_acme's etcd client (mod_acme/cluster/) against a real
+// etcd for tests/integration/test_800_etcd_client.py. Built only for tests.
+//
+//   etcd_probe [--tls CERT KEY CA] ENDPOINT[,ENDPOINT...] COMMAND ARGS...
+//
+// Prints one JSON object per command (watch: per message) on stdout; errors go to stderr with exit
+// status 1; "absent" or "busy" answers exit 3.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cluster/base64.h"
+#include "cluster/cluster_key.h"
+#include "cluster/etcd_client.h"
+#include "cluster/etcd_lock.h"
+#include "cluster/etcd_watch.h"
+#include "http/curl_http_client.h"
+
+using namespace acme;
+
+namespace {
+
+using Args = std::vector<std::string>;
+
+int fail(const Status& s) {
+  std::fprintf(stderr, "etcd_probe: %s\n", s.to_string().c_str());
+  return 1;
+}
+
+int print(const Json& j, int rc = 0) {
+  std::printf("%s\n", j.dump().c_str());
+  std::fflush(stdout);
+  return rc;
+}
+
+double now_s() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+int cmd_put(EtcdClient& etcd, const Args& a) {
+  auto rev = etcd.put(a.at(0), a.at(1), a.size() > 2 ? std::atoll(a[2].c_str()) : 0);
+  if (!rev.ok()) return fail(rev.status());
+  return print(Json::object().set("revision", *rev).set("endpoint", etcd.current_endpoint()));
+}
+
+int cmd_get(EtcdClient& etcd, const Args& a) {
+  auto r = etcd.get(a.at(0));
+  if (!r.ok()) return fail(r.status());
+  Json out = Json::object();
+  out.set("endpoint", etcd.current_endpoint());
+  if (r->kvs.empty()) return print(out.set_bool("present", false), 3);
+  const EtcdKeyValue& kv = r->kvs[0];
+  out.set_bool("present", true).set("value_b64", base64_encode(kv.value)).set("lease", kv.lease);
+  return print(out.set("create_revision", kv.create_revision).set("version", kv.version));
+}
+
+int cmd_list(EtcdClient& etcd, const Args& a) {
+  EtcdRange range;
+  range.key = a.at(0);
+  range.range_end = prefix_end(a[0]);
+  auto r = etcd.range(range);
+  if (!r.ok()) return fail(r.status());
+  Json keys = Json::array();
+  for (const auto& kv : r->kvs) keys.append(kv.key);
+  return print(Json::object().set("keys", keys).set("count", r->count));
+}
+
+int cmd_delete(EtcdClient& etcd, const Args& a) {
+  auto n = etcd.remove(a.at(0), a.size() > 1 && a[1] == "prefix" ? prefix_end(a[0]) : "");
+  if (!n.ok()) return fail(n.status());
+  return print(Json::object().set("deleted", *n));
+}
+
+// create KEY VALUE: put only if the key does not exist (a txn on create_revision == 0).
+int cmd_create(EtcdClient& etcd, const Args& a) {
+  EtcdTxn txn;
+  EtcdCompare absent;
+  absent.key = a.at(0);
+  txn.compare.push_back(absent);
+  txn.success.push_back(EtcdOp::put(a[0], a.at(1)));
+  txn.failure.push_back(EtcdOp::range(a[0]));
+  auto r = etcd.txn(txn);
+  if (!r.ok()) return fail(r.status());
+  Json out = Json::object().set_bool("succeeded", r->succeeded);
+  if (!r->succeeded && !r->responses.empty() && !r->responses[0].kvs.empty()) {
+    out.set("existing", r->responses[0].kvs[0].value);
+  }
+  return print(out, r->succeeded ? 0 : 3);
+}
+
+int cmd_grant(EtcdClient& etcd, const Args& a) {
+  auto lease = etcd.lease_grant(std::atoll(a.at(0).c_str()));
+  if (!lease.ok()) return fail(lease.status());
+  return print(Json::object().set("id", std::to_string(lease->id)).set("ttl", lease->ttl_s));
+}
+
+int cmd_keepalive(EtcdClient& etcd, const Args& a) {
+  auto lease = etcd.lease_keepalive(std::atoll(a.at(0).c_str()));
+  if (!lease.ok()) return fail(lease.status());
+  return print(Json::object().set("ttl", lease->ttl_s));
+}
+
+int cmd_revoke(EtcdClient& etcd, const Args& a) {
+  Status s = etcd.lease_revoke(std::atoll(a.at(0).c_str()));
+  if (!s.ok()) return fail(s);
+  return print(Json::object().set_bool("revoked", true));
+}
+
+// lock KEY OWNER TTL WAIT_S HOLD_S [keepalive|silent]: tries to acquire for up
+// to WAIT_S seconds (every 200 ms), then holds HOLD_S seconds (keep-alives
+// every TTL/3 unless silent; -1 = until killed) and releases.
+int hold(EtcdLock& lock, double hold_s, bool keepalive, long long ttl) {
+  double until = hold_s < 0 ? 1e300 : now_s() + hold_s;
+  int renewals = 0;
+  while (now_s() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(ttl * 1000 / 3));
+    if (!keepalive) continue;
+    Status s = lock.keep_alive();
+    if (!s.ok()) return fail(s);
+    ++renewals;
+  }
+  auto still = lock.holds_compare();
+  Status s = lock.release();
+  if (!s.ok()) return fail(s);
+  return print(Json::object()
+                   .set_bool("released", true)
+                   .set("renewals", renewals)
+                   .set("lease", still.number));
+}
+
+int cmd_lock(EtcdClient& etcd, const Args& a) {
+  long long ttl = std::atoll(a.at(2).c_str());
+  EtcdLock lock(etcd, a.at(0), a.at(1), ttl);
+  double start = now_s(), deadline = start + std::atof(a.at(3).c_str());
+  while (true) {
+    auto got = lock.acquire();
+    if (!got.ok()) return fail(got.status());
+    if (*got) break;
+    if (now_s() >= deadline) {
+      return print(Json::object().set_bool("acquired", false).set("holder", lock.holder()), 3);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  Json out = Json::object().set_bool("acquired", true).set("lease", lock.lease());
+  print(out.set("waited_ms", static_cast<long long>((now_s() - start) * 1000)));
+  return hold(lock, std::atof(a.at(4).c_str()), a.size() < 6 || a[5] != "silent", ttl);
+}
+
+// seal KEYFILE KEY PLAINTEXT / open KEYFILE KEY: what ACMESharedStoreKeyFile does.
+int cmd_seal(EtcdClient& etcd, const Args& a) {
+  auto key = ClusterKey::load(a.at(0));
+  if (!key.ok()) return fail(key.status());
+  auto sealed = key->seal(a.at(2), a.at(1));
+  if (!sealed.ok()) return fail(sealed.status());
+  auto rev = etcd.put(a[1], *sealed);
+  if (!rev.ok()) return fail(rev.status());
+  return print(Json::object().set("revision", *rev).set("bytes", (long long)sealed->size()));
+}
+
+int cmd_open(EtcdClient& etcd, const Args& a) {
+  auto key = ClusterKey::load(a.at(0));
+  if (!key.ok()) return fail(key.status());
+  auto r = etcd.get(a.at(1));
+  if (!r.ok()) return fail(r.status());
+  if (r->kvs.empty()) return print(Json::object().set_bool("present", false), 3);
+  auto plain = key->open_sealed(r->kvs[0].value, a[1]);
+  if (!plain.ok()) return fail(plain.status());
+  return print(Json::object().set("plaintext", *plain));
+}
+
+void print_message(const EtcdWatchResponse& m, const EtcdWatch& w, int* events) {
+  if (m.created) {
+    print(Json::object()
+              .set_bool("created", true)
+              .set("revision", m.revision)
+              .set("endpoint", w.endpoint()));
+  }
+  for (const EtcdEvent& e : m.events) {
+    Json j = Json::object().set("type", e.type == EtcdEvent::Type::kPut ? "PUT" : "DELETE");
+    print(j.set("key", e.kv.key).set("value", e.kv.value).set("mod_revision", e.kv.mod_revision));
+    ++*events;
+  }
+}
+
+// watch PREFIX START_REVISION COUNT TIMEOUT_S: prints the created message and
+// each event under PREFIX until COUNT events; a broken stream is started again
+// from next_revision() on the next endpoint (printed as {"restart": ...}).
+int cmd_watch(const std::vector<std::string>& endpoints, const EtcdTls& tls, const Args& a) {
+  EtcdWatch w(endpoints, tls);
+  const std::string prefix = a.at(0);
+  Status s = w.start(prefix, prefix_end(prefix), std::atoll(a.at(1).c_str()));
+  if (!s.ok()) return fail(s);
+  int wanted = std::atoi(a.at(2).c_str()), events = 0, restarts = 0;
+  double deadline = now_s() + std::atof(a.at(3).c_str());
+  while (events < wanted && now_s() < deadline) {
+    auto messages = w.poll(Millis(200));
+    if (!messages.ok()) {
+      print(Json::object().set("restart", messages.status().message()));
+      if (++restarts > 10) return fail(messages.status());
+      s = w.start(prefix, prefix_end(prefix), w.next_revision());
+      if (!s.ok()) return fail(s);
+      continue;
+    }
+    for (const auto& m : *messages) print_message(m, w, &events);
+  }
+  return print(Json::object().set("next_revision", w.next_revision()), events < wanted ? 3 : 0);
+}
+
+std::vector<std::string> split(const std::string& list) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    std::size_t comma = list.find(',', start);
+    if (comma == std::string::npos) comma = list.size();
+    out.push_back(list.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+int run(EtcdTls tls, const std::string& endpoints, const std::string& command, const Args& args) {
+  static const std::map<std::string, std::function<int(EtcdClient&, const Args&)>> commands = {
+      {"put", cmd_put},
+      {"get", cmd_get},
+      {"list", cmd_list},
+      {"delete", cmd_delete},
+      {"create", cmd_create},
+      {"grant", cmd_grant},
+      {"keepalive", cmd_keepalive},
+      {"revoke", cmd_revoke},
+      {"lock", cmd_lock},
+      {"seal", cmd_seal},
+      {"open", cmd_open}};
+  auto it = commands.find(command);
+  if (it == commands.end() && command != "watch")
+    return fail(Status(Code::kInvalidArgument, "unknown command"));
+  auto checked = etcd_check_endpoints(split(endpoints));
+  if (!checked.ok()) return fail(checked.status());
+  Status tls_ok = etcd_check_tls(tls);
+  if (!tls_ok.ok()) return fail(tls_ok);
+  try {
+    if (command == "watch") return cmd_watch(*checked, tls, args);
+    EtcdClient etcd(*checked, make_etcd_http_client(tls));
+    return it->second(etcd, args);
+  } catch (const std::out_of_range&) {
+    return fail(Status(Code::kInvalidArgument, command + ": missing arguments"));
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args all(argv + 1, argv + argc);
+  EtcdTls tls;
+  if (all.size() >= 4 && all[0] == "--tls") {
+    tls = EtcdTls{all[1], all[2], all[3]};
+    all.erase(all.begin(), all.begin() + 4);
+  }
+  if (all.size() < 2) {
+    std::fprintf(stderr, "usage: etcd_probe [--tls CERT KEY CA] ENDPOINTS COMMAND ARGS...\n");
+    return 2;
+  }
+  CurlHttpClient::global_init();
+  return run(tls, all[0], all[1], Args(all.begin() + 2, all.end()));
+}

@@ -1,0 +1,48 @@
+#include "cluster/etcd_layout.h"
+
+#include <CppUTest/TestHarness.h>
+
+using namespace acme;
+
+namespace {
+
+EtcdLayout layout(const char* prefix = EtcdLayout::kDefaultPrefix) {
+  auto l = EtcdLayout::make(prefix);
+  CHECK_TRUE(l.ok());
+  return *l;
+}
+
+}  // namespace
+
+TEST_GROUP(EtcdLayout){};
+
+TEST(EtcdLayout, KeysUnderThePrefix) {
+  EtcdLayout l = layout("/mod_acme/prod");
+  STRCMP_EQUAL("/mod_acme/prod/", l.all().c_str());
+  STRCMP_EQUAL("/mod_acme/prod/locks/example.org", l.lock("example.org").c_str());
+  STRCMP_EQUAL("/mod_acme/prod/jobs/example.org", l.job("example.org").c_str());
+  STRCMP_EQUAL("/mod_acme/prod/certs/example.org/rsa/key",
+               l.cert_key("example.org", "rsa").c_str());
+  STRCMP_EQUAL("/mod_acme/prod/certs/example.org/p256/chain",
+               l.cert_chain("example.org", "p256").c_str());
+  STRCMP_EQUAL("/mod_acme/prod/accounts/le/key", l.account_key("le").c_str());
+  STRCMP_EQUAL("/mod_acme/prod/challenges/tok-_1", l.challenge("tok-_1").c_str());
+  STRCMP_EQUAL("/mod_acme/prod/nodes/web1", l.node("web1").c_str());
+}
+
+TEST(EtcdLayout, ComponentsCannotReachAnotherSubtree) {
+  EtcdLayout l = layout();
+  STRCMP_EQUAL("/mod_acme/locks/..%2Fcerts%2Fx", l.lock("../certs/x").c_str());
+  STRCMP_EQUAL("/mod_acme/jobs/%", l.job("").c_str());
+  STRCMP_EQUAL("/mod_acme/jobs/100%25", l.job("100%").c_str());
+  CHECK_FALSE(l.job("%") == l.job(""));  // "%" escapes to "%25"
+}
+
+TEST(EtcdLayout, PrefixChecked) {
+  CHECK_TRUE(EtcdLayout::make("/a").ok());
+  for (const char* bad : {"", "/", "mod_acme", "/mod_acme/", "/a//b"}) {
+    auto l = EtcdLayout::make(bad);
+    CHECK_FALSE(l.ok());
+    CHECK(l.status().message().find("ACMESharedStorePrefix") != std::string::npos);
+  }
+}
