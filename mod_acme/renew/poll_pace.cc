@@ -5,7 +5,7 @@
 namespace acme {
 
 namespace {
-constexpr Millis kFirst{100};    // nothing known yet: as policy.h's poll_delay(0)
+constexpr Millis kFirst{100};     // nothing known yet: as policy.h's poll_delay(0)
 constexpr Millis kLongest{2000};  // a slow spell must not hold every order for long
 }  // namespace
 
