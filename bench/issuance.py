@@ -34,7 +34,8 @@ beside this run's figures, and every run's served time.
 Usage: bench/issuance.py [SUMMARY_FILE]
 Environment: MOD_ACME_SO (default build/mod_acme.so), BENCH_ISSUANCE_SIZES
 (default "1,20,100,1000"), BENCH_ISSUANCE_RUNS_ONE (default 5),
-BENCH_ISSUANCE_KEEP_LOGS (a directory: each run's error_log and store are copied there).
+BENCH_ISSUANCE_KEEP_LOGS (a directory, made if missing: each run's error_log, pebble log and
+store are copied there), BENCH_ISSUANCE_MAX_PARALLEL (ACMEMaxParallel; default: the module's).
 """
 import os
 import re
@@ -118,7 +119,8 @@ def one_size(so, base, ca, http_port, https_port, n):
     names = [f"n{i}.test" for i in range(n)]
     httpd = Httpd(subdir(base, f"httpd-{n}-{next(_RUN)}"), http_port, https_port, so, ca=ca,
                   vhosts=[VHost.managed(name) for name in names], log_level="info ssl:warn",
-                  acme={"ACMECheckInterval": None, "ACMERetryDelay": None})
+                  acme={"ACMECheckInterval": None, "ACMERetryDelay": None,
+                        "ACMEMaxParallel": os.environ.get("BENCH_ISSUANCE_MAX_PARALLEL")})
     t0 = time.monotonic()
     httpd.start(timeout=60)
     try:
@@ -130,6 +132,7 @@ def one_size(so, base, ca, http_port, https_port, n):
         httpd.stop()
         keep = os.environ.get("BENCH_ISSUANCE_KEEP_LOGS")  # a directory for each run's files
         if keep:
+            os.makedirs(keep, exist_ok=True)
             run = f"{n}-{os.getpid()}-{next(_RUN)}"
             shutil.copy(httpd.error_log, os.path.join(keep, f"error_log-{run}"))
             shutil.copy(ca.log_file, os.path.join(keep, f"pebble_log-{run}"))

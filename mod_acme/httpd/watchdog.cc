@@ -220,21 +220,25 @@ void drain(ModuleState& st, WatchdogContext& wd) {
   wd.draining.store(true);
   wd.log.log(LogLevel::kInfo, kMsgWatchdog,
              "graceful restart: this watchdog works on until the next one is up, then finishes "
-             "its orders in flight and hands over (at most " +
+             "its steps in flight and hands its orders over (at most " +
                  std::to_string(kDrainLimit.count()) + " s)");
   const auto deadline = std::chrono::steady_clock::now() + kDrainLimit;
   // After an admin's graceful restart (maybe a new configuration) only the
   // orders in flight are finished; after an activation it works on.
   bool handing_over = !st.table.work_on_permitted(st.httpd_generation);
   if (handing_over) wd.renewer.set_draining();
+  bool successor_up = false;
   while (std::chrono::steady_clock::now() < deadline && !drains_halted(st)) {
-    if (!handing_over && st.table.successor_waiting(st.httpd_generation)) {
-      wd.renewer.set_draining();
-      handing_over = true;
+    if (!successor_up && st.table.successor_waiting(st.httpd_generation)) {
+      // It resumes the orders from their job files: only the steps in
+      // flight are finished here.
+      wd.renewer.set_handing_over();
+      successor_up = handing_over = true;
     }
     TimePoint now = std::chrono::system_clock::now();
     TimePoint next = wd.renewer.run_once();
     if (!wd.renewer.has_work(kDrainHorizon)) break;
+    if (successor_up && wd.renewer.steps_in_flight() == 0) break;
     auto wait =
         std::clamp<std::chrono::system_clock::duration>(next - now, Millis(0), kMinInterval);
     std::this_thread::sleep_for(wait);
@@ -242,7 +246,7 @@ void drain(ModuleState& st, WatchdogContext& wd) {
   wd.log.log(LogLevel::kInfo, kMsgWatchdog,
              wd.renewer.has_work(kDrainHorizon)
                  ? "handing over with orders left: the next watchdog resumes them"
-                 : "orders in flight finished: the next watchdog takes over");
+                 : "orders finished: the next watchdog takes over");
 }
 
 void on_stop(ModuleState& st) {

@@ -30,6 +30,7 @@ bool ActivationCoalescer::restart_due(std::uint64_t generation, Instant now) {
 
 bool ActivationCoalescer::batch_complete(Instant now) const {
   if (awaited_ > 0 && last_ - seen_ >= awaited_) return true;  // nothing left to wait for
+  if (now < not_before_) return false;
   return now - last_change_ >= options_.quiet || now - first_change_ >= options_.max_wait;
 }
 

@@ -14,6 +14,7 @@
 #include "http/http_client.h"
 #include "json/json.h"
 #include "renew/managed_cert.h"
+#include "renew/poll_pace.h"
 #include "store/store.h"
 
 namespace acme {
@@ -51,6 +52,7 @@ class CaSession {
   HttpClient& http() { return *http_; }
   const std::string& thumbprint() const { return thumbprint_; }
   const CaSettings& ca() const { return ca_; }
+  PollPace& poll_pace() { return poll_pace_; }  // how soon its orders are polled first
 
  private:
   Status check_terms(const Directory& dir) const;
@@ -69,6 +71,7 @@ class CaSession {
   PrivateKey key_;
   std::string thumbprint_;
   bool ready_ = false;
+  PollPace poll_pace_;
   bool fresh_key_ = false;  // made here: any saved account record is another key's
 };
 

@@ -180,23 +180,34 @@ Status RenewalJob::advance(CaSession& session, Outcome* outcome) {
   }
   // The poll backoff is for a status that does not change: progress
   // (pending -> ready -> processing -> valid) starts it again.
-  if (order->status != polled_status_) state_.poll_attempt = 0;
+  // ready -> processing is the finalize's wait going on, not a new one.
+  const bool same_wait = polled_status_ == "ready" && order->status == "processing";
+  if (order->status != polled_status_ && !same_wait) {
+    // A wait ended: how long it took paces the next orders' first polls.
+    if (waiting_since_ != TimePoint{} && !polled_status_.empty()) {
+      session.poll_pace().observe(PollPace::wait_of(polled_status_),
+                                  std::chrono::duration_cast<Millis>(clock_.now() - waiting_since_),
+                                  state_.poll_attempt == 1);
+    }
+    waiting_since_ = TimePoint{};
+    state_.poll_attempt = 0;
+  }
   polled_status_ = order->status;
   if (order->status == "pending") {
     // Every answer published and sent in this process: only the order is
     // polled; after a restart authorize() publishes them again.
     if (!answered_) ACME_RETURN_IF_ERROR(authorize(session, *order));
     answered_ = true;
-    outcome->next = poll_later();
+    outcome->next = poll_later(session);
   } else if (order->status == "ready") {
     auto csr = make_csr_der(key_, cert_.names);
     if (!csr.ok()) return csr.status();
     auto finalized = finalize_order(client, *order, *csr);
     if (!finalized.ok()) return finalized.status();
     if (finalized->status == "valid") return finish(session, *finalized, outcome);
-    outcome->next = poll_later();
+    outcome->next = poll_later(session);
   } else if (order->status == "processing") {
-    outcome->next = poll_later();
+    outcome->next = poll_later(session);
   } else if (order->status == "valid") {
     return finish(session, *order, outcome);
   } else {
@@ -373,8 +384,13 @@ void RenewalJob::count_against_ca(const Status& error) {
                cert_.ca_at(state_.ca_index).directory_url);
 }
 
-TimePoint RenewalJob::poll_later() {
+TimePoint RenewalJob::poll_later(CaSession& session) {
   if (state_.poll_started == TimePoint{}) state_.poll_started = clock_.now();
+  if (state_.poll_attempt == 0) {
+    waiting_since_ = clock_.now();
+    ++state_.poll_attempt;
+    return clock_.now() + session.poll_pace().first(PollPace::wait_of(polled_status_));
+  }
   return clock_.now() + poll_delay(state_.poll_attempt++);
 }
 

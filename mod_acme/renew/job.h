@@ -91,7 +91,7 @@ class RenewalJob {
   Status order_failure(CaSession& session, const Order& order);
   Outcome fail(CaSession& session, const Status& error);
   void count_against_ca(const Status& error);
-  TimePoint poll_later();
+  TimePoint poll_later(CaSession& session);
   void withdraw_challenges();
   Status save();
 
@@ -106,6 +106,7 @@ class RenewalJob {
   JobState state_;
   std::function<bool()> stopping_;
   std::string polled_status_;  // the order's status at the last poll
+  TimePoint waiting_since_{};  // the first poll of this status was planned (PollPace)
   bool answered_ = false;      // authorize() succeeded in this process
   PrivateKey key_;
   std::string key_pem_;

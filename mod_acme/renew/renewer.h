@@ -86,6 +86,12 @@ class Renewer {
   // from now on run_once() only moves the orders it already has; it starts
   // none, takes no admin request and leaves OCSP to the next watchdog.
   void set_draining() { draining_ = true; }
+  // The next watchdog is up and waits for the store lock: no step starts any
+  // more, those in flight finish (steps_in_flight() reaches 0), and every
+  // order stays in its job file for the next watchdog to resume. Handing
+  // over between steps instead of between orders: the next watchdog used to
+  // sit idle for seconds while this one finished every order.
+  void set_handing_over() { draining_ = handing_over_ = true; }
   // Draining: an order still has a step in flight or due within `horizon`
   // (one that waits longer, a backoff say, resumes in the next watchdog).
   bool has_work(Millis horizon) const;
@@ -112,8 +118,9 @@ class Renewer {
   TimePoint start_step(const ManagedCert& cert, RenewalJob& job, TimePoint now);
   void step(const ManagedCert& cert, RenewalJob& job, CaSession& session);
   void pump(TimePoint deadline);
-  void start_due_steps();  // steps of existing jobs whose time came (polls)
-  void drain();            // every step in flight to its end (the CA's timeouts bound it)
+  void start_due_steps();   // steps of existing jobs whose time came (polls)
+  void fill_free_places();  // new orders for waiting names, as places free up
+  void drain();             // every step in flight to its end (the CA's timeouts bound it)
   void take_requests();
   bool take_request_file(const std::string& path);  // removed: act on it
   void roll_account_keys();  // `acmectl rollover`: every CA in use (in its side fiber)
@@ -143,6 +150,7 @@ class Renewer {
   std::map<std::string, TimePoint> ocsp_next_;   // by cert name: the OCSP refresher's next
   LiveCache live_{store_};                       // parsed live sets (renew/live_cache.h)
   std::map<std::string, std::unique_ptr<RenewalJob>> jobs_;
+  std::set<std::string> waiting_;  // due, waiting for a place under max_parallel
   std::map<std::string, std::unique_ptr<CaSession>> sessions_;
   std::map<std::string, std::string> counts_written_;  // by canonical CA URL (renew/ca_counts.h)
   std::map<std::string, TimePoint> step_at_;           // Outcome::next, by cert name
@@ -155,6 +163,7 @@ class Renewer {
   HttpDriver* driver_ = nullptr;
   std::function<bool()> stopping_ = [] { return false; };
   bool draining_ = false;
+  bool handing_over_ = false;
   std::map<std::string, bool> forced_;              // renew now, whatever is due
   std::map<std::string, std::string> last_record_;  // status JSON last written
   struct LastState {

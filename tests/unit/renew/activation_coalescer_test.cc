@@ -107,3 +107,37 @@ TEST(ActivationCoalescer, CounterGoingBackIsANewBaseline) {
   t.advance(1000);
   CHECK_FALSE(c.restart_due(0, t.now));
 }
+
+// After a costly restart (1,000 vhosts) the next one waits for the hold,
+// however quiet the counter is or however long the batch has waited.
+TEST(ActivationCoalescer, BatchWaitsForTheHold) {
+  ActivationCoalescer c(0, 50, options());
+  Ticks t;
+  c.hold_until(t.now + milliseconds(5000));
+  std::uint64_t gen = 0;
+  for (int ms = 0; ms < 5000; ms += 100, t.advance(100)) {
+    if (ms < 2000) ++gen;  // a stream, then quiet
+    CHECK_FALSE(c.restart_due(gen, t.now));
+  }
+  CHECK(c.restart_due(gen, t.now));  // 5000 ms: the hold is over
+  LONGS_EQUAL(20, c.activated());
+}
+
+TEST(ActivationCoalescer, HoldDoesNotDelayTheLastAwaitedSets) {
+  ActivationCoalescer c(0, 3, options());
+  Ticks t;
+  c.hold_until(t.now + milliseconds(60000));
+  CHECK_FALSE(c.restart_due(2, t.now));
+  t.advance(100);
+  CHECK(c.restart_due(3, t.now));  // nothing left to wait for
+}
+
+TEST(ActivationCoalescer, HoldInThePastChangesNothing) {
+  ActivationCoalescer c(0, 0, options());
+  Ticks t;
+  t.advance(10000);
+  c.hold_until(t.now - milliseconds(1));
+  CHECK_FALSE(c.restart_due(1, t.now));
+  t.advance(300);
+  CHECK(c.restart_due(1, t.now));
+}

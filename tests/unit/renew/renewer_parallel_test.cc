@@ -44,6 +44,16 @@ class SlowClient : public HttpClient {
   const bool* hold_;
 };
 
+// The harness's store, counting lookups of staged sets (each due check makes one).
+class CountingStore : public MemoryStore {
+ public:
+  bool exists(const std::string& path) const override {
+    if (path.compare(0, 8, "staging/") == 0) ++staged_lookups;
+    return MemoryStore::exists(path);
+  }
+  mutable int staged_lookups = 0;
+};
+
 }  // namespace
 
 TEST_GROUP(RenewerParallel) {
@@ -66,9 +76,9 @@ TEST_GROUP(RenewerParallel) {
     }
     return list;
   }
-  void make_renewer(std::vector<ManagedCert> list, bool slow = true) {
+  void make_renewer(std::vector<ManagedCert> list, bool slow = true, Store* store = nullptr) {
     renewer = std::make_unique<Renewer>(
-        h.store, h.table, h.clock, h.log,
+        store ? *store : h.store, h.table, h.clock, h.log,
         [this, slow](const CaSettings&) -> std::unique_ptr<HttpClient> {
           if (!slow) return h.ca.client();
           return std::make_unique<SlowClient>(h.ca, &in_flight, &most_in_flight, &hold);
@@ -164,6 +174,66 @@ TEST(RenewerParallel, DrainingFinishesOrdersInFlightAndStartsNone) {
   LONGS_EQUAL(1, h.ca.orders_created());
   CHECK_FALSE(has_staged(h.store, "n1.example"));
   CHECK_FALSE(renewer->has_work(Millis(2000)));
+}
+
+// Once the next watchdog is up the old one hands over between steps: the
+// steps in flight finish, no other starts, and the next watchdog resumes
+// the same orders from their job files (no order placed twice).
+TEST(RenewerParallel, HandingOverFinishesStepsAndLeavesOrdersToTheNext) {
+  options.max_parallel = 2;
+  ClockDriver driver(h.clock, &in_flight);
+  make_renewer(certs(2));
+  renewer->set_http_driver(&driver);
+  h.ca.on_request = [this](const HttpRequest&) {
+    if (h.ca.orders_created() == 2) hold = true;  // both orders placed: their next requests wait
+  };
+  run_until([this] { return hold; });
+  h.ca.on_request = nullptr;
+  CHECK(renewer->steps_in_flight() > 0);
+  renewer->set_handing_over();
+  hold = false;
+  for (int i = 0; i < 20 && renewer->steps_in_flight() > 0; ++i) renewer->run_once();
+  LONGS_EQUAL(0u, renewer->steps_in_flight());
+  const long seen = h.ca.requests_seen();
+  for (int i = 0; i < 5; ++i) {
+    h.clock.advance(Seconds(1));
+    renewer->run_once();
+  }
+  LONGS_EQUAL(seen, h.ca.requests_seen());  // nothing more from this one
+  CHECK_FALSE(all_staged(2));
+  make_renewer(certs(2));  // the next watchdog
+  renewer->set_http_driver(&driver);
+  run_until([this] { return all_staged(2); });
+  LONGS_EQUAL(2, h.ca.orders_created());
+}
+
+// A name due while max_parallel orders run is looked at once, not again on
+// every tick (1,000 names: thousands of file lookups a second); it gets
+// the place the first finished order frees, within that same tick.
+TEST(RenewerParallel, WaitingNamesAreNotCheckedAgainAndTakeFreedPlacesAtOnce) {
+  options.max_parallel = 1;
+  options.tick_budget = Millis(300);
+  CountingStore store;
+  ClockDriver driver(h.clock, &in_flight);
+  hold = true;  // n0's order waits on the CA
+  make_renewer(certs(3), true, &store);
+  renewer->set_http_driver(&driver);
+  renewer->run_once();
+  const int lookups = store.staged_lookups;
+  for (int i = 0; i < 10; ++i) {
+    h.clock.advance(Seconds(3));
+    renewer->run_once();
+  }
+  LONGS_EQUAL(lookups, store.staged_lookups);  // n1 and n2: known due, not looked at again
+  hold = false;
+  int ticks = 0;
+  for (; ticks < 50 && !has_staged(store, "n0.example"); ++ticks) {
+    CHECK(h.ca.orders_created() <= 1);
+    TimePoint wake = renewer->run_once();
+    if (wake > h.clock.now()) h.clock.set(wake);
+  }
+  CHECK(has_staged(store, "n0.example"));
+  LONGS_EQUAL(2, h.ca.orders_created());  // n1 ordered in the tick that staged n0
 }
 
 TEST(RenewerParallel, MaxParallelDirectiveValues) {
