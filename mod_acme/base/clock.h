@@ -21,17 +21,6 @@ class SystemClock : public Clock {
   TimePoint now() const override { return std::chrono::system_clock::now(); }
 };
 
-class FakeClock : public Clock {
- public:
-  explicit FakeClock(TimePoint start) : now_(start) {}
-  TimePoint now() const override { return now_; }
-  void advance(std::chrono::system_clock::duration d) { now_ += d; }
-  void set(TimePoint t) { now_ = t; }
-
- private:
-  TimePoint now_;
-};
-
 inline long long to_unix(TimePoint t) {
   return std::chrono::duration_cast<Seconds>(t.time_since_epoch()).count();
 }

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <string>
-#include <vector>
 
 namespace acme {
 
@@ -59,25 +58,6 @@ class LogSink {
  public:
   virtual ~LogSink() = default;
   virtual void log(LogLevel level, int msgno, const std::string& message) = 0;
-};
-
-// Keeps lines in memory; for tests and for collecting errors for status.
-class MemoryLogSink : public LogSink {
- public:
-  struct Line {
-    LogLevel level;
-    int msgno;
-    std::string message;
-  };
-  void log(LogLevel level, int msgno, const std::string& message) override {
-    lines.push_back({level, msgno, message});
-  }
-  bool contains(const std::string& needle) const {
-    for (const auto& l : lines)
-      if (l.message.find(needle) != std::string::npos) return true;
-    return false;
-  }
-  std::vector<Line> lines;
 };
 
 }  // namespace acme

@@ -5,6 +5,7 @@
 
 #include "acme/acme_test_util.h"
 #include "acme/problem.h"
+#include "base/fake_clock.h"
 #include "crypto/crypto_test_util.h"
 #include "fakes/fake_acme_ca.h"
 

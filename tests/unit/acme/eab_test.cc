@@ -11,6 +11,7 @@
 #include "acme/account.h"
 #include "acme/acme_test_util.h"
 #include "acme/problem.h"
+#include "base/fake_clock.h"
 #include "crypto/crypto_test_util.h"
 #include "crypto/jwk.h"
 #include "fakes/fake_acme_ca.h"

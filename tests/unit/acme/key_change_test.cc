@@ -6,6 +6,7 @@
 #include "acme/account.h"
 #include "acme/acme_test_util.h"
 #include "acme/problem.h"
+#include "base/fake_clock.h"
 #include "crypto/crypto_test_util.h"
 #include "crypto/jwk.h"
 #include "crypto/jws.h"

@@ -7,6 +7,7 @@
 #include "acme/acme_test_util.h"
 #include "acme/authorization.h"
 #include "acme/challenge.h"
+#include "base/fake_clock.h"
 #include "crypto/crypto_test_util.h"
 #include "crypto/csr.h"
 #include "crypto/jwk.h"

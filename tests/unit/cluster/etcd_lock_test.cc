@@ -2,6 +2,7 @@
 // hands the lock over.
 #include "cluster/etcd_lock.h"
 
+#include "base/fake_clock.h"
 #include "cluster/fake_etcd.h"
 #include "fakes/fake_http_client.h"
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/fake_clock.h"
 #include "crypto/base64url.h"
 #include "crypto/csr.h"
 #include "crypto/jwk.h"

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "base/memory_log_sink.h"
 #include "crypto/crypto_test_util.h"
 #include "renew/managed_cert.h"
 #include "store/file_store.h"

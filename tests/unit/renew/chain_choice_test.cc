@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "acme/acme_test_util.h"
+#include "base/memory_log_sink.h"
 #include "crypto/crypto_test_util.h"
 
 // Last: CppUTest redefines new for leak detection.

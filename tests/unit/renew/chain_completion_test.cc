@@ -4,6 +4,7 @@
 // a fetch that fails leaves the chain as it was (the caller's verification
 // then refuses it) and says why in the log.
 #include "renew/chain_completion.h"
+#include "base/memory_log_sink.h"
 
 #include <openssl/x509v3.h>
 

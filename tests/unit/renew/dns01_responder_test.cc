@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "base/memory_log_sink.h"
 #include "store/memory_store.h"
 
 // Last: CppUTest redefines new for leak detection.

@@ -12,6 +12,7 @@
 #include <functional>
 #include <string>
 
+#include "base/fake_clock.h"
 #include "base/fiber.h"
 #include "http/http_client.h"
 #include "renew/renew_test_util.h"

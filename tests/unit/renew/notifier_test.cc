@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "base/memory_log_sink.h"
 #include "renew/dns01_responder.h"  // shell_command
 
 // Last: CppUTest redefines new for leak detection.

@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/fake_clock.h"
 #include "base/log.h"
+#include "base/memory_log_sink.h"
 #include "fakes/fake_acme_ca.h"
 #include "renew/ca_session.h"
 #include "renew/job.h"

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "base/fake_clock.h"
 #include "crypto/base64url.h"
 #include "crypto/certificate.h"
 #include "crypto/key.h"
