@@ -346,6 +346,7 @@ void Renewer::after_step(const ManagedCert& cert, const RenewalJob& job, int fai
 // `acmectl renew|revoke NAME` leaves requests/NAME.json; one listing per tick.
 void Renewer::take_requests(TimePoint now) {
   auto names = store_.list("requests");
+  probes_.take(names.ok() ? *names : std::vector<std::string>(), now);
   if (!names.ok() || names->empty()) return;
   if (std::count(names->begin(), names->end(), layout::kAccountRolloverRequest)) {
     roll_account_keys();

@@ -21,6 +21,7 @@
 #include "base/fiber.h"
 #include "base/log.h"
 #include "http/http_client.h"
+#include "preflight/probe.h"
 #include "renew/ari_schedule.h"
 #include "renew/ca_session.h"
 #include "renew/job.h"
@@ -124,7 +125,7 @@ class Renewer {
   std::map<std::string, std::unique_ptr<RenewalJob>> jobs_;
   std::map<std::string, std::unique_ptr<CaSession>> sessions_;
   std::map<std::string, std::string> counts_written_;  // by canonical CA URL (renew/ca_counts.h)
-  std::map<std::string, TimePoint> step_at_;               // Outcome::next, by cert name
+  std::map<std::string, TimePoint> step_at_;           // Outcome::next, by cert name
   std::map<std::string, std::unique_ptr<Fiber>> running_;  // steps in flight, by cert name
   std::map<std::string, TimePoint> ca_wait_until_;         // rate-limited CAs, canonical URL
   std::set<std::string> registering_;  // CAs whose account a step in flight loads or registers
@@ -145,6 +146,7 @@ class Renewer {
   std::map<std::string, std::optional<std::string>> live_serial_;
   OcspRefresher* ocsp_ = nullptr;
   Http01Responder http01_{table_};
+  ProbePublisher probes_{store_, table_, log_};  // `acmectl preflight` (preflight/probe.h)
   std::vector<ChallengeResponder*> responders_{&http01_};
   NullNotifier null_notifier_;
   Notifier* notifier_ = &null_notifier_;

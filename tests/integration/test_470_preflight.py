@@ -1,0 +1,134 @@
+"""`acmectl preflight NAME...`: before a first order, what the CA would find.
+
+DNS comes from pebble-challtestsrv (every name resolves to 127.0.0.1 unless
+its management API says otherwise; A, AAAA and CAA records are set through
+it), asked with --resolver. The probe is served by a running httpd with
+mod_acme (it manages a.test with pebble, so its watchdog runs); its
+http-01 port stands for port 80 (--http-port). Loopback only: 127.0.0.9,
+where nothing listens, stands for "points elsewhere".
+"""
+import json
+import re
+import time
+import urllib.request
+
+import pytest
+
+from harness import acmectl, ports, procs
+from harness.pebble import CHALLTESTSRV
+
+
+def api(session, path, body):
+    port = session.challtestsrv().management_port
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/{path}",
+                                 data=json.dumps(body).encode(), method="POST")
+    with urllib.request.urlopen(req, timeout=5) as r:
+        assert r.status == 200, f"challtestsrv refused {path}: {r.status}"
+
+
+@pytest.fixture(scope="module")
+def server(session, pebble):
+    acmectl.path()
+    h = session.new_httpd(pebble)
+    try:
+        h.start()
+        yield h
+    finally:
+        session.release(h)
+
+
+def preflight(session, h, *args, resolver=None):
+    resolver = resolver or f"127.0.0.1:{session.challtestsrv().dns_port}"
+    return acmectl.run("--store", h.store_dir, "preflight", "--resolver", resolver,
+                       "--http-port", h.http_port, *args)
+
+
+def test_470_01_name_pointing_here_passes(session, server):
+    r = preflight(session, server, "--ca", "pebble.test", "here.pf.test")
+    assert r.returncode == 0, r
+    assert "here.pf.test resolves to 127.0.0.1, an address of this server" in r.stdout, r
+    assert re.search(r"ok +http://here\.pf\.test:\d+/\.well-known/acme-challenge/preflight-\S+ "
+                     r"via 127\.0\.0\.1: answered by this server", r.stdout), r
+    assert "FIX:" not in r.stdout, r
+
+
+def test_470_02_probe_is_withdrawn(session, server):
+    r = preflight(session, server, "gone.pf.test")
+    assert r.returncode == 0, r
+    path = re.search(r"(/\.well-known/acme-challenge/preflight-\S+)", r.stdout).group(1)
+    deadline = time.monotonic() + 15
+    while server.http_get(path, "gone.pf.test").status != 404:
+        assert time.monotonic() < deadline, "the probe is still served 15 s after acmectl ended"
+        time.sleep(0.2)
+
+
+def test_470_03_name_pointing_elsewhere_fails(session, server):
+    api(session, "add-a", {"host": "away.pf.test.", "addresses": ["127.0.0.9"]})
+    r = preflight(session, server, "here.pf.test", "away.pf.test")
+    assert r.returncode == 1, r
+    assert "away.pf.test resolves to 127.0.0.9, not an address of this server" in r.stdout, r
+    assert re.search(r"FAIL +http://away\.pf\.test:\d+/\S+ via 127\.0\.0\.9: ", r.stdout), r
+    assert "FIX: make 127.0.0.9 port" in r.stdout, r
+    # The name that points here still passes in the same run.
+    assert re.search(r"ok +http://here\.pf\.test\S+ via 127\.0\.0\.1: answered", r.stdout), r
+
+
+def test_470_04_caa_naming_another_ca_fails(session, server):
+    api(session, "add-caa", {"host": "other.pf.test.",
+                             "policies": [{"tag": "issue", "value": "otherca.example"}]})
+    api(session, "add-caa", {"host": "mine.pf.test.",
+                             "policies": [{"tag": "issue", "value": "pebble.test; account=1"}]})
+    r = preflight(session, server, "--ca", "pebble.test", "other.pf.test", "mine.pf.test")
+    assert r.returncode == 1, r
+    assert "CAA at other.pf.test (issue) allows only otherca.example" in r.stdout, r
+    assert 'FIX: add a CAA record at other.pf.test: 0 issue "pebble.test"' in r.stdout, r
+    assert "CAA at mine.pf.test allows pebble.test" in r.stdout, r
+
+
+def test_470_05_caa_on_a_parent_is_found_by_climbing(session, server):
+    api(session, "add-caa", {"host": "parent.test.",
+                             "policies": [{"tag": "issue", "value": "otherca.example"}]})
+    r = preflight(session, server, "--ca", "pebble.test", "deep.sub.parent.test")
+    assert r.returncode == 1, r
+    assert "CAA at parent.test (issue) allows only otherca.example" in r.stdout, r
+    r = preflight(session, server, "--ca", "otherca.example", "deep.sub.parent.test")
+    assert r.returncode == 0, r
+
+
+def test_470_06_wildcard_without_dns01_fails(session, server):
+    r = preflight(session, server, "*.wild.pf.test")
+    assert r.returncode == 1, r
+    assert "*.wild.pf.test is a wildcard name" in r.stdout, r
+    assert "FIX: set ACMEDns01Command" in r.stdout, r
+    r = preflight(session, server, "--challenges", "http-01,dns-01", "*.wild.pf.test")
+    assert r.returncode == 0, r
+
+
+def test_470_07_ipv6_resolver(session, server):
+    """--resolver [::1]:PORT: a challtestsrv of its own on IPv6 loopback."""
+    dns_port, mgmt_port = ports.free_ports(2)
+    log = session.mkdir("challtestsrv6") + "/log"
+    proc = procs.start([CHALLTESTSRV, "-http01", "", "-https01", "", "-tlsalpn01", "",
+                        "-dns01", f"[::1]:{dns_port}", "-management", f"127.0.0.1:{mgmt_port}",
+                        "-defaultIPv4", "127.0.0.9", "-defaultIPv6", ""], log)
+    try:
+        deadline = time.monotonic() + 15
+        while not ports.is_listening(mgmt_port):
+            assert proc.poll() is None and time.monotonic() < deadline, open(log).read()
+            time.sleep(0.1)
+        r = preflight(session, server, "six.pf.test", resolver=f"[::1]:{dns_port}")
+        # This server's default answer is 127.0.0.9: proof that it was asked.
+        assert r.returncode == 1, r
+        assert "six.pf.test resolves to 127.0.0.9" in r.stdout, r
+        assert "DNS server [::1]:" in r.stdout, r
+    finally:
+        procs.stop(proc)
+
+
+def test_470_08_without_running_httpd_exit_2(session):
+    store = session.mkdir("no-httpd-store")
+    r = acmectl.run("--store", store, "preflight", "--resolver",
+                    f"127.0.0.1:{session.challtestsrv().dns_port}", "nobody.pf.test")
+    assert r.returncode == 2, r
+    assert "did not take the probe" in r.stdout, r
+    assert "FIX: start httpd" in r.stdout, r
