@@ -125,8 +125,10 @@ void check_caa(NameReport& r, const PreflightSettings& s, DnsResolver& resolver)
   }
   std::string ca = s.issuer_domains.empty()
                        ? s.ca +
-                             " (its issuer domain is unknown: the directory lists no "
-                             "caaIdentities; name it with --ca ISSUER-DOMAIN)"
+                             " (its issuer domain for CAA is unknown: acmectl preflight "
+                             "--ca ISSUER-DOMAIN names it)"
+                   : s.issuer_domains == std::vector<std::string>{s.ca}
+                       ? s.ca
                        : s.ca + " (" + join(s.issuer_domains) + ")";
   add(r, Severity::kProblem, verdict.reason + "; the CA is " + ca,
       "add a CAA record at " + caa->owner + ": 0 " + (wildcard ? "issuewild" : "issue") + " \"" +
