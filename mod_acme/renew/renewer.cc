@@ -47,7 +47,14 @@ Renewer::Renewer(Store& store, ChallengeTable& table, const Clock& clock, LogSin
       log_(log),
       http_factory_(std::move(http_factory)),
       random01_(std::move(random01)),
-      options_(options) {}
+      options_(options) {
+  if (!options_.preflight) return;
+  FirstOrderPreflight::Options p;
+  p.http_port = options_.preflight_http_port;
+  p.tls_port = options_.preflight_tls_port;
+  p.http01_by_default = options_.http01_by_default;
+  preflight_ = std::make_unique<FirstOrderPreflight>(probes_, clock_, log_, p);
+}
 
 // Fibers still suspended at the end (the watchdog stops) are dropped with
 // their stacks: the jobs resume from their saved state next time.
@@ -270,6 +277,8 @@ TimePoint Renewer::process(const ManagedCert& cert, TimePoint now) {
                                                 responders_for(cert));
     created->load();
     created->set_stopping(stopping_);
+    // A first order: its names are checked once, and it goes ahead anyway.
+    if (preflight_ && !live_.get(cert.name).ok()) preflight_->check(cert, now);
     job = jobs_.emplace(cert.name, std::move(created)).first;
   }
   return start_step(cert, *job->second, now);

@@ -132,3 +132,17 @@ def test_470_08_without_running_httpd_exit_2(session):
     assert r.returncode == 2, r
     assert "did not take the probe" in r.stdout, r
     assert "FIX: start httpd" in r.stdout, r
+
+
+def test_470_09_module_warns_before_a_first_order_and_orders(server):
+    """The watchdog runs the same checks before the first order of a name,
+    with the system's resolver, which knows no *.test name (RFC 6761): the
+    warning names the problem and its fix, and the order still goes ahead.
+    `server` ordered a.test, its first, when it started."""
+    m = server.wait_for_log(r"ACME10180: preflight before the first order of a\.test: "
+                            r"a\.test: a\.test does not exist in DNS; FIX: add an A")
+    server.wait_for_cert("a.test")
+    log = server.error_log_text()
+    assert "[acme:warn]" in log[log.rfind("\n", 0, m.start()):m.start()], log
+    order = re.search(r"ACME10020: ordering certificate for a\.test", log)
+    assert order and m.start() < order.start(), log
