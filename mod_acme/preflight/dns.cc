@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <resolv.h>
 
@@ -161,19 +160,19 @@ class LibresolvResolver : public DnsResolver {
     if (send(fd.get(), out.data(), out.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(out.size()))
       return Status(Code::kNetwork, std::strerror(errno));
     std::string in;
+    std::string buffer(kAnswerMax, '\0');  // on the heap: the watchdog's stack is not ours
     while (true) {
       ACME_RETURN_IF_ERROR(wait_for(fd.get(), POLLIN, deadline));
-      char buffer[kAnswerMax];
-      ssize_t n = recv(fd.get(), buffer, sizeof(buffer), 0);
+      ssize_t n = recv(fd.get(), buffer.data(), buffer.size(), 0);
       if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
       if (n <= 0)
         return Status(Code::kNetwork, n == 0 ? "connection closed" : std::strerror(errno));
       if (!tcp) {
         // Another answer (a late one to an earlier question) is not ours.
-        if (n >= 2 && std::memcmp(buffer, question, 2) == 0) return std::string(buffer, n);
+        if (n >= 2 && std::memcmp(buffer.data(), question, 2) == 0) return buffer.substr(0, n);
         continue;
       }
-      in.append(buffer, n);
+      in.append(buffer.data(), n);
       if (in.size() >= 2) {
         std::size_t length =
             (static_cast<unsigned char>(in[0]) << 8) | static_cast<unsigned char>(in[1]);
