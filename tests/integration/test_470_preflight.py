@@ -146,3 +146,18 @@ def test_470_09_module_warns_before_a_first_order_and_orders(server):
     assert "[acme:warn]" in log[log.rfind("\n", 0, m.start()):m.start()], log
     order = re.search(r"ACME10020: ordering certificate for a\.test", log)
     assert order and m.start() < order.start(), log
+
+
+def test_470_10_tls_alpn_probes_the_tls_port(session, server):
+    """tls-alpn-01 is validated on port 443: the probe goes there over TLS
+    (the certificate is not verified: the probe's value shows the server)."""
+    api(session, "add-a", {"host": "tlsaway.pf.test.", "addresses": ["127.0.0.9"]})
+    r = preflight(session, server, "--challenges", "tls-alpn-01", "--tls-port", server.https_port,
+                  "tlshere.pf.test", "tlsaway.pf.test")
+    assert r.returncode == 1, r
+    assert re.search(rf"ok +https://tlshere\.pf\.test:{server.https_port}/\.well-known/"
+                     r"acme-challenge/preflight-\S+ via 127\.0\.0\.1: answered", r.stdout), r
+    assert re.search(rf"FAIL +https://tlsaway\.pf\.test:{server.https_port}/\S+ via 127\.0\.0\.9",
+                     r.stdout), r
+    assert f"FIX: make 127.0.0.9 port {server.https_port} reach this httpd" in r.stdout, r
+    assert f"http://tlshere.pf.test:{server.http_port}/" not in r.stdout, r
