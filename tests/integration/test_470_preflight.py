@@ -53,8 +53,11 @@ def test_470_01_name_pointing_here_passes(session, server):
 
 
 def test_470_02_probe_is_withdrawn(session, server):
+    server.wait_for_cert("a.test")  # its account exists: the CA of the store's one account
     r = preflight(session, server, "gone.pf.test")
     assert r.returncode == 0, r
+    assert r.stdout.startswith(f"Preflight: CA {server.ca.directory_url} (issuer domain "
+                               "unknown: its directory could not be read"), r
     path = re.search(r"(/\.well-known/acme-challenge/preflight-\S+)", r.stdout).group(1)
     deadline = time.monotonic() + 15
     while server.http_get(path, "gone.pf.test").status != 404:

@@ -111,7 +111,7 @@ CaIdentity resolve_ca(const std::string& ca, const DirectoryFetcher& fetch_direc
   CaIdentity out;
   if (ca.empty()) {
     out.label = "not named";
-    out.note = "no --ca given";
+    out.note = "no --ca given and no single ACME account in the store";
     return out;
   }
   std::string url = known_ca_url(ca);
@@ -133,6 +133,16 @@ CaIdentity resolve_ca(const std::string& ca, const DirectoryFetcher& fetch_direc
     out.issuer_domains = *ids;
   }
   return out;
+}
+
+std::string store_ca(const Store& store) {
+  auto accounts = store.list("accounts");
+  if (!accounts.ok() || accounts->size() != 1) return "";
+  // FileStore reads fd-relative, regular files only, size-capped: safe for
+  // root in the child's accounts/ (DESIGN.md, the privilege rule).
+  auto text = store.read("accounts/" + accounts->front() + "/account.json");
+  auto json = text.ok() ? Json::parse(*text) : Result<Json>(text.status());
+  return json.ok() ? json->get_string_or("ca", "") : "";
 }
 
 bool publish_probes(Store& store, const std::string& id, const std::vector<Probe>& probes,
@@ -171,7 +181,7 @@ int run_preflight(const Args& args, std::ostream& out, std::ostream& err) {
     return kExitUsage;
   }
   FileStore store(std::filesystem::absolute(args.store_dir).string());
-  CaIdentity ca = resolve_ca(args.ca, fetch_caa_identities);
+  CaIdentity ca = resolve_ca(args.ca.empty() ? store_ca(store) : args.ca, fetch_caa_identities);
   CurlProber prober(kProbeTimeout);
   std::vector<Probe> probes;
   bool connects = std::count(args.challenges.begin(), args.challenges.end(), "http-01") ||

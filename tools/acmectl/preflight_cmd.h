@@ -33,6 +33,10 @@ struct CaIdentity {
 using DirectoryFetcher = std::function<Result<std::vector<std::string>>(const std::string& url)>;
 CaIdentity resolve_ca(const std::string& ca, const DirectoryFetcher& fetch_directory);
 
+// Without --ca: the CA of the store's one ACME account (accounts/ID/account.json,
+// "ca"); "" when the store has none or several.
+std::string store_ca(const Store& store);
+
 // Publishes a probe per name through store and waits (at most wait) for the
 // running httpd to take it; false when it did not.
 bool publish_probes(Store& store, const std::string& id, const std::vector<Probe>& probes,

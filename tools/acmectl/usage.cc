@@ -100,7 +100,9 @@ store as its ACMEStoreDir) and write access to the store (root on Debian).
                              letsencrypt-staging, ...) or a directory URL,
                              whose directory's caaIdentities are its issuer
                              domains; or the issuer domain itself, as CAA
-                             records name it (letsencrypt.org)
+                             records name it (letsencrypt.org). Default:
+                             the CA of the store's ACME account, if it has
+                             exactly one
   --resolver ADDRESS[:PORT]  ask this DNS server (port 53 unless given,
                              [::1]:5353 for IPv6) instead of the system's
   --challenges LIST          the certificate's ACMEChallenges, comma-separated

@@ -97,3 +97,15 @@ TEST(PreflightCmd, RefusesBadUsage) {
   CHECK_FALSE(parse({"preflight", "--resolver", "[::1", "a.example"}).ok());
   CHECK_FALSE(parse({"check", "--resolver", "127.0.0.1", "https://a.example"}).ok());
 }
+
+TEST(PreflightCmd, WithoutCaTheStoresOneAccountNamesIt) {
+  MemoryStore store;
+  STRCMP_EQUAL("", store_ca(store).c_str());
+  CHECK(store
+            .write("accounts/ca.test_dir/account.json",
+                   R"({"url": "https://ca.test/acct/1", "ca": "https://ca.test/dir"})")
+            .ok());
+  STRCMP_EQUAL("https://ca.test/dir", store_ca(store).c_str());
+  CHECK(store.write("accounts/other_dir/account.json", R"({"ca": "https://other/dir"})").ok());
+  STRCMP_EQUAL("", store_ca(store).c_str());  // which one? --ca must say
+}
