@@ -1,6 +1,6 @@
 #include "renew/first_order_preflight.h"
 
-#include <algorithm>
+#include <utility>
 
 #include "preflight/curl_prober.h"
 
@@ -11,43 +11,34 @@ namespace {
 constexpr Seconds kDnsTimeout{1};
 constexpr Seconds kProbeTimeout{1};
 
-Result<std::unique_ptr<DnsResolver>> system_resolver() {
-  ResolverOptions options;
-  options.timeout = kDnsTimeout;
-  return make_libresolv_resolver(options);
-}
-
 std::unique_ptr<Prober> curl_prober(const std::vector<Probe>& probes) {
   auto prober = std::make_unique<CurlProber>(kProbeTimeout);
   for (const auto& p : probes) prober->add(p);
   return prober;
 }
 
-// Past the tick's budget every further question fails at once (the finding
-// says "not checked"): each one already under way ends within its timeout.
-class BudgetResolver : public DnsResolver {
+// Once the watchdog stops, every further question fails at once, so the
+// destructor's join waits for the one under way at most.
+class StopResolver : public DnsResolver {
  public:
-  BudgetResolver(DnsResolver& inner, const Clock& clock, TimePoint deadline)
-      : inner_(inner), clock_(clock), deadline_(deadline) {}
+  StopResolver(DnsResolver& inner, std::function<bool()> stopping)
+      : inner_(inner), stopping_(std::move(stopping)) {}
   Result<DnsAnswer> query(const std::string& name, int type) override {
-    if (clock_.now() >= deadline_)
-      return Status(Code::kTimeout, "not asked: this tick's time for checks is spent");
+    if (stopping_()) return Status(Code::kTimeout, "not asked: the watchdog stops");
     return inner_.query(name, type);
   }
 
  private:
   DnsResolver& inner_;
-  const Clock& clock_;
-  TimePoint deadline_;
+  std::function<bool()> stopping_;
 };
 
-class BudgetProber : public Prober {
+class StopProber : public Prober {
  public:
-  BudgetProber(Prober& inner, const Clock& clock, TimePoint deadline)
-      : inner_(inner), clock_(clock), deadline_(deadline) {}
+  StopProber(Prober& inner, std::function<bool()> stopping)
+      : inner_(inner), stopping_(std::move(stopping)) {}
   Status probe(const std::string& address, int port, bool tls, const std::string& name) override {
-    if (clock_.now() >= deadline_)
-      return Status(Code::kTimeout, "not probed: this tick's time for checks is spent");
+    if (stopping_()) return Status(Code::kTimeout, "not probed: the watchdog stops");
     return inner_.probe(address, port, tls, name);
   }
   std::string url(const std::string& name, int port, bool tls) const override {
@@ -56,8 +47,7 @@ class BudgetProber : public Prober {
 
  private:
   Prober& inner_;
-  const Clock& clock_;
-  TimePoint deadline_;
+  std::function<bool()> stopping_;
 };
 
 }  // namespace
@@ -68,9 +58,30 @@ FirstOrderPreflight::FirstOrderPreflight(ProbePublisher& probes, const Clock& cl
     : probes_(probes),
       clock_(clock),
       log_(log),
-      options_(options),
-      resolver_(resolver ? std::move(resolver) : system_resolver),
-      prober_(prober ? std::move(prober) : curl_prober) {}
+      options_(std::move(options)),
+      resolver_(std::move(resolver)),
+      prober_(prober ? std::move(prober) : curl_prober) {
+  if (resolver_) return;
+  ResolverOptions ro = options_.resolver;
+  ro.timeout = kDnsTimeout;
+  resolver_ = [ro]() { return make_libresolv_resolver(ro); };
+}
+
+FirstOrderPreflight::~FirstOrderPreflight() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  idle_.notify_all();
+  if (worker_.joinable()) worker_.join();
+  // Back on the watchdog thread: the probes of unfinished checks go now (a
+  // probe also expires by itself after kProbeLifetime).
+  for (const auto& w : queue_)
+    for (const auto& p : w.probes) probes_.withdraw(p.token);
+  for (const auto& d : done_)
+    for (const auto& t : d.tokens) probes_.withdraw(t);
+}
 
 // The module's default order is http-01, tls-alpn-01, dns-01 (the latter
 // with ACMEDns01Command); the probe is for http-01 when it may be used.
@@ -89,39 +100,97 @@ PreflightSettings FirstOrderPreflight::settings_for(const ManagedCert& cert) con
   return s;
 }
 
-void FirstOrderPreflight::check(const ManagedCert& cert, TimePoint tick_start) {
-  std::vector<std::string> names;
+void FirstOrderPreflight::check(const ManagedCert& cert) {
+  Work item{cert.name, {}, settings_for(cert), {}};
   for (const auto& n : cert.names)
-    if (done_.insert(n).second) names.push_back(n);
-  if (names.empty()) return;
-  if (clock_.now() - tick_start >= kTickBudget) {
-    log_.log(LogLevel::kInfo, kMsgPreflight,
-             "preflight of " + cert.name + " skipped: this tick's time for checks is spent");
-    return;
-  }
-  auto resolver = resolver_();
-  if (!resolver.ok()) return;
-  std::vector<Probe> probes;
-  for (const auto& n : names) {
+    if (checked_.insert(n).second) item.names.push_back(n);
+  if (item.names.empty()) return;
+  for (const auto& n : item.names) {
     if (n.compare(0, 2, "*.") == 0) continue;
     Probe p = new_probe(n);
-    if (probes_.publish(p, clock_.now()).ok()) probes.push_back(p);
+    if (probes_.publish(p, clock_.now()).ok()) item.probes.push_back(p);
   }
-  auto prober = prober_(probes);
-  const TimePoint deadline = tick_start + kTickBudget;
-  BudgetResolver dns(**resolver, clock_, deadline);
-  BudgetProber probe(*prober, clock_, deadline);
-  for (const auto& n : names) report(cert, run_preflight(n, settings_for(cert), dns, probe));
-  for (const auto& p : probes) probes_.withdraw(p.token);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    queue_.push_back(std::move(item));
+    if (!worker_.joinable()) worker_ = std::thread([this] { work(); });
+  }
+  ++pending_;
+  wake_.notify_one();
 }
 
-void FirstOrderPreflight::report(const ManagedCert& cert, const NameReport& report) {
-  for (const auto& f : report.findings) {
-    if (f.severity == Severity::kOk) continue;
-    log_.log(f.severity == Severity::kProblem ? LogLevel::kWarn : LogLevel::kInfo, kMsgPreflight,
-             "preflight before the first order of " + cert.name + ": " + report.name + ": " +
-                 f.text + "; FIX: " + f.fix + " (ordering anyway)");
+bool FirstOrderPreflight::poll() {
+  std::deque<Done> done;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    done.swap(done_);
   }
+  for (const auto& d : done) {
+    report(d);
+    for (const auto& t : d.tokens) probes_.withdraw(t);
+  }
+  pending_ -= done.size();
+  return pending_ > 0;
+}
+
+void FirstOrderPreflight::wait_until_idle() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  idle_.wait(lock, [this] { return stop_ || (queue_.empty() && !busy_); });
+}
+
+bool FirstOrderPreflight::stopping() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stop_;
+}
+
+void FirstOrderPreflight::work() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (true) {
+    wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+    if (stop_) break;
+    Work item = std::move(queue_.front());
+    queue_.pop_front();
+    busy_ = true;
+    lock.unlock();
+    Done d = run(item);
+    lock.lock();
+    done_.push_back(std::move(d));
+    busy_ = false;
+    idle_.notify_all();
+  }
+  idle_.notify_all();
+}
+
+FirstOrderPreflight::Done FirstOrderPreflight::run(const Work& item) {
+  Done d{item.cert, {}, {}, Status::ok_status()};
+  for (const auto& p : item.probes) d.tokens.push_back(p.token);
+  auto resolver = resolver_();
+  if (!resolver.ok()) {
+    d.status = resolver.status();
+    return d;
+  }
+  auto prober = prober_(item.probes);
+  auto stop = [this] { return stopping(); };
+  StopResolver dns(**resolver, stop);
+  StopProber probe(*prober, stop);
+  for (const auto& n : item.names) d.reports.push_back(run_preflight(n, item.settings, dns, probe));
+  return d;
+}
+
+void FirstOrderPreflight::report(const Done& done) {
+  if (!done.status.ok()) {
+    log_.log(LogLevel::kWarn, kMsgPreflight,
+             "preflight before the first order of " + done.cert + " not run: " +
+                 done.status.message() + "; FIX: check ACMEPreflightResolver (ordering anyway)");
+    return;
+  }
+  for (const auto& r : done.reports)
+    for (const auto& f : r.findings) {
+      if (f.severity == Severity::kOk) continue;
+      log_.log(f.severity == Severity::kProblem ? LogLevel::kWarn : LogLevel::kInfo, kMsgPreflight,
+               "preflight before the first order of " + done.cert + ": " + r.name + ": " + f.text +
+                   "; FIX: " + f.fix + " (ordering anyway)");
+    }
 }
 
 }  // namespace acme

@@ -5,17 +5,28 @@
 // order goes ahead whatever they find: the checks can be wrong (split-horizon
 // DNS, a CA that validates from elsewhere), the CA is the judge.
 //
-// It runs on the watchdog's tick, so it is bounded hard: 1 s per DNS
-// question (the system's resolver), 1 s per probe, and kTickBudget for all
-// checks of one tick; a certificate that finds the budget spent is not
-// checked (logged at info). The probe is published straight into shared
-// memory (the watchdog is the table's writer) and withdrawn at once.
+// The checks wait on the network (1 s per DNS question, 1 s per probe), so
+// they run on one worker thread of this object's own, started at the first
+// check(); the watchdog's tick never waits for them (issue 7 item 5).
+// Threads: check() and poll() are called on the watchdog thread only, which
+// stays the only writer of the challenge table (check() publishes the
+// probes, poll() withdraws them) and the only user of the LogSink (poll()
+// logs what the worker found). The worker gets copies of everything it
+// needs (names, PreflightSettings) and makes its own resolver and prober.
+// The destructor sets a stop flag and joins: the worker looks at the flag
+// before each DNS question and probe, so the join waits for one question
+// or probe at most (about its 1 s timeout).
 #pragma once
 
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "base/clock.h"
 #include "base/log.h"
@@ -28,26 +39,53 @@ namespace acme {
 
 class FirstOrderPreflight {
  public:
-  static constexpr Millis kTickBudget{2000};
-
   struct Options {
     int http_port = 80;  // where the CA's port 80 arrives here (ACMEPortMap)
     int tls_port = 443;
     bool http01_by_default = true;
+    // ACMEPreflightResolver: server "" = the system's (resolv.conf). The
+    // timeout is ours (1 s), whatever is set here.
+    ResolverOptions resolver;
   };
+  // Both are called on the worker thread.
   using ResolverFactory = std::function<Result<std::unique_ptr<DnsResolver>>()>;
   using ProberFactory = std::function<std::unique_ptr<Prober>(const std::vector<Probe>&)>;
 
   FirstOrderPreflight(ProbePublisher& probes, const Clock& clock, LogSink& log, Options options,
                       ResolverFactory resolver = nullptr, ProberFactory prober = nullptr);
+  ~FirstOrderPreflight();
+  FirstOrderPreflight(const FirstOrderPreflight&) = delete;
+  FirstOrderPreflight& operator=(const FirstOrderPreflight&) = delete;
 
-  // Call where a first order is about to start; does nothing for names
-  // already checked. tick_start: the tick's start, for its budget.
-  void check(const ManagedCert& cert, TimePoint tick_start);
+  // Watchdog thread, where a first order is about to start: publishes the
+  // probes and hands the names not checked yet to the worker; returns at once.
+  void check(const ManagedCert& cert);
+  // Watchdog thread, each tick: logs the checks the worker finished and
+  // withdraws their probes. True while checks are queued or running.
+  bool poll();
+  // Blocks until the worker has nothing queued or running (unit tests; the
+  // watchdog never calls it).
+  void wait_until_idle();
 
  private:
+  struct Work {
+    std::string cert;
+    std::vector<std::string> names;
+    PreflightSettings settings;
+    std::vector<Probe> probes;  // published, for the prober
+  };
+  struct Done {
+    std::string cert;
+    std::vector<NameReport> reports;
+    std::vector<std::string> tokens;  // to withdraw
+    Status status;                    // the resolver could not be made
+  };
+
   PreflightSettings settings_for(const ManagedCert& cert) const;
-  void report(const ManagedCert& cert, const NameReport& report);
+  void report(const Done& done);
+  void work();                 // the worker's loop
+  Done run(const Work& item);  // worker thread
+  bool stopping() const;       // worker thread, between questions
 
   ProbePublisher& probes_;
   const Clock& clock_;
@@ -55,7 +93,17 @@ class FirstOrderPreflight {
   Options options_;
   ResolverFactory resolver_;
   ProberFactory prober_;
-  std::set<std::string> done_;  // names checked in this process
+  std::set<std::string> checked_;  // names handed to the worker in this process
+  std::size_t pending_ = 0;        // items handed over and not yet polled back
+
+  mutable std::mutex mutex_;  // guards what follows
+  std::condition_variable wake_;
+  std::condition_variable idle_;
+  std::deque<Work> queue_;
+  std::deque<Done> done_;
+  bool busy_ = false;  // the worker runs an item
+  bool stop_ = false;
+  std::thread worker_;  // last: started lazily, joined in the destructor
 };
 
 }  // namespace acme

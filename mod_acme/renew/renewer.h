@@ -60,6 +60,7 @@ class Renewer {
     bool preflight = false;
     int preflight_http_port = 80;  // where the CA's port 80 arrives (ACMEPortMap)
     int preflight_tls_port = 443;
+    ResolverOptions preflight_resolver;  // ACMEPreflightResolver; server "" = the system's
   };
 
   Renewer(Store& store, ChallengeTable& table, const Clock& clock, LogSink& log,
