@@ -224,4 +224,46 @@ std::string address_text(const std::string& rdata) {
   return text;
 }
 
+namespace {
+
+bool ip_literal(const std::string& text, int family) {
+  unsigned char buffer[sizeof(in6_addr)];
+  return inet_pton(family, text.c_str(), buffer) == 1;
+}
+
+// "53" -> 53; 0 when not a port number.
+int port_number(const std::string& text) {
+  if (text.empty() || text.size() > 5 || text.find_first_not_of("0123456789") != std::string::npos)
+    return 0;
+  int port = std::stoi(text);
+  return port <= 65535 ? port : 0;
+}
+
+}  // namespace
+
+Result<ResolverOptions> parse_resolver_address(const std::string& text) {
+  ResolverOptions o;
+  std::string port = "53";
+  if (!text.empty() && text[0] == '[') {  // [IPv6] or [IPv6]:port
+    std::size_t close = text.find(']');
+    if (close != std::string::npos) o.server = text.substr(1, close - 1);
+    bool tail_ok =
+        close != std::string::npos && (close + 1 == text.size() || text[close + 1] == ':');
+    if (tail_ok && close + 1 < text.size()) port = text.substr(close + 2);
+    if (!tail_ok || !ip_literal(o.server, AF_INET6)) o.server.clear();
+  } else {
+    std::size_t colon = text.find(':');
+    o.server = text.substr(0, colon);
+    if (colon != std::string::npos) port = text.substr(colon + 1);
+    if (!ip_literal(o.server, AF_INET)) o.server.clear();
+  }
+  o.port = port_number(port);
+  if (o.server.empty() || o.port == 0) {
+    return Status(Code::kInvalidArgument,
+                  "is not the address of a DNS server; write an IPv4 address or an IPv6 "
+                  "address in brackets, with its port, e.g. 127.0.0.1:53 or [::1]:5353");
+  }
+  return o;
+}
+
 }  // namespace acme

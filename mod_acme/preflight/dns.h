@@ -44,6 +44,12 @@ struct ResolverOptions {
 // Code::kInvalidArgument when server is not an IP literal.
 Result<std::unique_ptr<DnsResolver>> make_libresolv_resolver(const ResolverOptions& options);
 
+// ACMEPreflightResolver's value: "192.0.2.53:53" or "[2001:db8::53]:53"
+// (the port may be left out: 53). Sets server and port; an error whose
+// message says what is wrong and how to write it (the directive prefixes
+// its name and the value).
+Result<ResolverOptions> parse_resolver_address(const std::string& text);
+
 // "192.0.2.1" / "2001:db8::1" from A / AAAA RDATA; "" when malformed.
 std::string address_text(const std::string& rdata);
 

@@ -15,6 +15,7 @@ import urllib.request
 import pytest
 
 from harness import acmectl, ports, procs
+from harness.httpd import Httpd, VHost
 from harness.pebble import CHALLTESTSRV
 
 
@@ -26,15 +27,24 @@ def api(session, path, body):
         assert r.status == 200, f"challtestsrv refused {path}: {r.status}"
 
 
+# Managed by `server` too, its A record set to 127.0.0.9 before httpd starts:
+# the watchdog's own preflight, asking challtestsrv (ACMEPreflightResolver,
+# set by the harness), finds it pointing elsewhere (test_470_09).
+FAR = "far.pf.test"
+
+
 @pytest.fixture(scope="module")
 def server(session, pebble):
     acmectl.path()
-    h = session.new_httpd(pebble)
+    api(session, "add-a", {"host": FAR + ".", "addresses": ["127.0.0.9"]})
+    h = session.new_httpd(pebble, vhosts=[VHost.managed("a.test", "www.a.test"),
+                                          VHost.managed(FAR)])
     try:
         h.start()
         yield h
     finally:
         session.release(h)
+        api(session, "clear-a", {"host": FAR + "."})
 
 
 def preflight(session, h, *args, resolver=None):
@@ -139,16 +149,29 @@ def test_470_08_without_running_httpd_exit_2(session):
 
 def test_470_09_module_warns_before_a_first_order_and_orders(server):
     """The watchdog runs the same checks before the first order of a name,
-    with the system's resolver, which knows no *.test name (RFC 6761): the
-    warning names the problem and its fix, and the order still goes ahead.
-    `server` ordered a.test, its first, when it started."""
-    m = server.wait_for_log(r"ACME10180: preflight before the first order of a\.test: "
-                            r"a\.test: a\.test does not exist in DNS; FIX: add an A")
-    server.wait_for_cert("a.test")
+    on a thread of its own, asking the DNS server of ACMEPreflightResolver
+    (challtestsrv, where far.pf.test is 127.0.0.9, where nothing listens):
+    the warning names the problem and its fix, and the order still goes
+    ahead (its validation then fails, as the warning said)."""
+    m = server.wait_for_log(r"ACME10180: preflight before the first order of far\.pf\.test: "
+                            r"far\.pf\.test: http://far\.pf\.test:\d+/\S+ via 127\.0\.0\.9: .*"
+                            r"FIX: make 127\.0\.0\.9 port \d+ reach this httpd")
     log = server.error_log_text()
     assert "[acme:warn]" in log[log.rfind("\n", 0, m.start()):m.start()], log
-    order = re.search(r"ACME10020: ordering certificate for a\.test", log)
-    assert order and m.start() < order.start(), log
+    server.wait_for_log(r"ACME10020: ordering certificate for far\.pf\.test")
+    # a.test resolves to 127.0.0.1 there and answers its probe: no warning.
+    server.wait_for_cert("a.test")
+    assert "preflight before the first order of a.test" not in server.error_log_text()
+
+
+def test_470_11_test_configs_never_ask_the_system_resolver(session, pebble):
+    """House rule: tests talk to loopback only. The harness points the
+    preflight at the pebble's challtestsrv, or turns it off without one."""
+    with_pebble = Httpd(session.mkdir("conf"), 1, 2, "x.so", ca=pebble).config_text()
+    assert f"\nACMEPreflightResolver 127.0.0.1:{pebble.dns_port}\n" in with_pebble
+    assert "\nACMEPreflight off\n" in Httpd(session.mkdir("conf"), 1, 2, "x.so").config_text()
+    with pytest.raises(AssertionError, match="system's DNS"):
+        Httpd(session.mkdir("conf"), 1, 2, "x.so", acme={"ACMEPreflight": "on"}).config_text()
 
 
 def test_470_10_tls_alpn_probes_the_tls_port(session, server):
