@@ -105,18 +105,27 @@ void FirstOrderPreflight::check(const ManagedCert& cert) {
   for (const auto& n : cert.names)
     if (checked_.insert(n).second) item.names.push_back(n);
   if (item.names.empty()) return;
-  for (const auto& n : item.names) {
-    if (n.compare(0, 2, "*.") == 0) continue;
-    Probe p = new_probe(n);
-    if (probes_.publish(p, clock_.now()).ok()) item.probes.push_back(p);
+  backlog_.push_back(std::move(item));
+  hand_on();
+}
+
+void FirstOrderPreflight::hand_on() {
+  while (pending_ < kHandedMax && !backlog_.empty()) {
+    Work item = std::move(backlog_.front());
+    backlog_.pop_front();
+    for (const auto& n : item.names) {
+      if (n.compare(0, 2, "*.") == 0) continue;
+      Probe p = new_probe(n);
+      if (probes_.publish(p, clock_.now()).ok()) item.probes.push_back(p);
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      queue_.push_back(std::move(item));
+      if (!worker_.joinable()) worker_ = std::thread([this] { work(); });
+    }
+    ++pending_;
+    wake_.notify_one();
   }
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    queue_.push_back(std::move(item));
-    if (!worker_.joinable()) worker_ = std::thread([this] { work(); });
-  }
-  ++pending_;
-  wake_.notify_one();
 }
 
 bool FirstOrderPreflight::poll() {
@@ -130,6 +139,7 @@ bool FirstOrderPreflight::poll() {
     for (const auto& t : d.tokens) probes_.withdraw(t);
   }
   pending_ -= done.size();
+  hand_on();
   return pending_ > 0;
 }
 

@@ -13,9 +13,13 @@
 // probes, poll() withdraws them) and the only user of the LogSink (poll()
 // logs what the worker found). The worker gets copies of everything it
 // needs (names, PreflightSettings) and makes its own resolver and prober.
+// Probes take challenge-table slots, which the orders need: at most
+// kHandedMax certificates are with the worker (their probes published);
+// the others wait in a backlog, without probes, until poll() hands them on.
 // The destructor sets a stop flag and joins: the worker looks at the flag
-// before each DNS question and probe, so the join waits for one question
-// or probe at most (about its 1 s timeout).
+// before each DNS question and probe, so the join waits for the one under
+// way (a probe: 1 s; a question: 1 s per server and exchange, 1 s for one
+// server answering over UDP).
 #pragma once
 
 #include <condition_variable>
@@ -39,6 +43,8 @@ namespace acme {
 
 class FirstOrderPreflight {
  public:
+  static constexpr std::size_t kHandedMax = 2;  // certificates with the worker at once
+
   struct Options {
     int http_port = 80;  // where the CA's port 80 arrives here (ACMEPortMap)
     int tls_port = 443;
@@ -57,11 +63,13 @@ class FirstOrderPreflight {
   FirstOrderPreflight(const FirstOrderPreflight&) = delete;
   FirstOrderPreflight& operator=(const FirstOrderPreflight&) = delete;
 
-  // Watchdog thread, where a first order is about to start: publishes the
-  // probes and hands the names not checked yet to the worker; returns at once.
+  // Watchdog thread, where a first order is about to start: queues the names
+  // not checked yet (publishing their probes as they go to the worker);
+  // returns at once.
   void check(const ManagedCert& cert);
-  // Watchdog thread, each tick: logs the checks the worker finished and
-  // withdraws their probes. True while checks are queued or running.
+  // Watchdog thread, each tick: logs the checks the worker finished,
+  // withdraws their probes and hands on the backlog. True while checks are
+  // queued or running.
   bool poll();
   // Blocks until the worker has nothing queued or running (unit tests; the
   // watchdog never calls it).
@@ -83,6 +91,7 @@ class FirstOrderPreflight {
 
   PreflightSettings settings_for(const ManagedCert& cert) const;
   void report(const Done& done);
+  void hand_on();              // watchdog thread: backlog -> worker
   void work();                 // the worker's loop
   Done run(const Work& item);  // worker thread
   bool stopping() const;       // worker thread, between questions
@@ -94,6 +103,7 @@ class FirstOrderPreflight {
   ResolverFactory resolver_;
   ProberFactory prober_;
   std::set<std::string> checked_;  // names handed to the worker in this process
+  std::deque<Work> backlog_;       // not handed to the worker yet (no probes)
   std::size_t pending_ = 0;        // items handed over and not yet polled back
 
   mutable std::mutex mutex_;  // guards what follows

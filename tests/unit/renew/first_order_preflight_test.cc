@@ -196,3 +196,19 @@ TEST(FirstOrderPreflight, TheDestructorStopsBetweenQuestions) {
   LONGS_EQUAL(1, blocked.count());
   LONGS_EQUAL(0, table.used());  // the destructor withdrew the probe
 }
+
+// The probes wait in the challenge table's slots, which the orders need: a
+// hundred first orders at once put kHandedMax certificates' probes there,
+// not a hundred.
+TEST(FirstOrderPreflight, ABacklogHoldsNoTableSlots) {
+  Latch blocked;
+  latch = &blocked;
+  auto p = make();
+  for (int i = 0; i < 100; ++i) p->check(cert({"n" + std::to_string(i) + ".example"}));
+  LONGS_EQUAL(FirstOrderPreflight::kHandedMax, table.used());
+  blocked.release();
+  do p->wait_until_idle();
+  while (p->poll());
+  LONGS_EQUAL(100, resolvers);  // every certificate was checked in the end
+  LONGS_EQUAL(0, table.used());
+}
