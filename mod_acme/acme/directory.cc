@@ -23,6 +23,8 @@ Result<Directory> parse_directory(const Json& json) {
     d.terms_of_service = meta.get_string_or("termsOfService", "");
     d.website = meta.get_string_or("website", "");
     d.external_account_required = meta.get_bool_or("externalAccountRequired", false);
+    auto caa = meta.get_string_array("caaIdentities");
+    if (caa.ok()) d.caa_identities = *caa;
     Json profiles = meta.get("profiles");
     if (profiles.is_object()) {
       const char* key;

@@ -20,7 +20,8 @@ struct Directory {
   std::string terms_of_service;
   std::string website;
   bool external_account_required = false;
-  std::vector<std::string> profiles;  // draft-ietf-acme-profiles: names only
+  std::vector<std::string> profiles;        // draft-ietf-acme-profiles: names only
+  std::vector<std::string> caa_identities;  // issuer domains for CAA (RFC 8659), preflight
 };
 
 Result<Directory> parse_directory(const Json& json);

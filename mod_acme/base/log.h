@@ -52,6 +52,7 @@ enum MsgId : int {
   kMsgTlsAlpnConfig = 10160,      // tls-alpn-01 wanted, but the vhost does not allow acme-tls/1
   kMsgTlsAlpnAnswer = 10161,      // the CA's acme-tls/1 handshake answered (or nothing to show)
   kMsgRateLimited = 10170,        // a CA answered 429: all its jobs wait for its Retry-After
+  kMsgPreflight = 10180,  // preflight before a first order found a problem (order goes ahead)
 };
 
 class LogSink {

@@ -31,6 +31,7 @@ void* create_server_conf(apr_pool_t* p, server_rec*) {
   sc->port_http = kUnset;
   sc->port_https = kUnset;
   sc->stapling = kUnset;
+  sc->preflight = kUnset;
   return sc;
 }
 
@@ -70,6 +71,9 @@ void* merge_server_conf(apr_pool_t* p, void* base_conf, void* add_conf) {
   sc->port_https = base->port_https;
   sc->notify_command = base->notify_command;
   sc->stapling = base->stapling;
+  sc->preflight = base->preflight;
+  sc->preflight_server = base->preflight_server;
+  sc->preflight_port = base->preflight_port;
   return sc;
 }
 
@@ -109,6 +113,9 @@ GlobalSettings global_settings(apr_pool_t* p, server_rec* main_server) {
   if (sc->port_http != kUnset) g.port_http = sc->port_http;
   if (sc->port_https != kUnset) g.port_https = sc->port_https;
   if (sc->stapling != kUnset) g.stapling = sc->stapling == 1;
+  if (sc->preflight != kUnset) g.preflight = sc->preflight == 1;
+  if (sc->preflight_server) g.preflight_server = sc->preflight_server;
+  if (sc->preflight_server) g.preflight_port = sc->preflight_port;
   if (sc->notify_command) g.notify_command = ap_server_root_relative(p, sc->notify_command);
   return g;
 }

@@ -46,6 +46,9 @@ struct ServerConf {
   int port_https;
   const char* notify_command;
   int stapling;
+  int preflight;                 // ACMEPreflight
+  const char* preflight_server;  // ACMEPreflightResolver, parsed; null = the system's
+  int preflight_port;
   // Set in post_config for the SSL hooks and the request path.
   apr_array_header_t* cert_files;  // const char*: one live pair per key type
   apr_array_header_t* key_files;
@@ -74,6 +77,9 @@ struct GlobalSettings {
   std::string notify_command;    // ACMENotifyCommand; empty = none
   bool stapling = true;          // ACMEStapling
   bool http01_reachable = true;  // something listens where the CA's port 80 arrives
+  bool preflight = true;         // ACMEPreflight
+  std::string preflight_server;  // ACMEPreflightResolver; empty = the system's resolver
+  int preflight_port = 53;
 };
 
 GlobalSettings global_settings(apr_pool_t* p, server_rec* main_server);

@@ -18,6 +18,7 @@
 #include "base/time_format.h"
 #include "crypto/base64url.h"
 #include "crypto/key.h"
+#include "preflight/dns.h"          // parse_resolver_address
 #include "renew/dns01_responder.h"  // shell_command
 #include "renew/key_variants.h"
 #include "renew/layout.h"
@@ -347,6 +348,23 @@ static const char* set_stapling(cmd_parms* cmd, void*, int on) {
   return nullptr;
 }
 
+static const char* set_preflight(cmd_parms* cmd, void*, int on) {
+  if (const char* err = global_only(cmd)) return err;
+  conf_of(cmd)->preflight = on;
+  return nullptr;
+}
+
+// ACMEPreflightResolver 127.0.0.1:53: the DNS server the check before a
+// first order asks (renew/first_order_preflight.h) instead of the system's.
+static const char* set_preflight_resolver(cmd_parms* cmd, void*, const char* arg) {
+  if (const char* err = global_only(cmd)) return err;
+  auto address = parse_resolver_address(arg);
+  if (!address.ok()) return fail(cmd, arg, address.status().message());
+  conf_of(cmd)->preflight_server = apr_pstrdup(cmd->pool, address->server.c_str());
+  conf_of(cmd)->preflight_port = address->port;
+  return nullptr;
+}
+
 }  // extern "C"
 
 const command_rec kDirectives[] = {
@@ -398,6 +416,11 @@ const command_rec kDirectives[] = {
     AP_INIT_TAKE_ARGV("ACMEDns01Command", (cmd_func)set_dns01_command, nullptr, RSRC_CONF,
                       "program [args], run as PROGRAM [ARGS] setup|teardown NAME TOKEN TXTVALUE "
                       "for dns-01 (needed for wildcard names)"),
+    AP_INIT_FLAG("ACMEPreflight", (cmd_func)set_preflight, nullptr, RSRC_CONF,
+                 "on (default): check each name's DNS, reachability and CAA before its first "
+                 "order and warn (ACME10180)"),
+    AP_INIT_TAKE1("ACMEPreflightResolver", (cmd_func)set_preflight_resolver, nullptr, RSRC_CONF,
+                  "ADDRESS:PORT of the DNS server the preflight asks (default: the system's)"),
     {nullptr}};
 
 }  // namespace acme

@@ -11,6 +11,7 @@
 
 #include "acme/challenge.h"
 #include "httpd/state.h"
+#include "preflight/probe.h"
 
 extern "C" module AP_MODULE_DECLARE_DATA acme_module;
 
@@ -37,9 +38,20 @@ int decide(request_rec* r, int status, const std::string& body = "") {
   return OK;
 }
 
+// `acmectl preflight` asks for names not configured yet (preflight/probe.h):
+// only its probes are answered for them; anything else is another tool's
+// webroot and keeps working.
+int answer_probe(const ModuleState& st, request_rec* r, const char* token) {
+  std::string value;
+  if (std::strncmp(token, kProbeTokenPrefix, sizeof(kProbeTokenPrefix) - 1) != 0 ||
+      r->method_number != M_GET || !st.table.lookup(r->hostname, token, &value))
+    return DECLINED;
+  return decide(r, OK, value);
+}
+
 // RFC 8555 §8.3: GET http://{domain}/.well-known/acme-challenge/{token}.
 int answer_challenge(const ModuleState& st, request_rec* r, const char* token) {
-  if (!st.manages(r->hostname)) return DECLINED;  // another tool's webroot keeps working
+  if (!st.manages(r->hostname)) return answer_probe(st, r, token);
   if (!valid_token(token)) return decide(r, HTTP_NOT_FOUND);
   if (r->method_number != M_GET) return decide(r, HTTP_METHOD_NOT_ALLOWED);  // HEAD is M_GET
   std::string value;

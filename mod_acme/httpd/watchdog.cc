@@ -57,6 +57,12 @@ Renewer::Options renewer_options(const ModuleState& st) {
   options.check_interval = st.settings.check_interval;
   if (st.settings.max_parallel) options.max_parallel = st.settings.max_parallel;
   options.http01_by_default = st.settings.http01_reachable;
+  // In this watchdog child only (renew/first_order_preflight.h).
+  options.preflight = st.settings.preflight;
+  options.preflight_resolver.server = st.settings.preflight_server;
+  options.preflight_resolver.port = st.settings.preflight_port;
+  options.preflight_http_port = st.settings.port_http;
+  options.preflight_tls_port = st.settings.port_https;
   return options;
 }
 

@@ -45,7 +45,15 @@ Renewer::Renewer(Store& store, ChallengeTable& table, const Clock& clock, LogSin
       log_(log),
       http_factory_(std::move(http_factory)),
       random01_(std::move(random01)),
-      options_(options) {}
+      options_(options) {
+  if (!options_.preflight) return;
+  FirstOrderPreflight::Options p;
+  p.http_port = options_.preflight_http_port;
+  p.tls_port = options_.preflight_tls_port;
+  p.http01_by_default = options_.http01_by_default;
+  p.resolver = options_.preflight_resolver;
+  preflight_ = std::make_unique<FirstOrderPreflight>(probes_, clock_, log_, p);
+}
 
 // Fibers still suspended at the end (the watchdog stops) are dropped with
 // their stacks: the jobs resume from their saved state next time.
@@ -177,6 +185,7 @@ TimePoint Renewer::run_once() {
   if (!running_.empty() || !side_.empty()) wake = now;  // requests in flight: come back at once
   bool hooks_running = notifier_->poll();
   for (ChallengeResponder* r : responders_) hooks_running = r->poll() || hooks_running;
+  if (preflight_) hooks_running = preflight_->poll() || hooks_running;  // its worker's findings
   if (hooks_running) wake = std::min<TimePoint>(wake, now + kHookPoll);
   return std::max(wake, now);
 }
@@ -311,6 +320,8 @@ TimePoint Renewer::process(const ManagedCert& cert, TimePoint now) {
                                                 responders_for(cert));
     created->load();  // logs an unreadable state itself; a fresh job then
     created->set_stopping(stopping_);
+    // A first order: its names are checked once, and it goes ahead anyway.
+    if (preflight_ && !live_.get(cert.name).ok()) preflight_->check(cert);
     job = jobs_.emplace(cert.name, std::move(created)).first;
   }
   return start_step(cert, *job->second, now);

@@ -24,8 +24,10 @@
 #include "base/fiber.h"
 #include "base/log.h"
 #include "http/http_client.h"
+#include "preflight/probe.h"
 #include "renew/ari_schedule.h"
 #include "renew/ca_session.h"
+#include "renew/first_order_preflight.h"
 #include "renew/job.h"
 #include "renew/live_cache.h"
 #include "renew/managed_cert.h"
@@ -56,6 +58,12 @@ class Renewer {
     // False when nothing listens where the CA's port 80 arrives: without
     // ACMEChallenges, certificates then skip http-01.
     bool http01_by_default = true;
+    // Check each name before its first order (renew/first_order_preflight.h);
+    // off in unit tests, which must not ask the system's DNS.
+    bool preflight = false;
+    int preflight_http_port = 80;  // where the CA's port 80 arrives (ACMEPortMap)
+    int preflight_tls_port = 443;
+    ResolverOptions preflight_resolver;  // ACMEPreflightResolver; server "" = the system's
   };
 
   Renewer(Store& store, ChallengeTable& table, const Clock& clock, LogSink& log,
@@ -178,6 +186,8 @@ class Renewer {
   std::map<std::string, std::optional<std::string>> live_serial_;
   OcspRefresher* ocsp_ = nullptr;
   Http01Responder http01_{table_};
+  ProbePublisher probes_{store_, table_, log_};     // `acmectl preflight` (preflight/probe.h)
+  std::unique_ptr<FirstOrderPreflight> preflight_;  // Options::preflight
   std::vector<ChallengeResponder*> responders_{&http01_};
   NullNotifier null_notifier_;
   Notifier* notifier_ = &null_notifier_;

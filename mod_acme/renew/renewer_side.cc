@@ -108,6 +108,7 @@ bool Renewer::take_request_file(const std::string& path) {
 
 void Renewer::take_requests() {
   auto names = store_.list(layout::kRequestsDir);
+  probes_.take(names.ok() ? *names : std::vector<std::string>(), clock_.now());  // preflight's
   if (!names.ok() || names->empty()) return;
   if (std::count(names->begin(), names->end(), layout::kAccountRolloverRequest) &&
       take_request_file(std::string(layout::kRequestsDir) + "/" +

@@ -109,6 +109,13 @@ BAD = [
      "ACMECertificateAuthority", "https://127.0.0.1:9/dir/"),
     ("eab-file-missing", dict(acme={"ACMEExternalAccountBinding": "/nonexistent-eab.json"}),
      "ACMEExternalAccountBinding", "/nonexistent-eab.json"),
+    ("preflightresolver-name", dict(acme={"ACMEPreflightResolver": "dns.example:53"}),
+     "ACMEPreflightResolver", "dns.example:53"),
+    ("preflightresolver-ipv6-without-brackets", dict(acme={"ACMEPreflightResolver": "::1:53"}),
+     "ACMEPreflightResolver", "::1:53"),
+    ("preflightresolver-port-too-big", dict(acme={"ACMEPreflightResolver": "127.0.0.1:65536"}),
+     "ACMEPreflightResolver", "127.0.0.1:65536"),
+    ("preflight-word", dict(acme={"ACMEPreflight": "sometimes"}), "ACMEPreflight", None),
 ]
 
 
@@ -124,6 +131,11 @@ def test_300_01_invalid_directive_refused(check, kw, directive, value):
 
 GOOD = [
     ("defaults", dict()),
+    ("preflight-off", dict(acme={"ACMEPreflight": "off"})),
+    ("preflight-resolver-ipv4", dict(acme={"ACMEPreflight": "on",
+                                           "ACMEPreflightResolver": "127.0.0.1:5353"})),
+    ("preflight-resolver-ipv6", dict(acme={"ACMEPreflight": "on",
+                                           "ACMEPreflightResolver": "[::1]:5353"})),
     ("renewwindow-50pct", dict(acme={"ACMERenewWindow": "50%"})),
     ("maxparallel-16", dict(acme={"ACMEMaxParallel": "16"})),
     ("two-vhosts", dict(vhosts=[VHost.managed("a.test", "www.a.test"),
@@ -230,3 +242,10 @@ def test_300_03_long_name_refusal_names_the_fix(check):
     assert rc != 0, out
     assert "ACMEDomain" in out and TOO_LONG_NAME in out, out
     assert "at most 219 characters" in out and "255" in out, out
+
+
+def test_300_10_preflight_resolver_message_names_the_fix(check):
+    rc, out = check(acme={"ACMEPreflightResolver": "dns.example:53"})
+    assert rc != 0, out
+    assert "ACMEPreflightResolver: 'dns.example:53' is not the address of a DNS server" in out, out
+    assert "e.g. 127.0.0.1:53 or [::1]:5353" in out, out

@@ -187,6 +187,7 @@ ACMEContactEmail admin@example.org
 ACMEPortMap 80:{self.http_port} 443:{self.https_port}
 ACMECheckInterval 2s
 ACMERetryDelay 2s
+ACMEPreflightResolver 127.0.0.1:{pebble.dns_port}
 <Directory {self.doc_root}>
     Require all granted
 </Directory>

@@ -25,7 +25,7 @@ _acmectl_reply() {
 
 _acmectl() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-    local commands="status check renew revoke rollover help"
+    local commands="status check preflight renew revoke rollover help"
     local store=${ACME_STORE_DIR:-/var/lib/apache2/acme} cmd="" word i npos=0
     # "--store=DIR" reaches us as "--store" "=" "DIR" (COMP_WORDBREAKS has =).
     [[ $cur == "=" ]] && cur=""
@@ -35,7 +35,8 @@ _acmectl() {
     case $prev in
         --store) _acmectl_reply -d; return 0 ;;
         --ca-file) _acmectl_reply -f; return 0 ;;
-        --connect) return 0 ;;
+        --connect | --ca | --resolver | --http-port | --tls-port) return 0 ;;
+        --challenges) _acmectl_reply -W "http-01 tls-alpn-01 dns-01 http-01,dns-01"; return 0 ;;
     esac
 
     for ((i = 1; i < COMP_CWORD; i++)); do
@@ -43,7 +44,8 @@ _acmectl() {
         [[ ${COMP_WORDS[i + 1]} == "=" ]] && ((i++))
         case $word in
             --store) ((i++)); store=${COMP_WORDS[i]} ;;
-            --ca-file | --connect) ((i++)) ;;
+            --ca-file | --connect | --ca | --resolver | --http-port | --tls-port | --challenges)
+                ((i++)) ;;
             -*) ;;
             *) if [[ -z $cmd ]]; then cmd=$word; else ((npos++)); fi ;;
         esac
@@ -62,6 +64,7 @@ _acmectl() {
     case $cmd in
         status) opts="--json --store --help" ;;
         check) opts="--ca-file --connect --help" ;;
+        preflight) opts="--ca --resolver --challenges --http-port --tls-port --store --help" ;;
         renew | revoke | rollover) opts="--store --help" ;;
     esac
     if [[ $cur == -* ]]; then
@@ -70,7 +73,7 @@ _acmectl() {
     fi
 
     case $cmd:$npos in
-        help:0) _acmectl_reply -W "status check renew revoke rollover" ;;
+        help:0) _acmectl_reply -W "status check preflight renew revoke rollover" ;;
         check:0) _acmectl_reply -W "https://"; compopt -o nospace 2>/dev/null ;;
         renew:0 | revoke:0) _acmectl_reply -W "$(_acmectl_names "$store")" ;;
         revoke:1)

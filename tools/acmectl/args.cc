@@ -19,7 +19,9 @@ Status usage_error(const std::string& message, Command command) {
 }
 
 bool takes_value(const std::string& option) {
-  return option == "--store" || option == "--ca-file" || option == "--connect";
+  return option == "--store" || option == "--ca-file" || option == "--connect" ||
+         option == "--ca" || option == "--resolver" || option == "--http-port" ||
+         option == "--tls-port" || option == "--challenges";
 }
 
 // "--opt=value" becomes "--opt" "value", so one loop handles both spellings.
@@ -41,8 +43,8 @@ std::vector<std::string> split_values(const std::vector<std::string>& argv) {
 }
 
 Command lookup_command(const std::string& word) {
-  for (Command c :
-       {Command::kStatus, Command::kCheck, Command::kRenew, Command::kRevoke, Command::kRollover}) {
+  for (Command c : {Command::kStatus, Command::kCheck, Command::kRenew, Command::kRevoke,
+                    Command::kRollover, Command::kPreflight}) {
     if (word == command_name(c)) return c;
   }
   return Command::kNone;
@@ -81,8 +83,9 @@ class Parser {
     ACME_RETURN_IF_ERROR(global_options());
     if (args_.command == Command::kNone) {
       if (args_.help || args_.version) return args_;
-      return usage_error("no command given: use status, check, renew, revoke or rollover",
-                         Command::kNone);
+      return usage_error(
+          "no command given: use status, check, preflight, renew, revoke or rollover",
+          Command::kNone);
     }
     ACME_RETURN_IF_ERROR(command_words());
     if (!args_.help) ACME_RETURN_IF_ERROR(positionals());
@@ -161,6 +164,8 @@ class Parser {
       target = &args_.ca_file;
     } else if (option == "--connect" && c == Command::kCheck) {
       target = &connect_;
+    } else if (c == Command::kPreflight && preflight_option(option)) {
+      target = preflight_option(option);
     } else {
       return usage_error("unknown option '" + option + "' for " + command_name(c), c);
     }
@@ -171,6 +176,49 @@ class Parser {
     auto value = value_of(option);
     ACME_RETURN_IF_ERROR(value);
     *target = *value;
+    return Status::ok_status();
+  }
+
+  std::string* preflight_option(const std::string& option) {
+    if (option == "--ca") return &args_.ca;
+    if (option == "--resolver") return &args_.resolver;
+    if (option == "--http-port") return &http_port_;
+    if (option == "--tls-port") return &tls_port_;
+    if (option == "--challenges") return &challenges_;
+    return nullptr;
+  }
+
+  Status preflight_values() {
+    Command c = Command::kPreflight;
+    if (positional_.empty()) return usage_error("preflight needs at least one name", c);
+    args_.names = positional_;
+    if (!args_.resolver.empty()) {
+      auto address = parse_address(args_.resolver, 53);
+      if (!address.ok()) return usage_error("--resolver: " + address.status().message(), c);
+      args_.resolver_address = *address;
+    }
+    for (auto [text, port] :
+         {std::pair{&http_port_, &args_.http_port}, std::pair{&tls_port_, &args_.tls_port}}) {
+      if (text->empty()) continue;
+      auto value = parse_port(*text, *text);
+      if (!value.ok()) return usage_error(value.status().message(), c);
+      *port = *value;
+    }
+    if (challenges_.empty()) return Status::ok_status();
+    args_.challenges.clear();
+    std::size_t start = 0;
+    while (start <= challenges_.size()) {
+      std::size_t comma = challenges_.find(',', start);
+      std::string type = challenges_.substr(start, comma - start);
+      if (type != "http-01" && type != "tls-alpn-01" && type != "dns-01")
+        return usage_error("--challenges: '" + type +
+                               "' is not http-01, tls-alpn-01 or dns-01 (write them as "
+                               "ACMEChallenges lists them, comma-separated)",
+                           c);
+      args_.challenges.push_back(type);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
     return Status::ok_status();
   }
 
@@ -197,6 +245,8 @@ class Parser {
       case Command::kRollover:
         if (n == 0) return Status::ok_status();
         return usage_error("rollover takes no argument, got '" + positional_[0] + "'", c);
+      case Command::kPreflight:
+        return preflight_values();
       case Command::kNone:
         break;
     }
@@ -222,6 +272,7 @@ class Parser {
   Args args_;
   std::vector<std::string> positional_;
   std::string connect_;
+  std::string http_port_, tls_port_, challenges_;
 };
 
 }  // namespace
@@ -238,6 +289,8 @@ const char* command_name(Command command) {
       return "revoke";
     case Command::kRollover:
       return "rollover";
+    case Command::kPreflight:
+      return "preflight";
     case Command::kNone:
       break;
   }

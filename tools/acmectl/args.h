@@ -19,7 +19,7 @@ constexpr int kExitUsage = 2;    // bad usage, or the store / server could not b
 constexpr const char kDefaultStoreDir[] = "/var/lib/apache2/acme";
 constexpr const char kStoreEnv[] = "ACME_STORE_DIR";
 
-enum class Command { kNone, kStatus, kCheck, kRenew, kRevoke, kRollover };
+enum class Command { kNone, kStatus, kCheck, kRenew, kRevoke, kRollover, kPreflight };
 const char* command_name(Command command);
 
 // A host and port to talk to. host is a DNS name or an IP literal without
@@ -40,6 +40,14 @@ struct Args {
   Endpoint connect;                    // check: where to connect (target unless --connect)
   std::string name;                    // renew, revoke
   std::string reason = "unspecified";  // revoke
+  // preflight
+  std::vector<std::string> names;
+  std::string ca;             // --ca: a known CA name, a directory URL or an issuer domain
+  std::string resolver;       // --resolver ADDRESS[:PORT]; "" = the system's
+  Endpoint resolver_address;  // parsed --resolver (port 53 unless given)
+  int http_port = 80;         // --http-port: where the CA's http-01 request arrives
+  int tls_port = 443;         // --tls-port: where its tls-alpn-01 handshake arrives
+  std::vector<std::string> challenges{"http-01"};  // --challenges, as ACMEChallenges
 };
 
 // argv without the program name. env_store_dir: $ACME_STORE_DIR or null.

@@ -10,6 +10,7 @@
 #include "args.h"
 #include "check_cmd.h"
 #include "http/curl_http_client.h"
+#include "preflight_cmd.h"
 #include "request_cmd.h"
 #include "status_cmd.h"
 
@@ -23,6 +24,8 @@ int run(const Args& args) {
       return run_status(args, std::cout, std::cerr);
     case Command::kCheck:
       return run_check(args, std::cout, std::cerr);
+    case Command::kPreflight:
+      return run_preflight(args, std::cout, std::cerr);
     case Command::kRenew:
     case Command::kRevoke:
     case Command::kRollover:

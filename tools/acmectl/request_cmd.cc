@@ -32,6 +32,20 @@ bool valid_name(const std::string& name) {
   return true;
 }
 
+Status write_request(Store& store, const std::string& name, const AdminRequest& request) {
+  ACME_RETURN_IF_ERROR(check_managed(store, name));
+  ACME_RETURN_IF_ERROR(write_admin_request(store, name, request));
+  match_requests_owner(store);
+  return Status::ok_status();
+}
+
+std::string serial_text(const Store& store, const std::string& name) {
+  auto live = read_live(store, name);
+  return live.ok() ? " (serial " + live->serial + ")" : "";
+}
+
+}  // namespace
+
 // The watchdog runs as the child user and removes a request once done,
 // which needs write access to requests/. httpd hands that directory to the
 // child user at startup; if we (as root) created it first, give it the
@@ -48,20 +62,6 @@ void match_requests_owner(const Store& store) {
     chmod(store.absolute(kRequestsDir).c_str(), ref.st_mode & 07777);
   }
 }
-
-Status write_request(Store& store, const std::string& name, const AdminRequest& request) {
-  ACME_RETURN_IF_ERROR(check_managed(store, name));
-  ACME_RETURN_IF_ERROR(write_admin_request(store, name, request));
-  match_requests_owner(store);
-  return Status::ok_status();
-}
-
-std::string serial_text(const Store& store, const std::string& name) {
-  auto live = read_live(store, name);
-  return live.ok() ? " (serial " + live->serial + ")" : "";
-}
-
-}  // namespace
 
 Status check_managed(const Store& store, const std::string& name) {
   if (!valid_name(name)) {

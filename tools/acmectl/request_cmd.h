@@ -19,6 +19,10 @@ namespace acme::ctl {
 // or Code::kInvalidArgument for a name that cannot be a certificate name.
 Status check_managed(const Store& store, const std::string& name);
 
+// root created requests/ (it did not exist yet): hand it to the owner of
+// status/, so the running server can remove what it picked up.
+void match_requests_owner(const Store& store);
+
 // Writes the request; returns what the admin should expect, for printing.
 Result<std::string> request_renewal(Store& store, const std::string& name, TimePoint now);
 Result<std::string> request_revocation(Store& store, const std::string& name,

@@ -15,6 +15,8 @@ Commands:
                          renewal, state and last error (from the store)
   check https://NAME     connect to a server like a client and report its
                          certificate chain, with a FIX: line for each problem
+  preflight NAME...      before a first order: does NAME point here, does
+                         this httpd answer on port 80, does CAA allow the CA
   renew NAME             ask the running httpd to renew NAME's certificate now
   revoke NAME [REASON]   ask the running httpd to revoke NAME's certificate
   rollover               ask the running httpd to give its ACME accounts new keys
@@ -74,6 +76,48 @@ Exit status:
      failed
 )";
 
+constexpr const char kPreflight[] =
+    R"(Usage: acmectl [--store DIR] preflight [--ca CA] [--resolver ADDRESS[:PORT]]
+                 [--challenges LIST] [--http-port PORT] [--tls-port PORT] NAME...
+
+Before a first order, finds what the CA would otherwise find (and count as a
+failed validation against the account). For each NAME:
+  - its A and AAAA records: each address, and whether it is one of this host's
+    (behind NAT or a load balancer it need not be);
+  - through each address: GET http://NAME/.well-known/acme-challenge/PROBE
+    (and https://NAME/... on port 443 for tls-alpn-01) must be answered by
+    this httpd: the running httpd's watchdog serves a random probe that
+    acmectl hands it through the store (requests/_preflight-ID.json), and
+    withdraws it afterwards (at the latest after 2 minutes);
+  - CAA (RFC 8659): the first CAA record set found climbing from NAME to its
+    parents must allow the CA (issue, or issuewild for *.NAME; a critical
+    record with an unknown tag forbids every CA);
+  - a wildcard *.NAME needs dns-01.
+Every problem is followed by a FIX: line. Needs the running httpd (with this
+store as its ACMEStoreDir) and write access to the store (root on Debian).
+
+  --ca CA                    the CA: a known name (letsencrypt,
+                             letsencrypt-staging, ...) or a directory URL,
+                             whose directory's caaIdentities are its issuer
+                             domains; or the issuer domain itself, as CAA
+                             records name it (letsencrypt.org). Default:
+                             the CA of the store's ACME account, if it has
+                             exactly one
+  --resolver ADDRESS[:PORT]  ask this DNS server (port 53 unless given,
+                             [::1]:5353 for IPv6) instead of the system's
+  --challenges LIST          the certificate's ACMEChallenges, comma-separated
+                             (default http-01); dns-01 here means
+                             ACMEDns01Command is set
+  --http-port PORT           where the CA's http-01 request arrives (80)
+  --tls-port PORT            where its tls-alpn-01 handshake arrives (443)
+
+DNS questions time out after 2 s, each probe after 5 s.
+
+Exit status: 0 every name passed; 1 a problem was found (a FIX: line says
+what to change); 2 wrong usage, or something could not be checked (the DNS
+server did not answer, the running httpd did not take the probe).
+)";
+
 constexpr const char kRenew[] = R"(Usage: acmectl [--store DIR] renew NAME
 
 Asks the running httpd to renew NAME's certificate now, whatever its expiry:
@@ -127,6 +171,8 @@ std::string usage_text(Command command) {
       return kRevoke;
     case Command::kRollover:
       return kRollover;
+    case Command::kPreflight:
+      return kPreflight;
     case Command::kNone:
       break;
   }

@@ -69,6 +69,18 @@ class VHost:
         return cls(names[0], list(names[1:]), list(names), extra=extra)
 
 
+def assert_loopback_preflight(directives):
+    """Tests talk to 127.0.0.1 / ::1 only: a module config that would let the
+    watchdog's preflight ask the system's resolver is a harness error."""
+    if str(directives.get("ACMEPreflight", "on")).lower() != "on":
+        return  # off (or a bad value, which `apachectl -t` refuses)
+    resolver = str(directives.get("ACMEPreflightResolver", ""))
+    if not (resolver.startswith("127.0.0.1:") or resolver.startswith("[::1]:")):
+        raise AssertionError("mod_acme test config without ACMEPreflight off or a loopback "
+                             f"ACMEPreflightResolver (got {resolver!r}): the preflight would "
+                             "ask the system's DNS")
+
+
 class Httpd:
     def __init__(self, workdir, http_port, https_port, mod_acme_so, ca=None, vhosts=None,
                  http_extra="", global_extra="", acme=None, load_acme=True, log_level=None):
@@ -107,8 +119,17 @@ class Httpd:
             "ACMECheckInterval": "2s",
             "ACMERetryDelay": "2s",
         }
+        # The check before a first order asks DNS: the pebble's challtestsrv
+        # (every unknown name is 127.0.0.1 there), never the system's resolver.
+        dns_port = getattr(ca, "dns_port", None)
+        if dns_port:
+            d["ACMEPreflightResolver"] = f"127.0.0.1:{dns_port}"
+        else:
+            d["ACMEPreflight"] = "off"
         d.update(self.acme_overrides)
-        return {k: v for k, v in d.items() if v is not None}
+        d = {k: v for k, v in d.items() if v is not None}
+        assert_loopback_preflight(d)
+        return d
 
     def _vhost_text(self, v):
         port = self.https_port if v.tls else self.http_port
