@@ -187,3 +187,20 @@ def test_470_10_tls_alpn_probes_the_tls_port(session, server):
                      r.stdout), r
     assert f"FIX: make 127.0.0.9 port {server.https_port} reach this httpd" in r.stdout, r
     assert f"http://tlshere.pf.test:{server.http_port}/" not in r.stdout, r
+
+
+def test_470_12_aaaa_record_is_checked_too(session, server):
+    """An AAAA record counts as much as an A record: a CA that validates over
+    IPv6 (Let's Encrypt prefers it) reaches this httpd only if it listens
+    there. Here the name's AAAA is ::1, where the test httpd does not
+    listen: the address is this host's, but the probe through it fails."""
+    api(session, "add-aaaa", {"host": "six.pf.test.", "addresses": ["::1"]})
+    try:
+        r = preflight(session, server, "--ca", "pebble.test", "six.pf.test")
+    finally:
+        api(session, "clear-aaaa", {"host": "six.pf.test."})
+    assert r.returncode == 1, r
+    assert re.search(r"six\.pf\.test resolves to .*::1", r.stdout), r
+    assert re.search(r"FAIL +http://six\.pf\.test:\d+/\.well-known/acme-challenge/preflight-\S+ "
+                     r"via ::1", r.stdout), r
+    assert "FIX:" in r.stdout, r
