@@ -15,8 +15,9 @@
 #include "fakes/fake_dns_resolver.h"
 #include "store/memory_store.h"
 
-#include <CppUTest/MemoryLeakWarningPlugin.h>
 #include <CppUTest/TestHarness.h>  // last: it redefines new
+// After TestHarness.h, which it depends on.
+#include <CppUTest/MemoryLeakWarningPlugin.h>
 
 using namespace acme;
 
