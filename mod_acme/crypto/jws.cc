@@ -10,9 +10,9 @@
 #include <memory>
 
 #include "base/handle.h"
-#include "json/json.h"
 #include "crypto/base64url.h"
 #include "crypto/jwk.h"
+#include "json/json.h"
 
 namespace acme {
 

@@ -18,7 +18,9 @@ namespace acme {
 
 // json_decref is static inline in jansson.h: a named function of ours
 // gives the deleter external linkage.
-inline void json_release(json_t* j) { json_decref(j); }
+inline void json_release(json_t* j) {
+  json_decref(j);
+}
 using JsonDeleter = FreeWith<json_release>;
 
 class Json {
