@@ -111,6 +111,10 @@ def test_460_01_metrics_of_a_served_certificate(valid, pebble):
 
 def test_460_02_accept_header_as_prometheus_sends_it(valid):
     h, served, _ = valid
+    # The status record follows the activation (the new watchdog writes it):
+    # on an xdist worker of its own this test may come first, so wait for it.
+    wait_for(h, "a.test", lambda s: ("acme_certificate_expiry_timestamp_seconds", "a.test",
+                                     None) in s)
     text = metrics(h, "/acme-status", headers={"Accept": PROMETHEUS_ACCEPT})
     promtool_check(text)
     assert ("acme_certificate_expiry_timestamp_seconds", "a.test", None) in samples(text)
