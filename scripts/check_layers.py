@@ -21,9 +21,11 @@ LAYERS = {
     "acme": ["base", "json", "crypto", "http"],
     "cluster": ["base", "json", "crypto", "http"],
     "preflight": ["base", "json", "crypto", "http", "shm", "store", "acme"],
-    "renew": ["base", "json", "crypto", "http", "shm", "store", "acme", "cluster", "preflight"],
+    "schedule": ["base"],
+    "renew": ["base", "json", "crypto", "http", "shm", "store", "acme", "cluster", "preflight",
+              "schedule"],
     "httpd": ["base", "json", "crypto", "http", "shm", "store", "acme", "cluster", "preflight",
-              "renew"],
+              "schedule", "renew"],
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_0-9]+)/')
 

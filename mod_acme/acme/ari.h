@@ -1,7 +1,7 @@
 // ACME Renewal Information (RFC 9773): the certificate identifier (§4.1),
 // the CA's suggested renewal window (§4.2) and when to ask again (§4.3).
 // Only the protocol lives here; when to renew is decided in
-// renew/ari_policy.h and remembered by renew/ari_schedule.h.
+// schedule/ari_policy.h and remembered by renew/ari_schedule.h.
 #pragma once
 
 #include <string>

@@ -46,7 +46,7 @@ class [[nodiscard]] Status {
   const std::string& tag() const { return tag_; }
   // The Retry-After header (RFC 9110 §10.2.3) of the answer this error came
   // from, as sent (delta-seconds or HTTP-date); "" when there was none. The
-  // caller with a clock decides how long that is (renew/ca_resilience.h).
+  // caller with a clock decides how long that is (renew/ca_errors.h).
   const std::string& retry_after() const { return retry_after_; }
   Status with_retry_after(std::string value) const;
 

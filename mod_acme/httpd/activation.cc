@@ -15,8 +15,8 @@
 
 #include "httpd/log_sink.h"
 #include "httpd/state.h"
-#include "renew/activation_coalescer.h"
 #include "renew/layout.h"
+#include "schedule/activation_coalescer.h"
 #include "store/file_store.h"
 
 namespace acme {

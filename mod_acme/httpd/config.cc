@@ -13,7 +13,7 @@
 #include "acme/eab.h"
 #include "crypto/base64url.h"
 #include "renew/key_variants.h"
-#include "renew/policy.h"
+#include "schedule/policy.h"
 
 extern "C" module AP_MODULE_DECLARE_DATA acme_module;
 

@@ -22,8 +22,8 @@
 #include "renew/dns01_responder.h"  // shell_command
 #include "renew/key_variants.h"
 #include "renew/layout.h"
-#include "renew/policy.h"
 #include "renew/renewer.h"  // parse_max_parallel
+#include "schedule/policy.h"
 
 extern "C" module AP_MODULE_DECLARE_DATA acme_module;
 
@@ -65,7 +65,7 @@ Result<Seconds> positive_duration(const char* arg) {
 extern "C" {
 
 // ACMECertificateAuthority URL-OR-NAME...: the first is used, the others in
-// turn after repeated failures (renew/ca_resilience.h).
+// turn after repeated failures (schedule/ca_resilience.h).
 static const char* set_cas(cmd_parms* cmd, void*, int argc, char* const argv[]) {
   if (argc == 0) return "ACMECertificateAuthority needs a directory URL or a known CA name";
   auto* urls = apr_array_make(cmd->pool, argc, sizeof(const char*));

@@ -2,8 +2,8 @@
 
 #include "base/time_format.h"
 #include "crypto/certificate.h"
-#include "renew/ari_policy.h"
 #include "renew/layout.h"
+#include "schedule/ari_policy.h"
 
 namespace acme {
 

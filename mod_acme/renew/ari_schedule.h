@@ -2,7 +2,7 @@
 // live certificate it remembers the CA's suggested window, the moment picked
 // in it and when to ask again (ari/<name>.json, so a restart neither asks
 // early nor picks a new moment), asks the CA when that time has come, and
-// answers "when is this certificate due" (renew/ari_policy.h).
+// answers "when is this certificate due" (schedule/ari_policy.h).
 //
 // A CA without "renewalInfo" in its directory, a certificate without an
 // Authority Key Identifier, or a CA that does not answer leave the decision

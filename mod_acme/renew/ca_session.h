@@ -14,7 +14,7 @@
 #include "http/http_client.h"
 #include "json/json.h"
 #include "renew/managed_cert.h"
-#include "renew/poll_pace.h"
+#include "schedule/poll_pace.h"
 #include "store/store.h"
 
 namespace acme {

@@ -11,14 +11,15 @@
 #include "crypto/csr.h"
 #include "crypto/verify.h"
 #include "json/json.h"
-#include "renew/ca_resilience.h"
+#include "renew/ca_errors.h"
 #include "renew/cert_files.h"
 #include "renew/chain_choice.h"
 #include "renew/chain_completion.h"
 #include "renew/key_reuse.h"
 #include "renew/layout.h"
 #include "renew/order_placement.h"
-#include "renew/policy.h"
+#include "schedule/ca_resilience.h"
+#include "schedule/policy.h"
 
 namespace acme {
 
@@ -372,11 +373,13 @@ RenewalJob::Outcome RenewalJob::fail(CaSession& session, const Status& error) {
   return outcome;
 }
 
-// Failover (renew/ca_resilience.h): an order belongs to the CA that made it,
+// Failover (schedule/ca_resilience.h): an order belongs to the CA that made it,
 // so the next CA starts with a new one (and its own account).
 void RenewalJob::count_against_ca(const Status& error) {
   const std::string from = cert_.ca_at(state_.ca_index).directory_url;
-  if (!count_ca_failure(error, cert_.ca_count(), &state_.ca_index, &state_.ca_failures)) return;
+  if (!count_ca_failure(ca_unavailable(error), cert_.ca_count(), &state_.ca_index,
+                        &state_.ca_failures))
+    return;
   state_.order_url.clear();
   log_.log(LogLevel::kWarn, kMsgCaFailover,
            "the CA " + from + " failed " + std::to_string(kFailoverAfter) + " times in a row for " +

@@ -9,7 +9,7 @@
 #include "acme/eab.h"
 #include "base/clock.h"
 #include "crypto/key.h"
-#include "renew/policy.h"
+#include "schedule/policy.h"
 
 namespace acme {
 
@@ -30,7 +30,7 @@ struct ManagedCert {
   bool key_reuse = false;       // ACMEKeyReuse: renew with the live key (renew/key_reuse.h)
   std::string preferred_chain;  // ACMEPreferredChain: topmost issuer wanted; empty = default
   // The first ACMECertificateAuthority; its further values, in order, are
-  // failover after repeated failures with the current one (renew/ca_resilience.h).
+  // failover after repeated failures with the current one (schedule/ca_resilience.h).
   CaSettings ca;
   std::vector<CaSettings> failover_cas;
   std::size_t ca_count() const { return 1 + failover_cas.size(); }

@@ -10,7 +10,7 @@
 #include "renew/cert_files.h"
 #include "renew/key_reuse.h"
 #include "renew/layout.h"
-#include "renew/policy.h"
+#include "schedule/policy.h"
 
 namespace acme {
 

@@ -11,8 +11,8 @@
 #include "renew/cert_files.h"
 #include "renew/key_reuse.h"
 #include "renew/layout.h"
-#include "renew/policy.h"
 #include "renew/renewer.h"
+#include "schedule/policy.h"
 
 namespace acme {
 

@@ -20,7 +20,7 @@
 #include "fuzz_util.h"
 #include "renew/dns01_responder.h"
 #include "renew/key_variants.h"
-#include "renew/policy.h"
+#include "schedule/policy.h"
 
 namespace acme {
 namespace {

@@ -4,9 +4,9 @@
 #include <string>
 
 #include "base/time_format.h"
-#include "renew/ari_policy.h"
 #include "renew/ari_test_util.h"
 #include "renew/layout.h"
+#include "schedule/ari_policy.h"
 
 // Last: CppUTest redefines new for leak detection.
 #include <CppUTest/TestHarness.h>

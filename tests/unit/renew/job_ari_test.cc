@@ -7,9 +7,10 @@
 #include "acme/problem.h"
 #include "fakes/fake_http_client.h"
 #include "renew/ari_test_util.h"
-#include "renew/ca_resilience.h"
+#include "renew/ca_errors.h"
 #include "renew/job.h"
 #include "renew/layout.h"
+#include "schedule/ca_resilience.h"
 
 // Last: CppUTest redefines new for leak detection.
 #include <CppUTest/TestHarness.h>
@@ -275,15 +276,17 @@ TEST(RenewalJobFailover, OnlyUnavailabilityCounts) {
   CHECK_FALSE(ca_unavailable(Status(Code::kProblem, "x", problem::kUnauthorized)));
   int index = 0, failures = 0;
   Status down(Code::kNetwork, "down");
-  CHECK_FALSE(count_ca_failure(down, 2, &index, &failures));
-  CHECK_FALSE(count_ca_failure(Status(Code::kProblem, "no", problem::kCaa), 2, &index, &failures));
+  CHECK_FALSE(count_ca_failure(ca_unavailable(down), 2, &index, &failures));
+  CHECK_FALSE(count_ca_failure(ca_unavailable(Status(Code::kProblem, "no", problem::kCaa)), 2,
+                               &index, &failures));
   LONGS_EQUAL(0, failures);  // reset: the CA answered
-  CHECK_FALSE(count_ca_failure(down, 2, &index, &failures));
-  CHECK_FALSE(count_ca_failure(down, 2, &index, &failures));
-  CHECK(count_ca_failure(down, 2, &index, &failures));
+  CHECK_FALSE(count_ca_failure(ca_unavailable(down), 2, &index, &failures));
+  CHECK_FALSE(count_ca_failure(ca_unavailable(down), 2, &index, &failures));
+  CHECK(count_ca_failure(ca_unavailable(down), 2, &index, &failures));
   LONGS_EQUAL(1, index);
-  for (int i = 0; i < 3; ++i) count_ca_failure(down, 2, &index, &failures);
+  for (int i = 0; i < 3; ++i) count_ca_failure(ca_unavailable(down), 2, &index, &failures);
   LONGS_EQUAL(0, index);  // round and round
-  for (int i = 0; i < 5; ++i) CHECK_FALSE(count_ca_failure(down, 1, &index, &failures));
+  for (int i = 0; i < 5; ++i)
+    CHECK_FALSE(count_ca_failure(ca_unavailable(down), 1, &index, &failures));
   LONGS_EQUAL(0, index);  // one CA: nowhere to go
 }

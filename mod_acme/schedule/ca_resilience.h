@@ -1,5 +1,7 @@
 // How a renewal job treats a CA that is unreachable, overloaded or asks it
-// to slow down. Pure decisions, like renew/policy.h.
+// to slow down: the pure decisions, like schedule/policy.h. Which error is
+// which (a transport failure, a 5xx, a Retry-After) is read by the order
+// drive in renew/ca_errors.h, which knows the ACME problem types.
 //
 //   Retry-After  RFC 8555 §6.6, RFC 9110 §10.2.3: a CA's 429 rateLimited or
 //                503 may say how long to wait (delta-seconds or HTTP-date);
@@ -13,26 +15,21 @@
 #pragma once
 
 #include <cstddef>
-#include <optional>
 
 #include "base/clock.h"
-#include "base/status.h"
 
 namespace acme {
 
 constexpr Seconds kMaxRetryAfter{86400};
 constexpr int kFailoverAfter = 3;
 
-// The wait the CA asked for with this error, clamped to [0, kMaxRetryAfter];
-// nullopt when it sent no (usable) Retry-After.
-std::optional<Seconds> ca_requested_wait(const Status& error, TimePoint now);
+// A wait a CA asked for, clamped to [0, kMaxRetryAfter].
+Seconds clamp_ca_wait(Seconds asked);
 
-// Transport failure or a 5xx answer: the CA is down, not saying no.
-bool ca_unavailable(const Status& error);
-
-// Counts the failure against the current CA (*ca_failures) and moves
+// Counts a failed attempt against the current CA (*ca_failures): one where
+// the CA was unavailable counts, any other resets the count. Moves
 // *ca_index to the next of ca_count CAs after kFailoverAfter in a row.
 // True when it moved.
-bool count_ca_failure(const Status& error, std::size_t ca_count, int* ca_index, int* ca_failures);
+bool count_ca_failure(bool ca_unavailable, std::size_t ca_count, int* ca_index, int* ca_failures);
 
 }  // namespace acme

@@ -1,7 +1,7 @@
-// Renewal decisions: implements renew/policy.h (ACMERenewWindow parsing,
+// Renewal decisions: implements schedule/policy.h (ACMERenewWindow parsing,
 // when a certificate is due, retry backoff with jitter, and the RFC 8555
 // §7.5.1 polling schedule).
-#include "renew/policy.h"
+#include "schedule/policy.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include "renew/poll_pace.h"
+#include "schedule/poll_pace.h"
 
 #include <algorithm>
 

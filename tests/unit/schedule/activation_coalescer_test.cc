@@ -1,4 +1,4 @@
-#include "renew/activation_coalescer.h"
+#include "schedule/activation_coalescer.h"
 
 #include <CppUTest/TestHarness.h>
 

@@ -1,4 +1,4 @@
-#include "renew/policy.h"
+#include "schedule/policy.h"
 
 #include <CppUTest/TestHarness.h>
 

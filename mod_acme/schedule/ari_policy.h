@@ -1,5 +1,5 @@
 // When to renew, with the CA's renewal information (RFC 9773) or without
-// it. Pure decisions like renew/policy.h: no I/O, time and randomness come
+// it. Pure decisions like schedule/policy.h: no I/O, time and randomness come
 // in as arguments.
 //
 //   baseline   ACMERenewWindow; a certificate living under ten days is
@@ -13,7 +13,7 @@
 #include <optional>
 
 #include "base/clock.h"
-#include "renew/policy.h"
+#include "schedule/policy.h"
 
 namespace acme {
 

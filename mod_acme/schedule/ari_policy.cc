@@ -1,4 +1,4 @@
-#include "renew/ari_policy.h"
+#include "schedule/ari_policy.h"
 
 #include <algorithm>
 #include <cmath>
