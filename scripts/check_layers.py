@@ -17,15 +17,20 @@ LAYERS = {
     "crypto": ["base", "json"],
     "http": ["base"],
     "shm": ["base"],
-    "store": ["base"],
+    "store": ["base", "json", "crypto", "http"],
     "acme": ["base", "json", "crypto", "http"],
     "cluster": ["base", "json", "crypto", "http"],
     "preflight": ["base", "json", "crypto", "http", "shm", "store", "acme"],
     "schedule": ["base"],
+    "config": ["base", "crypto", "schedule", "acme"],
+    "certset": ["base", "crypto", "http", "store", "acme", "config"],
+    "solve": ["base", "json", "crypto", "shm", "store", "acme", "config"],
+    "report": ["base", "json", "store", "acme", "config", "certset"],
+    "staple": ["base", "crypto", "http", "shm", "store", "config"],
     "renew": ["base", "json", "crypto", "http", "shm", "store", "acme", "cluster", "preflight",
-              "schedule"],
+              "schedule", "config", "certset", "solve", "report", "staple"],
     "httpd": ["base", "json", "crypto", "http", "shm", "store", "acme", "cluster", "preflight",
-              "schedule", "renew"],
+              "schedule", "config", "certset", "solve", "report", "staple", "renew"],
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_0-9]+)/')
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "http/ca_url.h"  // canonical_ca_url, for the callers that compare CA URLs
 #include "json/json.h"
 
 namespace acme {
@@ -25,13 +26,6 @@ struct Directory {
 };
 
 Result<Directory> parse_directory(const Json& json);
-
-// The identity of a CA: its directory URL with the scheme and host
-// lower-cased, an explicit default port (:443) dropped and trailing '/' of
-// the path removed, so "https://CA.test/dir/" and "https://ca.test/dir" are
-// one CA (one account, one session, one store directory). Every comparison
-// of CA URLs goes through this; requests still go to the URL as configured.
-std::string canonical_ca_url(const std::string& directory_url);
 
 // Known CA names an admin may write instead of a URL.
 // Returns the URL, or "" when text is not a known name.

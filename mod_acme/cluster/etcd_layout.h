@@ -1,5 +1,5 @@
 // EtcdLayout: every etcd key name the cluster store uses, spelled here only
-// (as renew/layout.h does for the file store). All keys live under one prefix
+// (as store/layout.h does for the file store). All keys live under one prefix
 // (ACMESharedStorePrefix, default /mod_acme), so several clusters or stages
 // share one etcd, and a watch or range over "<prefix>/" sees them all.
 //

@@ -15,9 +15,9 @@
 
 #include "httpd/log_sink.h"
 #include "httpd/state.h"
-#include "renew/layout.h"
 #include "schedule/activation_coalescer.h"
 #include "store/file_store.h"
+#include "store/layout.h"
 
 namespace acme {
 

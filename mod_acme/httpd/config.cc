@@ -11,8 +11,8 @@
 
 #include "acme/directory.h"
 #include "acme/eab.h"
+#include "certset/key_variants.h"
 #include "crypto/base64url.h"
-#include "renew/key_variants.h"
 #include "schedule/policy.h"
 
 extern "C" module AP_MODULE_DECLARE_DATA acme_module;

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "renew/managed_cert.h"
+#include "config/managed_cert.h"
 
 namespace acme {
 

@@ -16,14 +16,14 @@
 #include "acme/eab.h"
 #include "acme/identifier.h"
 #include "base/time_format.h"
+#include "certset/key_variants.h"
 #include "crypto/base64url.h"
 #include "crypto/key.h"
-#include "preflight/dns.h"          // parse_resolver_address
-#include "renew/dns01_responder.h"  // shell_command
-#include "renew/key_variants.h"
-#include "renew/layout.h"
+#include "preflight/dns.h"  // parse_resolver_address
 #include "renew/renewer.h"  // parse_max_parallel
 #include "schedule/policy.h"
+#include "solve/dns01_responder.h"  // shell_command
+#include "store/layout.h"
 
 extern "C" module AP_MODULE_DECLARE_DATA acme_module;
 
@@ -174,7 +174,7 @@ static const char* add_domains(cmd_parms* cmd, void*, int argc, char* const argv
   return nullptr;
 }
 
-// ACMEKeyType p256 rsa2048: one certificate per type (renew/key_variants.h).
+// ACMEKeyType p256 rsa2048: one certificate per type (certset/key_variants.h).
 static const char* set_key_types(cmd_parms* cmd, void*, int argc, char* const argv[]) {
   if (argc == 0) return "ACMEKeyType needs a key type, e.g. 'ACMEKeyType p256 rsa2048'";
   std::vector<KeyType> types;
@@ -319,7 +319,7 @@ static const char* set_dns01_command(cmd_parms* cmd, void*, int argc, char* cons
 }
 
 // ACMEChallenges TYPE...: the challenge types a vhost's certificates may
-// use, most preferred first (renew/challenge_responder.h).
+// use, most preferred first (solve/challenge_responder.h).
 static const char* set_challenges(cmd_parms* cmd, void*, int argc, char* const argv[]) {
   if (argc == 0) {
     return "ACMEChallenges needs at least one challenge type, e.g. 'ACMEChallenges tls-alpn-01 "

@@ -7,9 +7,9 @@
 #include "crypto/certificate.h"
 #include "crypto/ocsp.h"
 #include "httpd/state.h"
-#include "renew/layout.h"
-#include "renew/ocsp_refresher.h"
+#include "staple/ocsp_refresher.h"
 #include "store/file_store.h"
+#include "store/layout.h"
 
 namespace acme {
 

@@ -31,8 +31,8 @@
 #include "httpd/state.h"
 #include "httpd/tls_alpn.h"
 #include "httpd/watchdog.h"
-#include "renew/layout.h"
 #include "store/file_store.h"
+#include "store/layout.h"
 
 APLOG_USE_MODULE(acme);
 
@@ -155,7 +155,7 @@ Status make_fallbacks(const std::string& store_dir, const std::vector<const Mana
   return Status();
 }
 
-// Every staged set that verifies goes live (renew/cert_files.h); one that
+// Every staged set that verifies goes live (certset/cert_files.h); one that
 // does not is logged and removed, and the current certificate keeps serving.
 void promote_all(const std::string& store_dir, const ModuleState& st, TimePoint now, LogSink& log) {
   std::vector<const ManagedCert*> staged;

@@ -14,9 +14,9 @@
 #include <utility>
 #include <vector>
 
+#include "certset/cert_files.h"
+#include "config/managed_cert.h"
 #include "httpd/config.h"
-#include "renew/cert_files.h"
-#include "renew/managed_cert.h"
 #include "shm/challenge_table.h"
 #include "shm/ocsp_table.h"
 

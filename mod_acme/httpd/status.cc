@@ -8,8 +8,8 @@
 #include <cstring>
 
 #include "httpd/state.h"
-#include "renew/metrics.h"
-#include "renew/status_page.h"
+#include "report/metrics.h"
+#include "report/status_page.h"
 #include "store/file_store.h"
 
 namespace acme {

@@ -14,7 +14,7 @@
 #include "acme/challenge.h"
 #include "httpd/config.h"
 #include "httpd/state.h"
-#include "renew/tls_alpn01_responder.h"
+#include "solve/tls_alpn01_responder.h"
 
 extern "C" module AP_MODULE_DECLARE_DATA acme_module;
 APLOG_USE_MODULE(acme);

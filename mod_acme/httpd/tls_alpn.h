@@ -12,7 +12,7 @@
 //   protocol_get      "acme-tls/1" on such connections
 //   answer_challenge  certificate + key PEM from shared memory (no disk)
 //
-// The watchdog's TlsAlpn01Responder (renew/tls_alpn01_responder.h) writes
+// The watchdog's TlsAlpn01Responder (solve/tls_alpn01_responder.h) writes
 // ModuleState::alpn_table; workers only read it.
 #pragma once
 

@@ -18,9 +18,9 @@
 #include "http/curl_multi.h"
 #include "httpd/log_sink.h"
 #include "httpd/state.h"
-#include "renew/dns01_responder.h"
 #include "renew/renewer.h"
-#include "renew/tls_alpn01_responder.h"
+#include "solve/dns01_responder.h"
+#include "solve/tls_alpn01_responder.h"
 #include "store/file_store.h"
 
 APLOG_USE_MODULE(acme);

@@ -2,8 +2,8 @@
 
 #include "base/time_format.h"
 #include "crypto/certificate.h"
-#include "renew/layout.h"
 #include "schedule/ari_policy.h"
+#include "store/layout.h"
 
 namespace acme {
 

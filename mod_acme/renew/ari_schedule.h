@@ -17,9 +17,9 @@
 #include "acme/ari.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "certset/cert_files.h"
+#include "config/managed_cert.h"
 #include "renew/ca_session.h"
-#include "renew/cert_files.h"
-#include "renew/managed_cert.h"
 #include "store/store.h"
 
 namespace acme {

@@ -5,7 +5,7 @@
 #include "acme/key_change.h"
 #include "acme/problem.h"
 #include "crypto/jwk.h"
-#include "renew/layout.h"
+#include "store/layout.h"
 
 namespace acme {
 

@@ -10,10 +10,10 @@
 
 #include "acme/client.h"
 #include "base/log.h"
+#include "config/managed_cert.h"
 #include "crypto/key.h"
 #include "http/http_client.h"
 #include "json/json.h"
-#include "renew/managed_cert.h"
 #include "schedule/poll_pace.h"
 #include "store/store.h"
 

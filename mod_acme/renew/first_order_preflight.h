@@ -34,10 +34,10 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "config/managed_cert.h"
 #include "preflight/checks.h"
 #include "preflight/dns.h"
 #include "preflight/probe.h"
-#include "renew/managed_cert.h"
 
 namespace acme {
 

@@ -18,11 +18,11 @@
 #include "acme/order.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "config/managed_cert.h"
 #include "crypto/key.h"
 #include "renew/ca_session.h"
-#include "renew/challenge_responder.h"
-#include "renew/managed_cert.h"
 #include "shm/challenge_table.h"
+#include "solve/challenge_responder.h"
 #include "store/store.h"
 
 namespace acme {

@@ -17,7 +17,7 @@
 #include "acme/client.h"
 #include "acme/order.h"
 #include "base/log.h"
-#include "renew/managed_cert.h"
+#include "config/managed_cert.h"
 #include "store/store.h"
 
 namespace acme {

@@ -5,12 +5,12 @@
 #include "acme/directory.h"
 #include "acme/revocation.h"
 #include "base/time_format.h"
+#include "certset/cert_files.h"
+#include "certset/key_reuse.h"
 #include "crypto/certificate.h"
-#include "renew/ca_counts.h"
-#include "renew/cert_files.h"
-#include "renew/key_reuse.h"
-#include "renew/layout.h"
+#include "report/ca_counts.h"
 #include "schedule/policy.h"
+#include "store/layout.h"
 
 namespace acme {
 

@@ -23,18 +23,18 @@
 #include "base/clock.h"
 #include "base/fiber.h"
 #include "base/log.h"
+#include "certset/live_cache.h"
+#include "config/managed_cert.h"
 #include "http/http_client.h"
 #include "preflight/probe.h"
 #include "renew/ari_schedule.h"
 #include "renew/ca_session.h"
 #include "renew/first_order_preflight.h"
 #include "renew/job.h"
-#include "renew/live_cache.h"
-#include "renew/managed_cert.h"
-#include "renew/notifier.h"
-#include "renew/ocsp_refresher.h"
-#include "renew/status_record.h"
+#include "report/notifier.h"
+#include "report/status_record.h"
 #include "shm/challenge_table.h"
+#include "staple/ocsp_refresher.h"
 #include "store/store.h"
 
 namespace acme {
@@ -156,11 +156,11 @@ class Renewer {
   std::vector<ManagedCert> certs_;
   std::map<std::string, TimePoint> next_check_;  // by cert name
   std::map<std::string, TimePoint> ocsp_next_;   // by cert name: the OCSP refresher's next
-  LiveCache live_{store_};                       // parsed live sets (renew/live_cache.h)
+  LiveCache live_{store_};                       // parsed live sets (certset/live_cache.h)
   std::map<std::string, std::unique_ptr<RenewalJob>> jobs_;
   std::set<std::string> waiting_;  // due, waiting for a place under max_parallel
   std::map<std::string, std::unique_ptr<CaSession>> sessions_;
-  std::map<std::string, std::string> counts_written_;  // by canonical CA URL (renew/ca_counts.h)
+  std::map<std::string, std::string> counts_written_;  // by canonical CA URL (report/ca_counts.h)
   std::map<std::string, TimePoint> step_at_;           // Outcome::next, by cert name
   std::map<std::string, std::unique_ptr<Fiber>> running_;  // steps in flight, by cert name
   std::map<std::string, std::unique_ptr<Fiber>> side_;  // "ocsp NAME", "ari NAME", "rollover", ...

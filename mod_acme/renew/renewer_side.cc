@@ -7,12 +7,12 @@
 
 #include "acme/revocation.h"
 #include "base/time_format.h"
+#include "certset/cert_files.h"
+#include "certset/key_reuse.h"
 #include "crypto/certificate.h"
-#include "renew/cert_files.h"
-#include "renew/key_reuse.h"
-#include "renew/layout.h"
 #include "renew/renewer.h"
 #include "schedule/policy.h"
+#include "store/layout.h"
 
 namespace acme {
 

@@ -3,7 +3,7 @@
 // without locks or disk. Same sequence-lock scheme as ChallengeTable.
 // Nothing in it is OCSP-specific (name -> up to 6 KiB of bytes): a second
 // instance, in a region of its own, holds the tls-alpn-01 challenge
-// certificates (renew/tls_alpn01_responder.h).
+// certificates (solve/tls_alpn01_responder.h).
 #pragma once
 
 #include <cstddef>

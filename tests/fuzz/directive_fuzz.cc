@@ -15,12 +15,12 @@
 #include "acme/eab.h"
 #include "acme/identifier.h"
 #include "base/time_format.h"
+#include "certset/key_variants.h"
 #include "crypto/certificate.h"
 #include "crypto/key.h"
 #include "fuzz_util.h"
-#include "renew/dns01_responder.h"
-#include "renew/key_variants.h"
 #include "schedule/policy.h"
+#include "solve/dns01_responder.h"
 
 namespace acme {
 namespace {

@@ -10,7 +10,7 @@
 #include "fuzz_util.h"
 #include "renew/ari_schedule.h"
 #include "renew/job.h"
-#include "renew/status_record.h"
+#include "report/status_record.h"
 #include "store/memory_store.h"
 
 namespace acme {

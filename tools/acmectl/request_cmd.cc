@@ -7,12 +7,12 @@
 #include <filesystem>
 
 #include "base/time_format.h"
+#include "certset/cert_files.h"
 #include "json/json.h"
-#include "renew/cert_files.h"
-#include "renew/layout.h"
-#include "renew/status_record.h"
+#include "report/status_record.h"
 #include "status_cmd.h"
 #include "store/file_store.h"
+#include "store/layout.h"
 #include "text.h"
 
 namespace acme::ctl {

@@ -1,7 +1,7 @@
 // `acmectl renew NAME` and `acmectl revoke NAME [REASON]`: leave a request
 // for the running server in the store (requests/<name>.json, see
-// renew/status_record.h); mod_acme's watchdog picks it up and removes it.
-// `acmectl rollover` likewise (requests/_account-rollover.json, renew/layout.h).
+// report/status_record.h); mod_acme's watchdog picks it up and removes it.
+// `acmectl rollover` likewise (requests/_account-rollover.json, store/layout.h).
 #pragma once
 
 #include <ostream>

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "renew/status_page.h"
+#include "report/status_page.h"
 #include "store/file_store.h"
 #include "text.h"
 

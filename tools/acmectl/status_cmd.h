@@ -10,13 +10,13 @@
 #include "args.h"
 #include "base/clock.h"
 #include "base/status.h"
-#include "renew/status_record.h"
+#include "report/status_record.h"
 #include "store/store.h"
 
 namespace acme::ctl {
 
-// The records come from collect_status_records (renew/status_record.h), the
-// JSON from status_json (renew/status_page.h): the same as /acme-status.
+// The records come from collect_status_records (report/status_record.h), the
+// JSON from status_json (report/status_page.h): the same as /acme-status.
 
 // Why a record needs an admin's attention ("expired", "state error", "last
 // renewal attempt failed", ...), or "" when all is well.

@@ -80,13 +80,3 @@ TEST(Directory, KnownCaNames) {
   STRCMP_EQUAL("", known_ca_url("letsencrypt2").c_str());
   STRCMP_EQUAL("", known_ca_url("").c_str());
 }
-
-TEST(Directory, CanonicalCaUrl) {
-  STRCMP_EQUAL("https://ca.test/dir", canonical_ca_url("https://ca.test/dir/").c_str());
-  STRCMP_EQUAL("https://ca.test/dir", canonical_ca_url("HTTPS://CA.test:443/dir").c_str());
-  STRCMP_EQUAL("https://ca.test:14000/Dir", canonical_ca_url("https://ca.test:14000/Dir").c_str());
-  STRCMP_EQUAL("https://ca.test", canonical_ca_url("https://ca.test/").c_str());
-  STRCMP_EQUAL("https://ca.test/dir?x=1", canonical_ca_url("https://ca.test/dir/?x=1").c_str());
-  STRCMP_EQUAL("https://ca.test/a/dir",
-               canonical_ca_url(canonical_ca_url("https://ca.test/a/dir//")).c_str());
-}

@@ -5,8 +5,8 @@
 
 #include "base/time_format.h"
 #include "renew/ari_test_util.h"
-#include "renew/layout.h"
 #include "schedule/ari_policy.h"
+#include "store/layout.h"
 
 // Last: CppUTest redefines new for leak detection.
 #include <CppUTest/TestHarness.h>

@@ -6,7 +6,7 @@
 #include <ctime>
 #include <string>
 
-#include "renew/cert_files.h"
+#include "certset/cert_files.h"
 #include "renew/renew_test_util.h"
 
 // Last: CppUTest redefines new for leak detection.

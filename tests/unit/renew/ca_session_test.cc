@@ -5,12 +5,12 @@
 
 #include "acme/account.h"
 #include "acme/problem.h"
+#include "certset/cert_files.h"
 #include "crypto/base64url.h"
 #include "crypto/jwk.h"
-#include "renew/cert_files.h"
-#include "renew/layout.h"
 #include "renew/renew_test_util.h"
 #include "renew/renewer.h"
+#include "store/layout.h"
 
 // Last: CppUTest redefines new for leak detection.
 #include <CppUTest/TestHarness.h>

@@ -8,12 +8,12 @@
 
 #include "acme/acme_test_util.h"
 #include "acme/identifier.h"
+#include "certset/cert_files.h"
+#include "certset/key_variants.h"
 #include "crypto/certificate.h"
-#include "renew/cert_files.h"
-#include "renew/key_variants.h"
-#include "renew/layout.h"
 #include "renew/renew_test_util.h"
 #include "store/file_store.h"
+#include "store/layout.h"
 
 // Last: CppUTest redefines new for leak detection.
 #include <CppUTest/TestHarness.h>

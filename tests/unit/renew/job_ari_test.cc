@@ -9,8 +9,8 @@
 #include "renew/ari_test_util.h"
 #include "renew/ca_errors.h"
 #include "renew/job.h"
-#include "renew/layout.h"
 #include "schedule/ca_resilience.h"
+#include "store/layout.h"
 
 // Last: CppUTest redefines new for leak detection.
 #include <CppUTest/TestHarness.h>

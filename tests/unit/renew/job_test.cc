@@ -2,11 +2,11 @@
 
 #include <string>
 
+#include "certset/cert_files.h"
 #include "crypto/certificate.h"
 #include "crypto/verify.h"
-#include "renew/cert_files.h"
-#include "renew/layout.h"
 #include "renew/renew_test_util.h"
+#include "store/layout.h"
 
 // Last: CppUTest redefines new for leak detection.
 #include <CppUTest/TestHarness.h>

@@ -12,10 +12,10 @@
 #include "base/fake_clock.h"
 #include "base/log.h"
 #include "base/memory_log_sink.h"
+#include "config/managed_cert.h"
 #include "fakes/fake_acme_ca.h"
 #include "renew/ca_session.h"
 #include "renew/job.h"
-#include "renew/managed_cert.h"
 #include "shm/challenge_table.h"
 #include "store/memory_store.h"
 

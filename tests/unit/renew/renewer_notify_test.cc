@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "certset/cert_files.h"
 #include "crypto/crypto_test_util.h"
-#include "renew/cert_files.h"
 #include "renew/renew_test_util.h"
 #include "renew/renewer.h"
-#include "renew/status_record.h"
+#include "report/status_record.h"
 
 // Last: CppUTest redefines new for leak detection.
 #include <CppUTest/TestHarness.h>

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "base/fiber.h"
-#include "renew/cert_files.h"
+#include "certset/cert_files.h"
 #include "renew/held_network.h"
 #include "renew/renew_test_util.h"
 #include "renew/renewer.h"

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "certset/cert_files.h"
 #include "crypto/crypto_test_util.h"
-#include "renew/cert_files.h"
 #include "renew/renew_test_util.h"
 
 // Last: CppUTest redefines new for leak detection.

@@ -7,9 +7,9 @@
 
 #include "crypto/crypto_test_util.h"
 #include "fakes/fake_http_client.h"
-#include "renew/ocsp_refresher.h"
 #include "renew/renew_test_util.h"
 #include "renew/renewer.h"
+#include "staple/ocsp_refresher.h"
 
 // Last: CppUTest redefines new for leak detection.
 #include <CppUTest/TestHarness.h>

@@ -6,8 +6,8 @@
 #include "acme/identifier.h"
 #include "crypto/certificate.h"
 #include "crypto/self_signed.h"
-#include "renew/layout.h"
-#include "renew/status_record.h"
+#include "report/status_record.h"
+#include "store/layout.h"
 #include "store/memory_store.h"
 
 // Last: CppUTest redefines new for leak detection.

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "json/json.h"
-#include "renew/layout.h"
-#include "renew/status_record.h"
+#include "report/status_record.h"
+#include "store/layout.h"
 #include "tools/ctl_test_util.h"
 
 #include <CppUTest/TestHarness.h>

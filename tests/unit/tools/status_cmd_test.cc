@@ -5,8 +5,8 @@
 
 #include "crypto/crypto_test_util.h"
 #include "json/json.h"
-#include "renew/status_page.h"
-#include "renew/status_record.h"
+#include "report/status_page.h"
+#include "report/status_record.h"
 #include "tools/ctl_test_util.h"
 
 #include <CppUTest/TestHarness.h>

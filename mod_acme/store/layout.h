@@ -1,0 +1,104 @@
+// The store layout (DESIGN.md "Files the module writes"), in one place.
+//
+//   accounts/<ca-id>/account.json, account.key.pem   (watchdog writes)
+//   jobs/<name>/job.json, privkey.pem                (watchdog: resumable order)
+//   staging/<name>/fullchain.pem, privkey.pem        (watchdog: verified, not yet live)
+//   archive/<name>/<seq>/{fullchain,cert,chain,privkey}.pem, ssl.conf  (parent)
+//   live/<name> -> ../archive/<name>/<seq>           (parent, swapped atomically)
+//   fallback/<name>/{cert,privkey}.pem               (parent: self-signed stand-in)
+//   status/<name>.json                               (watchdog: for status pages, acmectl)
+//   requests/<name>.json                             (acmectl renew|revoke -> watchdog)
+//   requests/_account-rollover.json                  (acmectl rollover -> watchdog)
+//   ocsp/<name>.der                                  (watchdog: last verified OCSP response)
+//   keys/<name>/privkey.pem                          (watchdog: ACMEKeyReuse, the live key)
+//   dns01/<token>.json                               (watchdog: TXT records ACMEDns01Command set)
+//   ari/<name>.json                                  (watchdog: RFC 9773 window, chosen time)
+//
+// <name> is the certificate's name through file_name(): "*.a.test" is "_.a.test".
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "crypto/key.h"
+
+namespace acme {
+
+// Several key types per name (certset/key_variants.h): the store name of the
+// certificate for `type` is `name` for the first type, "<name>_<type>" for
+// the others ('_' occurs in no DNS name and no IP literal).
+constexpr char kKeyVariantSeparator = '_';
+std::string key_variant_name(const std::string& name, KeyType type, bool first);
+
+}  // namespace acme
+
+namespace acme::layout {
+
+// A directory name for a CA, readable and stable: "127.0.0.1_14000_dir".
+// Spellings of one CA (canonical_ca_url) share it.
+std::string ca_id(const std::string& directory_url);
+
+// `acmectl rollover`: new account keys for every CA in use. Its name cannot
+// be a certificate's (ACMEDomain names never hold '_').
+constexpr const char kAccountRolloverRequest[] = "_account-rollover.json";
+
+// A certificate name as a file or directory name: the wildcard label '*'
+// becomes '_' ("*.a.test" -> "_.a.test": no shell glob, no quoting). An
+// ACMEDomain name never starts with '_', so no two certificates collide, and
+// a mapped name maps to itself (names read back from a listing stay valid).
+inline std::string file_name(std::string name) {
+  if (name.compare(0, 2, "*.") == 0) name[0] = '_';
+  return name;
+}
+
+// The longest file name the store makes from certificate `name`: the key
+// variant of the longest key type ("<name>_rsa4096"), the longest suffix
+// (".json") and FileStore's temp file for an atomic write
+// (".tmp.<pid>.<counter>", budgeted at 7 pid digits, Linux's PID_MAX_LIMIT,
+// and 10 counter digits).
+std::size_t longest_file_name(const std::string& name);
+// A name whose longest_file_name passes NAME_MAX fails every write with
+// ENAMETOOLONG at run time; "" when `name` fits, else the cause and the fix
+// for the configuration check.
+std::string name_length_problem(const std::string& name);
+
+constexpr const char kLiveDir[] = "live";
+constexpr const char kStatusDir[] = "status";
+constexpr const char kRequestsDir[] = "requests";
+
+inline std::string account_dir(const std::string& ca) {
+  return "accounts/" + ca_id(ca);
+}
+inline std::string job_dir(const std::string& name) {
+  return "jobs/" + file_name(name);
+}
+inline std::string staging_dir(const std::string& name) {
+  return "staging/" + file_name(name);
+}
+inline std::string archive_dir(const std::string& name) {
+  return "archive/" + file_name(name);
+}
+inline std::string live_dir(const std::string& name) {
+  return "live/" + file_name(name);
+}
+inline std::string fallback_dir(const std::string& name) {
+  return "fallback/" + file_name(name);
+}
+inline std::string kept_key(const std::string& name) {
+  return "keys/" + file_name(name) + "/privkey.pem";
+}
+inline std::string ari_file(const std::string& name) {
+  return "ari/" + file_name(name) + ".json";
+}
+inline std::string status_file(const std::string& name) {
+  return std::string(kStatusDir) + "/" + file_name(name) + ".json";
+}
+inline std::string request_file(const std::string& name) {
+  return std::string(kRequestsDir) + "/" + file_name(name) + ".json";
+}
+
+// Directories the unprivileged watchdog must be able to write.
+constexpr const char* kChildWritable[] = {"accounts", "jobs", "staging", "status", "requests",
+                                          "ocsp",     "keys", "dns01",   "ari"};
+
+}  // namespace acme::layout
