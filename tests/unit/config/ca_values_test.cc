@@ -123,6 +123,11 @@ TEST(CaValues, EabKidAndKey) {
   CHECK(eab.ok());
   STRCMP_EQUAL("kid-1", eab->kid.c_str());
   LONGS_EQUAL(48, eab->hmac_key.size());
+  // Standard base64 with padding, as some CAs print it.
+  const std::string padded = "wMHCw8TFxsfIycrLzM3Oz9DR0tPU1dbX2Nna29zd3t/g4eLj5OXm5w==";
+  auto from_padded = parse_eab_directive("kid-1", &padded, nullptr);
+  CHECK(from_padded.ok());
+  LONGS_EQUAL(40, from_padded->hmac_key.size());
 }
 
 TEST(CaValues, EabBadKeyNamedByItsKidNeverShown) {
