@@ -57,12 +57,11 @@ Result<std::string> parse_contact(const std::string& arg) {
 }
 
 // The HMAC key is a secret: an error names the key id or the file, never the key.
-Result<ExternalAccountBinding> parse_eab_directive(const std::string& kid_or_file,
-                                                   const std::string* key,
+Result<ExternalAccountBinding> parse_eab_directive(const std::string& kid_or_file, const char* key,
                                                    const PathResolver& resolve) {
   Result<ExternalAccountBinding> eab = Status(Code::kNotFound, "is not a readable file");
   if (key) {
-    eab = parse_eab(kid_or_file, *key);
+    eab = parse_eab(kid_or_file, key);
     if (!eab.ok() && check_eab_kid(kid_or_file).ok()) {
       return Status(Code::kInvalidArgument, "the HMAC key given for key id '" + kid_or_file + "' " +
                                                 eab.status().message());
@@ -74,15 +73,15 @@ Result<ExternalAccountBinding> parse_eab_directive(const std::string& kid_or_fil
   return eab;
 }
 
-Result<Profile> parse_profile(const std::string& name, const std::string* flag) {
+Result<Profile> parse_profile(const std::string& name, const char* flag) {
   const char* allowed = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
   if (name.empty() || name.size() > 64 || name.find_first_not_of(allowed) != std::string::npos) {
     return value_error(name,
                        "is not a profile name; use a name from the CA's directory "
                        "(meta.profiles), e.g. 'ACMEProfile tlsserver'");
   }
-  if (flag && strcasecmp(flag->c_str(), "mandatory") != 0) {
-    return value_error(*flag,
+  if (flag && strcasecmp(flag, "mandatory") != 0) {
+    return value_error(flag,
                        "is not understood; write 'ACMEProfile NAME' or 'ACMEProfile NAME "
                        "mandatory' (no order without that profile)");
   }

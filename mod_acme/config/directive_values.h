@@ -33,16 +33,15 @@ Status parse_terms(const std::string& arg);
 // ACMEContactEmail: the address as given.
 Result<std::string> parse_contact(const std::string& arg);
 // RFC 8555 §7.3.4: ACMEExternalAccountBinding KID HMAC-KEY (key given), or
-// FILE, a JSON file {"kid", "hmac_key"} (key null).
-Result<ExternalAccountBinding> parse_eab_directive(const std::string& kid_or_file,
-                                                   const std::string* key,
+// FILE, a JSON file {"kid", "hmac_key"} (key null, as httpd passes a TAKE12's absent one).
+Result<ExternalAccountBinding> parse_eab_directive(const std::string& kid_or_file, const char* key,
                                                    const PathResolver& resolve);
 struct Profile {
   std::string name;
   bool mandatory = false;
 };
 // draft-ietf-acme-profiles: ACMEProfile NAME [mandatory] (flag null: absent).
-Result<Profile> parse_profile(const std::string& name, const std::string* flag);
+Result<Profile> parse_profile(const std::string& name, const char* flag);
 // ACMEPreferredChain ISSUER-CN.
 Result<std::string> parse_preferred_chain(const std::string& arg);
 

@@ -35,17 +35,24 @@ const char* directive(cmd_parms* cmd, Scope scope, Parse parse, Keep keep) noexc
   if (scope == Scope::kGlobal) {
     if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
   }
-  const std::string name = cmd->directive->directive;
+  const char* name = cmd->directive->directive;
   try {
     auto parsed = parse();
     if (!parsed.ok()) return copy(cmd, directive_message(name, parsed.status()));
     keep(*server_conf(cmd->server), std::move(*parsed));
     return nullptr;
   } catch (const std::exception& e) {
-    return copy(cmd, name + ": cannot be read (" + e.what() + ")");
+    return apr_psprintf(cmd->pool, "%s: cannot be read (%s)", name, e.what());
   } catch (...) {
-    return copy(cmd, name + ": cannot be read");
+    return apr_psprintf(cmd->pool, "%s: cannot be read", name);
   }
+}
+
+// The common case: the checked text goes into one field of the record.
+template <class Parse>
+const char* text(cmd_parms* cmd, Scope scope, const char* ServerConf::*field, Parse parse) {
+  return directive(cmd, scope, parse,
+                   [&](ServerConf& sc, const std::string& value) { sc.*field = copy(cmd, value); });
 }
 
 std::vector<std::string> words(int argc, char* const argv[]) {
@@ -89,15 +96,13 @@ static const char* set_cas(cmd_parms* cmd, void*, int argc, char* const argv[]) 
 }
 
 static const char* set_ca_file(cmd_parms* cmd, void*, const char* arg) {
-  return directive(
-      cmd, Scope::kAnywhere, [&] { return parse_readable_file(arg, server_root(cmd)); },
-      [&](ServerConf& sc, const std::string& path) { sc.ca_file = copy(cmd, path); });
+  return text(cmd, Scope::kAnywhere, &ServerConf::ca_file,
+              [&] { return parse_readable_file(arg, server_root(cmd)); });
 }
 
 static const char* set_trust_anchor(cmd_parms* cmd, void*, const char* arg) {
-  return directive(
-      cmd, Scope::kAnywhere, [&] { return parse_readable_file(arg, server_root(cmd)); },
-      [&](ServerConf& sc, const std::string& path) { sc.trust_anchor_file = copy(cmd, path); });
+  return text(cmd, Scope::kAnywhere, &ServerConf::trust_anchor_file,
+              [&] { return parse_readable_file(arg, server_root(cmd)); });
 }
 
 static const char* set_terms(cmd_parms* cmd, void*, const char* arg) {
@@ -107,19 +112,16 @@ static const char* set_terms(cmd_parms* cmd, void*, const char* arg) {
 }
 
 static const char* set_contact(cmd_parms* cmd, void*, const char* arg) {
-  return directive(
-      cmd, Scope::kAnywhere, [&] { return parse_contact(arg); },
-      [&](ServerConf& sc, const std::string& email) { sc.contact = copy(cmd, email); });
+  return text(cmd, Scope::kAnywhere, &ServerConf::contact, [&] { return parse_contact(arg); });
 }
 
 // ACMEExternalAccountBinding KID HMAC-KEY, or one argument: a JSON file
 // {"kid": "...", "hmac_key": "..."} (keeps the key out of httpd.conf). The
 // key is kept base64url: its raw bytes may hold NUL.
 static const char* set_eab(cmd_parms* cmd, void*, const char* kid_or_file, const char* key) {
-  const std::string key_text = key ? key : "";
   return directive(
       cmd, Scope::kAnywhere,
-      [&] { return parse_eab_directive(kid_or_file, key ? &key_text : nullptr, server_root(cmd)); },
+      [&] { return parse_eab_directive(kid_or_file, key, server_root(cmd)); },
       [&](ServerConf& sc, const ExternalAccountBinding& eab) {
         sc.eab_kid = copy(cmd, eab.kid);
         sc.eab_key = copy(cmd, base64url_encode(eab.hmac_key));
@@ -163,9 +165,8 @@ static const char* set_key_reuse(cmd_parms* cmd, void*, int on) {
 }
 
 static const char* set_profile(cmd_parms* cmd, void*, const char* name, const char* flag) {
-  const std::string flag_text = flag ? flag : "";
   return directive(
-      cmd, Scope::kAnywhere, [&] { return parse_profile(name, flag ? &flag_text : nullptr); },
+      cmd, Scope::kAnywhere, [&] { return parse_profile(name, flag); },
       [&](ServerConf& sc, const Profile& profile) {
         sc.profile = copy(cmd, profile.name);
         sc.profile_mandatory = profile.mandatory ? 1 : 0;
@@ -173,15 +174,13 @@ static const char* set_profile(cmd_parms* cmd, void*, const char* name, const ch
 }
 
 static const char* set_preferred_chain(cmd_parms* cmd, void*, const char* arg) {
-  return directive(
-      cmd, Scope::kAnywhere, [&] { return parse_preferred_chain(arg); },
-      [&](ServerConf& sc, const std::string& issuer) { sc.preferred_chain = copy(cmd, issuer); });
+  return text(cmd, Scope::kAnywhere, &ServerConf::preferred_chain,
+              [&] { return parse_preferred_chain(arg); });
 }
 
 static const char* set_renew_window(cmd_parms* cmd, void*, const char* arg) {
-  return directive(
-      cmd, Scope::kAnywhere, [&] { return parse_renew_window_value(arg); },
-      [&](ServerConf& sc, const std::string& window) { sc.renew_window = copy(cmd, window); });
+  return text(cmd, Scope::kAnywhere, &ServerConf::renew_window,
+              [&] { return parse_renew_window_value(arg); });
 }
 
 static const char* set_activation(cmd_parms* cmd, void*, const char* arg) {
@@ -219,17 +218,14 @@ static const char* set_port_map(cmd_parms* cmd, void*, int argc, char* const arg
 }
 
 static const char* set_notify_command(cmd_parms* cmd, void*, const char* arg) {
-  return directive(
-      cmd, Scope::kGlobal, [&] { return parse_notify_command(arg, server_root(cmd)); },
-      [&](ServerConf& sc, const std::string& command) { sc.notify_command = copy(cmd, command); });
+  return text(cmd, Scope::kGlobal, &ServerConf::notify_command,
+              [&] { return parse_notify_command(arg, server_root(cmd)); });
 }
 
 // ACMEDns01Command /path/program [args]: per vhost.
 static const char* set_dns01_command(cmd_parms* cmd, void*, int argc, char* const argv[]) {
-  return directive(
-      cmd, Scope::kAnywhere,
-      [&] { return parse_dns01_command(words(argc, argv), server_root(cmd)); },
-      [&](ServerConf& sc, const std::string& command) { sc.dns01_command = copy(cmd, command); });
+  return text(cmd, Scope::kAnywhere, &ServerConf::dns01_command,
+              [&] { return parse_dns01_command(words(argc, argv), server_root(cmd)); });
 }
 
 // ACMEChallenges TYPE...: most preferred first (renew/challenge_responder.h).

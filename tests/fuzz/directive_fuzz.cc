@@ -52,10 +52,10 @@ void fuzz_one_value(const std::string& arg) {
 
 void fuzz_two_values(const std::string& arg) {
   auto [first, second] = fuzz::split_once(arg, ' ');
-  (void)parse_eab_directive(first, &second, nowhere);
+  (void)parse_eab_directive(first, second.c_str(), nowhere);
   (void)parse_eab_directive(arg, nullptr, nowhere);
   (void)parse_eab_json(arg);  // the one-argument form reads this JSON from its file
-  (void)parse_profile(first, second.empty() ? nullptr : &second);
+  (void)parse_profile(first, second.empty() ? nullptr : second.c_str());
 }
 
 void fuzz_lists(const std::string& arg) {

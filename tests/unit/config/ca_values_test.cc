@@ -31,7 +31,7 @@ std::string cas_refusal(const std::vector<std::string>& args) {
 
 std::string eab_refusal(const std::string& kid, const std::string& key) {
   return refusal("ACMEExternalAccountBinding",
-                 parse_eab_directive(kid, &key, [](const std::string& p) { return p; }));
+                 parse_eab_directive(kid, key.c_str(), [](const std::string& p) { return p; }));
 }
 
 }  // namespace
@@ -119,13 +119,13 @@ TEST(CaValues, ContactEmail) {
 
 TEST(CaValues, EabKidAndKey) {
   const std::string key = kPebbleKey;
-  auto eab = parse_eab_directive("kid-1", &key, nullptr);
+  auto eab = parse_eab_directive("kid-1", key.c_str(), nullptr);
   CHECK(eab.ok());
   STRCMP_EQUAL("kid-1", eab->kid.c_str());
   LONGS_EQUAL(48, eab->hmac_key.size());
   // Standard base64 with padding, as some CAs print it.
   const std::string padded = "wMHCw8TFxsfIycrLzM3Oz9DR0tPU1dbX2Nna29zd3t/g4eLj5OXm5w==";
-  auto from_padded = parse_eab_directive("kid-1", &padded, nullptr);
+  auto from_padded = parse_eab_directive("kid-1", padded.c_str(), nullptr);
   CHECK(from_padded.ok());
   LONGS_EQUAL(40, from_padded->hmac_key.size());
 }
@@ -189,8 +189,7 @@ TEST(CaValues, EabFileMissingOrReadableByOthersRefused) {
 TEST(CaValues, Profile) {
   auto plain = parse_profile("tlsserver", nullptr);
   CHECK(plain.ok() && plain->name == "tlsserver" && !plain->mandatory);
-  const std::string flag = "Mandatory";
-  CHECK(parse_profile("tlsserver", &flag)->mandatory);
+  CHECK(parse_profile("tlsserver", "Mandatory")->mandatory);
 }
 
 TEST(CaValues, ProfileBadNameOrFlagRefused) {
@@ -201,11 +200,10 @@ TEST(CaValues, ProfileBadNameOrFlagRefused) {
       refusal("ACMEProfile", parse_profile("tls/server", nullptr)).c_str());
   CHECK(!parse_profile("", nullptr).ok());
   CHECK(!parse_profile(std::string(65, 'a'), nullptr).ok());
-  const std::string flag = "sometimes";
   STRCMP_EQUAL(
       "ACMEProfile: 'sometimes' is not understood; write 'ACMEProfile NAME' or 'ACMEProfile NAME "
       "mandatory' (no order without that profile)",
-      refusal("ACMEProfile", parse_profile("tlsserver", &flag)).c_str());
+      refusal("ACMEProfile", parse_profile("tlsserver", "sometimes")).c_str());
 }
 
 TEST(CaValues, PreferredChain) {
