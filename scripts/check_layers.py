@@ -22,7 +22,7 @@ LAYERS = {
     "cluster": ["base", "json", "crypto", "http"],
     "preflight": ["base", "json", "crypto", "http", "shm", "store", "acme"],
     "schedule": ["base"],
-    "config": ["base", "crypto", "schedule", "acme"],
+    "config": ["base", "json", "crypto", "http", "store", "acme", "preflight", "schedule"],
     "certset": ["base", "crypto", "http", "store", "acme", "config"],
     "solve": ["base", "json", "crypto", "shm", "store", "acme", "config"],
     "report": ["base", "json", "store", "acme", "config", "certset"],

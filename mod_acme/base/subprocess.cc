@@ -218,4 +218,14 @@ std::string one_line(const std::string& text) {
   return out;
 }
 
+std::string shell_command(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& word : argv) {
+    out += out.empty() ? "'" : " '";
+    for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    out += "'";
+  }
+  return out;
+}
+
 }  // namespace acme

@@ -80,6 +80,10 @@ class Subprocess {
 SubprocessResult run_subprocess(const std::vector<std::string>& argv,
                                 SubprocessOptions options = SubprocessOptions());
 
+// A /bin/sh command line that runs exactly argv: each word single-quoted.
+// ACMEDns01Command's arguments arrive split by httpd's own quoting rules.
+std::string shell_command(const std::vector<std::string>& argv);
+
 // `/bin/sh -c 'COMMAND "$@"' ARG0 ARGS...`: an admin's command line may carry
 // its own arguments while ours stay plain arguments ("$1" ...).
 std::vector<std::string> shell_argv(const std::string& command, const std::string& arg0,

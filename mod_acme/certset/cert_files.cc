@@ -4,7 +4,7 @@
 
 #include "acme/identifier.h"
 #include "base/time_format.h"
-#include "certset/key_variants.h"
+#include "config/key_variants.h"
 #include "crypto/certificate.h"
 #include "crypto/verify.h"
 #include "store/layout.h"

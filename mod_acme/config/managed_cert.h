@@ -23,7 +23,7 @@ struct CaSettings {
 
 struct ManagedCert {
   // First ACMEDomain name, "_<type>" appended for each ACMEKeyType after the
-  // first (certset/key_variants.h); names files, directories, status, logs.
+  // first (config/key_variants.h); names files, directories, status, logs.
   std::string name;
   std::vector<std::string> names;  // every name, first included
   KeyType key_type = kDefaultKeyType;

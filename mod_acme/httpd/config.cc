@@ -1,19 +1,15 @@
 // Server config records: creation, merge (a vhost inherits the main
 // server's CA settings; its names are its own), the cross-directive checks
-// for `apachectl -t`, and the conversion into the core's ManagedCert.
+// for `apachectl -t` and the conversion into the core's ManagedCert, both in
+// config/settings.h, which gets each vhost's record as plain C++.
 #include "httpd/config.h"
 
 #include <httpd.h>  // first: the other httpd headers need its types
 
 #include <apr_strings.h>
 
-#include <map>
-
-#include "acme/directory.h"
-#include "acme/eab.h"
-#include "certset/key_variants.h"
-#include "crypto/base64url.h"
-#include "schedule/policy.h"
+#include <string>
+#include <vector>
 
 extern "C" module AP_MODULE_DECLARE_DATA acme_module;
 
@@ -81,26 +77,54 @@ ServerConf* server_conf(const server_rec* s) {
   return static_cast<ServerConf*>(ap_get_module_config(s->module_config, &acme_module));
 }
 
+namespace {
+
+std::vector<std::string> strings(const apr_array_header_t* list) {
+  std::vector<std::string> out;
+  for (int i = 0; list && i < list->nelts; ++i) out.push_back(APR_ARRAY_IDX(list, i, const char*));
+  return out;
+}
+
+std::string text(const char* value) {
+  return value ? value : "";
+}
+
+// One vhost's merged record, as config/ reads it.
+VhostDirectives directives_of(server_rec* s) {
+  const ServerConf* sc = server_conf(s);
+  VhostDirectives d;
+  d.where = text(s->defn_name ? s->defn_name : "?") + ":" + std::to_string(s->defn_line_number);
+  d.domains = strings(sc->domains);
+  if (sc->ca_url) d.cas = strings(sc->ca_failover);
+  if (sc->ca_url) d.cas.insert(d.cas.begin(), sc->ca_url);
+  d.ca_file = text(sc->ca_file);
+  d.trust_anchor_file = text(sc->trust_anchor_file);
+  d.terms_agreed = sc->terms_agreed == 1;
+  d.contact = text(sc->contact);
+  d.eab_kid = text(sc->eab_kid);
+  d.eab_key = text(sc->eab_key);
+  for (int i = 0; sc->key_types && i < sc->key_types->nelts; ++i)
+    d.key_types.push_back(static_cast<KeyType>(APR_ARRAY_IDX(sc->key_types, i, int)));
+  d.key_reuse = sc->key_reuse == 1;
+  d.preferred_chain = text(sc->preferred_chain);
+  d.profile = {text(sc->profile), sc->profile_mandatory == 1};
+  d.renew_window = text(sc->renew_window);
+  if (sc->retry_delay != kUnset) d.retry_delay = Seconds(apr_time_sec(sc->retry_delay));
+  d.dns01_command = text(sc->dns01_command);
+  d.challenges = strings(sc->challenges);
+  return d;
+}
+
+std::vector<VhostDirectives> all_directives(server_rec* main_server) {
+  std::vector<VhostDirectives> vhosts;
+  for (server_rec* s = main_server; s; s = s->next) vhosts.push_back(directives_of(s));
+  return vhosts;
+}
+
+}  // namespace
+
 std::string check_config(server_rec* main_server) {
-  std::map<std::string, std::string> owner;  // name -> vhost
-  for (server_rec* s = main_server; s; s = s->next) {
-    ServerConf* sc = server_conf(s);
-    std::string where =
-        std::string(s->defn_name ? s->defn_name : "?") + ":" + std::to_string(s->defn_line_number);
-    for (int i = 0; i < sc->domains->nelts; ++i) {
-      std::string name = APR_ARRAY_IDX(sc->domains, i, const char*);
-      auto [it, fresh] = owner.emplace(name, where);
-      if (!fresh) {
-        return "ACMEDomain: '" + name + "' is managed twice (virtual hosts at " + it->second +
-               " and " + where + "); name it in one ACMEDomain only";
-      }
-      if (name.compare(0, 2, "*.") == 0 && !sc->dns01_command) {
-        return "ACMEDomain: '" + name + "' (virtual host at " + where +
-               "): wildcard names need the dns-01 challenge: set ACMEDns01Command";
-      }
-    }
-  }
-  return "";
+  return check_config(all_directives(main_server)).message();
 }
 
 GlobalSettings global_settings(apr_pool_t* p, server_rec* main_server) {
@@ -121,42 +145,7 @@ GlobalSettings global_settings(apr_pool_t* p, server_rec* main_server) {
 }
 
 std::vector<ManagedCert> managed_certs(server_rec* main_server) {
-  std::vector<ManagedCert> certs;
-  for (server_rec* s = main_server; s; s = s->next) {
-    ServerConf* sc = server_conf(s);
-    if (sc->domains->nelts == 0) continue;
-    ManagedCert c;
-    for (int i = 0; i < sc->domains->nelts; ++i)
-      c.names.push_back(APR_ARRAY_IDX(sc->domains, i, const char*));
-    c.name = c.names.front();
-    c.key_reuse = sc->key_reuse == 1;
-    c.preferred_chain = sc->preferred_chain ? sc->preferred_chain : "";
-    c.ca.directory_url = sc->ca_url ? sc->ca_url : known_ca_url("letsencrypt");
-    c.ca.ca_file = sc->ca_file ? sc->ca_file : "";
-    if (sc->contact) c.ca.contact.push_back(sc->contact);
-    c.ca.terms_agreed = sc->terms_agreed == 1;
-    auto eab_key = base64url_decode(sc->eab_key ? sc->eab_key : "");
-    if (sc->eab_kid && eab_key.ok()) c.ca.eab = {sc->eab_kid, *eab_key};
-    for (int i = 0; sc->ca_failover && i < sc->ca_failover->nelts; ++i) {
-      CaSettings more = c.ca;  // same API trust, contact, terms; an EAB is the first CA's
-      more.directory_url = APR_ARRAY_IDX(sc->ca_failover, i, const char*);
-      more.eab = ExternalAccountBinding();
-      c.failover_cas.push_back(std::move(more));
-    }
-    c.profile = sc->profile ? sc->profile : "";
-    c.profile_mandatory = sc->profile_mandatory == 1;
-    c.trust_anchor_file = sc->trust_anchor_file ? sc->trust_anchor_file : "";
-    c.dns01_command = sc->dns01_command ? sc->dns01_command : "";
-    for (int i = 0; sc->challenges && i < sc->challenges->nelts; ++i)
-      c.challenges.push_back(APR_ARRAY_IDX(sc->challenges, i, const char*));
-    if (sc->renew_window) c.renew_window = *parse_renew_window(sc->renew_window);
-    if (sc->retry_delay != kUnset) c.retry_delay = Seconds(apr_time_sec(sc->retry_delay));
-    std::vector<KeyType> types;
-    for (int i = 0; sc->key_types && i < sc->key_types->nelts; ++i)
-      types.push_back(static_cast<KeyType>(APR_ARRAY_IDX(sc->key_types, i, int)));
-    for (auto& each : per_key_type(c, types)) certs.push_back(std::move(each));
-  }
-  return certs;
+  return managed_certs(all_directives(main_server));
 }
 
 }  // namespace acme

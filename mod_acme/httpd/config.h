@@ -1,6 +1,6 @@
-// Directive records and their conversion into the core's ManagedCert.
-// Config records are plain C structs from pools (no constructors run);
-// post_config converts them once into C++ settings.
+// Directive records and their conversion into config/'s plain C++
+// (config/settings.h). Config records are plain C structs from pools (no
+// constructors run); post_config converts them once into C++ settings.
 #pragma once
 
 #include <httpd.h>  // first: the other httpd headers need its types
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config/managed_cert.h"
+#include "config/settings.h"
 
 namespace acme {
 
@@ -63,24 +64,8 @@ void* create_server_conf(apr_pool_t* p, server_rec* s);
 void* merge_server_conf(apr_pool_t* p, void* base, void* add);
 ServerConf* server_conf(const server_rec* s);
 
-// Cross-directive checks for `apachectl -t` (check_config): the same name
-// managed twice, etc. Returns an error text or "".
+// config/settings.h's rules over every vhost: an error text, or "".
 std::string check_config(server_rec* main_server);
-
-struct GlobalSettings {
-  std::string store_dir;  // absolute
-  bool manual_activation = false;
-  Seconds check_interval{3600};
-  std::size_t max_parallel = 0;  // ACMEMaxParallel; 0: unset, Renewer's default
-  int port_http = 80;
-  int port_https = 443;
-  std::string notify_command;    // ACMENotifyCommand; empty = none
-  bool stapling = true;          // ACMEStapling
-  bool http01_reachable = true;  // something listens where the CA's port 80 arrives
-  bool preflight = true;         // ACMEPreflight
-  std::string preflight_server;  // ACMEPreflightResolver; empty = the system's resolver
-  int preflight_port = 53;
-};
 
 GlobalSettings global_settings(apr_pool_t* p, server_rec* main_server);
 std::vector<ManagedCert> managed_certs(server_rec* main_server);

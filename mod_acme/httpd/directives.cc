@@ -1,29 +1,20 @@
-// Directive handlers and the directive table: each handler validates its
-// value at parse time and answers a bad one with the directive, the value
-// and the fix, so `apachectl -t` fails with a message an admin can act on.
+// Directive handlers and the directive table. Each handler is a few lines:
+// the value parser of config/ (config/directive_values.h) and where the
+// result goes in the vhost's config record, both run through one guard,
+// which turns a refused value into the directive's error text (directive,
+// value, fix) and keeps every C++ exception out of httpd's C frames.
 #include "httpd/config.h"
 
 #include <httpd.h>  // first: the other httpd headers need its types
 
 #include <apr_strings.h>
 #include <http_log.h>
-#include <unistd.h>
 
-#include <set>
+#include <exception>
 
-#include "acme/challenge.h"
-#include "acme/directory.h"
-#include "acme/eab.h"
-#include "acme/identifier.h"
-#include "base/time_format.h"
-#include "certset/key_variants.h"
+#include "config/directive_error.h"
+#include "config/directive_values.h"
 #include "crypto/base64url.h"
-#include "crypto/key.h"
-#include "preflight/dns.h"  // parse_resolver_address
-#include "renew/renewer.h"  // parse_max_parallel
-#include "schedule/policy.h"
-#include "solve/dns01_responder.h"  // shell_command
-#include "store/layout.h"
 
 extern "C" module AP_MODULE_DECLARE_DATA acme_module;
 
@@ -31,33 +22,61 @@ namespace acme {
 
 namespace {
 
-ServerConf* conf_of(cmd_parms* cmd) {
-  return server_conf(cmd->server);
+enum class Scope { kAnywhere, kGlobal };
+
+const char* copy(cmd_parms* cmd, const std::string& text) {
+  return apr_pstrdup(cmd->pool, text.c_str());
 }
 
-const char* fail(cmd_parms* cmd, const std::string& value, const std::string& fix) {
-  return apr_psprintf(cmd->pool, "%s: '%s' %s", cmd->directive->directive, value.c_str(),
-                      fix.c_str());
-}
-
-const char* global_only(cmd_parms* cmd) {
-  return ap_check_cmd_context(cmd, GLOBAL_ONLY);
-}
-
-const char* readable_file(cmd_parms* cmd, const char* arg, const char** out) {
-  const char* path = ap_server_root_relative(cmd->pool, arg);
-  if (!path || access(path, R_OK) != 0) {
-    return fail(cmd, arg,
-                "is not a readable file; give the path of a PEM file with CA certificates");
+// The one guard: GLOBAL_ONLY context, then parse(), then keep(conf, value).
+// A refused value or any exception becomes the directive's error string.
+template <class Parse, class Keep>
+const char* directive(cmd_parms* cmd, Scope scope, Parse parse, Keep keep) noexcept {
+  if (scope == Scope::kGlobal) {
+    if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
   }
-  *out = path;
-  return nullptr;
+  const char* name = cmd->directive->directive;
+  try {
+    auto parsed = parse();
+    if (!parsed.ok()) return copy(cmd, directive_message(name, parsed.status()));
+    keep(*server_conf(cmd->server), std::move(*parsed));
+    return nullptr;
+  } catch (const std::exception& e) {
+    return apr_psprintf(cmd->pool, "%s: cannot be read (%s)", name, e.what());
+  } catch (...) {
+    return apr_psprintf(cmd->pool, "%s: cannot be read", name);
+  }
 }
 
-Result<Seconds> positive_duration(const char* arg) {
-  auto d = parse_duration(arg);
-  if (!d.ok() || d->count() <= 0) return Status(Code::kInvalidArgument, "not positive");
-  return d;
+// The common case: the checked text goes into one field of the record.
+template <class Parse>
+const char* text(cmd_parms* cmd, Scope scope, const char* ServerConf::*field, Parse parse) {
+  return directive(cmd, scope, parse,
+                   [&](ServerConf& sc, const std::string& value) { sc.*field = copy(cmd, value); });
+}
+
+std::vector<std::string> words(int argc, char* const argv[]) {
+  return std::vector<std::string>(argv, argv + argc);
+}
+
+PathResolver server_root(cmd_parms* cmd) {
+  return [cmd](const std::string& path) {
+    const char* resolved = ap_server_root_relative(cmd->pool, path.c_str());
+    return std::string(resolved ? resolved : "");
+  };
+}
+
+template <class T>
+apr_array_header_t* array_of(cmd_parms* cmd, const std::vector<T>& values) {
+  auto* list = apr_array_make(cmd->pool, static_cast<int>(values.size()), sizeof(const char*));
+  for (const auto& value : values) APR_ARRAY_PUSH(list, const char*) = copy(cmd, value);
+  return list;
+}
+
+// Status has no value to keep: a Result<bool> for the guard.
+Result<bool> checked(const Status& status) {
+  if (!status.ok()) return status;
+  return true;
 }
 
 }  // namespace
@@ -65,304 +84,180 @@ Result<Seconds> positive_duration(const char* arg) {
 extern "C" {
 
 // ACMECertificateAuthority URL-OR-NAME...: the first is used, the others in
-// turn after repeated failures (schedule/ca_resilience.h).
+// turn after repeated failures (renew/ca_resilience.h).
 static const char* set_cas(cmd_parms* cmd, void*, int argc, char* const argv[]) {
-  if (argc == 0) return "ACMECertificateAuthority needs a directory URL or a known CA name";
-  auto* urls = apr_array_make(cmd->pool, argc, sizeof(const char*));
-  for (int i = 0; i < argc; ++i) {
-    std::string url = known_ca_url(argv[i]);
-    if (url.empty()) url = argv[i];
-    if (url.rfind("https://", 0) != 0 || url.size() <= 8) {
-      return fail(cmd, argv[i],
-                  "is neither an https:// directory URL nor a known CA name "
-                  "(letsencrypt, letsencrypt-staging, zerossl, buypass, google)");
-    }
-    for (int j = 0; j < urls->nelts; ++j)
-      if (canonical_ca_url(url) == canonical_ca_url(APR_ARRAY_IDX(urls, j, const char*)))
-        return fail(cmd, argv[i], "is listed twice; list each CA once");
-    APR_ARRAY_PUSH(urls, const char*) = apr_pstrdup(cmd->pool, url.c_str());
-  }
-  ServerConf* sc = conf_of(cmd);
-  sc->ca_url = APR_ARRAY_IDX(urls, 0, const char*);
-  sc->ca_failover = argc > 1 ? apr_array_make(cmd->pool, argc - 1, sizeof(const char*)) : nullptr;
-  for (int i = 1; i < urls->nelts; ++i)
-    APR_ARRAY_PUSH(sc->ca_failover, const char*) = APR_ARRAY_IDX(urls, i, const char*);
-  return nullptr;
+  return directive(
+      cmd, Scope::kAnywhere, [&] { return parse_cas(words(argc, argv)); },
+      [&](ServerConf& sc, std::vector<std::string> urls) {
+        sc.ca_url = copy(cmd, urls.front());
+        urls.erase(urls.begin());
+        sc.ca_failover = urls.empty() ? nullptr : array_of(cmd, urls);
+      });
 }
 
 static const char* set_ca_file(cmd_parms* cmd, void*, const char* arg) {
-  return readable_file(cmd, arg, &conf_of(cmd)->ca_file);
+  return text(cmd, Scope::kAnywhere, &ServerConf::ca_file,
+              [&] { return parse_readable_file(arg, server_root(cmd)); });
 }
 
 static const char* set_trust_anchor(cmd_parms* cmd, void*, const char* arg) {
-  return readable_file(cmd, arg, &conf_of(cmd)->trust_anchor_file);
+  return text(cmd, Scope::kAnywhere, &ServerConf::trust_anchor_file,
+              [&] { return parse_readable_file(arg, server_root(cmd)); });
 }
 
 static const char* set_terms(cmd_parms* cmd, void*, const char* arg) {
-  if (strcasecmp(arg, "agreed") != 0) {
-    return fail(cmd, arg,
-                "is not understood; after reading the CA's terms of service write "
-                "'ACMETermsOfService agreed'");
-  }
-  conf_of(cmd)->terms_agreed = 1;
-  return nullptr;
+  return directive(
+      cmd, Scope::kAnywhere, [&] { return checked(parse_terms(arg)); },
+      [](ServerConf& sc, bool) { sc.terms_agreed = 1; });
 }
 
 static const char* set_contact(cmd_parms* cmd, void*, const char* arg) {
-  std::string v = arg;
-  auto at = v.find('@');
-  if (v.rfind("mailto:", 0) == 0) at = v.find('@', 7);
-  if (at == std::string::npos || at == 0 || v.find('.', at) == std::string::npos ||
-      v.find_first_of(" ,;<>") != std::string::npos) {
-    return fail(cmd, arg,
-                "is not an e-mail address; write e.g. 'ACMEContactEmail admin@example.org'");
-  }
-  conf_of(cmd)->contact = apr_pstrdup(cmd->pool, arg);
-  return nullptr;
+  return text(cmd, Scope::kAnywhere, &ServerConf::contact, [&] { return parse_contact(arg); });
 }
 
-// RFC 8555 §7.3.4: ACMEExternalAccountBinding KID HMAC-KEY, or one argument:
-// a JSON file {"kid": "...", "hmac_key": "..."} (keeps the key out of httpd.conf).
-// The HMAC key is a secret: an error names the key id or the file, never the key.
+// ACMEExternalAccountBinding KID HMAC-KEY, or one argument: a JSON file
+// {"kid": "...", "hmac_key": "..."} (keeps the key out of httpd.conf). The
+// key is kept base64url: its raw bytes may hold NUL.
 static const char* set_eab(cmd_parms* cmd, void*, const char* kid_or_file, const char* key) {
-  Result<ExternalAccountBinding> eab = Status(Code::kNotFound, "is not a readable file");
-  if (key) {
-    eab = parse_eab(kid_or_file, key);
-    if (!eab.ok() && check_eab_kid(kid_or_file).ok()) {
-      return apr_psprintf(cmd->pool, "%s: the HMAC key given for key id '%s' %s",
-                          cmd->directive->directive, kid_or_file, eab.status().message().c_str());
-    }
-  } else if (const char* path = ap_server_root_relative(cmd->pool, kid_or_file)) {
-    eab = read_eab_file(path);
-  }
-  if (!eab.ok()) return fail(cmd, kid_or_file, eab.status().message());
-  conf_of(cmd)->eab_kid = apr_pstrdup(cmd->pool, eab->kid.c_str());
-  conf_of(cmd)->eab_key = apr_pstrdup(cmd->pool, base64url_encode(eab->hmac_key).c_str());
-  return nullptr;
+  return directive(
+      cmd, Scope::kAnywhere,
+      [&] { return parse_eab_directive(kid_or_file, key, server_root(cmd)); },
+      [&](ServerConf& sc, const ExternalAccountBinding& eab) {
+        sc.eab_kid = copy(cmd, eab.kid);
+        sc.eab_key = copy(cmd, base64url_encode(eab.hmac_key));
+      });
 }
 
 static const char* set_store_dir(cmd_parms* cmd, void*, const char* arg) {
-  if (const char* err = global_only(cmd)) return err;
-  conf_of(cmd)->store_dir = ap_server_root_relative(cmd->pool, arg);
+  if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
+  server_conf(cmd->server)->store_dir = ap_server_root_relative(cmd->pool, arg);
   return nullptr;
 }
 
 static const char* add_domains(cmd_parms* cmd, void*, int argc, char* const argv[]) {
-  if (argc == 0) {
-    return apr_psprintf(cmd->pool,
-                        "%s needs at least one name, e.g. 'ACMEDomain example.org "
-                        "www.example.org' (the first name names the certificate)",
-                        cmd->directive->directive);
-  }
-  ServerConf* sc = conf_of(cmd);
-  for (int i = 0; i < argc; ++i) {
-    std::string name = canonical_name(argv[i]);  // RFC 5952 text for IPv6
-    if (!is_ip_literal(name)) {
-      // "*.a.test" needs ACMEDns01Command: checked in check_config, as the
-      // directives of a vhost may come in any order.
-      std::string why = dns_name_problem(name, true);
-      if (!why.empty()) return fail(cmd, argv[i], "is not a name a CA can certify: " + why);
-    }
-    std::string too_long = sc->domains->nelts == 0 ? layout::name_length_problem(name) : "";
-    if (!too_long.empty()) return fail(cmd, argv[i], too_long);  // it names the store files
-    for (int j = 0; j < sc->domains->nelts; ++j) {
-      if (name == APR_ARRAY_IDX(sc->domains, j, const char*))
-        return fail(cmd, argv[i], "is listed twice; list each name once");
-    }
-    APR_ARRAY_PUSH(sc->domains, const char*) = apr_pstrdup(cmd->pool, name.c_str());
-  }
-  return nullptr;
+  apr_array_header_t* domains = server_conf(cmd->server)->domains;
+  return directive(
+      cmd, Scope::kAnywhere,
+      [&] {
+        std::vector<std::string> earlier;
+        for (int i = 0; i < domains->nelts; ++i)
+          earlier.push_back(APR_ARRAY_IDX(domains, i, const char*));
+        return parse_domains(words(argc, argv), earlier);
+      },
+      [&](ServerConf&, const std::vector<std::string>& names) {
+        for (const auto& name : names) APR_ARRAY_PUSH(domains, const char*) = copy(cmd, name);
+      });
 }
 
-// ACMEKeyType p256 rsa2048: one certificate per type (certset/key_variants.h).
+// ACMEKeyType p256 rsa2048: one certificate per type (renew/key_variants.h).
 static const char* set_key_types(cmd_parms* cmd, void*, int argc, char* const argv[]) {
-  if (argc == 0) return "ACMEKeyType needs a key type, e.g. 'ACMEKeyType p256 rsa2048'";
-  std::vector<KeyType> types;
-  for (int i = 0; i < argc; ++i) {
-    auto type = parse_key_type(argv[i]);
-    if (!type.ok()) {
-      return fail(cmd, argv[i],
-                  "is not a supported key type; use one of rsa2048, rsa3072, rsa4096, "
-                  "p256, p384 (default p256)");
-    }
-    std::string conflict = key_type_conflict(types, *type);
-    if (!conflict.empty()) return fail(cmd, argv[i], "cannot be added: " + conflict);
-    types.push_back(*type);
-  }
-  auto* list = apr_array_make(cmd->pool, argc, sizeof(int));
-  for (KeyType type : types) APR_ARRAY_PUSH(list, int) = static_cast<int>(type);
-  conf_of(cmd)->key_types = list;
-  return nullptr;
+  return directive(
+      cmd, Scope::kAnywhere, [&] { return parse_key_types(words(argc, argv)); },
+      [&](ServerConf& sc, const std::vector<KeyType>& types) {
+        sc.key_types = apr_array_make(cmd->pool, static_cast<int>(types.size()), sizeof(int));
+        for (KeyType type : types) APR_ARRAY_PUSH(sc.key_types, int) = static_cast<int>(type);
+      });
 }
 
 static const char* set_key_reuse(cmd_parms* cmd, void*, int on) {
-  conf_of(cmd)->key_reuse = on;
+  server_conf(cmd->server)->key_reuse = on;
   return nullptr;
 }
 
-// draft-ietf-acme-profiles: ACMEProfile NAME [mandatory].
 static const char* set_profile(cmd_parms* cmd, void*, const char* name, const char* flag) {
-  const std::string text = name;
-  const char* allowed = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
-  if (text.empty() || text.size() > 64 || text.find_first_not_of(allowed) != std::string::npos) {
-    return fail(cmd, name,
-                "is not a profile name; use a name from the CA's directory (meta.profiles), "
-                "e.g. 'ACMEProfile tlsserver'");
-  }
-  if (flag && strcasecmp(flag, "mandatory") != 0) {
-    return fail(cmd, flag,
-                "is not understood; write 'ACMEProfile NAME' or 'ACMEProfile NAME mandatory' "
-                "(no order without that profile)");
-  }
-  conf_of(cmd)->profile = apr_pstrdup(cmd->pool, name);
-  conf_of(cmd)->profile_mandatory = flag ? 1 : 0;
-  return nullptr;
+  return directive(
+      cmd, Scope::kAnywhere, [&] { return parse_profile(name, flag); },
+      [&](ServerConf& sc, const Profile& profile) {
+        sc.profile = copy(cmd, profile.name);
+        sc.profile_mandatory = profile.mandatory ? 1 : 0;
+      });
 }
 
 static const char* set_preferred_chain(cmd_parms* cmd, void*, const char* arg) {
-  if (!*arg) return fail(cmd, arg, "is empty; name the issuer, e.g. 'ISRG Root X1'");
-  conf_of(cmd)->preferred_chain = apr_pstrdup(cmd->pool, arg);
-  return nullptr;
+  return text(cmd, Scope::kAnywhere, &ServerConf::preferred_chain,
+              [&] { return parse_preferred_chain(arg); });
 }
 
 static const char* set_renew_window(cmd_parms* cmd, void*, const char* arg) {
-  auto window = parse_renew_window(arg);
-  if (!window.ok()) {
-    return fail(cmd, arg,
-                "is not a renew window; use a percentage of the lifetime below 100% "
-                "(e.g. 33%) or a duration (e.g. 30d)");
-  }
-  conf_of(cmd)->renew_window = apr_pstrdup(cmd->pool, arg);
-  return nullptr;
+  return text(cmd, Scope::kAnywhere, &ServerConf::renew_window,
+              [&] { return parse_renew_window_value(arg); });
 }
 
 static const char* set_activation(cmd_parms* cmd, void*, const char* arg) {
-  if (const char* err = global_only(cmd)) return err;
-  if (strcasecmp(arg, "auto") == 0)
-    conf_of(cmd)->manual_activation = 0;
-  else if (strcasecmp(arg, "manual") == 0)
-    conf_of(cmd)->manual_activation = 1;
-  else
-    return fail(cmd, arg, "is not 'auto' (graceful restart by the module) or 'manual'");
-  return nullptr;
+  return directive(
+      cmd, Scope::kGlobal, [&] { return parse_activation(arg); },
+      [](ServerConf& sc, bool manual) { sc.manual_activation = manual ? 1 : 0; });
 }
 
 static const char* set_check_interval(cmd_parms* cmd, void*, const char* arg) {
-  if (const char* err = global_only(cmd)) return err;
-  auto d = positive_duration(arg);
-  if (!d.ok()) return fail(cmd, arg, "is not a positive duration; write e.g. 1h, 30m or 3600s");
-  conf_of(cmd)->check_interval = apr_time_from_sec(d->count());
-  return nullptr;
+  return directive(
+      cmd, Scope::kGlobal, [&] { return parse_check_interval(arg); },
+      [](ServerConf& sc, Seconds d) { sc.check_interval = apr_time_from_sec(d.count()); });
 }
 
 static const char* set_max_parallel(cmd_parms* cmd, void*, const char* arg) {
-  if (const char* err = global_only(cmd)) return err;
-  auto n = parse_max_parallel(arg);
-  if (!n.ok()) return fail(cmd, arg, n.status().message());
-  conf_of(cmd)->max_parallel = static_cast<int>(*n);
-  return nullptr;
+  return directive(
+      cmd, Scope::kGlobal, [&] { return parse_max_parallel(arg); },
+      [](ServerConf& sc, std::size_t n) { sc.max_parallel = static_cast<int>(n); });
 }
 
 static const char* set_retry_delay(cmd_parms* cmd, void*, const char* arg) {
-  auto d = positive_duration(arg);
-  if (!d.ok()) return fail(cmd, arg, "is not a positive duration; write e.g. 10m, 30s or 1h");
-  conf_of(cmd)->retry_delay = apr_time_from_sec(d->count());
-  return nullptr;
+  return directive(
+      cmd, Scope::kAnywhere, [&] { return parse_retry_delay(arg); },
+      [](ServerConf& sc, Seconds d) { sc.retry_delay = apr_time_from_sec(d.count()); });
 }
 
-// ACMEPortMap 80:8080 443:8443: the port the CA connects to, and the local
-// port httpd listens on for it (setups behind port mappings).
+// ACMEPortMap 80:8080 443:8443 (setups behind port mappings).
 static const char* set_port_map(cmd_parms* cmd, void*, int argc, char* const argv[]) {
-  if (const char* err = global_only(cmd)) return err;
-  for (int i = 0; i < argc; ++i) {
-    int external = 0, local = 0;
-    char extra = 0;
-    if (sscanf(argv[i], "%d:%d%c", &external, &local, &extra) != 2 || local < 1 || local > 65535 ||
-        (external != 80 && external != 443)) {
-      return fail(cmd, argv[i],
-                  "is not a port mapping; write 80:LOCAL and/or 443:LOCAL, "
-                  "e.g. 'ACMEPortMap 80:8080 443:8443'");
-    }
-    (external == 80 ? conf_of(cmd)->port_http : conf_of(cmd)->port_https) = local;
-  }
-  return argc ? nullptr : "ACMEPortMap needs 80:PORT and/or 443:PORT";
+  return directive(
+      cmd, Scope::kGlobal, [&] { return parse_port_map(words(argc, argv)); },
+      [](ServerConf& sc, const PortMap& map) {
+        if (map.http) sc.port_http = *map.http;
+        if (map.https) sc.port_https = *map.https;
+      });
 }
 
 static const char* set_notify_command(cmd_parms* cmd, void*, const char* arg) {
-  if (const char* err = global_only(cmd)) return err;
-  std::string command = arg;
-  std::string program = command.substr(0, command.find(' '));
-  if (program.empty() || access(ap_server_root_relative(cmd->pool, program.c_str()), X_OK) != 0) {
-    // The program only: the arguments may hold an API token.
-    return fail(cmd, program,
-                "is not an executable program; give its full path, e.g. "
-                "'ACMENotifyCommand /usr/local/bin/acme-notify' (called as PROGRAM NAME EVENT)");
-  }
-  conf_of(cmd)->notify_command = apr_pstrdup(cmd->pool, arg);
-  return nullptr;
+  return text(cmd, Scope::kGlobal, &ServerConf::notify_command,
+              [&] { return parse_notify_command(arg, server_root(cmd)); });
 }
 
-// ACMEDns01Command /path/program [args]: per vhost; a relative program path
-// resolves against ServerRoot (the watchdog runs it from '/').
+// ACMEDns01Command /path/program [args]: per vhost.
 static const char* set_dns01_command(cmd_parms* cmd, void*, int argc, char* const argv[]) {
-  const char* path = argc ? ap_server_root_relative(cmd->pool, argv[0]) : nullptr;
-  if (!path || access(path, X_OK) != 0) {
-    return fail(cmd, argc ? argv[0] : "",
-                "is not an executable program; give its full path, e.g. "
-                "'ACMEDns01Command /usr/local/bin/acme-dns --zone example.org' (called as "
-                "PROGRAM [ARGS] setup|teardown NAME TOKEN TXTVALUE)");
-  }
-  std::vector<std::string> words(argv, argv + argc);
-  words[0] = path;
-  conf_of(cmd)->dns01_command = apr_pstrdup(cmd->pool, shell_command(words).c_str());
-  return nullptr;
+  return text(cmd, Scope::kAnywhere, &ServerConf::dns01_command,
+              [&] { return parse_dns01_command(words(argc, argv), server_root(cmd)); });
 }
 
-// ACMEChallenges TYPE...: the challenge types a vhost's certificates may
-// use, most preferred first (solve/challenge_responder.h).
+// ACMEChallenges TYPE...: most preferred first (renew/challenge_responder.h).
 static const char* set_challenges(cmd_parms* cmd, void*, int argc, char* const argv[]) {
-  if (argc == 0) {
-    return "ACMEChallenges needs at least one challenge type, e.g. 'ACMEChallenges tls-alpn-01 "
-           "http-01' (http-01, tls-alpn-01, dns-01; most preferred first)";
-  }
-  auto* types = apr_array_make(cmd->pool, argc, sizeof(const char*));
-  for (int i = 0; i < argc; ++i) {
-    std::string type = lower_case(argv[i]);
-    if (type != kHttp01 && type != kTlsAlpn01 && type != kDns01) {
-      return fail(cmd, argv[i],
-                  "is not a challenge type; use http-01, tls-alpn-01 and/or dns-01, most "
-                  "preferred first, e.g. 'ACMEChallenges tls-alpn-01 http-01'");
-    }
-    for (int j = 0; j < types->nelts; ++j)
-      if (type == APR_ARRAY_IDX(types, j, const char*))
-        return fail(cmd, argv[i], "is listed twice; list each challenge type once");
-    APR_ARRAY_PUSH(types, const char*) = apr_pstrdup(cmd->pool, type.c_str());
-  }
-  conf_of(cmd)->challenges = types;
-  return nullptr;
+  return directive(
+      cmd, Scope::kAnywhere, [&] { return parse_challenges(words(argc, argv)); },
+      [&](ServerConf& sc, const std::vector<std::string>& types) {
+        sc.challenges = array_of(cmd, types);
+      });
 }
 
 static const char* set_stapling(cmd_parms* cmd, void*, int on) {
-  if (const char* err = global_only(cmd)) return err;
-  conf_of(cmd)->stapling = on;
+  if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
+  server_conf(cmd->server)->stapling = on;
   return nullptr;
 }
 
 static const char* set_preflight(cmd_parms* cmd, void*, int on) {
-  if (const char* err = global_only(cmd)) return err;
-  conf_of(cmd)->preflight = on;
+  if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
+  server_conf(cmd->server)->preflight = on;
   return nullptr;
 }
 
 // ACMEPreflightResolver 127.0.0.1:53: the DNS server the check before a
 // first order asks (renew/first_order_preflight.h) instead of the system's.
 static const char* set_preflight_resolver(cmd_parms* cmd, void*, const char* arg) {
-  if (const char* err = global_only(cmd)) return err;
-  auto address = parse_resolver_address(arg);
-  if (!address.ok()) return fail(cmd, arg, address.status().message());
-  conf_of(cmd)->preflight_server = apr_pstrdup(cmd->pool, address->server.c_str());
-  conf_of(cmd)->preflight_port = address->port;
-  return nullptr;
+  return directive(
+      cmd, Scope::kGlobal, [&] { return parse_preflight_resolver(arg); },
+      [&](ServerConf& sc, const ResolverOptions& address) {
+        sc.preflight_server = copy(cmd, address.server);
+        sc.preflight_port = address.port;
+      });
 }
 
 }  // extern "C"

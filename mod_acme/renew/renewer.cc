@@ -21,22 +21,6 @@ constexpr Seconds kExpiringSoon{7 * 86400};
 constexpr Millis kHookPoll{250};
 }  // namespace
 
-Result<std::size_t> parse_max_parallel(const std::string& text) {
-  std::size_t n = 0;
-  bool digits = !text.empty() && text.size() <= 5;
-  for (char c : text) {
-    if (c < '0' || c > '9') digits = false;
-    if (digits) n = n * 10 + static_cast<std::size_t>(c - '0');
-  }
-  if (!digits || n < 1 || n > kMaxMaxParallel) {
-    return Status(Code::kInvalidArgument,
-                  "is not a whole number from 1 to " + std::to_string(kMaxMaxParallel) +
-                      "; write e.g. 64 (more orders at once than the CA allows only earn "
-                      "rate-limit answers)");
-  }
-  return n;
-}
-
 Renewer::Renewer(Store& store, ChallengeTable& table, const Clock& clock, LogSink& log,
                  HttpFactory http_factory, std::function<double()> random01, Options options)
     : store_(store),

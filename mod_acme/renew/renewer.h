@@ -42,9 +42,6 @@ namespace acme {
 // ACMEMaxParallel: more orders at once than pebble on 2 cores gains from
 // does no good (bench/RESULTS.md); a CA's own limits are honoured anyway.
 constexpr std::size_t kDefaultMaxParallel = 64;
-constexpr std::size_t kMaxMaxParallel = 1024;
-// "1".."1024"; the error text says what is wrong and what to write.
-Result<std::size_t> parse_max_parallel(const std::string& text);
 
 class Renewer {
  public:

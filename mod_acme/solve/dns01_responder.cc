@@ -23,16 +23,6 @@ std::string dns01_txt_value(const std::string& key_authorization) {
   return base64url_encode(sha256(key_authorization));
 }
 
-std::string shell_command(const std::vector<std::string>& argv) {
-  std::string out;
-  for (const auto& word : argv) {
-    out += out.empty() ? "'" : " '";
-    for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    out += "'";
-  }
-  return out;
-}
-
 // "a.test" and "*.a.test" both need TXT _acme-challenge.a.test, so the
 // command is looked up by identifier value. A name listed as is wins over a
 // wildcard for the same base (another vhost's "*.a.test"): either command is

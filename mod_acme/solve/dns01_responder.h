@@ -47,10 +47,6 @@ namespace acme {
 // RFC 8555 §8.4: the TXT record's value for a key authorization.
 std::string dns01_txt_value(const std::string& key_authorization);
 
-// A /bin/sh command line that runs exactly argv: each word single-quoted.
-// ACMEDns01Command's arguments arrive split by httpd's own quoting rules.
-std::string shell_command(const std::vector<std::string>& argv);
-
 class Dns01Responder : public ChallengeResponder {
  public:
   struct Options {

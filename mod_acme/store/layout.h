@@ -24,7 +24,7 @@
 
 namespace acme {
 
-// Several key types per name (certset/key_variants.h): the store name of the
+// Several key types per name (config/key_variants.h): the store name of the
 // certificate for `type` is `name` for the first type, "<name>_<type>" for
 // the others ('_' occurs in no DNS name and no IP literal).
 constexpr char kKeyVariantSeparator = '_';

@@ -9,7 +9,7 @@
 #include "acme/acme_test_util.h"
 #include "acme/identifier.h"
 #include "certset/cert_files.h"
-#include "certset/key_variants.h"
+#include "config/key_variants.h"
 #include "crypto/certificate.h"
 #include "renew/renew_test_util.h"
 #include "store/file_store.h"

@@ -235,14 +235,3 @@ TEST(RenewerParallel, WaitingNamesAreNotCheckedAgainAndTakeFreedPlacesAtOnce) {
   CHECK(has_staged(store, "n0.example"));
   LONGS_EQUAL(2, h.ca.orders_created());  // n1 ordered in the tick that staged n0
 }
-
-TEST(RenewerParallel, MaxParallelDirectiveValues) {
-  LONGS_EQUAL(1, *parse_max_parallel("1"));
-  LONGS_EQUAL(64, *parse_max_parallel("64"));
-  LONGS_EQUAL(1024, *parse_max_parallel("1024"));
-  for (const char* bad : {"0", "1025", "-3", "ten", "", "8x", "99999999"}) {
-    auto n = parse_max_parallel(bad);
-    CHECK_TEXT(!n.ok(), bad);
-    CHECK(n.status().message().find("whole number from 1 to 1024") != std::string::npos);
-  }
-}

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "base/memory_log_sink.h"
-#include "solve/dns01_responder.h"  // shell_command
+#include "base/subprocess.h"  // shell_command
 
 // Last: CppUTest redefines new for leak detection.
 #include <CppUTest/TestHarness.h>

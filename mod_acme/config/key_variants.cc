@@ -1,4 +1,4 @@
-#include "certset/key_variants.h"
+#include "config/key_variants.h"
 
 namespace acme {
 

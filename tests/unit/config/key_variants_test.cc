@@ -1,4 +1,4 @@
-#include "certset/key_variants.h"
+#include "config/key_variants.h"
 
 #include "config/managed_cert.h"
 #include "crypto/crypto_test_util.h"

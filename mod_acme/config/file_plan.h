@@ -1,0 +1,48 @@
+// Which files mod_ssl gets for each managed vhost, decided without touching
+// anything (httpd/startup.cc does the writing and hands the paths): the live
+// set of each key type that has one; while none has, the self-signed
+// fallback (and 503 for requests) until the first real certificate. Also the
+// names the request path answers http-01 for, and whether port 80 matters.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "config/managed_cert.h"
+
+namespace acme {
+
+struct VhostFiles {
+  std::vector<std::string> live;  // certificate names whose live set is handed, in order
+  std::string fallback;           // the certificate whose fallback is handed; "" = none
+  bool placeholder = false;       // dry run: no fallback on disk yet (httpd/dry_run.h)
+};
+
+struct FilePlan {
+  // By the vhost's first ACMEDomain name (every key type of a vhost shares it).
+  std::map<std::string, VhostFiles> vhosts;
+  std::vector<std::string> fallbacks_to_make;  // certificate names, in order
+  std::vector<std::string> notices;            // a vhost served by another key type meanwhile
+};
+
+using HasFiles = std::function<bool(const std::string& cert_name)>;
+
+// The real pass, after staged sets were promoted: has_live(name) says
+// whether live/<name> holds a certificate and a key.
+FilePlan plan_files(const std::vector<ManagedCert>& certs, const HasFiles& has_live);
+
+// The dry run writes nothing: the live set, else an existing fallback, else
+// the placeholder. As before the real pass, a vhost may get a fallback for
+// its first key type and the live set of its second.
+FilePlan plan_dry_run(const std::vector<ManagedCert>& certs, const HasFiles& has_live,
+                      const HasFiles& has_fallback);
+
+// The names http-01 is answered for: every non-wildcard name, once, sorted.
+std::vector<std::string> http01_hosts(const std::vector<ManagedCert>& certs);
+
+// False when ACMEChallenges leaves http-01 out everywhere: port 80 is not needed.
+bool may_use_http01(const std::vector<ManagedCert>& certs);
+
+}  // namespace acme

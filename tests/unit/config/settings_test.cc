@@ -1,0 +1,119 @@
+// From each vhost's directives to the core's settings: the rules across
+// directives (check_config) and every default of a ManagedCert.
+#include "config/settings.h"
+
+#include <string>
+#include <vector>
+
+#include "crypto/base64url.h"
+
+// Last: CppUTest redefines new for leak detection.
+#include <CppUTest/TestHarness.h>
+
+using namespace acme;
+
+namespace {
+
+VhostDirectives vhost(const std::string& where, std::vector<std::string> domains) {
+  VhostDirectives d;
+  d.where = where;
+  d.domains = std::move(domains);
+  return d;
+}
+
+std::string problem(const std::vector<VhostDirectives>& vhosts) {
+  return check_config(vhosts).message();
+}
+
+}  // namespace
+
+TEST_GROUP(Settings){};
+
+TEST(Settings, DistinctNamesPass) {
+  // test_300_02[two-vhosts]
+  CHECK(check_config({vhost("main.conf:1", {}), vhost("a.conf:3", {"a.test", "www.a.test"}),
+                      vhost("b.conf:9", {"b.test"})})
+            .ok());
+}
+
+TEST(Settings, NameInTwoVhostsRefused) {
+  // test_300_01[domain-in-two-vhosts]
+  STRCMP_EQUAL(
+      "ACMEDomain: 'a.test' is managed twice (virtual hosts at a.conf:3 and b.conf:9); name it "
+      "in one ACMEDomain only",
+      problem({vhost("a.conf:3", {"a.test"}), vhost("b.conf:9", {"b.test", "a.test"})}).c_str());
+  // test_300_01[domain-ipv6-twice]: parse_domains made both spellings one.
+  STRCMP_EQUAL(
+      "ACMEDomain: '2001:db8::1' is managed twice (virtual hosts at a.conf:3 and b.conf:9); name "
+      "it in one ACMEDomain only",
+      problem({vhost("a.conf:3", {"2001:db8::1"}), vhost("b.conf:9", {"2001:db8::1"})}).c_str());
+}
+
+TEST(Settings, WildcardNeedsDns01Command) {
+  // test_300_01[domain-wildcard-without-dns01]
+  STRCMP_EQUAL(
+      "ACMEDomain: '*.a.test' (virtual host at a.conf:3): wildcard names need the dns-01 "
+      "challenge: set ACMEDns01Command",
+      problem({vhost("a.conf:3", {"*.a.test"})}).c_str());
+  VhostDirectives with = vhost("a.conf:3", {"*.a.test"});
+  with.dns01_command = "'/usr/local/bin/dns'";
+  CHECK(check_config({with}).ok());
+}
+
+TEST(Settings, DefaultsOfAManagedCert) {
+  auto certs = managed_certs({vhost("main.conf:1", {}), vhost("a.conf:3", {"a.test", "b.test"})});
+  LONGS_EQUAL(1, certs.size());
+  const ManagedCert& c = certs[0];
+  STRCMP_EQUAL("a.test", c.name.c_str());
+  LONGS_EQUAL(2, c.names.size());
+  CHECK(c.key_type == kDefaultKeyType);
+  STRCMP_EQUAL("https://acme-v02.api.letsencrypt.org/directory", c.ca.directory_url.c_str());
+  CHECK(c.failover_cas.empty() && c.ca.contact.empty() && !c.ca.terms_agreed && c.ca.eab.empty());
+  CHECK(!c.key_reuse && c.profile.empty() && c.challenges.empty() && c.dns01_command.empty());
+  CHECK(c.renew_window.is_fraction == RenewWindow().is_fraction);
+  LONGS_EQUAL(600, c.retry_delay.count());
+}
+
+TEST(Settings, FailoverCasShareAllButTheBinding) {
+  VhostDirectives d = vhost("a.conf:3", {"a.test"});
+  d.cas = {"https://ca-one.test/dir", "https://ca-two.test/dir"};
+  d.ca_file = "/etc/ca.pem";
+  d.contact = "admin@a.test";
+  d.terms_agreed = true;
+  d.eab_kid = "kid-1";
+  d.eab_key = base64url_encode("0123456789abcdef");
+  auto certs = managed_certs({d});
+  const ManagedCert& c = certs.at(0);
+  STRCMP_EQUAL("https://ca-one.test/dir", c.ca.directory_url.c_str());
+  STRCMP_EQUAL("kid-1", c.ca.eab.kid.c_str());
+  STRCMP_EQUAL("0123456789abcdef", c.ca.eab.hmac_key.c_str());
+  LONGS_EQUAL(1, c.failover_cas.size());
+  const CaSettings& more = c.failover_cas[0];
+  STRCMP_EQUAL("https://ca-two.test/dir", more.directory_url.c_str());
+  STRCMP_EQUAL("/etc/ca.pem", more.ca_file.c_str());
+  CHECK(more.terms_agreed && more.contact.at(0) == "admin@a.test" && more.eab.empty());
+}
+
+TEST(Settings, OneCertPerKeyTypeAndTheChosenValues) {
+  VhostDirectives d = vhost("a.conf:3", {"a.test"});
+  d.key_types = {KeyType::kP256, KeyType::kRsa2048};
+  d.key_reuse = true;
+  d.preferred_chain = "ISRG Root X1";
+  d.profile = {"tlsserver", true};
+  d.renew_window = "10d";
+  d.retry_delay = Seconds(30);
+  d.challenges = {"tls-alpn-01"};
+  d.trust_anchor_file = "/etc/anchor.pem";
+  auto certs = managed_certs({d});
+  LONGS_EQUAL(2, certs.size());
+  STRCMP_EQUAL("a.test", certs[0].name.c_str());
+  STRCMP_EQUAL("a.test_rsa2048", certs[1].name.c_str());
+  CHECK(certs[1].key_type == KeyType::kRsa2048);
+  for (const ManagedCert& c : certs) {
+    CHECK(c.key_reuse && c.profile == "tlsserver" && c.profile_mandatory);
+    CHECK(c.preferred_chain == "ISRG Root X1" && c.trust_anchor_file == "/etc/anchor.pem");
+    CHECK(!c.renew_window.is_fraction && c.renew_window.duration.count() == 864000);
+    LONGS_EQUAL(30, c.retry_delay.count());
+    CHECK(c.challenges == std::vector<std::string>{"tls-alpn-01"});
+  }
+}
