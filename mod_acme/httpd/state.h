@@ -50,8 +50,6 @@ struct ModuleState {
   WatchdogContext* watchdog = nullptr;  // the watchdog child's own objects
   // Parent: the thread that starts activation restarts (httpd/activation.h).
   ActivationThread* activation = nullptr;
-
-  bool manages(const char* host) const;
 };
 
 // The state of the running configuration; null until post_config built it.
