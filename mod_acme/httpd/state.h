@@ -9,9 +9,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
-#include <map>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "httpd/config.h"

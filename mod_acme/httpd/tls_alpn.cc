@@ -28,12 +28,6 @@ struct ConnState {
   const char* protocol;
 };
 
-bool lists(const apr_array_header_t* types, const char* type) {
-  for (int i = 0; types && i < types->nelts; ++i)
-    if (std::strcmp(APR_ARRAY_IDX(types, i, const char*), type) == 0) return true;
-  return false;
-}
-
 TlsAlpnVhost vhost(server_rec* s, const ServerConf& sc) {
   TlsAlpnVhost v;
   v.where = std::string(s->server_hostname ? s->server_hostname : "?") + " (" +
@@ -41,7 +35,7 @@ TlsAlpnVhost vhost(server_rec* s, const ServerConf& sc) {
   for (int i = 0; i < sc.domains->nelts; ++i)
     v.domains.push_back(APR_ARRAY_IDX(sc.domains, i, const char*));
   v.allows_acme_tls1 = ap_is_allowed_protocol(nullptr, nullptr, s, kAcmeTls1);
-  v.lists_tls_alpn01 = lists(sc.challenges, kTlsAlpn01);
+  v.lists_tls_alpn01 = sc.challenges && ap_array_str_contains(sc.challenges, kTlsAlpn01);
   return v;
 }
 

@@ -7,8 +7,6 @@
 #include <mpm_common.h>
 #include <unistd.h>
 
-#include <random>
-
 #include "http/curl_multi.h"
 #include "httpd/log_sink.h"
 #include "httpd/state.h"
@@ -32,20 +30,6 @@ constexpr std::chrono::seconds kExitWait{22};  // a drain, or a CA request's own
 APR_OPTIONAL_FN_TYPE(ap_watchdog_set_callback_interval) * g_set_interval = nullptr;
 ap_watchdog_t* g_watchdog = nullptr;
 TickGate g_gate;  // atomics only: nothing to destroy when the DSO is unloaded
-
-double random01() {
-  std::random_device device;
-  return std::uniform_real_distribution<double>(0.0, 1.0)(device);
-}
-
-// The CAs' clients share one multi handle (http/curl_multi.h).
-Renewer::HttpFactory make_ca_http(CurlMulti& multi) {
-  return [&multi](const CaSettings& ca) -> std::unique_ptr<HttpClient> {
-    HttpOptions options;
-    options.ca_file = ca.ca_file;
-    return std::make_unique<MultiHttpClient>(multi, options);
-  };
-}
 
 WatchdogSession::Options session_options(const ModuleState& st, const FileStore& store) {
   WatchdogSession::Options o;
@@ -83,8 +67,8 @@ struct WatchdogContext {
       : store(st.settings.store_dir),
         log(st.main_server),
         session(
-            {store, st.table, st.ocsp_table, st.alpn_table, clock, log, make_ca_http(multi),
-             std::make_unique<MultiHttpClient>(multi, HttpOptions()), &multi, random01},
+            WatchdogSession::Parts::over_multi(store, st.table, st.ocsp_table, st.alpn_table, clock,
+                                               log, multi),
             session_options(st, store), [parent = st.parent_pid] { return getppid() != parent; },
             mpm_stopping) {}
   SystemClock clock;

@@ -1,9 +1,28 @@
 #include "renew/watchdog_session.h"
 
 #include <algorithm>
+#include <random>
 #include <thread>
 
 namespace acme {
+
+WatchdogSession::Parts WatchdogSession::Parts::over_multi(Store& store, ChallengeTable& table,
+                                                          OcspTable& ocsp_table,
+                                                          OcspTable& alpn_table, const Clock& clock,
+                                                          LogSink& log, CurlMulti& multi) {
+  auto ca_http = [&multi](const CaSettings& ca) -> std::unique_ptr<HttpClient> {
+    HttpOptions options;
+    options.ca_file = ca.ca_file;
+    return std::make_unique<MultiHttpClient>(multi, options);
+  };
+  auto random01 = [] {
+    std::random_device device;
+    return std::uniform_real_distribution<double>(0.0, 1.0)(device);
+  };
+  return {store,  table,   ocsp_table, alpn_table,
+          clock,  log,     ca_http,    std::make_unique<MultiHttpClient>(multi, HttpOptions()),
+          &multi, random01};
+}
 
 WatchdogSession::WatchdogSession(Parts parts, Options options, std::function<bool()> parent_gone,
                                  std::function<bool()> process_stopping)

@@ -26,6 +26,7 @@
 #include "base/clock.h"
 #include "base/file_lock.h"
 #include "base/log.h"
+#include "http/curl_multi.h"
 #include "http/http_client.h"
 #include "renew/dns01_responder.h"
 #include "renew/managed_cert.h"
@@ -54,6 +55,12 @@ class WatchdogSession {
     std::unique_ptr<HttpClient> ocsp_http;
     HttpDriver* driver = nullptr;  // null: synchronous clients (tests)
     std::function<double()> random01;
+
+    // The watchdog's own: every CA's client and the OCSP client share one
+    // multi handle (http/curl_multi.h), randomness from the system.
+    static Parts over_multi(Store& store, ChallengeTable& table, OcspTable& ocsp_table,
+                            OcspTable& alpn_table, const Clock& clock, LogSink& log,
+                            CurlMulti& multi);
   };
   struct Options {
     Renewer::Options renewer;
