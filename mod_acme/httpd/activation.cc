@@ -55,12 +55,8 @@ apr_status_t stop_activation(void* data) {
   if (!thread) return APR_SUCCESS;
   thread->stop();
   pass_restart_kind(st->table, st->httpd_generation, restart_kind());
-  if (std::uint64_t n = thread->activated()) {
-    ServerLogSink(st->main_server)
-        .log(LogLevel::kNotice, kMsgActivationRestart,
-             std::to_string(n) +
-                 " new certificate set(s) staged and verified: graceful restart to activate");
-  }
+  ServerLogSink log(st->main_server);
+  thread->report(log);
   st->activation = nullptr;
   delete thread;
   return APR_SUCCESS;

@@ -82,10 +82,6 @@ namespace {
 
 void on_start(ModuleState& st) {
   g_gate.started();
-  ServerLogSink(st.main_server)
-      .log(LogLevel::kNotice, kMsgWatchdog,
-           "watchdog running in pid " + std::to_string(getpid()) + " for " +
-               std::to_string(st.certs.size()) + " certificate(s)");
   st.watchdog = new WatchdogContext(st);
 }
 

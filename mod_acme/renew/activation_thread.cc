@@ -130,6 +130,13 @@ void ActivationThread::run() {
   while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) tick(Steady::now());
 }
 
+void ActivationThread::report(LogSink& log) const {
+  if (std::uint64_t n = activated())
+    log.log(LogLevel::kNotice, kMsgActivationRestart,
+            std::to_string(n) +
+                " new certificate set(s) staged and verified: graceful restart to activate");
+}
+
 bool activation_fallback(ChallengeTable& table, std::uint64_t generation, bool manual,
                          std::uint64_t* seen, RestartTiming& timing, LogSink& log) {
   std::uint64_t counter = table.activation_generation();

@@ -91,6 +91,8 @@ class ActivationThread {
   bool alive() const;
   // Sets covered by the restarts asked for (for the parent's log line).
   std::uint64_t activated() const { return activated_.load(); }
+  // After stop(), in the main thread: logs the restarts it asked for, if any.
+  void report(LogSink& log) const;
 
   // One tick at `now` (the thread's loop; public for tests): true when it
   // asked for a restart.

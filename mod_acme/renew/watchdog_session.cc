@@ -1,10 +1,24 @@
 #include "renew/watchdog_session.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <random>
 #include <thread>
 
 namespace acme {
+
+namespace {
+
+// Said first, before any part is built (the lock's path passes through).
+const std::string& announced(LogSink& log, const WatchdogSession::Options& options) {
+  log.log(LogLevel::kNotice, kMsgWatchdog,
+          "watchdog running in pid " + std::to_string(getpid()) + " for " +
+              std::to_string(options.certs.size()) + " certificate(s)");
+  return options.lock_path;
+}
+
+}  // namespace
 
 WatchdogSession::Parts WatchdogSession::Parts::over_multi(Store& store, ChallengeTable& table,
                                                           OcspTable& ocsp_table,
@@ -31,7 +45,7 @@ WatchdogSession::WatchdogSession(Parts parts, Options options, std::function<boo
       log_(parts.log),
       options_(std::move(options)),
       parent_gone_(std::move(parent_gone)),
-      lock_(options_.lock_path),
+      lock_(announced(log_, options_)),
       notifier_(options_.notify_command, log_),
       ocsp_(parts.store, parts.ocsp_table, clock_, log_, std::move(parts.ocsp_http)),
       dns01_(options_.certs, parts.store, log_),

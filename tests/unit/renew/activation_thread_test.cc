@@ -100,6 +100,18 @@ TEST(ActivationThread, TheThreadRestartsAndIsJoined) {
   LONGS_EQUAL(1, thread->activated());
 }
 
+TEST(ActivationThread, ReportsTheSetsItActivated) {
+  auto thread = make(1);
+  thread->report(h.log);
+  CHECK(h.log.lines.empty());  // nothing asked for: nothing said
+  h.table.request_activation();
+  CHECK(thread->tick(at(0)));
+  thread->report(h.log);
+  LONGS_EQUAL(kMsgActivationRestart, h.log.lines.at(0).msgno);
+  STRCMP_EQUAL("1 new certificate set(s) staged and verified: graceful restart to activate",
+               h.log.lines.at(0).message.c_str());
+}
+
 TEST_GROUP(RestartTiming){};
 
 TEST(RestartTiming, OnlyARestartThisModuleAskedForCounts) {

@@ -5,6 +5,7 @@
 #include "renew/watchdog_session.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <memory>
@@ -83,6 +84,14 @@ TEST_GROUP(WatchdogSession) {
   }
 };
 
+TEST(WatchdogSession, SaysFirstWhereItRunsAndForHowMany) {
+  make_session(certs(2));
+  STRCMP_EQUAL(
+      ("watchdog running in pid " + std::to_string(getpid()) + " for 2 certificate(s)").c_str(),
+      h.log.lines.at(0).message.c_str());
+  LONGS_EQUAL(kMsgWatchdog, h.log.lines.at(0).msgno);
+}
+
 TEST(WatchdogSession, TakesTheFreeLockAndOrdersAtOnce) {
   make_session(certs(1));
   session->tick();
@@ -105,7 +114,7 @@ TEST(WatchdogSession, WaitsForTheOldWatchdogAndTellsItOnce) {
   CHECK(h.table.successor_waiting(kGeneration - 1));  // the old one hands over
   LONGS_EQUAL(1, lines_with("waiting for the store lock"));
   CHECK(h.log.contains("(another watchdog is still working)"));
-  CHECK(h.log.lines.front().level == LogLevel::kInfo);
+  CHECK(h.log.lines.at(1).level == LogLevel::kInfo);
   old_watchdog.unlock();
   session->tick();
   CHECK(session->holds_store());
@@ -120,7 +129,7 @@ TEST(WatchdogSession, AnUnusableLockFileIsAWarning) {
   session->tick();
   CHECK_FALSE(session->holds_store());
   LONGS_EQUAL(1, lines_with("waiting for the store lock"));
-  CHECK(h.log.lines.front().level == LogLevel::kWarn);
+  CHECK(h.log.lines.at(1).level == LogLevel::kWarn);
   CHECK_FALSE(h.log.contains("another watchdog"));
 }
 
