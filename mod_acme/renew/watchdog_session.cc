@@ -45,6 +45,7 @@ WatchdogSession::WatchdogSession(Parts parts, Options options, std::function<boo
       log_(parts.log),
       options_(std::move(options)),
       parent_gone_(std::move(parent_gone)),
+      sleep_(std::move(parts.sleep)),
       lock_(announced(log_, options_)),
       notifier_(options_.notify_command, log_),
       ocsp_(parts.store, parts.ocsp_table, clock_, log_, std::move(parts.ocsp_http)),
@@ -136,8 +137,13 @@ void WatchdogSession::drain() {
     TimePoint next = renewer_.run_once();
     if (!renewer_.has_work(options_.drain_horizon)) break;
     if (successor_up && renewer_.steps_in_flight() == 0) break;
-    std::this_thread::sleep_for(std::clamp<std::chrono::system_clock::duration>(
-        next - now, Millis(0), options_.min_interval));
+    auto wait = std::clamp<std::chrono::system_clock::duration>(next - now, Millis(0),
+                                                                options_.min_interval);
+    if (sleep_) {
+      sleep_(wait);
+    } else {
+      std::this_thread::sleep_for(wait);
+    }
   }
   log_.log(LogLevel::kInfo, kMsgWatchdog,
            renewer_.has_work(options_.drain_horizon)

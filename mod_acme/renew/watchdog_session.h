@@ -55,6 +55,9 @@ class WatchdogSession {
     std::unique_ptr<HttpClient> ocsp_http;
     HttpDriver* driver = nullptr;  // null: synchronous clients (tests)
     std::function<double()> random01;
+    // How a drain waits between its ticks; null: this thread sleeps (tests
+    // pass their fake clock's time instead).
+    std::function<void(std::chrono::system_clock::duration)> sleep = nullptr;
 
     // The watchdog's own: every CA's client and the OCSP client share one
     // multi handle (http/curl_multi.h), randomness from the system.
@@ -104,6 +107,7 @@ class WatchdogSession {
   LogSink& log_;
   Options options_;
   std::function<bool()> parent_gone_;
+  std::function<void(std::chrono::system_clock::duration)> sleep_;
   std::atomic<bool> draining_{false};
   FileLock lock_;  // released last, after the hooks' grace
   CommandNotifier notifier_;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "renew/cert_files.h"
 #include "renew/renew_test_util.h"
 
 // Last: CppUTest redefines new for leak detection.
@@ -56,9 +57,12 @@ TEST_GROUP(WatchdogSession) {
   void make_session(std::vector<ManagedCert> certs) {
     options.certs = std::move(certs);
     session = std::make_unique<WatchdogSession>(
-        WatchdogSession::Parts{h.store, h.table, ocsp.table, alpn.table, h.clock, h.log,
-                               [this](const CaSettings&) { return h.ca.client(); }, h.ca.client(),
-                               nullptr, [] { return 0.5; }},
+        WatchdogSession::Parts{
+            h.store, h.table, ocsp.table, alpn.table, h.clock, h.log,
+            [this](const CaSettings&) { return h.ca.client(); }, h.ca.client(), nullptr,
+            [] { return 0.5; },
+            // A drain's waits pass on the fake clock.
+            [this](std::chrono::system_clock::duration d) { h.clock.advance(d); }},
         options, [this] { return parent_gone; }, [] { return false; });
   }
   std::vector<ManagedCert> certs(int n) {
@@ -205,4 +209,28 @@ TEST(WatchdogSession, HandsOverOnceTheSuccessorWaits) {
   CHECK(h.log.contains("(at most 20 s)"));
   CHECK(h.log.contains("handing over with orders left: the next watchdog resumes them"));
   LONGS_EQUAL(1, h.ca.orders_created());  // no new order for the waiting names
+}
+
+// After an admin's graceful restart (no successor yet, no word to work on)
+// the order in flight is finished and no other starts.
+TEST(WatchdogSession, AfterAnAdminRestartFinishesTheOrderInFlightOnly) {
+  order_in_flight();
+  h.table.permit_drain(kGeneration);
+  session->drain();
+  CHECK(h.log.contains("graceful restart: this watchdog works on"));
+  CHECK_TEXT(h.log.contains("orders finished: the next watchdog takes over"), h.log_text().c_str());
+  CHECK(has_staged(h.store, "n0.example"));
+  LONGS_EQUAL(1, h.ca.orders_created());
+}
+
+// After an activation (same configuration) it works on: the names waiting
+// for a place get their orders too, until the successor shows up.
+TEST(WatchdogSession, AfterAnActivationWorksOnUntilTheSuccessorIsUp) {
+  order_in_flight();
+  h.table.permit_drain(kGeneration);
+  h.table.permit_work_on(kGeneration);
+  session->drain();
+  CHECK_TEXT(h.log.contains("orders finished: the next watchdog takes over"), h.log_text().c_str());
+  LONGS_EQUAL(3, h.ca.orders_created());
+  CHECK(has_staged(h.store, "n2.example"));
 }
