@@ -24,7 +24,7 @@ LAYERS = {
     "schedule": ["base"],
     "config": ["base", "json", "crypto", "http", "store", "acme", "preflight", "schedule"],
     "certset": ["base", "crypto", "http", "store", "acme", "config"],
-    "solve": ["base", "json", "crypto", "shm", "store", "acme", "config"],
+    "solve": ["base", "json", "crypto", "shm", "store", "acme", "preflight", "config"],
     "report": ["base", "json", "store", "acme", "config", "certset"],
     "staple": ["base", "crypto", "http", "shm", "store", "config"],
     "renew": ["base", "json", "crypto", "http", "shm", "store", "acme", "cluster", "preflight",

@@ -1,14 +1,13 @@
 // Activation in the parent: a staged, verified set goes live through a
 // graceful restart (post_config promotes it), started by the parent itself
-// within a tick of the watchdog raising the counter in shared memory.
+// within a tick of the watchdog raising the counter in shared memory. The
+// decisions are renew/activation_thread.h's; this file gives them the MPM's
+// state and the signal, and ties the thread to a configuration generation.
 //
 // mod_watchdog cannot host this: ap_watchdog_get_instance() refuses parent
 // instances (APR_ENOTIMPL) under every forked MPM (prefork, worker, event),
 // so the module runs its own small thread in the parent, as mod_watchdog
-// would for a non-forked MPM. The thread only reads the counter, decides
-// (ActivationCoalescer) and signals the process; it never logs, allocates
-// or locks anything a fork could inherit half-taken. It lives for one
-// configuration generation and is joined before pconf is cleared.
+// would for a non-forked MPM. It is joined before pconf is cleared.
 // The monitor hook (about every 10 s) remains as the fallback, and handles
 // ACMEActivation manual (tell the admin, restart nothing).
 #pragma once

@@ -4,6 +4,7 @@
 
 #include <httpd.h>
 
+#include "base/guard.h"
 #include "base/log.h"
 
 namespace acme {
@@ -17,18 +18,11 @@ class ServerLogSink : public LogSink {
   server_rec* server_;
 };
 
-// Runs body; any exception is logged and turned into fallback, so none
-// crosses into httpd's C frames.
+// base/guard.h's guard, logging to s.
 template <class F>
 auto guarded(server_rec* s, decltype(std::declval<F>()()) fallback, F&& body) noexcept {
-  try {
-    return body();
-  } catch (const std::exception& e) {
-    ServerLogSink(s).log(LogLevel::kError, kMsgGeneric, std::string("internal error: ") + e.what());
-  } catch (...) {
-    ServerLogSink(s).log(LogLevel::kError, kMsgGeneric, "internal error (unknown exception)");
-  }
-  return fallback;
+  ServerLogSink log(s);
+  return run_guarded(log, fallback, std::forward<F>(body));
 }
 
 }  // namespace acme

@@ -5,22 +5,15 @@
 #include <apr_strings.h>
 #include <http_protocol.h>
 #include <http_request.h>
-#include <util_filter.h>
 
-#include <cstring>
-
-#include "acme/challenge.h"
 #include "httpd/state.h"
-#include "preflight/probe.h"
+#include "solve/http01_answer.h"
 
 extern "C" module AP_MODULE_DECLARE_DATA acme_module;
 
 namespace acme {
 
 namespace {
-
-constexpr char kChallengePrefix[] = "/.well-known/acme-challenge/";
-constexpr std::size_t kPrefixLength = sizeof(kChallengePrefix) - 1;
 
 // What post_read_request decided for the quick handler to send.
 struct Decision {
@@ -36,27 +29,6 @@ int decide(request_rec* r, int status, const std::string& body = "") {
   d->length = body.size();
   ap_set_module_config(r->request_config, &acme_module, d);
   return OK;
-}
-
-// `acmectl preflight` asks for names not configured yet (preflight/probe.h):
-// only its probes are answered for them; anything else is another tool's
-// webroot and keeps working.
-int answer_probe(const ModuleState& st, request_rec* r, const char* token) {
-  std::string value;
-  if (std::strncmp(token, kProbeTokenPrefix, sizeof(kProbeTokenPrefix) - 1) != 0 ||
-      r->method_number != M_GET || !st.table.lookup(r->hostname, token, &value))
-    return DECLINED;
-  return decide(r, OK, value);
-}
-
-// RFC 8555 §8.3: GET http://{domain}/.well-known/acme-challenge/{token}.
-int answer_challenge(const ModuleState& st, request_rec* r, const char* token) {
-  if (!st.manages(r->hostname)) return answer_probe(st, r, token);
-  if (!valid_token(token)) return decide(r, HTTP_NOT_FOUND);
-  if (r->method_number != M_GET) return decide(r, HTTP_METHOD_NOT_ALLOWED);  // HEAD is M_GET
-  std::string value;
-  if (!st.table.lookup(r->hostname, token, &value)) return decide(r, HTTP_NOT_FOUND);
-  return decide(r, OK, value);
 }
 
 }  // namespace
@@ -78,16 +50,26 @@ int send_decided_answer(request_rec* r, int lookup_uri) {
 
 int answer_request(request_rec* r) {
   const ModuleState* st = module_state();
-  if (!st || st->certs.empty() || !r->parsed_uri.path) return DECLINED;
-  const char* path = r->parsed_uri.path;
-  if (std::strncmp(path, kChallengePrefix, kPrefixLength) == 0) {
-    return answer_challenge(*st, r, path + kPrefixLength);
-  }
+  if (!st || st->certs.empty()) return DECLINED;
   const ServerConf* sc = server_conf(r->server);
-  if (sc && sc->on_fallback) {
-    // Our self-signed stand-in is no certificate to serve content behind.
-    apr_table_setn(r->err_headers_out, "Retry-After", "60");
-    return HTTP_SERVICE_UNAVAILABLE;
+  Http01Request request;
+  request.path = r->parsed_uri.path;
+  request.host = r->hostname;
+  request.is_get = r->method_number == M_GET;  // HEAD is M_GET
+  request.on_fallback = sc && sc->on_fallback;
+  Http01Answer answer = answer_http01(st->table, st->managed_hosts, request);
+  switch (answer.kind) {
+    case Http01Answer::Kind::kDecline:
+      return DECLINED;
+    case Http01Answer::Kind::kAnswer:
+      return decide(r, OK, answer.body);
+    case Http01Answer::Kind::kNotFound:
+      return decide(r, HTTP_NOT_FOUND);
+    case Http01Answer::Kind::kMethodNotAllowed:
+      return decide(r, HTTP_METHOD_NOT_ALLOWED);
+    case Http01Answer::Kind::kUnavailable:
+      apr_table_setn(r->err_headers_out, "Retry-After", "60");
+      return HTTP_SERVICE_UNAVAILABLE;
   }
   return DECLINED;
 }

@@ -1,6 +1,5 @@
 // The request path: http-01 answers from shared memory, and 503 while a
-// vhost serves its self-signed fallback. Decided in post_read_request,
-// before auth, rewrites and redirects; no disk, no lock held by the watchdog.
+// vhost serves its self-signed fallback (solve/http01_answer.h decides).
 #pragma once
 
 #include <httpd.h>

@@ -1,6 +1,6 @@
 // OCSP stapling through httpd's core hooks (http_ssl.h): mod_ssl primes
 // each certificate at startup (parent), then asks for the response in every
-// handshake (workers), which we answer from shared memory.
+// handshake (workers); staple/stapling_index.h decides both.
 #pragma once
 
 #include <httpd.h>  // first: the other httpd headers need its types

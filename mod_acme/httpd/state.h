@@ -9,9 +9,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
-#include <map>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "certset/cert_files.h"
@@ -19,6 +17,7 @@
 #include "httpd/config.h"
 #include "shm/challenge_table.h"
 #include "shm/ocsp_table.h"
+#include "staple/stapling_index.h"
 
 namespace acme {
 
@@ -37,12 +36,7 @@ struct ModuleState {
   OcspTable alpn_table;
   bool tls_alpn_wanted = false;             // register the tls-alpn-01 responder
   std::vector<std::string> tls_alpn_names;  // ...answering for these names only
-  // mod_ssl's certificate id -> (cert name, leaf serial in hex)
-  std::map<std::string, std::pair<std::string, std::string>> ocsp_ids;
-  // Parent, while mod_ssl primes stapling: SHA-256 of each live leaf -> cert
-  // name, read once per configuration (httpd/stapling.cc).
-  std::map<std::string, std::string> live_leaves;
-  bool live_leaves_read = false;
+  StaplingIndex stapling;  // mod_ssl's certificates we staple for (httpd/stapling.cc)
   HttpdVersion version;
   std::uint64_t seen_generation = 0;    // parent: activation requests handled
   std::uint64_t httpd_generation = 0;   // httpd's configuration generation (AP_MPMQ_GENERATION)
@@ -50,8 +44,6 @@ struct ModuleState {
   WatchdogContext* watchdog = nullptr;  // the watchdog child's own objects
   // Parent: the thread that starts activation restarts (httpd/activation.h).
   ActivationThread* activation = nullptr;
-
-  bool manages(const char* host) const;
 };
 
 // The state of the running configuration; null until post_config built it.

@@ -1,6 +1,5 @@
-// The acme-status handler (`SetHandler acme-status`: HTML for people, JSON
-// with ?json or Accept: application/json, the Prometheus text format with
-// ?metrics or Accept: text/plain; version=0.0.4) and mod_status' section.
+// The acme-status handler (`SetHandler acme-status`) and mod_status'
+// section; what they answer is report/status_response.h's.
 #pragma once
 
 #include <httpd.h>  // first: the other httpd headers need its types

@@ -14,7 +14,7 @@
 #include "acme/challenge.h"
 #include "httpd/config.h"
 #include "httpd/state.h"
-#include "solve/tls_alpn01_responder.h"
+#include "solve/tls_alpn_answer.h"
 
 extern "C" module AP_MODULE_DECLARE_DATA acme_module;
 APLOG_USE_MODULE(acme);
@@ -28,45 +28,24 @@ struct ConnState {
   const char* protocol;
 };
 
-bool lists(const apr_array_header_t* types, const char* type) {
-  for (int i = 0; types && i < types->nelts; ++i)
-    if (std::strcmp(APR_ARRAY_IDX(types, i, const char*), type) == 0) return true;
-  return false;
-}
-
-std::string where(const server_rec* s) {
-  return std::string(s->server_hostname ? s->server_hostname : "?") + " (" +
-         (s->defn_name ? s->defn_name : "?") + ":" + std::to_string(s->defn_line_number) + ")";
-}
-
-// The challenge certificate published for this SNI, if any.
-bool published(const char* sni, std::string* blob) {
-  const ModuleState* st = module_state();
-  return st && sni && *sni && st->alpn_table.get(normalized_server_name(sni), blob);
+TlsAlpnVhost vhost(server_rec* s, const ServerConf& sc) {
+  TlsAlpnVhost v;
+  v.where = std::string(s->server_hostname ? s->server_hostname : "?") + " (" +
+            (s->defn_name ? s->defn_name : "?") + ":" + std::to_string(s->defn_line_number) + ")";
+  for (int i = 0; i < sc.domains->nelts; ++i)
+    v.domains.push_back(APR_ARRAY_IDX(sc.domains, i, const char*));
+  v.allows_acme_tls1 = ap_is_allowed_protocol(nullptr, nullptr, s, kAcmeTls1);
+  v.lists_tls_alpn01 = sc.challenges && ap_array_str_contains(sc.challenges, kTlsAlpn01);
+  return v;
 }
 
 }  // namespace
 
 bool check_tls_alpn(server_rec* main_server, LogSink& log, std::vector<std::string>* names) {
-  bool wanted = false;
-  for (server_rec* s = main_server; s; s = s->next) {
-    const ServerConf* sc = server_conf(s);
-    if (!sc->domains->nelts) continue;
-    if (ap_is_allowed_protocol(nullptr, nullptr, s, kAcmeTls1)) {
-      for (int i = 0; i < sc->domains->nelts; ++i)
-        names->push_back(APR_ARRAY_IDX(sc->domains, i, const char*));
-      wanted = true;
-      continue;
-    }
-    if (!lists(sc->challenges, kTlsAlpn01)) continue;
-    wanted = true;
-    log.log(LogLevel::kWarn, kMsgTlsAlpnConfig,
-            "virtual host " + where(s) + " lists tls-alpn-01 in ACMEChallenges but does not " +
-                "allow the acme-tls/1 protocol, so the CA's tls-alpn-01 handshake cannot be " +
-                "answered there; add 'Protocols h2 http/1.1 acme-tls/1' to it (or 'Protocols " +
-                "http/1.1 acme-tls/1' without mod_http2)");
-  }
-  return wanted;
+  std::vector<TlsAlpnVhost> vhosts;
+  for (server_rec* s = main_server; s; s = s->next)
+    if (server_conf(s)->domains->nelts) vhosts.push_back(vhost(s, *server_conf(s)));
+  return plan_tls_alpn(vhosts, log, names);
 }
 
 // Connection level only (r is null during the TLS handshake's ALPN).
@@ -74,8 +53,10 @@ int tls_alpn_propose(conn_rec* c, request_rec* r, server_rec* s, const apr_array
                      apr_array_header_t* proposals) {
   if (r || !offers || !ap_array_str_contains(offers, kAcmeTls1) || !ap_ssl_conn_is_ssl(c))
     return DECLINED;
-  std::string blob;
-  if (!published(ap_ssl_var_lookup(c->pool, s, c, nullptr, "SSL_TLS_SNI"), &blob)) return DECLINED;
+  const ModuleState* st = module_state();
+  if (!st || !challenge_published(st->alpn_table,
+                                  ap_ssl_var_lookup(c->pool, s, c, nullptr, "SSL_TLS_SNI")))
+    return DECLINED;
   APR_ARRAY_PUSH(proposals, const char*) = kAcmeTls1;
   return OK;
 }
@@ -103,8 +84,9 @@ int tls_alpn_answer(conn_rec* c, const char* server_name, const char** cert_pem,
                     const char** key_pem) {
   const char* protocol = tls_alpn_protocol(c);
   if (!server_name || !protocol || std::strcmp(protocol, kAcmeTls1) != 0) return DECLINED;
-  std::string blob, cert, key;
-  if (!published(server_name, &blob) || !split_challenge_pems(blob, &cert, &key)) {
+  const ModuleState* st = module_state();
+  std::string cert, key;
+  if (!st || !challenge_certificate(st->alpn_table, server_name, &cert, &key)) {
     ap_log_cerror(APLOG_MARK, APLOG_INFO, 0, c,
                   "ACME%05d: acme-tls/1 handshake for %s: no tls-alpn-01 challenge is "
                   "published for that name",

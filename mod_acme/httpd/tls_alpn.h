@@ -12,8 +12,8 @@
 //   protocol_get      "acme-tls/1" on such connections
 //   answer_challenge  certificate + key PEM from shared memory (no disk)
 //
-// The watchdog's TlsAlpn01Responder (solve/tls_alpn01_responder.h) writes
-// ModuleState::alpn_table; workers only read it.
+// The watchdog's TlsAlpn01Responder (renew/tls_alpn01_responder.h) writes
+// ModuleState::alpn_table; workers only read it (solve/tls_alpn_answer.h).
 #pragma once
 
 #include <httpd.h>  // first: the other httpd headers need its types
@@ -22,17 +22,12 @@
 #include <vector>
 
 #include "base/log.h"
+#include "solve/tls_alpn_answer.h"
 
 namespace acme {
 
-constexpr const char kAcmeTls1[] = "acme-tls/1";
-
-// Parent, post_config. Collects the ACMEDomain names of vhosts whose
-// Protocols allow acme-tls/1 (the only names tls-alpn-01 answers for), and
-// warns (ACME10160) for each vhost whose ACMEChallenges lists tls-alpn-01
-// without allowing it. True if the responder is worth registering: some
-// vhost allows the protocol or asks for tls-alpn-01 (which then fails
-// without asking the CA, instead of falling back to another type).
+// Parent, post_config: solve/tls_alpn_answer.h's plan_tls_alpn for the
+// vhosts with ACMEDomain names.
 bool check_tls_alpn(server_rec* main_server, LogSink& log, std::vector<std::string>* names);
 
 int tls_alpn_propose(conn_rec* c, request_rec* r, server_rec* s, const apr_array_header_t* offers,

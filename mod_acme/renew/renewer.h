@@ -87,7 +87,7 @@ class Renewer {
   // (with its backoff) that the next watchdog would have to wait out.
   void set_stopping(std::function<bool()> stopping) { stopping_ = std::move(stopping); }
   std::size_t steps_in_flight() const { return running_.size(); }
-  // A graceful restart ended this watchdog's generation (httpd/watchdog.cc):
+  // A graceful restart ended this watchdog's generation (renew/watchdog_session.h):
   // from now on run_once() only moves the orders it already has; it starts
   // none, takes no admin request and leaves OCSP to the next watchdog.
   void set_draining() { draining_ = true; }

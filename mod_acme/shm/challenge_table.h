@@ -2,7 +2,7 @@
 // http-01 answers from the watchdog (single writer) to every request worker
 // (many readers), plus the "activation wanted" counter the parent watches and
 // the parent's word on whether an old generation's watchdog may finish its
-// orders after a graceful restart (httpd/watchdog.cc).
+// orders after a graceful restart (renew/watchdog_session.h).
 //
 // The memory is provided by the caller (apr_shm in httpd/, a buffer in tests)
 // and formatted once. Each slot is guarded by a sequence lock: readers never
@@ -63,7 +63,7 @@ class ChallengeTable {
   bool drain_permitted(std::uint64_t generation) const;
   bool drain_halted(std::uint64_t generation) const;
   // The next generation's watchdog is up and waits for the store lock: the
-  // draining one starts no more orders and hands over (see watchdog.cc).
+  // draining one starts no more orders and hands over (renew/watchdog_session.h).
   void note_watchdog_waiting(std::uint64_t generation);
   bool successor_waiting(std::uint64_t generation) const;
   // The restart that ends G is one the module started to activate sets:

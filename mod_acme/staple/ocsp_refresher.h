@@ -36,7 +36,7 @@ struct OcspState {
 // certificate's name) carries the serial of the leaf it is for, so a renewed
 // certificate (same name, new serial) is never stapled with its
 // predecessor's response: the worker staples only an entry for the serial of
-// the certificate mod_ssl primed (httpd/stapling.cc).
+// the certificate mod_ssl primed (staple/stapling_index.h).
 std::string staple_entry(const std::string& serial_hex, const std::string& der);
 bool staple_for_serial(const std::string& entry, const std::string& serial_hex, std::string* der);
 

@@ -1,0 +1,125 @@
+// Activation in the parent, without httpd: a staged, verified set goes live
+// through a graceful restart (post_config promotes it), started by the
+// parent itself within a tick of the watchdog raising the counter in shared
+// memory (ChallengeTable::request_activation).
+//
+// ActivationThread ticks every 100 ms in a thread of its own: it reads the
+// counter, decides (ActivationCoalescer, spaced by RestartTiming) and asks
+// for the restart through a hook; it never logs, allocates or locks anything
+// a fork could inherit half-taken. httpd/activation.cc supplies the hooks
+// (what the MPM is about to do, and the signal to itself), runs one thread
+// per configuration generation and joins it before pconf is cleared.
+// activation_fallback() is the monitor hook's part (about every 10 s) when
+// the thread is not running, and handles ACMEActivation manual.
+#pragma once
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "base/log.h"
+#include "config/managed_cert.h"
+#include "schedule/activation_coalescer.h"
+#include "shm/challenge_table.h"
+#include "store/store.h"
+
+namespace acme {
+
+using Steady = std::chrono::steady_clock;
+
+// Per process, across generations (httpd keeps it in the process pool: the
+// DSO and its statics are reloaded at each restart): when this module last
+// asked for a restart, and what the last one cost until every post_config
+// had run (mod_ssl loading every vhost's files is most of it: about 5 ms per
+// certificate). Atomics only: the thread and the parent's main thread share it.
+struct RestartTiming {
+  std::atomic<Steady::rep> requested{0};
+  std::atomic<Steady::rep> last_cost{0};
+  std::atomic<Steady::rep> last_done{0};  // when the last one's post_config ended
+
+  void note_requested(Steady::time_point now) { requested.store(now.time_since_epoch().count()); }
+  // The last post_config of a real pass: a restart this module asked for is
+  // over (one it did not ask for changes nothing).
+  void note_done(Steady::time_point now);
+  // How long a restart may wait for more sets: about a second, or twice what
+  // the last one cost when that is longer.
+  ActivationCoalescer::Options coalescer_options() const;
+  // The next restart waits until the last one is twice its cost behind.
+  Steady::time_point not_before() const;
+  // A restart this module asked for is still running (bounded, in case the
+  // signal was lost).
+  bool in_progress(Steady::time_point now) const;
+};
+
+// What the MPM is about to do with this generation, as the parent sees it.
+enum class RestartKind { kNone, kGraceful, kStopOrHard };
+
+// The parent's word to old watchdogs (renew/watchdog_session.h): after a
+// graceful restart the ending generation's watchdog may finish its orders; a
+// stop or a hard restart halts every such drain at once.
+void pass_restart_kind(ChallengeTable& table, std::uint64_t generation, RestartKind kind);
+
+// Managed certificates without a live set (one lookup each, at startup).
+std::size_t certs_without_live_set(const Store& store, const std::vector<ManagedCert>& certs);
+
+class ActivationThread {
+ public:
+  struct Hooks {
+    std::function<RestartKind()> restart_kind;
+    std::function<void()> restart;  // asks this process for a graceful restart
+  };
+  ActivationThread(const ChallengeTable& table, ActivationCoalescer coalescer,
+                   std::uint64_t generation, RestartTiming& timing, Hooks hooks,
+                   std::chrono::milliseconds interval = std::chrono::milliseconds(100));
+  ActivationThread(const ActivationThread&) = delete;
+  ActivationThread& operator=(const ActivationThread&) = delete;
+
+  // Starts the thread with every signal blocked (it inherits the mask), so
+  // signals meant for httpd keep reaching the MPM's main thread. Throws what
+  // std::thread throws.
+  void start();
+  // Joins the thread; in a forked child (which has no thread) does nothing.
+  void stop();
+  // Ticked within the last 3 s: the monitor hook need not step in.
+  bool alive() const;
+  // Sets covered by the restarts asked for (for the parent's log line).
+  std::uint64_t activated() const { return activated_.load(); }
+  // After stop(), in the main thread: logs the restarts it asked for, if any.
+  void report(LogSink& log) const;
+
+  // One tick at `now` (the thread's loop; public for tests): true when it
+  // asked for a restart.
+  bool tick(Steady::time_point now);
+
+ private:
+  void run();
+
+  ChallengeTable table_;  // a view of the shared region
+  ActivationCoalescer coalescer_;
+  const std::uint64_t generation_;  // httpd's, of this configuration
+  RestartTiming& timing_;
+  Hooks hooks_;
+  const std::chrono::milliseconds interval_;
+  const pid_t owner_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::atomic<Steady::rep> last_tick_;
+  std::atomic<std::uint64_t> activated_{0};
+};
+
+// The monitor hook, when the thread is not running: a counter that moved is
+// told to the admin under ACMEActivation manual; otherwise the restart is
+// logged, the old watchdog may work on, and true says: restart now.
+bool activation_fallback(ChallengeTable& table, std::uint64_t generation, bool manual,
+                         std::uint64_t* seen, RestartTiming& timing, LogSink& log);
+
+}  // namespace acme

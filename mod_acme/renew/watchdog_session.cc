@@ -1,0 +1,154 @@
+#include "renew/watchdog_session.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <random>
+#include <thread>
+
+namespace acme {
+
+namespace {
+
+// Said first, before any part is built (the lock's path passes through).
+const std::string& announced(LogSink& log, const WatchdogSession::Options& options) {
+  log.log(LogLevel::kNotice, kMsgWatchdog,
+          "watchdog running in pid " + std::to_string(getpid()) + " for " +
+              std::to_string(options.certs.size()) + " certificate(s)");
+  return options.lock_path;
+}
+
+}  // namespace
+
+WatchdogSession::Parts WatchdogSession::Parts::over_multi(Store& store, ChallengeTable& table,
+                                                          OcspTable& ocsp_table,
+                                                          OcspTable& alpn_table, const Clock& clock,
+                                                          LogSink& log, CurlMulti& multi) {
+  auto ca_http = [&multi](const CaSettings& ca) -> std::unique_ptr<HttpClient> {
+    HttpOptions options;
+    options.ca_file = ca.ca_file;
+    return std::make_unique<MultiHttpClient>(multi, options);
+  };
+  auto random01 = [] {
+    std::random_device device;
+    return std::uniform_real_distribution<double>(0.0, 1.0)(device);
+  };
+  return {store,  table,   ocsp_table, alpn_table,
+          clock,  log,     ca_http,    std::make_unique<MultiHttpClient>(multi, HttpOptions()),
+          &multi, random01};
+}
+
+WatchdogSession::WatchdogSession(Parts parts, Options options, std::function<bool()> parent_gone,
+                                 std::function<bool()> process_stopping)
+    : table_(parts.table),
+      clock_(parts.clock),
+      log_(parts.log),
+      options_(std::move(options)),
+      parent_gone_(std::move(parent_gone)),
+      sleep_(std::move(parts.sleep)),
+      lock_(announced(log_, options_)),
+      notifier_(options_.notify_command, log_),
+      ocsp_(parts.store, parts.ocsp_table, clock_, log_, std::move(parts.ocsp_http)),
+      dns01_(options_.certs, parts.store, log_),
+      tls_alpn01_(parts.alpn_table, clock_),
+      renewer_(parts.store, table_, clock_, log_, std::move(parts.ca_http),
+               std::move(parts.random01), options_.renewer) {
+  renewer_.set_http_driver(parts.driver);
+  // Steps stop with the process, unless this watchdog outlives a graceful
+  // restart (drain()): then only a halt from the parent stops them.
+  renewer_.set_stopping([this, stopping = std::move(process_stopping)] {
+    return draining_.load() ? halted() : stopping();
+  });
+  renewer_.set_notifier(&notifier_);
+  if (options_.stapling) renewer_.set_ocsp(&ocsp_);
+  tls_alpn01_.answer_only(options_.tls_alpn_names);
+  if (options_.tls_alpn_wanted) renewer_.add_responder(&tls_alpn01_);
+  // Last: the default order is http-01, tls-alpn-01, dns-01.
+  if (!dns01_.empty()) renewer_.add_responder(&dns01_);
+}
+
+bool WatchdogSession::halted() const {
+  return table_.drain_halted(options_.generation) || parent_gone_();
+}
+
+bool WatchdogSession::take_store() {
+  if (lock_.held()) return true;
+  Status locked = lock_.try_lock();
+  if (!locked.ok()) {
+    table_.note_watchdog_waiting(options_.generation);  // the old one hands over
+    if (locked.message() != lock_trouble_) {
+      const bool busy = locked.code() == Code::kPending;
+      log_.log(busy ? LogLevel::kInfo : LogLevel::kWarn, kMsgWatchdog,
+               "waiting for the store lock: " + locked.message() +
+                   (busy ? " (another watchdog is still working)" : ""));
+      lock_trouble_ = locked.message();
+    }
+    return false;
+  }
+  if (!lock_trouble_.empty())
+    log_.log(LogLevel::kInfo, kMsgWatchdog, "store lock " + lock_.path() + " taken");
+  renewer_.set_certs(options_.certs);
+  renewer_.start();
+  tls_alpn01_.withdraw_all();  // as start() does for http-01
+  dns01_.withdraw_all();
+  return true;
+}
+
+std::chrono::microseconds WatchdogSession::tick() {
+  if (!take_store()) return options_.min_interval;
+  TimePoint now = clock_.now();
+  TimePoint next = renewer_.run_once();
+  auto wait = std::max<std::chrono::system_clock::duration>(next - now, options_.min_interval);
+  return std::chrono::duration_cast<std::chrono::microseconds>(wait);
+}
+
+// The parent permits a drain before a graceful restart (httpd/activation.cc)
+// and halts it on a stop or a hard restart; without its word, no drain.
+bool WatchdogSession::may_drain() const {
+  const auto until = std::chrono::steady_clock::now() + options_.verdict_wait;
+  while (!halted()) {
+    if (table_.drain_permitted(options_.generation)) return true;
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(Millis(10));
+  }
+  return false;
+}
+
+void WatchdogSession::drain() {
+  if (!lock_.held() || !renewer_.has_work(options_.drain_horizon) || !may_drain()) return;
+  draining_.store(true);
+  log_.log(LogLevel::kInfo, kMsgWatchdog,
+           "graceful restart: this watchdog works on until the next one is up, then finishes "
+           "its steps in flight and hands its orders over (at most " +
+               std::to_string(options_.drain_limit.count() / 1000) + " s)");
+  const auto deadline = std::chrono::steady_clock::now() + options_.drain_limit;
+  // After an admin's graceful restart (maybe a new configuration) only the
+  // orders in flight are finished; after an activation it works on.
+  if (!table_.work_on_permitted(options_.generation)) renewer_.set_draining();
+  bool successor_up = false;
+  while (std::chrono::steady_clock::now() < deadline && !halted()) {
+    if (!successor_up && table_.successor_waiting(options_.generation)) {
+      // It resumes the orders from their job files: only the steps in
+      // flight are finished here.
+      renewer_.set_handing_over();
+      successor_up = true;
+    }
+    TimePoint now = clock_.now();
+    TimePoint next = renewer_.run_once();
+    if (!renewer_.has_work(options_.drain_horizon)) break;
+    if (successor_up && renewer_.steps_in_flight() == 0) break;
+    auto wait = std::clamp<std::chrono::system_clock::duration>(next - now, Millis(0),
+                                                                options_.min_interval);
+    if (sleep_) {
+      sleep_(wait);
+    } else {
+      std::this_thread::sleep_for(wait);
+    }
+  }
+  log_.log(LogLevel::kInfo, kMsgWatchdog,
+           renewer_.has_work(options_.drain_horizon)
+               ? "handing over with orders left: the next watchdog resumes them"
+               : "orders finished: the next watchdog takes over");
+}
+
+}  // namespace acme

@@ -1,0 +1,46 @@
+// What a request worker answers on the http-01 path (RFC 8555 §8.3): GET
+// http://{domain}/.well-known/acme-challenge/{token} gets the key
+// authorization from shared memory, and a vhost serving its self-signed
+// fallback answers everything else with 503. Decided before auth, rewrites
+// and redirects (httpd/request.cc); no disk, no lock held by the watchdog.
+//
+// For a name no certificate manages only `acmectl preflight`'s probes are
+// answered (preflight/probe.h); anything else there is another tool's
+// webroot and keeps working.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "shm/challenge_table.h"
+
+namespace acme {
+
+struct Http01Answer {
+  enum class Kind {
+    kDecline,           // not ours: httpd goes on as usual
+    kAnswer,            // 200 text/plain with body, not cached
+    kNotFound,          // 404
+    kMethodNotAllowed,  // 405, Allow: GET, HEAD
+    kUnavailable,       // 503, Retry-After: 60 (the fallback certificate)
+  };
+  Kind kind = Kind::kDecline;
+  std::string body;  // the key authorization, for kAnswer
+};
+
+struct Http01Request {
+  const char* path = nullptr;  // the URL path, undecoded
+  const char* host = nullptr;  // the Host, without port (may be null)
+  bool is_get = false;         // GET or HEAD
+  bool on_fallback = false;    // the vhost serves its self-signed stand-in
+};
+
+// managed_hosts: sorted, lower case, the http-01 names of every certificate.
+Http01Answer answer_http01(const ChallengeTable& table,
+                           const std::vector<std::string>& managed_hosts,
+                           const Http01Request& request);
+
+// Whether host is in the sorted list (httpd hands over a lower-case host).
+bool manages_host(const std::vector<std::string>& managed_hosts, const char* host);
+
+}  // namespace acme

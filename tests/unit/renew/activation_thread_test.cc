@@ -1,0 +1,174 @@
+// The parent's activation: when a staged set starts a restart (a tick of
+// the thread on a chosen instant), how restarts are spaced by what the last
+// one cost, the parent's word to old watchdogs, the monitor hook's fallback,
+// and the thread itself (started, ticking, joined).
+#include "renew/activation_thread.h"
+
+#include <atomic>
+#include <thread>
+
+#include "renew/renew_test_util.h"
+
+// Last: CppUTest redefines new for leak detection.
+#include <CppUTest/TestHarness.h>
+
+using namespace acme;
+using namespace acme::testing;
+
+namespace {
+
+constexpr std::uint64_t kGeneration = 3;
+using std::chrono::milliseconds;
+
+Steady::time_point at(long ms) {
+  return Steady::time_point(milliseconds(1000000 + ms));
+}
+
+}  // namespace
+
+TEST_GROUP(ActivationThread) {
+  RenewHarness h;
+  RestartTiming timing;
+  RestartKind kind = RestartKind::kNone;
+  std::atomic<int> restarts{0};
+
+  std::unique_ptr<ActivationThread> make(std::size_t awaited,
+                                         milliseconds interval = milliseconds(100)) {
+    return std::make_unique<ActivationThread>(
+        h.table,
+        ActivationCoalescer(h.table.activation_generation(), awaited, timing.coalescer_options()),
+        kGeneration, timing,
+        ActivationThread::Hooks{[this] { return kind; }, [this] { ++restarts; }}, interval);
+  }
+};
+
+TEST(ActivationThread, TheLastAwaitedSetRestartsAtOnce) {
+  auto thread = make(1);
+  CHECK_FALSE(thread->tick(at(0)));
+  h.table.request_activation();
+  CHECK(thread->tick(at(100)));
+  LONGS_EQUAL(1, restarts.load());
+  LONGS_EQUAL(1, thread->activated());
+  // The old watchdog may work on: the configuration stays the same.
+  CHECK(h.table.drain_permitted(kGeneration));
+  CHECK(h.table.work_on_permitted(kGeneration));
+  CHECK(timing.in_progress(at(200)));
+  CHECK_FALSE(thread->tick(at(300)));  // the counter did not move again
+  LONGS_EQUAL(1, restarts.load());
+}
+
+TEST(ActivationThread, SetsStagedDuringARestartWaitForTheNext) {
+  auto thread = make(0);
+  h.table.request_activation();
+  CHECK_FALSE(thread->tick(at(0)));
+  CHECK(thread->tick(at(300)));  // quiet for 250 ms
+  h.table.request_activation();
+  CHECK_FALSE(thread->tick(at(700)));
+  CHECK_FALSE(thread->tick(at(5000)));  // the restart asked for is still running
+  timing.note_done(at(5300));           // it cost 5 s: the next waits until 10 s after
+  CHECK_FALSE(thread->tick(at(5400)));
+  CHECK_FALSE(thread->tick(at(15200)));
+  CHECK(thread->tick(at(15300)));
+  LONGS_EQUAL(2, restarts.load());
+  LONGS_EQUAL(2, thread->activated());
+}
+
+TEST(ActivationThread, PassesTheMpmsIntentToOldWatchdogs) {
+  auto thread = make(0);
+  thread->tick(at(0));
+  CHECK_FALSE(h.table.drain_permitted(kGeneration));
+  kind = RestartKind::kGraceful;
+  thread->tick(at(100));
+  CHECK(h.table.drain_permitted(kGeneration));
+  CHECK_FALSE(h.table.drain_halted(kGeneration));
+  kind = RestartKind::kStopOrHard;
+  thread->tick(at(200));
+  CHECK(h.table.drain_halted(kGeneration));
+  LONGS_EQUAL(0, restarts.load());
+}
+
+TEST(ActivationThread, TheThreadRestartsAndIsJoined) {
+  auto thread = make(1, milliseconds(1));
+  thread->start();
+  CHECK(thread->alive());
+  h.table.request_activation();
+  const auto until = Steady::now() + std::chrono::seconds(5);
+  while (restarts.load() == 0 && Steady::now() < until)
+    std::this_thread::sleep_for(milliseconds(1));
+  thread->stop();
+  LONGS_EQUAL(1, restarts.load());
+  LONGS_EQUAL(1, thread->activated());
+}
+
+TEST(ActivationThread, ReportsTheSetsItActivated) {
+  auto thread = make(1);
+  thread->report(h.log);
+  CHECK(h.log.lines.empty());  // nothing asked for: nothing said
+  h.table.request_activation();
+  CHECK(thread->tick(at(0)));
+  thread->report(h.log);
+  LONGS_EQUAL(kMsgActivationRestart, h.log.lines.at(0).msgno);
+  STRCMP_EQUAL("1 new certificate set(s) staged and verified: graceful restart to activate",
+               h.log.lines.at(0).message.c_str());
+}
+
+TEST_GROUP(RestartTiming){};
+
+TEST(RestartTiming, OnlyARestartThisModuleAskedForCounts) {
+  RestartTiming timing;
+  timing.note_done(at(1000));  // an admin's restart
+  CHECK(timing.not_before() == Steady::time_point());
+  LONGS_EQUAL(1000, timing.coalescer_options().max_wait.count());
+  timing.note_requested(at(2000));
+  CHECK(timing.in_progress(at(2000) + std::chrono::seconds(59)));
+  CHECK_FALSE(timing.in_progress(at(2000) + std::chrono::seconds(60)));  // the signal was lost
+  timing.note_done(at(5000));
+  CHECK_FALSE(timing.in_progress(at(5001)));
+  CHECK(timing.not_before() == at(11000));                         // done + twice the cost
+  LONGS_EQUAL(6000, timing.coalescer_options().max_wait.count());  // twice the cost
+}
+
+TEST_GROUP(ActivationFallback) {
+  RenewHarness h;
+  RestartTiming timing;
+  std::uint64_t seen = 0;
+};
+
+TEST(ActivationFallback, NothingStagedNothingDone) {
+  CHECK_FALSE(activation_fallback(h.table, kGeneration, false, &seen, timing, h.log));
+  CHECK(h.log.lines.empty());
+}
+
+TEST(ActivationFallback, RestartsOncePerChange) {
+  h.table.request_activation();
+  CHECK(activation_fallback(h.table, kGeneration, false, &seen, timing, h.log));
+  LONGS_EQUAL(1, seen);
+  LONGS_EQUAL(kMsgActivationRestart, h.log.lines.at(0).msgno);
+  CHECK(h.table.drain_permitted(kGeneration));
+  CHECK(h.table.work_on_permitted(kGeneration));
+  CHECK(timing.in_progress(Steady::now()));
+  CHECK_FALSE(activation_fallback(h.table, kGeneration, false, &seen, timing, h.log));
+}
+
+TEST(ActivationFallback, ManualActivationTellsTheAdminOnly) {
+  h.table.request_activation();
+  CHECK_FALSE(activation_fallback(h.table, kGeneration, true, &seen, timing, h.log));
+  LONGS_EQUAL(kMsgActivationManual, h.log.lines.at(0).msgno);
+  CHECK(h.log.contains("'apachectl graceful'"));
+  CHECK_FALSE(h.table.drain_permitted(kGeneration));
+  CHECK_FALSE(timing.in_progress(Steady::now()));
+  CHECK_FALSE(activation_fallback(h.table, kGeneration, true, &seen, timing, h.log));
+  LONGS_EQUAL(1u, h.log.lines.size());
+}
+
+TEST_GROUP(CertsWithoutLiveSet) {
+  RenewHarness h;
+};
+
+TEST(CertsWithoutLiveSet, CountsThoseWithoutFullchain) {
+  ManagedCert b = h.cert;
+  b.name = "b.example";
+  LONGS_EQUAL(2, certs_without_live_set(h.store, {h.cert, b}));
+  CHECK(h.store.write("live/b.example/fullchain.pem", "x").ok());
+  LONGS_EQUAL(1, certs_without_live_set(h.store, {h.cert, b}));
+}

@@ -1,0 +1,236 @@
+// WatchdogSession: the store lock hand-over between an old and a new
+// watchdog, the wait a tick asks for, and the drain after a graceful
+// restart (the parent's word, the successor, the halt). A real FileLock in a
+// temp dir, the fake CA, tables over heap buffers.
+#include "renew/watchdog_session.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "certset/cert_files.h"
+#include "renew/renew_test_util.h"
+
+// Last: CppUTest redefines new for leak detection.
+#include <CppUTest/TestHarness.h>
+
+using namespace acme;
+using namespace acme::testing;
+
+namespace {
+
+constexpr std::uint64_t kGeneration = 7;
+
+struct OcspMemory {
+  std::vector<std::uint64_t> memory = std::vector<std::uint64_t>(OcspTable::region_size(4) / 8 + 1);
+  OcspTable table = *OcspTable::format(memory.data(), memory.size() * 8, 4);
+};
+
+}  // namespace
+
+TEST_GROUP(WatchdogSession) {
+  RenewHarness h;
+  OcspMemory ocsp, alpn;
+  std::string dir;
+  WatchdogSession::Options options;
+  bool parent_gone = false;
+  std::unique_ptr<WatchdogSession> session;
+
+  void setup() override {
+    char tmpl[] = "/tmp/watchdog_session_test.XXXXXX";
+    CHECK(mkdtemp(tmpl) != nullptr);
+    dir = tmpl;
+    options.lock_path = dir + "/lock";
+    options.generation = kGeneration;
+    options.verdict_wait = Millis(20);
+    options.renewer.request_poll = Seconds(30);
+  }
+  void teardown() override {
+    session.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  void make_session(std::vector<ManagedCert> certs) {
+    options.certs = std::move(certs);
+    session = std::make_unique<WatchdogSession>(
+        WatchdogSession::Parts{
+            h.store, h.table, ocsp.table, alpn.table, h.clock, h.log,
+            [this](const CaSettings&) { return h.ca.client(); }, h.ca.client(), nullptr,
+            [] { return 0.5; },
+            // A drain's waits pass on the fake clock.
+            [this](std::chrono::system_clock::duration d) { h.clock.advance(d); }},
+        options, [this] { return parent_gone; }, [] { return false; });
+  }
+  std::vector<ManagedCert> certs(int n) {
+    std::vector<ManagedCert> list;
+    for (int i = 0; i < n; ++i) {
+      const std::string name = "n" + std::to_string(i) + ".example";
+      list.push_back(managed_cert(name, {name}, h.ca.trust_anchor_file()));
+    }
+    return list;
+  }
+  int lines_with(const std::string& needle) {
+    int n = 0;
+    for (const auto& line : h.log.lines)
+      if (line.message.find(needle) != std::string::npos) ++n;
+    return n;
+  }
+  // A watchdog with one order in flight and two names waiting for a place.
+  void order_in_flight() {
+    options.renewer.max_parallel = 1;
+    make_session(certs(3));
+    session->tick();
+    LONGS_EQUAL(1, h.ca.orders_created());
+  }
+};
+
+TEST(WatchdogSession, SaysFirstWhereItRunsAndForHowMany) {
+  make_session(certs(2));
+  STRCMP_EQUAL(
+      ("watchdog running in pid " + std::to_string(getpid()) + " for 2 certificate(s)").c_str(),
+      h.log.lines.at(0).message.c_str());
+  LONGS_EQUAL(kMsgWatchdog, h.log.lines.at(0).msgno);
+}
+
+TEST(WatchdogSession, TakesTheFreeLockAndOrdersAtOnce) {
+  make_session(certs(1));
+  session->tick();
+  CHECK(session->holds_store());
+  LONGS_EQUAL(1, h.ca.orders_created());
+  LONGS_EQUAL(0, lines_with("store lock"));  // nothing to tell when it was free
+  CHECK_FALSE(h.table.successor_waiting(kGeneration - 1));
+}
+
+TEST(WatchdogSession, WaitsForTheOldWatchdogAndTellsItOnce) {
+  FileLock old_watchdog(options.lock_path);
+  CHECK(old_watchdog.try_lock().ok());
+  make_session(certs(1));
+  for (int i = 0; i < 3; ++i) {
+    LONGS_EQUAL(100000, session->tick().count());  // asks again within a slice
+    h.clock.advance(Seconds(1));
+  }
+  CHECK_FALSE(session->holds_store());
+  LONGS_EQUAL(0, h.ca.requests_seen());
+  CHECK(h.table.successor_waiting(kGeneration - 1));  // the old one hands over
+  LONGS_EQUAL(1, lines_with("waiting for the store lock"));
+  CHECK(h.log.contains("(another watchdog is still working)"));
+  CHECK(h.log.lines.at(1).level == LogLevel::kInfo);
+  old_watchdog.unlock();
+  session->tick();
+  CHECK(session->holds_store());
+  LONGS_EQUAL(1, lines_with("store lock " + options.lock_path + " taken"));
+  LONGS_EQUAL(1, h.ca.orders_created());
+}
+
+TEST(WatchdogSession, AnUnusableLockFileIsAWarning) {
+  options.lock_path = dir + "/missing/lock";
+  make_session(certs(1));
+  session->tick();
+  session->tick();
+  CHECK_FALSE(session->holds_store());
+  LONGS_EQUAL(1, lines_with("waiting for the store lock"));
+  CHECK(h.log.lines.at(1).level == LogLevel::kWarn);
+  CHECK_FALSE(h.log.contains("another watchdog"));
+}
+
+// What the previous watchdog left in shared memory goes once this one holds
+// the lock: never while the old one may still be answering with it.
+TEST(WatchdogSession, ClearsTheAnswersLeftOnlyOnceItHoldsTheLock) {
+  CHECK(h.table.put("old.example", "tok", "tok.thumb").ok());
+  CHECK(alpn.table.put("old.example", "cert+key").ok());
+  FileLock old_watchdog(options.lock_path);
+  CHECK(old_watchdog.try_lock().ok());
+  make_session({});
+  session->tick();
+  std::string value;
+  CHECK(h.table.lookup("old.example", "tok", &value));
+  CHECK(alpn.table.get("old.example", &value));
+  old_watchdog.unlock();
+  session->tick();
+  CHECK_FALSE(h.table.lookup("old.example", "tok", &value));
+  CHECK_FALSE(alpn.table.get("old.example", &value));
+}
+
+TEST(WatchdogSession, SleepsAsLongAsTheRenewerAsks) {
+  make_session({});
+  LONGS_EQUAL(30 * 1000000L, session->tick().count());  // the admin-request poll
+}
+
+TEST(WatchdogSession, NoDrainWithoutTheParentsWord) {
+  order_in_flight();
+  session->drain();
+  LONGS_EQUAL(0, lines_with("graceful restart"));
+  LONGS_EQUAL(1, h.ca.orders_created());
+}
+
+TEST(WatchdogSession, NoDrainOnAStopOrWithoutAParent) {
+  order_in_flight();
+  h.table.permit_drain(kGeneration);
+  h.table.halt_drains(kGeneration);
+  session->drain();
+  LONGS_EQUAL(0, lines_with("graceful restart"));
+  make_session(certs(3));
+  parent_gone = true;
+  session->drain();
+  LONGS_EQUAL(0, lines_with("graceful restart"));
+}
+
+TEST(WatchdogSession, NoDrainWithoutTheLock) {
+  FileLock old_watchdog(options.lock_path);
+  CHECK(old_watchdog.try_lock().ok());
+  make_session(certs(1));
+  session->tick();
+  h.table.permit_drain(kGeneration);
+  session->drain();
+  LONGS_EQUAL(0, lines_with("graceful restart"));
+}
+
+TEST(WatchdogSession, NoDrainWithNothingInFlight) {
+  make_session({});
+  session->tick();
+  h.table.permit_drain(kGeneration);
+  session->drain();
+  LONGS_EQUAL(0, lines_with("graceful restart"));
+}
+
+// The successor already waits: the steps in flight end (none with a
+// synchronous CA) and the orders stay in their job files for it.
+TEST(WatchdogSession, HandsOverOnceTheSuccessorWaits) {
+  order_in_flight();
+  h.table.permit_drain(kGeneration);
+  h.table.permit_work_on(kGeneration);
+  h.table.note_watchdog_waiting(kGeneration + 1);
+  session->drain();
+  CHECK(h.log.contains("graceful restart: this watchdog works on until the next one is up"));
+  CHECK(h.log.contains("(at most 20 s)"));
+  CHECK(h.log.contains("handing over with orders left: the next watchdog resumes them"));
+  LONGS_EQUAL(1, h.ca.orders_created());  // no new order for the waiting names
+}
+
+// After an admin's graceful restart (no successor yet, no word to work on)
+// the order in flight is finished and no other starts.
+TEST(WatchdogSession, AfterAnAdminRestartFinishesTheOrderInFlightOnly) {
+  order_in_flight();
+  h.table.permit_drain(kGeneration);
+  session->drain();
+  CHECK(h.log.contains("graceful restart: this watchdog works on"));
+  CHECK_TEXT(h.log.contains("orders finished: the next watchdog takes over"), h.log_text().c_str());
+  CHECK(has_staged(h.store, "n0.example"));
+  LONGS_EQUAL(1, h.ca.orders_created());
+}
+
+// After an activation (same configuration) it works on: the names waiting
+// for a place get their orders too, until the successor shows up.
+TEST(WatchdogSession, AfterAnActivationWorksOnUntilTheSuccessorIsUp) {
+  order_in_flight();
+  h.table.permit_drain(kGeneration);
+  h.table.permit_work_on(kGeneration);
+  session->drain();
+  CHECK_TEXT(h.log.contains("orders finished: the next watchdog takes over"), h.log_text().c_str());
+  LONGS_EQUAL(3, h.ca.orders_created());
+  CHECK(has_staged(h.store, "n2.example"));
+}
