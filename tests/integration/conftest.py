@@ -1,7 +1,7 @@
 """Fixtures for mod_acme's integration tests.
 
-Run as ctest does (two pytest-xdist workers; leave out -n 2 for one process):
-    MOD_ACME_SO=/path/to/mod_acme.so /usr/bin/python3 -m pytest -q -ra -x -n 2 tests/integration
+Run as ctest does (three pytest-xdist workers; leave out -n 3 for one process):
+    MOD_ACME_SO=/path/to/mod_acme.so /usr/bin/python3 -m pytest -q -ra -x -n 3 tests/integration
 
 Under xdist every worker is its own process with its own session below: its
 own temp dir, ports (from a block of its own, harness/ports.py), pebbles,
