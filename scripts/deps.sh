@@ -8,7 +8,7 @@ build=(apache2 apache2-dev libapr1-dev libaprutil1-dev libssl-dev libcurl4-opens
        libjansson-dev cpputest cmake g++ make pkg-config)
 # python3-cryptography: the tests read certificates and build the ACME test double's keys.
 # chromium: the status page is checked as rendered by a real browser (headless).
-# python3-pytest-xdist: the integration tests run on two workers (tests/CMakeLists.txt).
+# python3-pytest-xdist: the integration tests run on three workers (tests/CMakeLists.txt).
 # wrk: load during activations (tests/integration/test_640_load.py).
 # prometheus: its promtool checks the metrics exposition (tests/integration/test_460_metrics.py).
 # etcd-server: the cluster store's etcd (tests/integration/test_800_etcd_client.py).

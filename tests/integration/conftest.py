@@ -1,7 +1,7 @@
 """Fixtures for mod_acme's integration tests.
 
-Run as ctest does (two pytest-xdist workers; leave out -n 2 for one process):
-    MOD_ACME_SO=/path/to/mod_acme.so /usr/bin/python3 -m pytest -q -ra -x -n 2 tests/integration
+Run as ctest does (three pytest-xdist workers; leave out -n 3 for one process):
+    MOD_ACME_SO=/path/to/mod_acme.so /usr/bin/python3 -m pytest -q -ra -x -n 3 tests/integration
 
 Under xdist every worker is its own process with its own session below: its
 own temp dir, ports (from a block of its own, harness/ports.py), pebbles,
@@ -40,6 +40,15 @@ from harness.pebble import CHALLTESTSRV, PEBBLE, ChallTestSrv, Pebble  # noqa: E
 
 _SESSION = None
 
+# Modules whose tests take longest, run first (bench/RESULTS.md has the
+# figures): with each worker taking its next test only when it is free (the
+# scheduler below), the run ends with short tests on every worker, not with
+# one worker still in a 40 s test. The rest keep their order.
+LONGEST_FIRST = ("test_600_privilege.py", "test_610_faults.py", "test_450_ocsp.py",
+                 "test_530_ari.py", "test_630_kill.py", "test_230_resilience.py",
+                 "test_800_etcd_client.py", "test_205_activation.py", "test_470_preflight.py",
+                 "test_430_status.py", "test_440_notify.py", "test_220_renew.py")
+
 
 def _terminated(signum, frame):
     # A SIGTERM (e.g. a timeout in ctest) runs the finalizers like Ctrl-C does.
@@ -58,6 +67,48 @@ def pytest_configure(config):
     for tool in (APACHE2, PEBBLE, CHALLTESTSRV):
         if not os.access(tool, os.X_OK):
             raise pytest.UsageError(f"{tool} is missing: install apache2 and pebble")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    # Stable and the same in every xdist worker (their collections must match).
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getoption("dist") != "load":
+        return None  # --dist loadfile etc.: xdist's own
+    from xdist.scheduler import LoadScheduling
+
+    class OneAtATime(LoadScheduling):
+        """--dist load, but a worker holds at most two tests: the one it runs
+        and the next (pytest must know it to tear fixtures down). xdist's own
+        hands out a quarter of the collection in one go, so a worker could be
+        left with several long tests while the other idles."""
+
+        def schedule(self):
+            assert self.collection_is_completed
+            if self.collection is None:
+                if not self._check_nodes_have_same_collection():
+                    self.log("**Different tests collected, aborting run**")
+                    return
+                self.collection = list(self.node2collection.values())[0]
+                self.pending[:] = range(len(self.collection))
+            for node in self.nodes:
+                self.check_schedule(node)
+
+        def check_schedule(self, node, duration=0):
+            if node.shutting_down:
+                return
+            if self.pending:
+                free = 2 - len(self.node2pending[node])
+                if free > 0:
+                    self._send_tests(node, free)
+            else:
+                node.shutdown()
+
+    return OneAtATime(config, log)
 
 
 class Session:

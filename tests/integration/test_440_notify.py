@@ -130,13 +130,13 @@ def test_440_03_errored(session):
 
 
 def test_440_04_expiring(session):
-    # A 20 s certificate renewed at half its life by a CA that is gone by
+    # A 10 s certificate renewed at half its life by a CA that is gone by
     # then: each failed attempt has less than a week left. Its own pebble
     # validates its own ports, beside the module's httpd.
     script, lines = make_notify(session)
     own = ports.free_ports(2)
     ca = Pebble(session.mkdir("pebble"), session.listener, session.challtestsrv().dns_port,
-                *own, validity=20)
+                *own, validity=10)
     session.active.append(ca)
     h = on_own_ports(session, ca, own_ports=own,
                      acme={"ACMENotifyCommand": script, "ACMERenewWindow": "50%"})

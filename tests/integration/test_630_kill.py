@@ -5,6 +5,14 @@ is killed again and again (each time as soon as mod_watchdog has started its
 successor). In the end: every certificate live, one account, no job left
 behind, and no challenge answer still published.
 
+httpd runs one child here: when it is killed, the parent starts the next
+within about a second, and that child's watchdog takes the store at once.
+With a second child, mod_watchdog's singleton passes to the sibling, which
+waits 10 s after taking its mutex (wd_worker) before the watchdog starts:
+that path is test_230_01's. The successor's work is the same either way
+(httpd/watchdog.cc: the store lock, then the jobs on disk resume), and here
+pebble's validation requests also wait for the next child to answer them.
+
 The test command runs a short version; scripts/soak_kill.sh runs the long one
 (MOD_ACME_KILLS=100 MOD_ACME_KILL_NAMES=20).
 """
@@ -19,6 +27,14 @@ from harness.httpd import WATCHDOG_RE, VHost
 
 KILLS = int(os.environ.get("MOD_ACME_KILLS", "8"))
 NAMES = int(os.environ.get("MOD_ACME_KILL_NAMES", "5"))
+# One child process, whose 10 threads all serve (event MPM).
+ONE_CHILD = """
+StartServers 1
+ServerLimit 1
+MaxRequestWorkers 10
+MinSpareThreads 1
+MaxSpareThreads 10
+"""
 VALIDATION_URL = re.compile(r"Attempting to validate w/ HTTP: (\S+)")
 
 
@@ -37,7 +53,8 @@ def wait_new_watchdog(h, old_pid, timeout=60):
 def test_630_01_watchdog_killed_again_and_again(pebble_factory, httpd_factory):
     ca = pebble_factory()
     names = [f"k{i}.test" for i in range(NAMES)]
-    h = httpd_factory(ca, vhosts=[VHost.managed(n) for n in names]).start()
+    h = httpd_factory(ca, vhosts=[VHost.managed(n) for n in names],
+                      global_extra=ONE_CHILD).start()
     rng = random.Random(630)
     pid = wait_new_watchdog(h, None)
     kills = 0

@@ -279,9 +279,29 @@ class Httpd:
 
     def stop(self, timeout=10):
         if self.proc is not None:
+            self._wait_children_past_start()
             procs.stop(self.proc, timeout=timeout)
             self.proc = None
         self.assert_no_sanitizer_reports()
+
+    def _wait_children_past_start(self, limit=2.0):
+        """Until StartServers children run, all as the child user (or limit
+        seconds). A child that gets SIGTERM before it blocks signals exits
+        from the signal handler (mpm_event's just_die -> exit()); caught in
+        malloc (initgroups in drop_privileges), OpenSSL's atexit cleanup then
+        waits for the malloc lock forever and the parent kills the child 10 s
+        later (AH00045, AH00046). An httpd matter, not the module's: stop()
+        steps around it, since a start or graceful restart forks children
+        (one by one) just before many stops."""
+        if os.geteuid() != 0:
+            return  # children run as us: no privileges dropped, nothing to see
+        wanted = int(re.findall(r"^StartServers (\d+)$", self.config_text(), re.M)[-1])
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            uids = [procs.real_uid(p) for p in procs.children(self.proc.pid)]
+            if len(uids) >= wanted and 0 not in uids:
+                return
+            time.sleep(0.01)
 
     def graceful(self):
         """What an admin's `apachectl graceful` does: SIGUSR1 to the parent."""

@@ -32,6 +32,18 @@ def _stat(pid):
     return int(fields[1]), int(fields[2]), int(fields[19])
 
 
+def real_uid(pid):
+    """Real uid of pid from /proc, or None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("Uid:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
 def _all_pids():
     return [int(p) for p in os.listdir("/proc") if p.isdigit()]
 
