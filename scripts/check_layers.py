@@ -19,7 +19,7 @@ LAYERS = {
     "shm": ["base"],
     "store": ["base"],
     "acme": ["base", "json", "crypto", "http"],
-    "cluster": ["base", "json", "crypto", "http"],
+    "cluster": ["base", "json", "crypto", "http", "store"],
     "preflight": ["base", "json", "crypto", "http", "shm", "store", "acme"],
     "renew": ["base", "json", "crypto", "http", "shm", "store", "acme", "cluster", "preflight"],
     "httpd": ["base", "json", "crypto", "http", "shm", "store", "acme", "cluster", "preflight",
