@@ -4,7 +4,8 @@ A single-member etcd (Debian's etcd-server, 3.4) on loopback ports of its own;
 tests/tools/etcd_probe drives the client: put/range/delete, a create-only
 transaction, leases, the lease-held lock handed over when its holder dies,
 sealed private keys, failover past a dead endpoint, and https with a client
-certificate (ACMESharedStoreTLS).
+certificate (ACMESharedStoreTLS), the watch, and the shared Store over etcd
+(EtcdStore: write/read/list/remove, sealed keys as stored, the size limit).
 """
 import base64
 import json
@@ -208,3 +209,50 @@ def test_800_08_watch_sees_puts_and_deletes_and_resumes(etcd, session):
     assert [(m["type"], m["key"]) for m in replay if "type" in m] == [
         ("PUT", "/t8/a"), ("PUT", "/t8/b"), ("DELETE", "/t8/a")]
     assert replay[-1] == {"next_revision": last + 1}
+
+
+def test_800_09_store_over_etcd(probe, session):
+    """EtcdStore (cluster/etcd_store.h) on a real etcd: write, read, list,
+    remove; a private key is sealed as stored; a file at the store's size
+    limit fits in one etcd request, one byte more is refused before sending."""
+    key_file = os.path.join(session.mkdir("storekey"), "acme-cluster.key")
+    with open(os.open(key_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+        f.write(base64.b64encode(os.urandom(32)).decode() + "\n")
+
+    def store(*args, rc=0):
+        return probe.run("store", key_file, "/t9", *args, rc=rc)
+
+    pem = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49\n-----END PRIVATE KEY-----\n"
+    assert store("write", "jobs/a.test/job.json", '{"step":"order"}') == {"ok": True}
+    assert store("write", "jobs/a.test/privkey.pem", pem, "600") == {"ok": True}
+    assert store("write", "jobs/b.test/job.json", "{}") == {"ok": True}
+    assert store("read", "jobs/a.test/job.json")["data"] == '{"step":"order"}'
+    assert store("read", "jobs/a.test/privkey.pem")["data"] == pem
+    assert store("list", "jobs") == {"names": ["a.test", "b.test"]}
+    assert store("list", "jobs/a.test") == {"names": ["job.json", "privkey.pem"]}
+    assert store("exists", "jobs/a.test") == {"exists": True}
+
+    raw = base64.b64decode(probe.run("get", "/t9/store/jobs/a.test/privkey.pem")["value_b64"])
+    assert raw[:2] == b"f\x01" and len(raw) == 2 + 12 + len(pem) + 16
+    assert b"PRIVATE KEY" not in raw and b"MIGHAgEA" not in raw
+    plain = base64.b64decode(probe.run("get", "/t9/store/jobs/a.test/job.json")["value_b64"])
+    assert plain == b'f{"step":"order"}'
+
+    assert store("link", "1", "sets/a.test/current") == {"ok": True}
+    assert store("read_link", "sets/a.test/current")["target"] == "1"
+
+    big = os.path.join(session.mkdir("storebig"), "big")
+    with open(big, "wb") as f:
+        f.write(b"x" * (1 << 20))  # kMaxStoreFileSize: below etcd's 1.5 MiB request limit
+    assert store("write", "ocsp/a.test.der", "@" + big) == {"ok": True}
+    assert store("read", "ocsp/a.test.der")["bytes"] == 1 << 20
+    with open(big, "ab") as f:
+        f.write(b"x")
+    err = store("write", "ocsp/a.test.der", "@" + big, rc=1)
+    assert "/t9/store/ocsp/a.test.der" in err and str((1 << 20) + 1) in err, err
+
+    assert store("remove", "jobs/a.test") == {"ok": True}
+    assert store("list", "jobs") == {"names": ["b.test"]}
+    err = store("read", "jobs/a.test/privkey.pem", rc=3)
+    assert "/t9/store/jobs/a.test/privkey.pem" in err, err
+    assert probe.run("get", "/t9/store/jobs/a.test/privkey.pem", rc=3)["present"] is False

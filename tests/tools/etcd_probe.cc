@@ -2,6 +2,7 @@
 // etcd for tests/integration/test_800_etcd_client.py. Built only for tests.
 //
 //   etcd_probe [--tls CERT KEY CA] ENDPOINT[,ENDPOINT...] COMMAND ARGS...
+//   etcd_probe ENDPOINTS store KEYFILE PREFIX OP ARGS...   (cluster/etcd_store.h)
 //
 // Prints one JSON object per command (watch: per message) on stdout; errors go to stderr with exit
 // status 1; "absent" or "busy" answers exit 3.
@@ -10,8 +11,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <map>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -21,6 +24,7 @@
 #include "cluster/cluster_key.h"
 #include "cluster/etcd_client.h"
 #include "cluster/etcd_lock.h"
+#include "cluster/etcd_store.h"
 #include "cluster/etcd_watch.h"
 #include "http/curl_http_client.h"
 
@@ -177,6 +181,55 @@ int cmd_open(EtcdClient& etcd, const Args& a) {
   return print(Json::object().set("plaintext", *plain));
 }
 
+// DATA, or the contents of FILE for "@FILE" (a value too big for argv).
+std::string data_arg(const std::string& arg) {
+  if (arg.empty() || arg[0] != '@') return arg;
+  std::ifstream in(arg.substr(1), std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+int store_status(const Status& s) {
+  if (s.ok()) return print(Json::object().set_bool("ok", true));
+  int rc = fail(s);
+  return s.code() == Code::kNotFound ? 3 : rc;  // absent, as get's
+}
+
+int store_names(const Result<std::vector<std::string>>& names) {
+  if (!names.ok()) return fail(names.status());
+  Json list = Json::array();
+  for (const auto& n : *names) list.append(n);
+  return print(Json::object().set("names", list));
+}
+
+int store_text(const Result<std::string>& text, const char* field) {
+  if (!text.ok()) return store_status(text.status());
+  return print(Json::object().set(field, *text).set("bytes", (long long)text->size()));
+}
+
+// store KEYFILE PREFIX OP ARGS: write PATH DATA|@FILE [MODE], read PATH, list DIR,
+// exists PATH, remove PATH, link TARGET PATH, read_link PATH, through EtcdStore.
+int cmd_store(EtcdClient& etcd, const Args& a) {
+  auto key = ClusterKey::load(a.at(0));
+  if (!key.ok()) return fail(key.status());
+  auto layout = EtcdLayout::make(a.at(1));
+  if (!layout.ok()) return fail(layout.status());
+  EtcdStore store(etcd, *layout, *key);
+  const std::string& op = a.at(2);
+  if (op == "write") {
+    int mode = a.size() > 5 ? static_cast<int>(std::strtol(a[5].c_str(), nullptr, 8)) : 0644;
+    return store_status(store.write(a.at(3), data_arg(a.at(4)), mode));
+  }
+  if (op == "read") return store_text(store.read(a.at(3)), "data");
+  if (op == "list") return store_names(store.list(a.at(3)));
+  if (op == "exists") return print(Json::object().set_bool("exists", store.exists(a.at(3))));
+  if (op == "remove") return store_status(store.remove(a.at(3)));
+  if (op == "link") return store_status(store.link(a.at(3), a.at(4)));
+  if (op == "read_link") return store_text(store.read_link(a.at(3)), "target");
+  return fail(Status(Code::kInvalidArgument, "store: unknown operation " + op));
+}
+
 void print_message(const EtcdWatchResponse& m, const EtcdWatch& w, int* events) {
   if (m.created) {
     print(Json::object()
@@ -239,7 +292,8 @@ int run(EtcdTls tls, const std::string& endpoints, const std::string& command, c
       {"revoke", cmd_revoke},
       {"lock", cmd_lock},
       {"seal", cmd_seal},
-      {"open", cmd_open}};
+      {"open", cmd_open},
+      {"store", cmd_store}};
   auto it = commands.find(command);
   if (it == commands.end() && command != "watch")
     return fail(Status(Code::kInvalidArgument, "unknown command"));
