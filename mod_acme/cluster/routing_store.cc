@@ -55,7 +55,12 @@ Status RoutingStore::write_unsynced(const std::string& path, const std::string& 
 }
 
 bool RoutingStore::exists(const std::string& path) const {
-  return side(path).exists(path);
+  if (side(path).exists(path)) return true;
+  // "status" exists too when only its local "ca" does.
+  Store& other = store_side(path) == StoreSide::kShared ? local_ : shared_;
+  for (const std::string& name : other_side_below(path))
+    if (other.exists(child(path, name))) return true;
+  return false;
 }
 
 Status RoutingStore::remove(const std::string& path) {

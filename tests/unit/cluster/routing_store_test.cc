@@ -87,6 +87,13 @@ TEST(RoutingStore, ListMergesADirectoryWhoseChildIsOnTheOtherSide) {
   LONGS_EQUAL(1, store->list("status/ca")->size());
 }
 
+TEST(RoutingStore, ADirectoryExistsWhenOnlyItsOtherSideChildDoes) {
+  CHECK_FALSE(store->exists("status"));
+  CHECK_TRUE(store->write("status/ca/x.json", "{}").ok());  // local only
+  CHECK_TRUE(store->exists("status"));
+  CHECK_FALSE(in_etcd("status/ca/x.json"));
+}
+
 TEST(RoutingStore, TheRootListsEachNameFromItsOwnSide) {
   CHECK_TRUE(store->write("jobs/a.test/job.json", "{}").ok());
   CHECK_TRUE(store->write("live/x", "x").ok());
