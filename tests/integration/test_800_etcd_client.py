@@ -5,7 +5,8 @@ tests/tools/etcd_probe drives the client: put/range/delete, a create-only
 transaction, leases, the lease-held lock handed over when its holder dies,
 sealed private keys, failover past a dead endpoint, and https with a client
 certificate (ACMESharedStoreTLS), the watch, and the shared Store over etcd
-(EtcdStore: write/read/list/remove, sealed keys as stored, the size limit).
+(EtcdStore: write/read/list/remove, sealed keys as stored, the size limit, a write under a
+lock refused by etcd once the lock's lease is gone).
 """
 import base64
 import json
@@ -256,3 +257,21 @@ def test_800_09_store_over_etcd(probe, session):
     err = store("read", "jobs/a.test/privkey.pem", rc=3)
     assert "/t9/store/jobs/a.test/privkey.pem" in err, err
     assert probe.run("get", "/t9/store/jobs/a.test/privkey.pem", rc=3)["present"] is False
+
+
+def test_800_10_store_write_under_a_lost_lock_is_refused(probe, session):
+    """A write under a certificate's lock carries LEASE(lock) == my lease: once
+    the lease is gone (revoked here, as etcd does when keep-alives stop), the
+    real etcd refuses it and the value stays what was written under the lock."""
+    key_file = os.path.join(session.mkdir("lockkey"), "acme-cluster.key")
+    with open(os.open(key_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+        f.write(base64.b64encode(os.urandom(32)).decode() + "\n")
+    out = probe.run("store", key_file, "/t10", "locked", "/t10/locks/a.test",
+                    "jobs/a.test/job.json", '{"by":"holder"}')
+    assert out["first_ok"] is True, out
+    assert out["second_ok"] is False and out["second_code"] == "not found", out
+    assert "/t10/store/jobs/a.test/job.json" in out["second"], out
+    assert "/t10/locks/a.test" in out["second"], out
+    got = probe.run("store", key_file, "/t10", "read", "jobs/a.test/job.json")
+    assert got["data"] == '{"by":"holder"}'
+    assert probe.run("get", "/t10/locks/a.test", rc=3)["present"] is False

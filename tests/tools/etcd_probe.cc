@@ -208,8 +208,27 @@ int store_text(const Result<std::string>& text, const char* field) {
   return print(Json::object().set(field, *text).set("bytes", (long long)text->size()));
 }
 
+// locked LOCK PATH DATA: takes LOCK, writes PATH under it, then revokes the
+// lock's lease behind the lock's back (as etcd does when keep-alives stop)
+// and writes again; prints both results (the second must be refused).
+int store_locked(EtcdClient& etcd, EtcdStore& store, const Args& a) {
+  EtcdLock lock(etcd, a.at(3), "etcd_probe");
+  auto got = lock.acquire();
+  if (!got.ok()) return fail(got.status());
+  if (!*got) return print(Json::object().set_bool("acquired", false), 3);
+  EtcdStoreUnderLock under(store, lock);
+  Status first = under.write(a.at(4), a.at(5));
+  Status revoked = etcd.lease_revoke(lock.lease());
+  if (!revoked.ok()) return fail(revoked);
+  Status second = under.write(a[4], a[5] + " (after the lock was lost)");
+  Json out = Json::object().set_bool("first_ok", first.ok()).set_bool("second_ok", second.ok());
+  out.set("first", first.message()).set("second", second.message());
+  return print(out.set("second_code", code_name(second.code())));
+}
+
 // store KEYFILE PREFIX OP ARGS: write PATH DATA|@FILE [MODE], read PATH, list DIR,
-// exists PATH, remove PATH, link TARGET PATH, read_link PATH, through EtcdStore.
+// exists PATH, remove PATH, link TARGET PATH, read_link PATH, through EtcdStore;
+// locked LOCK PATH DATA (above).
 int cmd_store(EtcdClient& etcd, const Args& a) {
   auto key = ClusterKey::load(a.at(0));
   if (!key.ok()) return fail(key.status());
@@ -227,6 +246,7 @@ int cmd_store(EtcdClient& etcd, const Args& a) {
   if (op == "remove") return store_status(store.remove(a.at(3)));
   if (op == "link") return store_status(store.link(a.at(3), a.at(4)));
   if (op == "read_link") return store_text(store.read_link(a.at(3)), "target");
+  if (op == "locked") return store_locked(etcd, store, a);
   return fail(Status(Code::kInvalidArgument, "store: unknown operation " + op));
 }
 
