@@ -18,9 +18,11 @@ constexpr std::size_t kEtcdRequestLimit = 1536 * 1024;
 static_assert(kMaxStoreFileSize + EtcdStore::kValueOverhead + 4096 < kEtcdRequestLimit,
               "a store file at kMaxStoreFileSize must fit in one etcd request");
 
+}  // namespace
+
 // A store path as FileStore accepts it, and stricter: no empty or "."
 // component, so one path has one key.
-bool path_ok(const std::string& path) {
+bool etcd_store_path_ok(const std::string& path) {
   if (path.empty() || path[0] == '/' || path.back() == '/') return false;
   std::size_t start = 0;
   while (start <= path.size()) {
@@ -32,6 +34,8 @@ bool path_ok(const std::string& path) {
   }
   return true;
 }
+
+namespace {
 
 // A link target: relative to the link's directory, staying inside the store.
 bool target_ok(const std::string& target, const std::string& link_path) {
@@ -71,7 +75,7 @@ std::string EtcdStore::absolute(const std::string& path) const {
 }
 
 Result<std::string> EtcdStore::key_for(const std::string& path, const char* doing) const {
-  if (!path_ok(path)) {
+  if (!etcd_store_path_ok(path)) {
     return Status(Code::kInvalidArgument, std::string("etcd store: ") + doing + " '" + path +
                                               "': a store path is relative, with no empty, "
                                               "'.' or '..' component");
@@ -89,45 +93,50 @@ Status EtcdStore::not_blocking(const std::string& key, const char* doing) const 
                     "call it from a job's or a side fiber");
 }
 
-// The stored value of key, type byte included; kNotFound when absent.
-Result<std::string> EtcdStore::get_value(const std::string& key) const {
-  auto got = etcd_.get(key);
-  if (!got.ok()) return got.status().with_context("etcd store: reading " + key);
-  if (got->kvs.empty()) return Status(Code::kNotFound, "etcd store: " + key + " does not exist");
-  const std::string& value = got->kvs[0].value;
+Result<std::string> etcd_store_content(const ClusterKey& cluster_key, const std::string& path,
+                                       const std::string& key, const std::string& value,
+                                       EtcdValueType want) {
   const char type = value.empty() ? '\0' : value.front();
   if (type != kFile && type != kLink) {
     return Status(Code::kProtocol, "etcd store: " + key +
                                        " holds a value mod_acme did not write (no type byte); "
                                        "remove it with etcdctl del");
   }
-  return value;
-}
-
-Result<std::string> EtcdStore::read(const std::string& path) const {
-  auto key = key_for(path, "reading");
-  ACME_RETURN_IF_ERROR(key);
-  auto value = get_value(*key);
-  ACME_RETURN_IF_ERROR(value);
-  if ((*value)[0] != kFile) {
-    return Status(Code::kInvalidArgument,
-                  "etcd store: " + *key + " is a link, not a file (read_link it)");
+  if (want == EtcdValueType::kLink) {
+    if (type != kLink)
+      return Status(Code::kInvalidArgument, "etcd store: " + key + " is a file, not a link");
+    return value.substr(1);
   }
-  if (value->size() > kMaxStoreFileSize + kValueOverhead) {
-    return Status(Code::kInvalidArgument, "etcd store: " + *key + " holds " +
-                                              std::to_string(value->size()) +
+  if (type != kFile)
+    return Status(Code::kInvalidArgument, "etcd store: " + key + " is a link, not a file");
+  if (value.size() > kMaxStoreFileSize + EtcdStore::kValueOverhead) {
+    return Status(Code::kInvalidArgument, "etcd store: " + key + " holds " +
+                                              std::to_string(value.size()) +
                                               " bytes, more than mod_acme ever writes");
   }
-  std::string content = value->substr(1);
-  if (!is_sealed_path(path)) return content;
-  auto opened = key_.open_sealed(content, *key);
+  if (!is_sealed_path(path)) return value.substr(1);
+  auto opened = cluster_key.open_sealed(value.substr(1), key);
   if (!opened.ok()) {
     return opened.status().with_context(
-        "etcd store: the private key " + *key +
+        "etcd store: the private key " + key +
         " does not open with ACMESharedStoreKeyFile (altered, copied from another key, or "
         "sealed with another cluster key); every node needs the same key file");
   }
   return opened;
+}
+
+Result<std::string> EtcdStore::get_content(const std::string& path, const char* doing,
+                                           EtcdValueType want) const {
+  auto key = key_for(path, doing);
+  ACME_RETURN_IF_ERROR(key);
+  auto got = etcd_.get(*key);
+  if (!got.ok()) return got.status().with_context("etcd store: reading " + *key);
+  if (got->kvs.empty()) return Status(Code::kNotFound, "etcd store: " + *key + " does not exist");
+  return etcd_store_content(key_, path, *key, got->kvs[0].value, want);
+}
+
+Result<std::string> EtcdStore::read(const std::string& path) const {
+  return get_content(path, "reading", EtcdValueType::kFile);
 }
 
 Status EtcdStore::commit(const std::string& key, std::vector<EtcdOp> ops, const EtcdLock* lock) {
@@ -210,13 +219,7 @@ Status EtcdStore::link_guarded(const std::string& target, const std::string& lin
 }
 
 Result<std::string> EtcdStore::read_link(const std::string& link_path) const {
-  auto key = key_for(link_path, "reading the link");
-  ACME_RETURN_IF_ERROR(key);
-  auto value = get_value(*key);
-  ACME_RETURN_IF_ERROR(value);
-  if ((*value)[0] != kLink)
-    return Status(Code::kInvalidArgument, "etcd store: " + *key + " is a file, not a link");
-  return value->substr(1);
+  return get_content(link_path, "reading the link", EtcdValueType::kLink);
 }
 
 Result<bool> EtcdStore::any_key(const std::string& key, const std::string& range_end) const {

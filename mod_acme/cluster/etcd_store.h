@@ -43,6 +43,17 @@
 
 namespace acme {
 
+enum class EtcdValueType { kFile, kLink };
+
+// What read() (kFile) or read_link() (kLink) returns for `value` as stored
+// under etcd `key` for store `path`: checks the type byte and the size, and
+// opens a sealed path's value. Shared with the mirror (cluster/etcd_mirror.h).
+Result<std::string> etcd_store_content(const ClusterKey& cluster_key, const std::string& path,
+                                       const std::string& key, const std::string& value,
+                                       EtcdValueType want);
+// A store path EtcdStore accepts: relative, no empty, '.' or '..' component.
+bool etcd_store_path_ok(const std::string& path);
+
 class EtcdStore : public Store {
  public:
   struct Options {
@@ -77,7 +88,8 @@ class EtcdStore : public Store {
  private:
   Result<std::string> key_for(const std::string& path, const char* doing) const;
   Status not_blocking(const std::string& key, const char* doing) const;
-  Result<std::string> get_value(const std::string& key) const;
+  Result<std::string> get_content(const std::string& path, const char* doing,
+                                  EtcdValueType want) const;
   Status commit(const std::string& key, std::vector<EtcdOp> ops, const EtcdLock* lock);
   Result<bool> any_key(const std::string& key, const std::string& range_end) const;
 
