@@ -6,7 +6,8 @@ transaction, leases, the lease-held lock handed over when its holder dies,
 sealed private keys, failover past a dead endpoint, and https with a client
 certificate (ACMESharedStoreTLS), the watch, and the shared Store over etcd
 (EtcdStore: write/read/list/remove, sealed keys as stored, the size limit, a write under a
-lock refused by etcd once the lock's lease is gone).
+lock refused by etcd once the lock's lease is gone, the tick's mirror kept current by the
+watch).
 """
 import base64
 import json
@@ -275,3 +276,20 @@ def test_800_10_store_write_under_a_lost_lock_is_refused(probe, session):
     got = probe.run("store", key_file, "/t10", "read", "jobs/a.test/job.json")
     assert got["data"] == '{"by":"holder"}'
     assert probe.run("get", "/t10/locks/a.test", rc=3)["present"] is False
+
+
+def test_800_11_mirror_follows_the_store_through_the_watch(probe, session):
+    """The tick's mirror (cluster/etcd_mirror.h) on the real etcd: loaded by a
+    range, then kept current by the watch: it reads the EtcdStore's new job,
+    opens its sealed key, and no longer lists a removed job."""
+    key_file = os.path.join(session.mkdir("mirrorkey"), "acme-cluster.key")
+    with open(os.open(key_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+        f.write(base64.b64encode(os.urandom(32)).decode() + "\n")
+    assert probe.run("store", key_file, "/t11", "write", "jobs/old.test/job.json", "{}") == {
+        "ok": True}
+    pem = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49\n-----END PRIVATE KEY-----\n"
+    out = probe.run("mirror", key_file, "/t11", '{"step":"order"}', pem)
+    assert out["keys_at_load"] == 1, out
+    assert out["revision"] >= out["target"], out
+    assert out["job"] == '{"step":"order"}' and out["key"] == pem
+    assert out["jobs"] == ["m.test"] and out["old_exists"] is False, out

@@ -3,6 +3,7 @@
 //
 //   etcd_probe [--tls CERT KEY CA] ENDPOINT[,ENDPOINT...] COMMAND ARGS...
 //   etcd_probe ENDPOINTS store KEYFILE PREFIX OP ARGS...   (cluster/etcd_store.h)
+//   etcd_probe ENDPOINTS mirror KEYFILE PREFIX JOB KEY_PEM (cluster/etcd_mirror.h)
 //
 // Prints one JSON object per command (watch: per message) on stdout; errors go to stderr with exit
 // status 1; "absent" or "busy" answers exit 3.
@@ -24,6 +25,7 @@
 #include "cluster/cluster_key.h"
 #include "cluster/etcd_client.h"
 #include "cluster/etcd_lock.h"
+#include "cluster/etcd_mirror.h"
 #include "cluster/etcd_store.h"
 #include "cluster/etcd_watch.h"
 #include "http/curl_http_client.h"
@@ -288,6 +290,58 @@ int cmd_watch(const std::vector<std::string>& endpoints, const EtcdTls& tls, con
   return print(Json::object().set("next_revision", w.next_revision()), events < wanted ? 3 : 0);
 }
 
+// Feeds mirror from watch until it has seen revision `until` or the deadline.
+Status follow(EtcdWatch& watch, EtcdMirror& mirror, long long until, double deadline) {
+  while (mirror.revision() < until && now_s() < deadline) {
+    auto messages = watch.poll(Millis(200));
+    if (!messages.ok()) return messages.status();
+    for (const auto& m : *messages) ACME_RETURN_IF_ERROR(mirror.apply(m));
+  }
+  return Status();
+}
+
+// mirror KEYFILE PREFIX JOB_DATA KEY_PEM: loads the mirror of PREFIX/store/ by
+// a range, watches from the next revision, then writes jobs/m.test/job.json
+// and (sealed) jobs/m.test/privkey.pem and removes jobs/old.test through the
+// EtcdStore, follows the watch until the mirror has seen them (10 s at most)
+// and prints what MirrorStore reads.
+int cmd_mirror(const std::vector<std::string>& endpoints, const EtcdTls& tls, const Args& a) {
+  auto key = ClusterKey::load(a.at(0));
+  if (!key.ok()) return fail(key.status());
+  auto layout = EtcdLayout::make(a.at(1));
+  if (!layout.ok()) return fail(layout.status());
+  EtcdClient etcd(endpoints, make_etcd_http_client(tls));
+  EtcdStore store(etcd, *layout, *key);
+  EtcdMirror mirror(layout->store_root());
+  EtcdRange all;
+  all.key = mirror.root();
+  all.range_end = mirror.range_end();
+  auto loaded = etcd.range(all);
+  if (!loaded.ok()) return fail(loaded.status());
+  mirror.load(*loaded);
+  const std::size_t at_load = mirror.size();
+  EtcdWatch watch(endpoints, tls);
+  Status s = watch.start(all.key, all.range_end, mirror.next_revision());
+  if (s.ok()) s = store.write("jobs/m.test/job.json", a.at(2));
+  if (s.ok()) s = store.write("jobs/m.test/privkey.pem", a.at(3), 0600);
+  if (s.ok()) s = store.remove("jobs/old.test");
+  auto last = s.ok() ? etcd.get(all.key) : Result<EtcdRangeResult>(s);  // the revision now
+  if (!last.ok()) return fail(last.status());
+  s = follow(watch, mirror, last->revision, now_s() + 10);
+  if (!s.ok()) return fail(s);
+  MirrorStore view(mirror, *layout, *key);
+  auto job = view.read("jobs/m.test/job.json");
+  auto pem = view.read("jobs/m.test/privkey.pem");
+  if (!job.ok() || !pem.ok()) return fail(job.ok() ? pem.status() : job.status());
+  auto names = view.list("jobs");
+  if (!names.ok()) return fail(names.status());
+  Json jobs = Json::array();
+  for (const auto& n : *names) jobs.append(n);
+  Json out = Json::object().set("job", *job).set("key", *pem).set("jobs", jobs);
+  out.set_bool("old_exists", view.exists("jobs/old.test")).set("keys_at_load", (long long)at_load);
+  return print(out.set("revision", mirror.revision()).set("target", last->revision));
+}
+
 std::vector<std::string> split(const std::string& list) {
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -315,7 +369,7 @@ int run(EtcdTls tls, const std::string& endpoints, const std::string& command, c
       {"open", cmd_open},
       {"store", cmd_store}};
   auto it = commands.find(command);
-  if (it == commands.end() && command != "watch")
+  if (it == commands.end() && command != "watch" && command != "mirror")
     return fail(Status(Code::kInvalidArgument, "unknown command"));
   auto checked = etcd_check_endpoints(split(endpoints));
   if (!checked.ok()) return fail(checked.status());
@@ -323,6 +377,7 @@ int run(EtcdTls tls, const std::string& endpoints, const std::string& command, c
   if (!tls_ok.ok()) return fail(tls_ok);
   try {
     if (command == "watch") return cmd_watch(*checked, tls, args);
+    if (command == "mirror") return cmd_mirror(*checked, tls, args);
     EtcdClient etcd(*checked, make_etcd_http_client(tls));
     return it->second(etcd, args);
   } catch (const std::out_of_range&) {
