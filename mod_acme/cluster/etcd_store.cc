@@ -154,8 +154,9 @@ Status EtcdStore::commit(const std::string& key, std::vector<EtcdOp> ops, const 
   auto done = etcd_.txn(txn);
   if (!done.ok()) return done.status().with_context("etcd store: writing " + key);
   if (done->succeeded) return Status();
-  return Status(Code::kNotFound, "etcd store: " + key + " not written: the lock " +
-                                     (lock ? lock->key() : std::string("?")) +
+  if (lock == nullptr)  // no compare: etcd runs the success branch
+    return Status(Code::kProtocol, "etcd store: writing " + key + ": etcd said not succeeded");
+  return Status(Code::kNotFound, "etcd store: " + key + " not written: the lock " + lock->key() +
                                      " is no longer held by this node (its lease ended); "
                                      "the next holder carries on from the shared state");
 }

@@ -120,6 +120,21 @@ TEST(RoutingStore, ALinkAcrossTheSidesIsRefused) {
   CHECK_TRUE(local.links.empty());
 }
 
+// A job's store on a cluster: its files here, its shared state under its lock.
+TEST(RoutingStore, AJobsStoreWritesSharedStateUnderItsLock) {
+  EtcdLock lock(*etcd, "/mod_acme/locks/a.test", "web1");
+  CHECK_TRUE(*lock.acquire());
+  EtcdStoreUnderLock under(*shared, lock);
+  RoutingStore job_store(local, under);
+  CHECK_TRUE(job_store.write("jobs/a.test/job.json", "{}").ok());
+  fake.expire(lock.lease());
+  Status late = job_store.write("jobs/a.test/job.json", "{\"late\":1}");
+  LONGS_EQUAL(static_cast<int>(Code::kNotFound), static_cast<int>(late.code()));
+  CHECK_TRUE(contains(late.message(), "/mod_acme/locks/a.test"));
+  STRCMP_EQUAL("{}", job_store.read("jobs/a.test/job.json")->c_str());
+  CHECK_TRUE(job_store.write("staging/a.test/fullchain.pem", "chain").ok());  // local: no lock
+}
+
 TEST(RoutingStore, ErrorsOfTheSharedSideReachTheCaller) {
   fake.fail_status = 503;
   fake.fail_code = 14;
