@@ -1,7 +1,7 @@
 // etcd_probe: drives mod_acme's etcd client (mod_acme/cluster/) against a real
 // etcd for tests/integration/test_800_etcd_client.py. Built only for tests.
 //
-//   etcd_probe [--tls CERT KEY CA] ENDPOINT[,ENDPOINT...] COMMAND ARGS...
+//   etcd_probe [--timeout S] [--tls CERT KEY CA] ENDPOINT[,ENDPOINT...] COMMAND ARGS...
 //   etcd_probe ENDPOINTS store KEYFILE PREFIX OP ARGS...   (cluster/etcd_store.h)
 //   etcd_probe ENDPOINTS mirror KEYFILE PREFIX JOB KEY_PEM (cluster/etcd_mirror.h)
 //
@@ -35,6 +35,10 @@ using namespace acme;
 namespace {
 
 using Args = std::vector<std::string>;
+
+// --timeout S: the client's total timeout per request instead of the module's
+// 5 s, for a test about sizes rather than latency on a loaded machine.
+long g_total_timeout_s = 0;
 
 int fail(const Status& s) {
   std::fprintf(stderr, "etcd_probe: %s\n", s.to_string().c_str());
@@ -378,7 +382,9 @@ int run(EtcdTls tls, const std::string& endpoints, const std::string& command, c
   try {
     if (command == "watch") return cmd_watch(*checked, tls, args);
     if (command == "mirror") return cmd_mirror(*checked, tls, args);
-    EtcdClient etcd(*checked, make_etcd_http_client(tls));
+    HttpOptions options = etcd_http_options(tls);
+    if (g_total_timeout_s > 0) options.total_timeout_s = g_total_timeout_s;
+    EtcdClient etcd(*checked, std::make_unique<CurlHttpClient>(options));
     return it->second(etcd, args);
   } catch (const std::out_of_range&) {
     return fail(Status(Code::kInvalidArgument, command + ": missing arguments"));
@@ -389,6 +395,10 @@ int run(EtcdTls tls, const std::string& endpoints, const std::string& command, c
 
 int main(int argc, char** argv) {
   Args all(argv + 1, argv + argc);
+  if (all.size() >= 2 && all[0] == "--timeout") {
+    g_total_timeout_s = std::atol(all[1].c_str());
+    all.erase(all.begin(), all.begin() + 2);
+  }
   EtcdTls tls;
   if (all.size() >= 4 && all[0] == "--tls") {
     tls = EtcdTls{all[1], all[2], all[3]};
