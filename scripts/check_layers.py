@@ -19,7 +19,7 @@ LAYERS = {
     "shm": ["base"],
     "store": ["base", "json", "crypto", "http"],
     "acme": ["base", "json", "crypto", "http"],
-    "cluster": ["base", "json", "crypto", "http"],
+    "cluster": ["base", "json", "crypto", "http", "store"],
     "preflight": ["base", "json", "crypto", "http", "shm", "store", "acme"],
     "schedule": ["base"],
     "config": ["base", "json", "crypto", "http", "store", "acme", "preflight", "schedule"],

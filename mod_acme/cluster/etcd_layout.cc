@@ -33,28 +33,6 @@ std::string EtcdLayout::lock(const std::string& name) const {
   return prefix_ + "/locks/" + etcd_key_component(name);
 }
 
-std::string EtcdLayout::job(const std::string& name) const {
-  return prefix_ + "/jobs/" + etcd_key_component(name);
-}
-
-std::string EtcdLayout::cert_chain(const std::string& name, const std::string& key_type) const {
-  return prefix_ + "/certs/" + etcd_key_component(name) + "/" + etcd_key_component(key_type) +
-         "/chain";
-}
-
-std::string EtcdLayout::cert_key(const std::string& name, const std::string& key_type) const {
-  return prefix_ + "/certs/" + etcd_key_component(name) + "/" + etcd_key_component(key_type) +
-         "/key";
-}
-
-std::string EtcdLayout::account(const std::string& ca) const {
-  return prefix_ + "/accounts/" + etcd_key_component(ca) + "/account";
-}
-
-std::string EtcdLayout::account_key(const std::string& ca) const {
-  return prefix_ + "/accounts/" + etcd_key_component(ca) + "/key";
-}
-
 std::string EtcdLayout::challenge(const std::string& token) const {
   return prefix_ + "/challenges/" + etcd_key_component(token);
 }

@@ -4,16 +4,16 @@
 // share one etcd, and a watch or range over "<prefix>/" sees them all.
 //
 //   <prefix>/locks/<name>                  lease-held lock (cluster/etcd_lock.h), value: node
-//   <prefix>/jobs/<name>                   the renewal job's state (writes guarded by the lock)
-//   <prefix>/certs/<name>/<keytype>/chain  fullchain PEM of the current set
-//   <prefix>/certs/<name>/<keytype>/key    its private key, sealed (cluster/cluster_key.h)
-//   <prefix>/accounts/<ca>/account         account JSON (URL, contact)
-//   <prefix>/accounts/<ca>/key             the account key, sealed
+//   <prefix>/store/<store path>            the shared part of the Store (cluster/etcd_store.h):
+//                                          accounts/, jobs/, sets/, status/, ... as in the
+//                                          file store's layout; private keys sealed
 //   <prefix>/challenges/<token>            an http-01 or tls-alpn-01 answer to publish
 //   <prefix>/nodes/<node>                  a live node, under that node's lease
 //
-// Components (names, key types, CA ids, tokens, nodes) are escaped so none can
-// reach into another subtree: '%' and '/' become %25 and %2F, and an empty one "%".
+// Components (names, tokens, nodes) are escaped so none can reach into another
+// subtree: '%' and '/' become %25 and %2F, and an empty one "%". Store paths are
+// not escaped: they are checked store paths (EtcdStore refuses '..', '.', empty
+// components and a leading '/'), and their '/' is the subtree structure.
 #pragma once
 
 #include <string>
@@ -33,11 +33,9 @@ class EtcdLayout {
   std::string all() const { return prefix_ + "/"; }  // range/watch over prefix_end(all())
 
   std::string lock(const std::string& name) const;
-  std::string job(const std::string& name) const;
-  std::string cert_chain(const std::string& name, const std::string& key_type) const;
-  std::string cert_key(const std::string& name, const std::string& key_type) const;
-  std::string account(const std::string& ca) const;
-  std::string account_key(const std::string& ca) const;
+  std::string store_root() const { return prefix_ + "/store/"; }
+  // A checked store path's key: store_root() + path.
+  std::string store(const std::string& path) const { return store_root() + path; }
   std::string challenge(const std::string& token) const;
   std::string node(const std::string& node) const;
   std::string nodes() const { return prefix_ + "/nodes/"; }

@@ -4,7 +4,10 @@ A single-member etcd (Debian's etcd-server, 3.4) on loopback ports of its own;
 tests/tools/etcd_probe drives the client: put/range/delete, a create-only
 transaction, leases, the lease-held lock handed over when its holder dies,
 sealed private keys, failover past a dead endpoint, and https with a client
-certificate (ACMESharedStoreTLS).
+certificate (ACMESharedStoreTLS), the watch, and the shared Store over etcd
+(EtcdStore: write/read/list/remove, sealed keys as stored, the size limit, a write under a
+lock refused by etcd once the lock's lease is gone, the tick's mirror kept current by the
+watch).
 """
 import base64
 import json
@@ -28,12 +31,14 @@ def _probe_path():
 
 
 class Probe:
-    def __init__(self, endpoints, tls=None):
+    def __init__(self, endpoints, tls=None, timeout_s=None):
         self.endpoints = ",".join(endpoints)
         self.tls = ["--tls", *tls] if tls else []
+        self.timeout = ["--timeout", str(timeout_s)] if timeout_s else []
 
     def argv(self, *args):
-        return [_probe_path(), *self.tls, self.endpoints, *[str(a) for a in args]]
+        return [_probe_path(), *self.timeout, *self.tls, self.endpoints,
+                *[str(a) for a in args]]
 
     def run_lines(self, *args, rc=0, timeout=60):
         """Every JSON line printed, or stderr when nothing was."""
@@ -208,3 +213,92 @@ def test_800_08_watch_sees_puts_and_deletes_and_resumes(etcd, session):
     assert [(m["type"], m["key"]) for m in replay if "type" in m] == [
         ("PUT", "/t8/a"), ("PUT", "/t8/b"), ("DELETE", "/t8/a")]
     assert replay[-1] == {"next_revision": last + 1}
+
+
+def test_800_09_store_over_etcd(etcd, probe, session):
+    """EtcdStore (cluster/etcd_store.h) on a real etcd: write, read, list,
+    remove; a private key is sealed as stored; a file at the store's size
+    limit fits in one etcd request, one byte more is refused before sending."""
+    key_file = os.path.join(session.mkdir("storekey"), "acme-cluster.key")
+    with open(os.open(key_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+        f.write(base64.b64encode(os.urandom(32)).decode() + "\n")
+
+    def store(*args, rc=0):
+        return probe.run("store", key_file, "/t9", *args, rc=rc)
+
+    pem = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49\n-----END PRIVATE KEY-----\n"
+    assert store("write", "jobs/a.test/job.json", '{"step":"order"}') == {"ok": True}
+    assert store("write", "jobs/a.test/privkey.pem", pem, "600") == {"ok": True}
+    assert store("write", "jobs/b.test/job.json", "{}") == {"ok": True}
+    assert store("read", "jobs/a.test/job.json")["data"] == '{"step":"order"}'
+    assert store("read", "jobs/a.test/privkey.pem")["data"] == pem
+    assert store("list", "jobs") == {"names": ["a.test", "b.test"]}
+    assert store("list", "jobs/a.test") == {"names": ["job.json", "privkey.pem"]}
+    assert store("exists", "jobs/a.test") == {"exists": True}
+
+    raw = base64.b64decode(probe.run("get", "/t9/store/jobs/a.test/privkey.pem")["value_b64"])
+    assert raw[:2] == b"f\x01" and len(raw) == 2 + 12 + len(pem) + 16
+    assert b"PRIVATE KEY" not in raw and b"MIGHAgEA" not in raw
+    plain = base64.b64decode(probe.run("get", "/t9/store/jobs/a.test/job.json")["value_b64"])
+    assert plain == b'f{"step":"order"}'
+
+    assert store("link", "1", "sets/a.test/current") == {"ok": True}
+    assert store("read_link", "sets/a.test/current")["target"] == "1"
+
+    # A test of sizes, not of latency: 1 MiB through etcd's WAL on a loaded machine
+    # may take longer than the module's 5 s per request (it failed so once).
+    patient = Probe([etcd.endpoint], timeout_s=60)
+
+    def big_store(*args, rc=0):
+        return patient.run("store", key_file, "/t9", *args, rc=rc)
+
+    big = os.path.join(session.mkdir("storebig"), "big")
+    with open(big, "wb") as f:
+        f.write(b"x" * (1 << 20))  # kMaxStoreFileSize: below etcd's 1.5 MiB request limit
+    assert big_store("write", "ocsp/a.test.der", "@" + big) == {"ok": True}
+    assert big_store("read", "ocsp/a.test.der")["bytes"] == 1 << 20
+    with open(big, "ab") as f:
+        f.write(b"x")
+    err = store("write", "ocsp/a.test.der", "@" + big, rc=1)
+    assert "/t9/store/ocsp/a.test.der" in err and str((1 << 20) + 1) in err, err
+
+    assert store("remove", "jobs/a.test") == {"ok": True}
+    assert store("list", "jobs") == {"names": ["b.test"]}
+    err = store("read", "jobs/a.test/privkey.pem", rc=3)
+    assert "/t9/store/jobs/a.test/privkey.pem" in err, err
+    assert probe.run("get", "/t9/store/jobs/a.test/privkey.pem", rc=3)["present"] is False
+
+
+def test_800_10_store_write_under_a_lost_lock_is_refused(probe, session):
+    """A write under a certificate's lock carries LEASE(lock) == my lease: once
+    the lease is gone (revoked here, as etcd does when keep-alives stop), the
+    real etcd refuses it and the value stays what was written under the lock."""
+    key_file = os.path.join(session.mkdir("lockkey"), "acme-cluster.key")
+    with open(os.open(key_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+        f.write(base64.b64encode(os.urandom(32)).decode() + "\n")
+    out = probe.run("store", key_file, "/t10", "locked", "/t10/locks/a.test",
+                    "jobs/a.test/job.json", '{"by":"holder"}')
+    assert out["first_ok"] is True, out
+    assert out["second_ok"] is False and out["second_code"] == "not found", out
+    assert "/t10/store/jobs/a.test/job.json" in out["second"], out
+    assert "/t10/locks/a.test" in out["second"], out
+    got = probe.run("store", key_file, "/t10", "read", "jobs/a.test/job.json")
+    assert got["data"] == '{"by":"holder"}'
+    assert probe.run("get", "/t10/locks/a.test", rc=3)["present"] is False
+
+
+def test_800_11_mirror_follows_the_store_through_the_watch(probe, session):
+    """The tick's mirror (cluster/etcd_mirror.h) on the real etcd: loaded by a
+    range, then kept current by the watch: it reads the EtcdStore's new job,
+    opens its sealed key, and no longer lists a removed job."""
+    key_file = os.path.join(session.mkdir("mirrorkey"), "acme-cluster.key")
+    with open(os.open(key_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+        f.write(base64.b64encode(os.urandom(32)).decode() + "\n")
+    assert probe.run("store", key_file, "/t11", "write", "jobs/old.test/job.json", "{}") == {
+        "ok": True}
+    pem = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49\n-----END PRIVATE KEY-----\n"
+    out = probe.run("mirror", key_file, "/t11", '{"step":"order"}', pem)
+    assert out["keys_at_load"] == 1, out
+    assert out["revision"] >= out["target"], out
+    assert out["job"] == '{"step":"order"}' and out["key"] == pem
+    assert out["jobs"] == ["m.test"] and out["old_exists"] is False, out

@@ -1,7 +1,9 @@
 // etcd_probe: drives mod_acme's etcd client (mod_acme/cluster/) against a real
 // etcd for tests/integration/test_800_etcd_client.py. Built only for tests.
 //
-//   etcd_probe [--tls CERT KEY CA] ENDPOINT[,ENDPOINT...] COMMAND ARGS...
+//   etcd_probe [--timeout S] [--tls CERT KEY CA] ENDPOINT[,ENDPOINT...] COMMAND ARGS...
+//   etcd_probe ENDPOINTS store KEYFILE PREFIX OP ARGS...   (cluster/etcd_store.h)
+//   etcd_probe ENDPOINTS mirror KEYFILE PREFIX JOB KEY_PEM (cluster/etcd_mirror.h)
 //
 // Prints one JSON object per command (watch: per message) on stdout; errors go to stderr with exit
 // status 1; "absent" or "busy" answers exit 3.
@@ -10,8 +12,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <map>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -21,6 +25,8 @@
 #include "cluster/cluster_key.h"
 #include "cluster/etcd_client.h"
 #include "cluster/etcd_lock.h"
+#include "cluster/etcd_mirror.h"
+#include "cluster/etcd_store.h"
 #include "cluster/etcd_watch.h"
 #include "http/curl_http_client.h"
 
@@ -29,6 +35,10 @@ using namespace acme;
 namespace {
 
 using Args = std::vector<std::string>;
+
+// --timeout S: the client's total timeout per request instead of the module's
+// 5 s, for a test about sizes rather than latency on a loaded machine.
+long g_total_timeout_s = 0;
 
 int fail(const Status& s) {
   std::fprintf(stderr, "etcd_probe: %s\n", s.to_string().c_str());
@@ -177,6 +187,75 @@ int cmd_open(EtcdClient& etcd, const Args& a) {
   return print(Json::object().set("plaintext", *plain));
 }
 
+// DATA, or the contents of FILE for "@FILE" (a value too big for argv).
+std::string data_arg(const std::string& arg) {
+  if (arg.empty() || arg[0] != '@') return arg;
+  std::ifstream in(arg.substr(1), std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+int store_status(const Status& s) {
+  if (s.ok()) return print(Json::object().set_bool("ok", true));
+  int rc = fail(s);
+  return s.code() == Code::kNotFound ? 3 : rc;  // absent, as get's
+}
+
+int store_names(const Result<std::vector<std::string>>& names) {
+  if (!names.ok()) return fail(names.status());
+  Json list = Json::array();
+  for (const auto& n : *names) list.append(n);
+  return print(Json::object().set("names", list));
+}
+
+int store_text(const Result<std::string>& text, const char* field) {
+  if (!text.ok()) return store_status(text.status());
+  return print(Json::object().set(field, *text).set("bytes", (long long)text->size()));
+}
+
+// locked LOCK PATH DATA: takes LOCK, writes PATH under it, then revokes the
+// lock's lease behind the lock's back (as etcd does when keep-alives stop)
+// and writes again; prints both results (the second must be refused).
+int store_locked(EtcdClient& etcd, EtcdStore& store, const Args& a) {
+  EtcdLock lock(etcd, a.at(3), "etcd_probe");
+  auto got = lock.acquire();
+  if (!got.ok()) return fail(got.status());
+  if (!*got) return print(Json::object().set_bool("acquired", false), 3);
+  EtcdStoreUnderLock under(store, lock);
+  Status first = under.write(a.at(4), a.at(5));
+  Status revoked = etcd.lease_revoke(lock.lease());
+  if (!revoked.ok()) return fail(revoked);
+  Status second = under.write(a[4], a[5] + " (after the lock was lost)");
+  Json out = Json::object().set_bool("first_ok", first.ok()).set_bool("second_ok", second.ok());
+  out.set("first", first.message()).set("second", second.message());
+  return print(out.set("second_code", code_name(second.code())));
+}
+
+// store KEYFILE PREFIX OP ARGS: write PATH DATA|@FILE [MODE], read PATH, list DIR,
+// exists PATH, remove PATH, link TARGET PATH, read_link PATH, through EtcdStore;
+// locked LOCK PATH DATA (above).
+int cmd_store(EtcdClient& etcd, const Args& a) {
+  auto key = ClusterKey::load(a.at(0));
+  if (!key.ok()) return fail(key.status());
+  auto layout = EtcdLayout::make(a.at(1));
+  if (!layout.ok()) return fail(layout.status());
+  EtcdStore store(etcd, *layout, *key);
+  const std::string& op = a.at(2);
+  if (op == "write") {
+    int mode = a.size() > 5 ? static_cast<int>(std::strtol(a[5].c_str(), nullptr, 8)) : 0644;
+    return store_status(store.write(a.at(3), data_arg(a.at(4)), mode));
+  }
+  if (op == "read") return store_text(store.read(a.at(3)), "data");
+  if (op == "list") return store_names(store.list(a.at(3)));
+  if (op == "exists") return print(Json::object().set_bool("exists", store.exists(a.at(3))));
+  if (op == "remove") return store_status(store.remove(a.at(3)));
+  if (op == "link") return store_status(store.link(a.at(3), a.at(4)));
+  if (op == "read_link") return store_text(store.read_link(a.at(3)), "target");
+  if (op == "locked") return store_locked(etcd, store, a);
+  return fail(Status(Code::kInvalidArgument, "store: unknown operation " + op));
+}
+
 void print_message(const EtcdWatchResponse& m, const EtcdWatch& w, int* events) {
   if (m.created) {
     print(Json::object()
@@ -215,6 +294,58 @@ int cmd_watch(const std::vector<std::string>& endpoints, const EtcdTls& tls, con
   return print(Json::object().set("next_revision", w.next_revision()), events < wanted ? 3 : 0);
 }
 
+// Feeds mirror from watch until it has seen revision `until` or the deadline.
+Status follow(EtcdWatch& watch, EtcdMirror& mirror, long long until, double deadline) {
+  while (mirror.revision() < until && now_s() < deadline) {
+    auto messages = watch.poll(Millis(200));
+    if (!messages.ok()) return messages.status();
+    for (const auto& m : *messages) ACME_RETURN_IF_ERROR(mirror.apply(m));
+  }
+  return Status();
+}
+
+// mirror KEYFILE PREFIX JOB_DATA KEY_PEM: loads the mirror of PREFIX/store/ by
+// a range, watches from the next revision, then writes jobs/m.test/job.json
+// and (sealed) jobs/m.test/privkey.pem and removes jobs/old.test through the
+// EtcdStore, follows the watch until the mirror has seen them (10 s at most)
+// and prints what MirrorStore reads.
+int cmd_mirror(const std::vector<std::string>& endpoints, const EtcdTls& tls, const Args& a) {
+  auto key = ClusterKey::load(a.at(0));
+  if (!key.ok()) return fail(key.status());
+  auto layout = EtcdLayout::make(a.at(1));
+  if (!layout.ok()) return fail(layout.status());
+  EtcdClient etcd(endpoints, make_etcd_http_client(tls));
+  EtcdStore store(etcd, *layout, *key);
+  EtcdMirror mirror(layout->store_root());
+  EtcdRange all;
+  all.key = mirror.root();
+  all.range_end = mirror.range_end();
+  auto loaded = etcd.range(all);
+  if (!loaded.ok()) return fail(loaded.status());
+  mirror.load(*loaded);
+  const std::size_t at_load = mirror.size();
+  EtcdWatch watch(endpoints, tls);
+  Status s = watch.start(all.key, all.range_end, mirror.next_revision());
+  if (s.ok()) s = store.write("jobs/m.test/job.json", a.at(2));
+  if (s.ok()) s = store.write("jobs/m.test/privkey.pem", a.at(3), 0600);
+  if (s.ok()) s = store.remove("jobs/old.test");
+  auto last = s.ok() ? etcd.get(all.key) : Result<EtcdRangeResult>(s);  // the revision now
+  if (!last.ok()) return fail(last.status());
+  s = follow(watch, mirror, last->revision, now_s() + 10);
+  if (!s.ok()) return fail(s);
+  MirrorStore view(mirror, *layout, *key);
+  auto job = view.read("jobs/m.test/job.json");
+  auto pem = view.read("jobs/m.test/privkey.pem");
+  if (!job.ok() || !pem.ok()) return fail(job.ok() ? pem.status() : job.status());
+  auto names = view.list("jobs");
+  if (!names.ok()) return fail(names.status());
+  Json jobs = Json::array();
+  for (const auto& n : *names) jobs.append(n);
+  Json out = Json::object().set("job", *job).set("key", *pem).set("jobs", jobs);
+  out.set_bool("old_exists", view.exists("jobs/old.test")).set("keys_at_load", (long long)at_load);
+  return print(out.set("revision", mirror.revision()).set("target", last->revision));
+}
+
 std::vector<std::string> split(const std::string& list) {
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -239,9 +370,10 @@ int run(EtcdTls tls, const std::string& endpoints, const std::string& command, c
       {"revoke", cmd_revoke},
       {"lock", cmd_lock},
       {"seal", cmd_seal},
-      {"open", cmd_open}};
+      {"open", cmd_open},
+      {"store", cmd_store}};
   auto it = commands.find(command);
-  if (it == commands.end() && command != "watch")
+  if (it == commands.end() && command != "watch" && command != "mirror")
     return fail(Status(Code::kInvalidArgument, "unknown command"));
   auto checked = etcd_check_endpoints(split(endpoints));
   if (!checked.ok()) return fail(checked.status());
@@ -249,7 +381,10 @@ int run(EtcdTls tls, const std::string& endpoints, const std::string& command, c
   if (!tls_ok.ok()) return fail(tls_ok);
   try {
     if (command == "watch") return cmd_watch(*checked, tls, args);
-    EtcdClient etcd(*checked, make_etcd_http_client(tls));
+    if (command == "mirror") return cmd_mirror(*checked, tls, args);
+    HttpOptions options = etcd_http_options(tls);
+    if (g_total_timeout_s > 0) options.total_timeout_s = g_total_timeout_s;
+    EtcdClient etcd(*checked, std::make_unique<CurlHttpClient>(options));
     return it->second(etcd, args);
   } catch (const std::out_of_range&) {
     return fail(Status(Code::kInvalidArgument, command + ": missing arguments"));
@@ -260,6 +395,10 @@ int run(EtcdTls tls, const std::string& endpoints, const std::string& command, c
 
 int main(int argc, char** argv) {
   Args all(argv + 1, argv + argc);
+  if (all.size() >= 2 && all[0] == "--timeout") {
+    g_total_timeout_s = std::atol(all[1].c_str());
+    all.erase(all.begin(), all.begin() + 2);
+  }
   EtcdTls tls;
   if (all.size() >= 4 && all[0] == "--tls") {
     tls = EtcdTls{all[1], all[2], all[3]};

@@ -20,12 +20,8 @@ TEST(EtcdLayout, KeysUnderThePrefix) {
   EtcdLayout l = layout("/mod_acme/prod");
   STRCMP_EQUAL("/mod_acme/prod/", l.all().c_str());
   STRCMP_EQUAL("/mod_acme/prod/locks/example.org", l.lock("example.org").c_str());
-  STRCMP_EQUAL("/mod_acme/prod/jobs/example.org", l.job("example.org").c_str());
-  STRCMP_EQUAL("/mod_acme/prod/certs/example.org/rsa/key",
-               l.cert_key("example.org", "rsa").c_str());
-  STRCMP_EQUAL("/mod_acme/prod/certs/example.org/p256/chain",
-               l.cert_chain("example.org", "p256").c_str());
-  STRCMP_EQUAL("/mod_acme/prod/accounts/le/key", l.account_key("le").c_str());
+  STRCMP_EQUAL("/mod_acme/prod/store/jobs/example.org/job.json",
+               l.store("jobs/example.org/job.json").c_str());
   STRCMP_EQUAL("/mod_acme/prod/challenges/tok-_1", l.challenge("tok-_1").c_str());
   STRCMP_EQUAL("/mod_acme/prod/nodes/web1", l.node("web1").c_str());
 }
@@ -33,9 +29,9 @@ TEST(EtcdLayout, KeysUnderThePrefix) {
 TEST(EtcdLayout, ComponentsCannotReachAnotherSubtree) {
   EtcdLayout l = layout();
   STRCMP_EQUAL("/mod_acme/locks/..%2Fcerts%2Fx", l.lock("../certs/x").c_str());
-  STRCMP_EQUAL("/mod_acme/jobs/%", l.job("").c_str());
-  STRCMP_EQUAL("/mod_acme/jobs/100%25", l.job("100%").c_str());
-  CHECK_FALSE(l.job("%") == l.job(""));  // "%" escapes to "%25"
+  STRCMP_EQUAL("/mod_acme/locks/%", l.lock("").c_str());
+  STRCMP_EQUAL("/mod_acme/locks/100%25", l.lock("100%").c_str());
+  CHECK_FALSE(l.lock("%") == l.lock(""));  // "%" escapes to "%25"
 }
 
 TEST(EtcdLayout, PrefixChecked) {

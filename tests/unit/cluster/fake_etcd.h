@@ -1,6 +1,7 @@
 // FakeEtcd: an in-memory stand-in for etcd's JSON gateway, enough of it for the
-// lock and client tests: /v3/kv/put, /v3/kv/range (one key or a range),
-// /v3/kv/txn (compares on CREATE and LEASE, put and range ops),
+// lock, client and store tests: /v3/kv/put, /v3/kv/range (one key or a range,
+// limit, keys_only), /v3/kv/deleterange, /v3/kv/txn (compares on CREATE and
+// LEASE, put, range and delete ops),
 // /v3/lease/grant, /v3/lease/keepalive, /v3/lease/revoke. Answers in the
 // gateway's own spelling (int64 as strings, zero fields left out), as the real
 // etcd 3.4 was seen to answer. Leases expire only when a test says so.
@@ -8,6 +9,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "cluster/base64.h"
 #include "fakes/fake_http_client.h"
@@ -28,9 +30,16 @@ class FakeEtcd {
     auto body = Json::parse(request.body);
     if (!body.ok()) return json_response(400, R"({"error":"bad json","code":3})");
     const std::string path = request.url.substr(request.url.find("/v3/"));
+    paths.push_back(path);
+    bodies.push_back(request.body);
+    if (fail_status != 0) {
+      Json error = Json::object().set("error", fail_message).set("message", fail_message);
+      return json_response(fail_status, error.set("code", fail_code).dump());
+    }
     if (path == "/v3/kv/put" && !lease_known(int64(*body, "lease"))) return lease_not_found();
     if (path == "/v3/kv/put") return answer(put(*body));
     if (path == "/v3/kv/range") return answer(range(*body));
+    if (path == "/v3/kv/deleterange") return answer(remove(*body));
     if (path == "/v3/kv/txn") return answer(txn(*body));
     if (path == "/v3/lease/grant") return grant(*body);
     if (path == "/v3/lease/keepalive") return keepalive(*body);
@@ -46,6 +55,15 @@ class FakeEtcd {
     }
     ++revision_;
   }
+
+  // Every request's path, in order.
+  std::vector<std::string> paths;
+  std::vector<std::string> bodies;  // and its JSON body
+  // Non-zero: every request is answered with this HTTP status and a gateway
+  // error {"error": fail_message, "code": fail_code} (503 fails over).
+  int fail_status = 0;
+  std::string fail_message;
+  long long fail_code = 2;
 
   std::map<std::string, Entry> kv_;
   std::map<long long, long long> leases_;  // id -> TTL
@@ -82,24 +100,46 @@ class FakeEtcd {
     return header();
   }
 
-  Json kv_json(const std::string& key, const Entry& e) const {
+  Json kv_json(const std::string& key, const Entry& e, bool keys_only) const {
     Json j = Json::object();
     j.set("key", base64_encode(key)).set("create_revision", std::to_string(e.create_revision));
     j.set("mod_revision", std::to_string(e.mod_revision)).set("version", "1");
-    if (!e.value.empty()) j.set("value", base64_encode(e.value));
+    if (!e.value.empty() && !keys_only) j.set("value", base64_encode(e.value));
     if (e.lease != 0) j.set("lease", std::to_string(e.lease));
     return j;
   }
 
+  static bool in_range(const std::string& k, const std::string& key, const std::string& end) {
+    return end.empty() ? k == key : (k >= key && (end == std::string(1, '\0') || k < end));
+  }
+
   Json range(const Json& req) {
     std::string key = bytes(req, "key"), end = bytes(req, "range_end");
+    long long limit = int64(req, "limit"), count = 0;
     Json kvs = Json::array();
     for (const auto& [k, e] : kv_) {
-      bool in = end.empty() ? k == key : (k >= key && (end == std::string(1, '\0') || k < end));
-      if (in) kvs.append(kv_json(k, e));
+      if (!in_range(k, key, end)) continue;
+      ++count;
+      if (limit == 0 || static_cast<long long>(kvs.size()) < limit)
+        kvs.append(kv_json(k, e, req.get_bool_or("keys_only", false)));
     }
     Json out = header();
-    if (kvs.size() > 0) out.set("kvs", kvs).set("count", std::to_string(kvs.size()));
+    if (kvs.size() > 0) out.set("kvs", kvs).set("count", std::to_string(count));
+    if (count > static_cast<long long>(kvs.size())) out.set_bool("more", true);
+    return out;
+  }
+
+  Json remove(const Json& req) {
+    std::string key = bytes(req, "key"), end = bytes(req, "range_end");
+    long long deleted = 0;
+    for (auto it = kv_.begin(); it != kv_.end();) {
+      bool in = in_range(it->first, key, end);
+      deleted += in;
+      it = in ? kv_.erase(it) : std::next(it);
+    }
+    if (deleted > 0) ++revision_;
+    Json out = header();
+    if (deleted > 0) out.set("deleted", std::to_string(deleted));
     return out;
   }
 
@@ -124,6 +164,9 @@ class FakeEtcd {
       if (op.has("request_put")) {
         Json r = put(op.get("request_put"));
         responses.append(Json::object().set("response_put", r));
+      } else if (op.has("request_delete_range")) {
+        Json r = remove(op.get("request_delete_range"));
+        responses.append(Json::object().set("response_delete_range", r));
       } else {
         responses.append(Json::object().set("response_range", range(op.get("request_range"))));
       }

@@ -1,0 +1,46 @@
+// RoutingStore: one Store over two, so the renewal job and the reporting code
+// keep using the one Store interface on a cluster: each path goes to the
+// shared store (an EtcdStore, or its EtcdStoreUnderLock view) or to this
+// node's local store (the FileStore) by cluster/shared_paths.h's table.
+//
+// - list(dir) asks dir's side; when the table puts a directory right below
+//   dir on the other side ("status" is shared, "status/ca" local; the root),
+//   the other side is asked for that name only, and names of one side's
+//   listing that the table gives the other side are left out (a stale local
+//   jobs/ never shows through the root's listing).
+// - link(): the link and its target must resolve to the same side (a local
+//   file cannot point into etcd); anything else is kInvalidArgument.
+// - absolute() is the side's: a FileStore path, or "etcd:<key>".
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace acme {
+
+class RoutingStore : public Store {
+ public:
+  RoutingStore(Store& local, Store& shared) : local_(local), shared_(shared) {}
+  RoutingStore(const RoutingStore&) = delete;
+  RoutingStore& operator=(const RoutingStore&) = delete;
+
+  Result<std::string> read(const std::string& path) const override;
+  Status write(const std::string& path, const std::string& data, int mode = 0644) override;
+  Status write_unsynced(const std::string& path, const std::string& data, int mode = 0644) override;
+  bool exists(const std::string& path) const override;
+  Status remove(const std::string& path) override;
+  Result<std::vector<std::string>> list(const std::string& dir) const override;
+  Status link(const std::string& target, const std::string& link_path) override;
+  Result<std::string> read_link(const std::string& link_path) const override;
+  std::string absolute(const std::string& path) const override;
+
+ private:
+  Store& side(const std::string& path) const;
+
+  Store& local_;
+  Store& shared_;
+};
+
+}  // namespace acme
