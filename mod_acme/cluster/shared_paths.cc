@@ -11,7 +11,7 @@ struct Route {
   StoreSide side;
 };
 
-// Every top-level directory of the store layout (renew/layout.h) is listed,
+// Every top-level directory of the store layout (store/layout.h) is listed,
 // local ones too, so the table is the whole answer (shared_paths_test.cc checks
 // it against layout::kChildWritable).
 constexpr Route kRoutes[] = {

@@ -9,7 +9,7 @@
 // staging/, fallback/) never depends on etcd.
 //
 // Sealing is by explicit path pattern ('*' matches one component), never by
-// file mode: the private keys of the store layout (renew/layout.h; the
+// file mode: the private keys of the store layout (store/layout.h; the
 // account key and its rollover siblings, a job's key, a kept key, a shared
 // set's key). tests/unit/cluster/shared_paths_test.cc builds the paths with
 // the layout's own functions, so a layout change that moves a key fails there.

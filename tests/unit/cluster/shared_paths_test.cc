@@ -1,12 +1,12 @@
 // shared_paths: the routing table and the sealed list, checked against the
-// store layout's own spellings (renew/layout.h), so a layout change that
+// store layout's own spellings (store/layout.h), so a layout change that
 // adds a directory or moves a private key fails here, not in etcd.
 #include "cluster/shared_paths.h"
 
 #include <map>
 #include <string>
 
-#include "renew/layout.h"
+#include "store/layout.h"
 
 #include <CppUTest/TestHarness.h>
 
