@@ -1,13 +1,11 @@
 #include "httpd/stapling.h"
 
-#include <map>
+#include <http_core.h>  // ap_state_query
+
 #include <string>
 
-#include "crypto/base64url.h"
-#include "crypto/certificate.h"
-#include "crypto/ocsp.h"
 #include "httpd/state.h"
-#include "renew/layout.h"
+#include "renew/leaf_index.h"
 #include "renew/ocsp_refresher.h"
 #include "store/file_store.h"
 
@@ -15,34 +13,15 @@ namespace acme {
 
 namespace {
 
-// Leaf digest -> certificate name for every live set, read once per
-// configuration (the first prime of a post_config): mod_ssl primes each of
-// its certificates, so looking every live set up per prime was O(N^2).
-const std::map<std::string, std::string>& live_leaves(ModuleState& st) {
+// Every live leaf, read once per configuration (the first prime of the real
+// post_config): mod_ssl primes each of its certificates, so looking every
+// live set up per prime was O(N^2).
+const LeafIndex& live_leaves(ModuleState& st) {
   if (st.live_leaves_read) return st.live_leaves;
   st.live_leaves_read = true;
   FileStore store(st.settings.store_dir);
-  for (const auto& cert : st.certs) {
-    auto live = store.read(layout::live_dir(cert.name) + "/cert.pem");
-    if (!live.ok()) continue;
-    auto certs = Certificate::parse_pem_chain(*live);
-    if (certs.ok()) st.live_leaves.emplace(sha256(certs->front().to_der()), cert.name);
-  }
+  for (const auto& cert : st.certs) st.live_leaves.add(store, cert.name);
   return st.live_leaves;
-}
-
-// The name of the managed certificate whose live leaf is the first
-// certificate in pem, or null.
-const std::string* managed_leaf(ModuleState& st, const std::string& pem,
-                                std::string* ocsp_responder, std::string* serial) {
-  auto offered = Certificate::parse_pem_chain(pem);
-  if (!offered.ok()) return nullptr;
-  const auto& leaves = live_leaves(st);
-  auto it = leaves.find(sha256(offered->front().to_der()));
-  if (it == leaves.end()) return nullptr;
-  *ocsp_responder = ocsp_url(offered->front());
-  *serial = offered->front().serial_hex();
-  return &it->second;
 }
 
 }  // namespace
@@ -52,10 +31,11 @@ const std::string* managed_leaf(ModuleState& st, const std::string& pem,
 int ocsp_prime(server_rec*, apr_pool_t*, const char* id, apr_size_t id_len, const char* pem) {
   ModuleState* st = module_state();
   if (!st || !st->settings.stapling || !pem) return DECLINED;
-  std::string responder, serial;
-  const std::string* name = managed_leaf(*st, pem, &responder, &serial);
-  if (!name || responder.empty()) return DECLINED;
-  st->ocsp_ids[std::string(id, id_len)] = {*name, serial};
+  // The dry run's configuration is thrown away unused: nothing to take over.
+  if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) return DECLINED;
+  const LiveLeaf* leaf = live_leaves(*st).find(pem);
+  if (!leaf || leaf->responder.empty()) return DECLINED;
+  st->ocsp_ids[std::string(id, id_len)] = {leaf->name, leaf->serial};
   return OK;
 }
 

@@ -16,6 +16,7 @@
 
 #include "httpd/config.h"
 #include "renew/cert_files.h"
+#include "renew/leaf_index.h"
 #include "renew/managed_cert.h"
 #include "shm/challenge_table.h"
 #include "shm/ocsp_table.h"
@@ -39,9 +40,9 @@ struct ModuleState {
   std::vector<std::string> tls_alpn_names;  // ...answering for these names only
   // mod_ssl's certificate id -> (cert name, leaf serial in hex)
   std::map<std::string, std::pair<std::string, std::string>> ocsp_ids;
-  // Parent, while mod_ssl primes stapling: SHA-256 of each live leaf -> cert
-  // name, read once per configuration (httpd/stapling.cc).
-  std::map<std::string, std::string> live_leaves;
+  // Parent, while mod_ssl primes stapling: each live leaf, read once per
+  // configuration (httpd/stapling.cc).
+  LeafIndex live_leaves;
   bool live_leaves_read = false;
   HttpdVersion version;
   std::uint64_t seen_generation = 0;    // parent: activation requests handled
