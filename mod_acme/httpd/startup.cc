@@ -191,7 +191,11 @@ ServerConf* vhost_conf(const VhostIndex& index, server_rec* main_server, const s
 // the one it supports.
 bool add_live_files(apr_pool_t* p, FileStore& store, ServerConf* sc, const ManagedCert& cert) {
   const std::string live = layout::live_dir(cert.name);
-  if (!store.exists(live + "/fullchain.pem") || !store.exists(live + "/privkey.pem")) return false;
+  // One walk for both files: each walk opens the store, live/ and the set.
+  auto names = store.list(live);
+  if (!names.ok() || !std::binary_search(names->begin(), names->end(), "fullchain.pem") ||
+      !std::binary_search(names->begin(), names->end(), "privkey.pem"))
+    return false;
   if (!sc->cert_files) {
     sc->cert_files = apr_array_make(p, 2, sizeof(const char*));
     sc->key_files = apr_array_make(p, 2, sizeof(const char*));
