@@ -352,8 +352,12 @@ int startup(apr_pool_t* pconf, apr_pool_t* ptemp, server_rec* s) {
             "ACMEStoreDir " + st->settings.store_dir + ": " + ready.message());
     return HTTP_INTERNAL_SERVER_ERROR;
   }
-  start_activation(pconf, *st, store);
   return start_watchdog(pconf, *st) ? OK : HTTP_INTERNAL_SERVER_ERROR;
+}
+
+void start_parent_threads(apr_pool_t* pconf) {
+  ModuleState* st = module_state();
+  if (st && !st->certs.empty()) start_activation(pconf, *st, FileStore(st->settings.store_dir));
 }
 
 }  // namespace acme
