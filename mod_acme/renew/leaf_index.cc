@@ -1,8 +1,8 @@
 #include "renew/leaf_index.h"
 
 #include "crypto/base64url.h"
+#include "crypto/cert_facts.h"
 #include "crypto/certificate.h"
-#include "crypto/ocsp.h"
 #include "renew/layout.h"
 
 namespace acme {
@@ -10,11 +10,12 @@ namespace acme {
 void LeafIndex::add(const Store& store, const std::string& name) {
   auto pem = store.read(layout::live_dir(name) + "/cert.pem");
   if (!pem.ok()) return;
+  auto der = first_certificate_der(*pem);
+  if (!der.ok()) return;
   ++parses_;
-  auto certs = Certificate::parse_pem_chain(*pem);
-  if (!certs.ok()) return;
-  const Certificate& leaf = certs->front();
-  by_digest_[sha256(leaf.to_der())] = LiveLeaf{name, leaf.serial_hex(), ocsp_url(leaf)};
+  auto facts = read_cert_facts(*der);
+  if (!facts.ok()) return;
+  by_digest_[sha256(*der)] = LiveLeaf{name, facts->serial_hex, facts->ocsp_url};
 }
 
 const LiveLeaf* LeafIndex::find(const std::string& pem) const {

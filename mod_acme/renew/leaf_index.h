@@ -3,17 +3,17 @@
 // every certificate it loads, once per configuration, with the PEM of the
 // leaf and its issuer, and we take over stapling for our own live leaves.
 //
-// Each live leaf is read and parsed once per configuration (its serial and
-// OCSP responder are needed); a primed leaf is then matched by the SHA-256
-// of its DER alone, with no parse (crypto/certificate.h
-// first_certificate_der). Parsing every primed leaf and its issuer again
-// cost 0.2-0.4 ms per certificate here (OpenSSL 3 decodes each public key):
-// most of what 1,000 live sets added to a start (bench/RESULTS.md).
+// Each live leaf is read once per configuration, its serial and OCSP
+// responder without decoding its key (crypto/cert_facts.h); a primed leaf
+// is matched by the SHA-256 of its DER alone, with no parse (crypto/
+// certificate.h first_certificate_der). Parsing each primed leaf, its
+// issuer and each live leaf with d2i_X509 cost 0.25-0.45 ms per certificate
+// here (OpenSSL 3 decodes every public key): most of what 1,000 live sets
+// added to a start (bench/RESULTS.md).
 //
-// A digest matches what mod_ssl hands over because both sides are
-// OpenSSL's DER encoding of a parsed certificate (mod_ssl writes the PEM
-// with PEM_write_bio_X509; the live side is Certificate::to_der), whatever
-// encoding the file on disk used.
+// A digest matches what mod_ssl hands over because a certificate is DER
+// (RFC 5280 §4.1) and mod_ssl writes the PEM with PEM_write_bio_X509, whose
+// encoding of a DER certificate is the same bytes.
 #pragma once
 
 #include <cstddef>
@@ -41,7 +41,7 @@ class LeafIndex {
   const LiveLeaf* find(const std::string& pem) const;
 
   std::size_t size() const { return by_digest_.size(); }
-  // Certificates parsed so far: one per add(), none per find().
+  // Live leaves decoded so far: one per add(), none per find().
   std::size_t parses() const { return parses_; }
 
  private:
