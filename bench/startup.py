@@ -102,7 +102,7 @@ def write_plain(directory, sets):
 
 
 def fill_store(store, sets):
-    """Live sets as the module writes them (renew/layout.h)."""
+    """Live sets as the module writes them (store/layout.h)."""
     for d in ("", "live", "archive"):
         os.makedirs(os.path.join(store, d), mode=0o755, exist_ok=True)
         os.chmod(os.path.join(store, d), 0o755)

@@ -105,6 +105,25 @@ Result<std::vector<Certificate>> Certificate::parse_pem_chain(const std::string&
   return certs;
 }
 
+Result<std::string> first_certificate_der(const std::string& pem) {
+  ERR_clear_error();
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  unsigned char* data = nullptr;
+  long len = 0;
+  char* name = nullptr;
+  // PEM_STRING_X509 also takes the "X509 CERTIFICATE" and "TRUSTED
+  // CERTIFICATE" spellings, as PEM_read_bio_X509 does.
+  if (!bio ||
+      PEM_bytes_read_bio(&data, &len, &name, PEM_STRING_X509, bio.get(), nullptr, nullptr) != 1) {
+    return Status(Code::kInvalidArgument,
+                  "no PEM certificate (BEGIN CERTIFICATE) found: " + openssl_errors());
+  }
+  std::string der(reinterpret_cast<const char*>(data), static_cast<std::size_t>(len));
+  OPENSSL_free(data);
+  OPENSSL_free(name);
+  return der;
+}
+
 Result<Certificate> Certificate::from_der(const std::string& der) {
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
   const unsigned char* end = p + der.size();

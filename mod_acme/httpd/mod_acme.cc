@@ -40,10 +40,11 @@ static int acme_post_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t* ptemp, s
 }
 
 // After every other module's post_config (mod_ssl's loads each vhost's files).
-static int acme_post_config_last(apr_pool_t*, apr_pool_t*, apr_pool_t*, server_rec* s) {
+static int acme_post_config_last(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_rec* s) {
   if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) return OK;  // dry run
   return guarded(s, OK, [&] {
     note_restart_done(s);
+    start_parent_threads(pconf);
     return OK;
   });
 }

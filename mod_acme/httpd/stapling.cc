@@ -1,5 +1,7 @@
 #include "httpd/stapling.h"
 
+#include <http_core.h>  // ap_state_query
+
 #include <string>
 
 #include "httpd/state.h"
@@ -11,6 +13,8 @@ namespace acme {
 int ocsp_prime(server_rec*, apr_pool_t*, const char* id, apr_size_t id_len, const char* pem) {
   ModuleState* st = module_state();
   if (!st || !st->settings.stapling || !pem) return DECLINED;
+  // The dry run's configuration is thrown away unused: nothing to take over.
+  if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) return DECLINED;
   FileStore store(st->settings.store_dir);
   return st->stapling.prime(store, st->certs, std::string(id, id_len), pem) ? OK : DECLINED;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <unixd.h>
 
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 
@@ -71,8 +72,11 @@ HttpdVersion running_version() {
   return HttpdVersion{v.major, v.minor, v.patch};
 }
 
+// One walk for both files: each walk opens the store, live/ and the set.
 bool has_pair(FileStore& store, const std::string& dir, const char* cert_file) {
-  return store.exists(dir + "/" + cert_file) && store.exists(dir + "/privkey.pem");
+  auto names = store.list(dir);
+  return names.ok() && std::binary_search(names->begin(), names->end(), cert_file) &&
+         std::binary_search(names->begin(), names->end(), "privkey.pem");
 }
 
 const char* path(apr_pool_t* p, FileStore& store, const std::string& file) {
@@ -218,8 +222,12 @@ int startup(apr_pool_t* pconf, apr_pool_t* ptemp, server_rec* s) {
             "ACMEStoreDir " + st->settings.store_dir + ": " + ready.message());
     return HTTP_INTERNAL_SERVER_ERROR;
   }
-  start_activation(pconf, *st, store);
   return start_watchdog(pconf, *st) ? OK : HTTP_INTERNAL_SERVER_ERROR;
+}
+
+void start_parent_threads(apr_pool_t* pconf) {
+  ModuleState* st = module_state();
+  if (st && !st->certs.empty()) start_activation(pconf, *st, FileStore(st->settings.store_dir));
 }
 
 }  // namespace acme

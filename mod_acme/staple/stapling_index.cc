@@ -1,32 +1,18 @@
 #include "staple/stapling_index.h"
 
-#include "crypto/base64url.h"
-#include "crypto/certificate.h"
-#include "crypto/ocsp.h"
 #include "staple/ocsp_refresher.h"
-#include "store/layout.h"
 
 namespace acme {
 
-void StaplingIndex::read_live_leaves(const Store& store, const std::vector<ManagedCert>& certs) {
-  leaves_read_ = true;
-  for (const auto& cert : certs) {
-    auto live = store.read(layout::live_dir(cert.name) + "/cert.pem");
-    if (!live.ok()) continue;
-    auto chain = Certificate::parse_pem_chain(*live);
-    if (chain.ok()) live_leaves_.emplace(sha256(chain->front().to_der()), cert.name);
-  }
-}
-
 bool StaplingIndex::prime(const Store& store, const std::vector<ManagedCert>& certs,
                           const std::string& id, const std::string& pem) {
-  auto offered = Certificate::parse_pem_chain(pem);
-  if (!offered.ok()) return false;
-  if (!leaves_read_) read_live_leaves(store, certs);
-  const Certificate& leaf = offered->front();
-  auto it = live_leaves_.find(sha256(leaf.to_der()));
-  if (it == live_leaves_.end() || ocsp_url(leaf).empty()) return false;
-  ids_[id] = {it->second, leaf.serial_hex()};
+  if (!leaves_read_) {
+    leaves_read_ = true;
+    for (const auto& cert : certs) live_leaves_.add(store, cert.name);
+  }
+  const LiveLeaf* leaf = live_leaves_.find(pem);
+  if (!leaf || leaf->responder.empty()) return false;
+  ids_[id] = {leaf->name, leaf->serial};
   return true;
 }
 

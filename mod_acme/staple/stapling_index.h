@@ -14,6 +14,7 @@
 
 #include "config/managed_cert.h"
 #include "shm/ocsp_table.h"
+#include "staple/leaf_index.h"
 #include "store/store.h"
 
 namespace acme {
@@ -22,7 +23,9 @@ class StaplingIndex {
  public:
   // Parent. id: mod_ssl's certificate id; pem: its certificate (chain).
   // True if the module staples for it. The live leaves are read from store
-  // once, at the first prime: looking every live set up per prime was O(N^2).
+  // once, at the first prime (looking every live set up per prime was
+  // O(N^2)); a primed leaf is matched by its DER digest, with no parse
+  // (staple/leaf_index.h).
   bool prime(const Store& store, const std::vector<ManagedCert>& certs, const std::string& id,
              const std::string& pem);
 
@@ -37,10 +40,8 @@ class StaplingIndex {
   Answer response(const std::string& id, const OcspTable& table, std::string* der) const;
 
  private:
-  void read_live_leaves(const Store& store, const std::vector<ManagedCert>& certs);
-
   bool leaves_read_ = false;
-  std::map<std::string, std::string> live_leaves_;  // SHA-256 of each live leaf -> cert name
+  LeafIndex live_leaves_;  // each live leaf, read without decoding its key
   // mod_ssl's certificate id -> (cert name, leaf serial in hex)
   std::map<std::string, std::pair<std::string, std::string>> ids_;
 };

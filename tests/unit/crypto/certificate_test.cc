@@ -161,3 +161,23 @@ TEST(Certificate, NotAfter9999Saturates) {
   CHECK(ASN1_TIME_set_string(X509_getm_notAfter(leaf.get()), "99991231235959Z") == 1);
   LONGS_EQUAL(9000000000LL, to_unix(leaf.not_after()));
 }
+
+// A leaf is matched by its bytes (staple/leaf_index.h): the DER of the first
+// block, the same bytes a parse would re-encode, without parsing.
+TEST(Certificate, FirstCertificateDerIsTheLeafsDer) {
+  auto der = first_certificate_der(chain());
+  CHECK_TEXT(der.ok(), der.status().message().c_str());
+  auto certs = Certificate::parse_pem_chain(chain());
+  CHECK(certs.ok());
+  CHECK((*certs)[0].to_der() == *der);
+  CHECK((*certs)[1].to_der() != *der);
+}
+
+TEST(Certificate, FirstCertificateDerSkipsOtherBlocksAndRejectsNone) {
+  const std::string key_first = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+  auto der = first_certificate_der(key_first + kLeafPem);
+  CHECK_TEXT(der.ok(), der.status().message().c_str());
+  CHECK(Certificate::parse_pem_chain(kLeafPem)->front().to_der() == *der);
+  CHECK_FALSE(first_certificate_der("no PEM here").ok());
+  CHECK_FALSE(first_certificate_der(key_first).ok());
+}
