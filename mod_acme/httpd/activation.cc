@@ -89,13 +89,13 @@ bool restart_in_progress(const RestartTiming& timing, Steady::time_point now) {
 // The parent's word to old watchdogs (httpd/watchdog.cc): after a graceful
 // restart the ending generation's watchdog may finish its orders; a stop or
 // a hard restart halts every such drain at once, so neither waits for it.
-void note_restart_kind(ChallengeTable& table, std::uint64_t generation) {
+void note_restart_kind(ActivationSignal& signal, std::uint64_t generation) {
   const ap_unixd_mpm_retained_data* mpm = ap_unixd_mpm_get_retained_data();
   if (!mpm) return;
   if (mpm->shutdown_pending || (mpm->restart_pending && mpm->is_ungraceful)) {
-    table.halt_drains(generation);
+    signal.halt_drains(generation);
   } else if (mpm->restart_pending) {
-    table.permit_drain(generation);
+    signal.permit_drain(generation);
   }
 }
 
@@ -121,9 +121,9 @@ std::size_t awaited(const FileStore& store, const ModuleState& st) {
 
 class ActivationThread {
  public:
-  ActivationThread(const ChallengeTable& table, ActivationCoalescer coalescer,
+  ActivationThread(const ActivationSignal& signal, ActivationCoalescer coalescer,
                    std::uint64_t generation, RestartTiming& timing)
-      : table_(table),
+      : signal_(signal),
         coalescer_(coalescer),
         generation_(generation),
         timing_(timing),
@@ -169,21 +169,21 @@ class ActivationThread {
     while (!wake_.wait_for(lock, kTick, [this] { return stopping_; })) {
       Steady::time_point now = Steady::now();
       last_tick_.store(now.time_since_epoch().count());
-      note_restart_kind(table_, generation_);
+      note_restart_kind(signal_, generation_);
       if (restart_in_progress(timing_, now)) continue;
       coalescer_.hold_until(restart_not_before(timing_));
-      if (!coalescer_.restart_due(table_.activation_generation(), now)) continue;
+      if (!coalescer_.restart_due(signal_.activation_generation(), now)) continue;
       activated_.store(coalescer_.activated());
       // Before the signal, so the old watchdog sees them at once; an
       // activation keeps the configuration: it may go on ordering.
-      table_.permit_drain(generation_);
-      table_.permit_work_on(generation_);
+      signal_.permit_drain(generation_);
+      signal_.permit_work_on(generation_);
       timing_.requested.store(now.time_since_epoch().count());
       request_graceful_restart();
     }
   }
 
-  ChallengeTable table_;  // a view of the shared region
+  ActivationSignal signal_;  // a view of the shared region
   ActivationCoalescer coalescer_;
   const std::uint64_t generation_;  // httpd's, of this configuration
   RestartTiming& timing_;
@@ -206,7 +206,7 @@ apr_status_t stop_activation(void* data) {
   ActivationThread* thread = st->activation;
   if (!thread) return APR_SUCCESS;
   thread->stop();
-  note_restart_kind(st->table, st->httpd_generation);
+  note_restart_kind(st->signal, st->httpd_generation);
   if (std::uint64_t n = thread->activated()) {
     ServerLogSink(st->main_server)
         .log(LogLevel::kNotice, kMsgActivationRestart,
@@ -224,7 +224,7 @@ void start_activation(apr_pool_t* pconf, ModuleState& st, const FileStore& store
   if (st.settings.manual_activation) return;
   RestartTiming& timing = restart_timing(st.main_server);
   auto* thread = new ActivationThread(
-      st.table,
+      st.signal,
       ActivationCoalescer(st.seen_generation, awaited(store, st), coalescer_options(timing)),
       st.httpd_generation, timing);
   try {
@@ -243,7 +243,7 @@ void start_activation(apr_pool_t* pconf, ModuleState& st, const FileStore& store
 
 void check_activation(ModuleState& st) {
   if (st.activation && st.activation->alive()) return;  // the thread does it
-  std::uint64_t generation = st.table.activation_generation();
+  std::uint64_t generation = st.signal.activation_generation();
   if (generation == st.seen_generation) return;
   st.seen_generation = generation;
   ServerLogSink log(st.main_server);
@@ -255,8 +255,8 @@ void check_activation(ModuleState& st) {
   }
   log.log(LogLevel::kNotice, kMsgActivationRestart,
           "a new certificate is staged and verified: graceful restart to activate it");
-  st.table.permit_drain(st.httpd_generation);
-  st.table.permit_work_on(st.httpd_generation);
+  st.signal.permit_drain(st.httpd_generation);
+  st.signal.permit_work_on(st.httpd_generation);
   restart_timing(st.main_server).requested.store(Steady::now().time_since_epoch().count());
   request_graceful_restart();
 }

@@ -17,6 +17,8 @@
 #include "httpd/config.h"
 #include "renew/cert_files.h"
 #include "renew/managed_cert.h"
+#include "shm/activation_signal.h"
+#include "shm/alpn_cert_table.h"
 #include "shm/challenge_table.h"
 #include "shm/ocsp_table.h"
 
@@ -32,9 +34,10 @@ struct ModuleState {
   std::vector<std::string> managed_hosts;  // sorted, lower case: the http-01 hosts
   ChallengeTable table;
   OcspTable ocsp_table;
-  // tls-alpn-01 challenge certificates by TLS server name (httpd/tls_alpn.h):
-  // an OcspTable in a region of its own, written by the watchdog.
-  OcspTable alpn_table;
+  // tls-alpn-01 challenge certificates by TLS server name (httpd/tls_alpn.h),
+  // written by the watchdog.
+  AlpnCertTable alpn_table;
+  ActivationSignal signal;                  // activation wanted, drains (shm/activation_signal.h)
   bool tls_alpn_wanted = false;             // register the tls-alpn-01 responder
   std::vector<std::string> tls_alpn_names;  // ...answering for these names only
   // mod_ssl's certificate id -> (cert name, leaf serial in hex)

@@ -68,7 +68,7 @@ Renewer::Options renewer_options(const ModuleState& st) {
 
 // A stop or a hard restart, or the parent gone: no drain goes on.
 bool drains_halted(const ModuleState& st) {
-  return st.table.drain_halted(st.httpd_generation) || getppid() != st.parent_pid;
+  return st.signal.drain_halted(st.httpd_generation) || getppid() != st.parent_pid;
 }
 
 bool mpm_stopping() {
@@ -90,7 +90,8 @@ struct WatchdogContext {
              std::make_unique<MultiHttpClient>(multi, HttpOptions())),
         dns01(st.certs, store, log),
         tls_alpn01(st.alpn_table, clock),
-        renewer(store, st.table, clock, log, make_ca_http(multi), random01, renewer_options(st)) {
+        renewer(store, st.table, st.signal, clock, log, make_ca_http(multi), random01,
+                renewer_options(st)) {
     renewer.set_http_driver(&multi);
     // Steps stop with the MPM, unless this watchdog outlives a graceful
     // restart (drain()): then only a halt from the parent stops them.
@@ -147,7 +148,7 @@ bool take_store(ModuleState& st, WatchdogContext& wd) {
   if (wd.lock.held()) return true;
   Status locked = wd.lock.try_lock();
   if (!locked.ok()) {
-    st.table.note_watchdog_waiting(st.httpd_generation);  // the old one hands over
+    st.signal.note_watchdog_waiting(st.httpd_generation);  // the old one hands over
     if (locked.message() != wd.lock_trouble) {
       wd.log.log(
           locked.code() == Code::kPending ? LogLevel::kInfo : LogLevel::kWarn, kMsgWatchdog,
@@ -213,7 +214,7 @@ struct TickMark {
 bool may_drain(const ModuleState& st) {
   const auto until = std::chrono::steady_clock::now() + kVerdictWait;
   while (!drains_halted(st)) {
-    if (st.table.drain_permitted(st.httpd_generation)) return true;
+    if (st.signal.drain_permitted(st.httpd_generation)) return true;
     if (std::chrono::steady_clock::now() >= until) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -231,11 +232,11 @@ void drain(ModuleState& st, WatchdogContext& wd) {
   const auto deadline = std::chrono::steady_clock::now() + kDrainLimit;
   // After an admin's graceful restart (maybe a new configuration) only the
   // orders in flight are finished; after an activation it works on.
-  bool handing_over = !st.table.work_on_permitted(st.httpd_generation);
+  bool handing_over = !st.signal.work_on_permitted(st.httpd_generation);
   if (handing_over) wd.renewer.set_draining();
   bool successor_up = false;
   while (std::chrono::steady_clock::now() < deadline && !drains_halted(st)) {
-    if (!successor_up && st.table.successor_waiting(st.httpd_generation)) {
+    if (!successor_up && st.signal.successor_waiting(st.httpd_generation)) {
       // It resumes the orders from their job files: only the steps in
       // flight are finished here.
       wd.renewer.set_handing_over();

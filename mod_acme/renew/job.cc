@@ -71,11 +71,13 @@ Result<JobState> parse_job_state(const std::string& text) {
 }
 
 RenewalJob::RenewalJob(const ManagedCert& cert, Store& store, ChallengeTable& table,
-                       const Clock& clock, LogSink& log, std::function<double()> random01,
+                       ActivationSignal& activation, const Clock& clock, LogSink& log,
+                       std::function<double()> random01,
                        std::optional<std::vector<ChallengeResponder*>> responders)
     : cert_(cert),
       store_(store),
       table_(table),
+      activation_(activation),
       clock_(clock),
       log_(log),
       random01_(std::move(random01)),
@@ -315,7 +317,7 @@ Status RenewalJob::finish(CaSession& session, const Order& order, Outcome* outco
   remove_logged(store_, layout::job_dir(cert_.name), log_);  // left: removed as remains later
   log_.log(LogLevel::kNotice, kMsgCertStaged,
            "new certificate for " + cert_.name + " obtained and verified; staged for activation");
-  table_.request_activation();
+  activation_.request_activation();
   outcome->staged = true;
   outcome->next = clock_.now();
   return Status();

@@ -22,6 +22,7 @@
 #include "renew/ca_session.h"
 #include "renew/challenge_responder.h"
 #include "renew/managed_cert.h"
+#include "shm/activation_signal.h"
 #include "shm/challenge_table.h"
 #include "store/store.h"
 
@@ -65,8 +66,9 @@ class RenewalJob {
 
   // responders: in preference order, exactly these (an empty list answers
   // nothing); without the argument, http-01 over table (unit tests).
-  RenewalJob(const ManagedCert& cert, Store& store, ChallengeTable& table, const Clock& clock,
-             LogSink& log, std::function<double()> random01,
+  RenewalJob(const ManagedCert& cert, Store& store, ChallengeTable& table,
+             ActivationSignal& activation, const Clock& clock, LogSink& log,
+             std::function<double()> random01,
              std::optional<std::vector<ChallengeResponder*>> responders = std::nullopt);
 
   void load();  // resumes from jobs/<name>/, or starts fresh (an unreadable state is logged)
@@ -98,6 +100,7 @@ class RenewalJob {
   const ManagedCert& cert_;
   Store& store_;
   ChallengeTable& table_;
+  ActivationSignal& activation_;  // bumped once a verified set is staged
   const Clock& clock_;
   LogSink& log_;
   std::function<double()> random01_;

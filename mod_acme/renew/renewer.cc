@@ -37,10 +37,12 @@ Result<std::size_t> parse_max_parallel(const std::string& text) {
   return n;
 }
 
-Renewer::Renewer(Store& store, ChallengeTable& table, const Clock& clock, LogSink& log,
-                 HttpFactory http_factory, std::function<double()> random01, Options options)
+Renewer::Renewer(Store& store, ChallengeTable& table, ActivationSignal& activation,
+                 const Clock& clock, LogSink& log, HttpFactory http_factory,
+                 std::function<double()> random01, Options options)
     : store_(store),
       table_(table),
+      activation_(activation),
       clock_(clock),
       log_(log),
       http_factory_(std::move(http_factory)),
@@ -316,8 +318,8 @@ TimePoint Renewer::process(const ManagedCert& cert, TimePoint now) {
       return now + options_.request_poll;
     }
     waiting_.erase(cert.name);
-    auto created = std::make_unique<RenewalJob>(cert, store_, table_, clock_, log_, random01_,
-                                                responders_for(cert));
+    auto created = std::make_unique<RenewalJob>(cert, store_, table_, activation_, clock_, log_,
+                                                random01_, responders_for(cert));
     created->load();  // logs an unreadable state itself; a fresh job then
     created->set_stopping(stopping_);
     // A first order: its names are checked once, and it goes ahead anyway.

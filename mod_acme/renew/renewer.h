@@ -34,6 +34,7 @@
 #include "renew/notifier.h"
 #include "renew/ocsp_refresher.h"
 #include "renew/status_record.h"
+#include "shm/activation_signal.h"
 #include "shm/challenge_table.h"
 #include "store/store.h"
 
@@ -66,8 +67,9 @@ class Renewer {
     ResolverOptions preflight_resolver;  // ACMEPreflightResolver; server "" = the system's
   };
 
-  Renewer(Store& store, ChallengeTable& table, const Clock& clock, LogSink& log,
-          HttpFactory http_factory, std::function<double()> random01, Options options);
+  Renewer(Store& store, ChallengeTable& table, ActivationSignal& activation, const Clock& clock,
+          LogSink& log, HttpFactory http_factory, std::function<double()> random01,
+          Options options);
   ~Renewer();
   Renewer(const Renewer&) = delete;
   Renewer& operator=(const Renewer&) = delete;
@@ -147,6 +149,7 @@ class Renewer {
 
   Store& store_;
   ChallengeTable& table_;
+  ActivationSignal& activation_;
   const Clock& clock_;
   LogSink& log_;
   HttpFactory http_factory_;

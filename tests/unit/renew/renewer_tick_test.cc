@@ -53,8 +53,8 @@ TEST_GROUP(RenewerTick) {
     ocsp = std::make_unique<OcspRefresher>(store, ocsp_table, h.clock, h.log,
                                            std::make_unique<FakeHttpClient>());
     renewer = std::make_unique<Renewer>(
-        store, h.table, h.clock, h.log, [this](const CaSettings&) { return h.ca.client(); },
-        [] { return 0.5; }, options);
+        store, h.table, h.activation, h.clock, h.log,
+        [this](const CaSettings&) { return h.ca.client(); }, [] { return 0.5; }, options);
     renewer->set_ocsp(ocsp.get());
     renewer->set_certs({h.cert});
     renewer->start();
