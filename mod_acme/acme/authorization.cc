@@ -17,7 +17,9 @@ std::string Authorization::error_text() const {
 Result<Authorization> parse_authorization(const std::string& url, const Json& json) {
   Authorization a;
   a.url = url;
-  auto status = json.get_string("status");
+  auto text = json.get_string("status");
+  if (!text.ok()) return text.status().with_context("authorization " + url);
+  auto status = parse_authorization_status(*text);
   if (!status.ok()) return status.status().with_context("authorization " + url);
   a.status = *status;
   Json id = json.get("identifier");
@@ -25,8 +27,13 @@ Result<Authorization> parse_authorization(const std::string& url, const Json& js
   a.wildcard = json.get_bool_or("wildcard", false);
   Json list = json.get("challenges");
   for (std::size_t i = 0; i < list.size(); ++i) {
-    auto c = parse_challenge(list.at(i));
-    if (c.ok()) a.challenges.push_back(std::move(*c));
+    Json item = list.at(i);
+    // One without type or url cannot be answered: skipped. An unknown
+    // status is the CA breaking §7.1.6: the authorization is not read.
+    if (!item.get_string("type").ok() || !item.get_string("url").ok()) continue;
+    auto c = parse_challenge(item);
+    if (!c.ok()) return c.status().with_context("authorization " + url);
+    a.challenges.push_back(std::move(*c));
   }
   return a;
 }

@@ -7,7 +7,9 @@ namespace acme {
 Result<Order> parse_order(const std::string& url, const Json& json) {
   Order o;
   o.url = url;
-  auto status = json.get_string("status");
+  auto text = json.get_string("status");
+  if (!text.ok()) return text.status().with_context("order " + url);
+  auto status = parse_order_status(*text);
   if (!status.ok()) return status.status().with_context("order " + url);
   o.status = *status;
   Json ids = json.get("identifiers");

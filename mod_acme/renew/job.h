@@ -108,7 +108,7 @@ class RenewalJob {
   std::vector<ChallengeResponder*> responders_;
   JobState state_;
   std::function<bool()> stopping_;
-  std::string polled_status_;  // the order's status at the last poll
+  std::optional<OrderStatus> polled_status_;  // the order's status at the last poll
   TimePoint waiting_since_{};  // the first poll of this status was planned (PollPace)
   bool answered_ = false;      // authorize() succeeded in this process
   PrivateKey key_;
