@@ -152,13 +152,15 @@ bool Renewer::due(const ManagedCert& cert, TimePoint now, TimePoint* next_check)
   }
   // ACMERenewWindow, or the CA's renewal information (renew/ari_schedule.h),
   // asked in a fiber of its own: decided when the answer is in.
-  Side asked = ask_renewal_info(cert);
+  // The live certificate's certID, read and parsed once for both questions.
+  const Result<std::string> cert_id = live_cert_id(store_, cert.name);
+  Side asked = ask_renewal_info(cert, cert_id);
   if (asked != Side::kDone) {
     // In flight: the answer sets the next look; busy: try again soon.
     *next_check = asked == Side::kBusy ? now + kIoSlice : TimePoint::max();
     return false;
   }
-  AriSchedule::Decision when = ari_.decide(cert, *live);
+  AriSchedule::Decision when = ari_.decide(cert, *live, cert_id);
   TimePoint at = when.renew_at;
   if (at <= now) {
     log_.log(LogLevel::kInfo, kMsgRenewalDue,

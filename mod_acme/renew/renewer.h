@@ -120,7 +120,7 @@ class Renewer {
   // kDone when due() may decide now: renewal information is not to be
   // asked, or was answered at once. kInFlight: a side fiber asks, and sends
   // the certificate back to due() when the answer is in.
-  Side ask_renewal_info(const ManagedCert& cert);
+  Side ask_renewal_info(const ManagedCert& cert, const Result<std::string>& cert_id);
   void update_contacts();  // ACMEContactEmail changed: each CA's account, in side fibers
   void start_rollover();   // `acmectl rollover`, once no step is in flight
   bool due(const ManagedCert& cert, TimePoint now, TimePoint* next_check);
