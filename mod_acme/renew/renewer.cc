@@ -77,7 +77,7 @@ namespace {
 // Tokens of the answers the jobs on disk say they published.
 std::set<std::string> published_tokens(const Store& store) {
   std::set<std::string> tokens;
-  auto jobs = store.list("jobs");
+  auto jobs = store.list(layout::kJobsDir);
   if (!jobs.ok()) return tokens;
   for (const auto& name : *jobs) {
     auto text = store.read("jobs/" + name + "/job.json");

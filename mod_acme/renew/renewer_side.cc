@@ -110,8 +110,7 @@ void Renewer::take_requests() {
   probes_.take(names.ok() ? *names : std::vector<std::string>(), clock_.now());  // preflight's
   if (!names.ok() || names->empty()) return;
   if (std::count(names->begin(), names->end(), layout::kAccountRolloverRequest) &&
-      take_request_file(std::string(layout::kRequestsDir) + "/" +
-                        layout::kAccountRolloverRequest)) {
+      take_request_file(layout::request_path(layout::kAccountRolloverRequest))) {
     log_.log(LogLevel::kNotice, kMsgAdminRequest, "account key rollover requested");
     rollover_pending_ = true;
   }

@@ -15,6 +15,7 @@
 #include "json/json.h"
 #include "preflight/curl_prober.h"
 #include "preflight/dns.h"
+#include "renew/layout.h"
 #include "request_cmd.h"
 #include "store/file_store.h"
 
@@ -136,7 +137,7 @@ CaIdentity resolve_ca(const std::string& ca, const DirectoryFetcher& fetch_direc
 }
 
 std::string store_ca(const Store& store) {
-  auto accounts = store.list("accounts");
+  auto accounts = store.list(layout::kAccountsDir);
   if (!accounts.ok() || accounts->size() != 1) return "";
   // FileStore reads fd-relative, regular files only, size-capped: safe for
   // root in the child's accounts/ (DESIGN.md, the privilege rule).
