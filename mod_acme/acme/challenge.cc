@@ -15,14 +15,7 @@ Result<Challenge> parse_challenge(const Json& json) {
   if (!status.ok()) return status.status().with_context("challenge " + c.url);
   c.status = *status;
   c.token = json.get_string_or("token", "");
-  Json error = json.get("error");
-  if (error.is_object()) {
-    auto p = parse_problem(error, 0);
-    if (p.ok()) {
-      c.has_error = true;
-      c.error = *p;
-    }
-  }
+  c.has_error = parse_error_field(json, &c.error);
   return c;
 }
 

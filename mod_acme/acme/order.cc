@@ -20,14 +20,7 @@ Result<Order> parse_order(const std::string& url, const Json& json) {
   if (authzs.ok()) o.authorizations = *authzs;
   o.finalize = json.get_string_or("finalize", "");
   o.certificate = json.get_string_or("certificate", "");
-  Json error = json.get("error");
-  if (error.is_object()) {
-    auto p = parse_problem(error, 0);
-    if (p.ok()) {
-      o.has_error = true;
-      o.error = *p;
-    }
-  }
+  o.has_error = parse_error_field(json, &o.error);
   return o;
 }
 
