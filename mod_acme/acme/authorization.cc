@@ -17,11 +17,8 @@ std::string Authorization::error_text() const {
 Result<Authorization> parse_authorization(const std::string& url, const Json& json) {
   Authorization a;
   a.url = url;
-  auto text = json.get_string("status");
-  if (!text.ok()) return text.status().with_context("authorization " + url);
-  auto status = parse_authorization_status(*text);
-  if (!status.ok()) return status.status().with_context("authorization " + url);
-  a.status = *status;
+  ACME_RETURN_IF_ERROR(
+      read_status(json, parse_authorization_status, "authorization " + url, &a.status));
   Json id = json.get("identifier");
   a.identifier = {id.get_string_or("type", "dns"), id.get_string_or("value", "")};
   a.wildcard = json.get_bool_or("wildcard", false);

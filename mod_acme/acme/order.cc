@@ -7,11 +7,7 @@ namespace acme {
 Result<Order> parse_order(const std::string& url, const Json& json) {
   Order o;
   o.url = url;
-  auto text = json.get_string("status");
-  if (!text.ok()) return text.status().with_context("order " + url);
-  auto status = parse_order_status(*text);
-  if (!status.ok()) return status.status().with_context("order " + url);
-  o.status = *status;
+  ACME_RETURN_IF_ERROR(read_status(json, parse_order_status, "order " + url, &o.status));
   Json ids = json.get("identifiers");
   for (std::size_t i = 0; i < ids.size(); ++i)
     o.identifiers.push_back(

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "json/json.h"
 
 namespace acme {
 
@@ -21,6 +22,19 @@ enum class ChallengeStatus { kPending, kProcessing, kValid, kInvalid };
 Result<OrderStatus> parse_order_status(const std::string& text);
 Result<AuthorizationStatus> parse_authorization_status(const std::string& text);
 Result<ChallengeStatus> parse_challenge_status(const std::string& text);
+
+// The "status" field of a resource's JSON through parse, into *status;
+// errors (a missing field, an unknown status) name `resource` ("order URL").
+template <class E>
+Status read_status(const Json& json, Result<E> (*parse)(const std::string&),
+                   const std::string& resource, E* status) {
+  auto text = json.get_string("status");
+  if (!text.ok()) return text.status().with_context(resource);
+  auto parsed = parse(*text);
+  if (!parsed.ok()) return parsed.status().with_context(resource);
+  *status = *parsed;
+  return Status();
+}
 
 const char* order_status_name(OrderStatus status);
 const char* authorization_status_name(AuthorizationStatus status);
