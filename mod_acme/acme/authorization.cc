@@ -17,16 +17,20 @@ std::string Authorization::error_text() const {
 Result<Authorization> parse_authorization(const std::string& url, const Json& json) {
   Authorization a;
   a.url = url;
-  auto status = json.get_string("status");
-  if (!status.ok()) return status.status().with_context("authorization " + url);
-  a.status = *status;
+  ACME_RETURN_IF_ERROR(
+      read_status(json, parse_authorization_status, "authorization " + url, &a.status));
   Json id = json.get("identifier");
   a.identifier = {id.get_string_or("type", "dns"), id.get_string_or("value", "")};
   a.wildcard = json.get_bool_or("wildcard", false);
   Json list = json.get("challenges");
   for (std::size_t i = 0; i < list.size(); ++i) {
-    auto c = parse_challenge(list.at(i));
-    if (c.ok()) a.challenges.push_back(std::move(*c));
+    Json item = list.at(i);
+    // One without type or url cannot be answered: skipped. An unknown
+    // status is the CA breaking §7.1.6: the authorization is not read.
+    if (!item.get_string("type").ok() || !item.get_string("url").ok()) continue;
+    auto c = parse_challenge(item);
+    if (!c.ok()) return c.status().with_context("authorization " + url);
+    a.challenges.push_back(std::move(*c));
   }
   return a;
 }

@@ -7,12 +7,13 @@
 #include "acme/challenge.h"
 #include "acme/client.h"
 #include "acme/identifier.h"
+#include "acme/resource_status.h"
 
 namespace acme {
 
 struct Authorization {
   std::string url;
-  std::string status;  // pending, valid, invalid, deactivated, expired, revoked
+  AuthorizationStatus status = AuthorizationStatus::kPending;
   Identifier identifier;
   bool wildcard = false;
   std::vector<Challenge> challenges;

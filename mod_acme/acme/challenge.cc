@@ -11,16 +11,11 @@ Result<Challenge> parse_challenge(const Json& json) {
   if (!type.ok() || !url.ok()) return Status(Code::kProtocol, "challenge without type or url");
   c.type = *type;
   c.url = *url;
-  c.status = json.get_string_or("status", "pending");
+  auto status = parse_challenge_status(json.get_string_or("status", "pending"));
+  if (!status.ok()) return status.status().with_context("challenge " + c.url);
+  c.status = *status;
   c.token = json.get_string_or("token", "");
-  Json error = json.get("error");
-  if (error.is_object()) {
-    auto p = parse_problem(error, 0);
-    if (p.ok()) {
-      c.has_error = true;
-      c.error = *p;
-    }
-  }
+  c.has_error = parse_error_field(json, &c.error);
   return c;
 }
 

@@ -5,6 +5,7 @@
 
 #include "acme/client.h"
 #include "acme/problem.h"
+#include "acme/resource_status.h"
 
 namespace acme {
 
@@ -15,7 +16,7 @@ constexpr const char kTlsAlpn01[] = "tls-alpn-01";
 struct Challenge {
   std::string type;
   std::string url;
-  std::string status;  // pending, processing, valid, invalid
+  ChallengeStatus status = ChallengeStatus::kPending;
   std::string token;
   bool has_error = false;
   Problem error;

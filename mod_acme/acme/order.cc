@@ -7,9 +7,7 @@ namespace acme {
 Result<Order> parse_order(const std::string& url, const Json& json) {
   Order o;
   o.url = url;
-  auto status = json.get_string("status");
-  if (!status.ok()) return status.status().with_context("order " + url);
-  o.status = *status;
+  ACME_RETURN_IF_ERROR(read_status(json, parse_order_status, "order " + url, &o.status));
   Json ids = json.get("identifiers");
   for (std::size_t i = 0; i < ids.size(); ++i)
     o.identifiers.push_back(
@@ -18,14 +16,7 @@ Result<Order> parse_order(const std::string& url, const Json& json) {
   if (authzs.ok()) o.authorizations = *authzs;
   o.finalize = json.get_string_or("finalize", "");
   o.certificate = json.get_string_or("certificate", "");
-  Json error = json.get("error");
-  if (error.is_object()) {
-    auto p = parse_problem(error, 0);
-    if (p.ok()) {
-      o.has_error = true;
-      o.error = *p;
-    }
-  }
+  o.has_error = parse_error_field(json, &o.error);
   return o;
 }
 

@@ -7,12 +7,13 @@
 #include "acme/client.h"
 #include "acme/identifier.h"
 #include "acme/problem.h"
+#include "acme/resource_status.h"
 
 namespace acme {
 
 struct Order {
   std::string url;
-  std::string status;  // pending, ready, processing, valid, invalid
+  OrderStatus status = OrderStatus::kPending;
   std::vector<Identifier> identifiers;
   std::vector<std::string> authorizations;
   std::string finalize;

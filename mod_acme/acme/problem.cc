@@ -47,4 +47,13 @@ bool is_problem_content_type(const std::string& content_type) {
   return content_type.rfind("application/problem+json", 0) == 0;
 }
 
+bool parse_error_field(const Json& resource, Problem* error) {
+  Json field = resource.get("error");
+  if (!field.is_object()) return false;
+  auto problem = parse_problem(field, 0);
+  if (!problem.ok()) return false;
+  *error = *problem;
+  return true;
+}
+
 }  // namespace acme

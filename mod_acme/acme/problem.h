@@ -65,6 +65,9 @@ struct Problem {
 };
 
 Result<Problem> parse_problem(const Json& json, int http_status);
+// The "error" field of an order or a challenge (RFC 8555 §7.1.3, §7.1.5):
+// true, with *error set, when it holds a problem document.
+bool parse_error_field(const Json& resource, Problem* error);
 bool is_problem_content_type(const std::string& content_type);
 
 }  // namespace acme

@@ -54,7 +54,7 @@ apr_status_t stop_activation(void* data) {
   ActivationThread* thread = st->activation;
   if (!thread) return APR_SUCCESS;
   thread->stop();
-  pass_restart_kind(st->table, st->httpd_generation, restart_kind());
+  pass_restart_kind(st->signal, st->httpd_generation, restart_kind());
   ServerLogSink log(st->main_server);
   thread->report(log);
   st->activation = nullptr;
@@ -68,7 +68,7 @@ void start_activation(apr_pool_t* pconf, ModuleState& st, const FileStore& store
   if (st.settings.manual_activation) return;
   RestartTiming& timing = restart_timing(st.main_server);
   auto* thread = new ActivationThread(
-      st.table,
+      st.signal,
       ActivationCoalescer(st.seen_generation, certs_without_live_set(store, st.certs),
                           timing.coalescer_options()),
       st.httpd_generation, timing, {restart_kind, request_graceful_restart});
@@ -89,7 +89,7 @@ void start_activation(apr_pool_t* pconf, ModuleState& st, const FileStore& store
 void check_activation(ModuleState& st) {
   if (st.activation && st.activation->alive()) return;  // the thread does it
   ServerLogSink log(st.main_server);
-  if (activation_fallback(st.table, st.httpd_generation, st.settings.manual_activation,
+  if (activation_fallback(st.signal, st.httpd_generation, st.settings.manual_activation,
                           &st.seen_generation, restart_timing(st.main_server), log))
     request_graceful_restart();
 }

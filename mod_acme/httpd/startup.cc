@@ -45,8 +45,8 @@ constexpr std::size_t kAlpnSlots = 512;
 // Shared regions live in the process pool so they survive graceful
 // restarts: answers published before a restart are still served after it.
 // Formatted once, before the first children fork; attached afterwards.
-template <class Table>
-Result<Table> shared_table(server_rec* s, const char* key, std::size_t slots) {
+template <class Table, class... Slots>
+Result<Table> shared_table(server_rec* s, const char* key, Slots... slots) {
   apr_pool_t* pool = s->process->pool;
   void* data = nullptr;
   apr_pool_userdata_get(&data, key, pool);
@@ -55,7 +55,7 @@ Result<Table> shared_table(server_rec* s, const char* key, std::size_t slots) {
     return Table::attach(apr_shm_baseaddr_get(shm), apr_shm_size_get(shm));
   }
   apr_shm_t* shm = nullptr;
-  std::size_t size = Table::region_size(slots);
+  std::size_t size = Table::region_size(slots...);
   apr_status_t rv = apr_shm_create(&shm, size, nullptr, pool);
   if (rv != APR_SUCCESS) {
     char buf[256];
@@ -63,7 +63,7 @@ Result<Table> shared_table(server_rec* s, const char* key, std::size_t slots) {
                                  "): " + apr_strerror(rv, buf, sizeof buf));
   }
   apr_pool_userdata_set(shm, key, apr_pool_cleanup_null, pool);
-  return Table::format(apr_shm_baseaddr_get(shm), size, slots);
+  return Table::format(apr_shm_baseaddr_get(shm), size, slots...);
 }
 
 HttpdVersion running_version() {
@@ -189,8 +189,9 @@ int startup(apr_pool_t* pconf, apr_pool_t* ptemp, server_rec* s) {
   st->managed_hosts = http01_hosts(st->certs);
   auto table = shared_table<ChallengeTable>(s, "mod_acme_challenge_shm", kChallengeSlots);
   auto ocsp = shared_table<OcspTable>(s, "mod_acme_ocsp_shm", kOcspSlots);
-  auto alpn = shared_table<OcspTable>(s, "mod_acme_alpn_shm", kAlpnSlots);
-  for (const Status& status : {table.status(), ocsp.status(), alpn.status()}) {
+  auto alpn = shared_table<AlpnCertTable>(s, "mod_acme_alpn_shm", kAlpnSlots);
+  auto signal = shared_table<ActivationSignal>(s, "mod_acme_signal_shm");
+  for (const Status& status : {table.status(), ocsp.status(), alpn.status(), signal.status()}) {
     if (status.ok()) continue;
     log.log(LogLevel::kError, kMsgConfig, status.message());
     return HTTP_INTERNAL_SERVER_ERROR;
@@ -202,8 +203,9 @@ int startup(apr_pool_t* pconf, apr_pool_t* ptemp, server_rec* s) {
   st->parent_pid = getpid();
   st->ocsp_table = *ocsp;
   st->alpn_table = *alpn;
+  st->signal = *signal;
   // Whatever was requested before this start is promoted right below.
-  st->seen_generation = st->table.activation_generation();
+  st->seen_generation = st->signal.activation_generation();
   if (st->certs.empty()) return OK;
   st->settings.http01_reachable = check_ports(st->settings, may_use_http01(st->certs), log);
   st->tls_alpn_wanted = check_tls_alpn(s, log, &st->tls_alpn_names);

@@ -15,6 +15,8 @@
 #include "certset/cert_files.h"
 #include "config/managed_cert.h"
 #include "httpd/config.h"
+#include "shm/activation_signal.h"
+#include "shm/alpn_cert_table.h"
 #include "shm/challenge_table.h"
 #include "shm/ocsp_table.h"
 #include "staple/stapling_index.h"
@@ -31,9 +33,10 @@ struct ModuleState {
   std::vector<std::string> managed_hosts;  // sorted, lower case: the http-01 hosts
   ChallengeTable table;
   OcspTable ocsp_table;
-  // tls-alpn-01 challenge certificates by TLS server name (httpd/tls_alpn.h):
-  // an OcspTable in a region of its own, written by the watchdog.
-  OcspTable alpn_table;
+  // tls-alpn-01 challenge certificates by TLS server name (httpd/tls_alpn.h),
+  // written by the watchdog.
+  AlpnCertTable alpn_table;
+  ActivationSignal signal;                  // activation wanted, drains (shm/activation_signal.h)
   bool tls_alpn_wanted = false;             // register the tls-alpn-01 responder
   std::vector<std::string> tls_alpn_names;  // ...answering for these names only
   StaplingIndex stapling;  // mod_ssl's certificates we staple for (httpd/stapling.cc)

@@ -67,8 +67,8 @@ struct WatchdogContext {
       : store(st.settings.store_dir),
         log(st.main_server),
         session(
-            WatchdogSession::Parts::over_multi(store, st.table, st.ocsp_table, st.alpn_table, clock,
-                                               log, multi),
+            WatchdogSession::Parts::over_multi(store, st.table, st.signal, st.ocsp_table,
+                                               st.alpn_table, clock, log, multi),
             session_options(st, store), [parent = st.parent_pid] { return getppid() != parent; },
             mpm_stopping) {}
   SystemClock clock;

@@ -68,14 +68,12 @@ void ProbePublisher::take_file(const std::string& name, TimePoint now) {
   Result<std::string> text = store_.read(path);
   // First: a bad file is not read again every tick. One that cannot be
   // removed is not acted on (acmectl, waiting for it to go, says so).
-  Status removed = store_.remove(path);
-  if (!removed.ok()) {
-    if (unremovable_.insert(path).second)
-      log_.log(LogLevel::kWarn, kMsgPreflight,
-               "ignored the preflight request " + store_.absolute(path) +
-                   ": it cannot be removed (" + removed.message() + ")");
-    return;
-  }
+  bool taken = take_request_file(store_, path, unremovable_, [&](const std::string& cause) {
+    log_.log(LogLevel::kWarn, kMsgPreflight,
+             "ignored the preflight request " + store_.absolute(path) + ": it cannot be removed (" +
+                 cause + ")");
+  });
+  if (!taken) return;
   Result<Json> json = text.ok() ? Json::parse(*text) : Result<Json>(text.status());
   Result<Json> probes = json.ok() ? json->get_array("probes") : Result<Json>(json.status());
   if (!probes.ok()) {

@@ -54,11 +54,11 @@ bool RestartTiming::in_progress(Steady::time_point now) const {
   return asked != 0 && now - Steady::time_point(Steady::duration(asked)) < kRestartBound;
 }
 
-void pass_restart_kind(ChallengeTable& table, std::uint64_t generation, RestartKind kind) {
+void pass_restart_kind(ActivationSignal& signal, std::uint64_t generation, RestartKind kind) {
   if (kind == RestartKind::kStopOrHard) {
-    table.halt_drains(generation);
+    signal.halt_drains(generation);
   } else if (kind == RestartKind::kGraceful) {
-    table.permit_drain(generation);
+    signal.permit_drain(generation);
   }
 }
 
@@ -69,10 +69,10 @@ std::size_t certs_without_live_set(const Store& store, const std::vector<Managed
   return n;
 }
 
-ActivationThread::ActivationThread(const ChallengeTable& table, ActivationCoalescer coalescer,
+ActivationThread::ActivationThread(const ActivationSignal& signal, ActivationCoalescer coalescer,
                                    std::uint64_t generation, RestartTiming& timing, Hooks hooks,
                                    std::chrono::milliseconds interval)
-    : table_(table),
+    : signal_(signal),
       coalescer_(coalescer),
       generation_(generation),
       timing_(timing),
@@ -111,15 +111,15 @@ bool ActivationThread::alive() const {
 
 bool ActivationThread::tick(Steady::time_point now) {
   last_tick_.store(now.time_since_epoch().count());
-  pass_restart_kind(table_, generation_, hooks_.restart_kind());
+  pass_restart_kind(signal_, generation_, hooks_.restart_kind());
   if (timing_.in_progress(now)) return false;
   coalescer_.hold_until(timing_.not_before());
-  if (!coalescer_.restart_due(table_.activation_generation(), now)) return false;
+  if (!coalescer_.restart_due(signal_.activation_generation(), now)) return false;
   activated_.store(coalescer_.activated());
   // Before the signal, so the old watchdog sees them at once; an activation
   // keeps the configuration: it may go on ordering.
-  table_.permit_drain(generation_);
-  table_.permit_work_on(generation_);
+  signal_.permit_drain(generation_);
+  signal_.permit_work_on(generation_);
   timing_.note_requested(now);
   hooks_.restart();
   return true;
@@ -137,9 +137,9 @@ void ActivationThread::report(LogSink& log) const {
                 " new certificate set(s) staged and verified: graceful restart to activate");
 }
 
-bool activation_fallback(ChallengeTable& table, std::uint64_t generation, bool manual,
+bool activation_fallback(ActivationSignal& signal, std::uint64_t generation, bool manual,
                          std::uint64_t* seen, RestartTiming& timing, LogSink& log) {
-  std::uint64_t counter = table.activation_generation();
+  std::uint64_t counter = signal.activation_generation();
   if (counter == *seen) return false;
   *seen = counter;
   if (manual) {
@@ -150,8 +150,8 @@ bool activation_fallback(ChallengeTable& table, std::uint64_t generation, bool m
   }
   log.log(LogLevel::kNotice, kMsgActivationRestart,
           "a new certificate is staged and verified: graceful restart to activate it");
-  table.permit_drain(generation);
-  table.permit_work_on(generation);
+  signal.permit_drain(generation);
+  signal.permit_work_on(generation);
   timing.note_requested(Steady::now());
   return true;
 }

@@ -1,7 +1,7 @@
 // Activation in the parent, without httpd: a staged, verified set goes live
 // through a graceful restart (post_config promotes it), started by the
 // parent itself within a tick of the watchdog raising the counter in shared
-// memory (ChallengeTable::request_activation).
+// memory (ActivationSignal::request_activation).
 //
 // ActivationThread ticks every 100 ms in a thread of its own: it reads the
 // counter, decides (ActivationCoalescer, spaced by RestartTiming) and asks
@@ -27,7 +27,7 @@
 #include "base/log.h"
 #include "config/managed_cert.h"
 #include "schedule/activation_coalescer.h"
-#include "shm/challenge_table.h"
+#include "shm/activation_signal.h"
 #include "store/store.h"
 
 namespace acme {
@@ -64,7 +64,7 @@ enum class RestartKind { kNone, kGraceful, kStopOrHard };
 // The parent's word to old watchdogs (renew/watchdog_session.h): after a
 // graceful restart the ending generation's watchdog may finish its orders; a
 // stop or a hard restart halts every such drain at once.
-void pass_restart_kind(ChallengeTable& table, std::uint64_t generation, RestartKind kind);
+void pass_restart_kind(ActivationSignal& signal, std::uint64_t generation, RestartKind kind);
 
 // Managed certificates without a live set (one lookup each, at startup).
 std::size_t certs_without_live_set(const Store& store, const std::vector<ManagedCert>& certs);
@@ -75,7 +75,7 @@ class ActivationThread {
     std::function<RestartKind()> restart_kind;
     std::function<void()> restart;  // asks this process for a graceful restart
   };
-  ActivationThread(const ChallengeTable& table, ActivationCoalescer coalescer,
+  ActivationThread(const ActivationSignal& signal, ActivationCoalescer coalescer,
                    std::uint64_t generation, RestartTiming& timing, Hooks hooks,
                    std::chrono::milliseconds interval = std::chrono::milliseconds(100));
   ActivationThread(const ActivationThread&) = delete;
@@ -101,7 +101,7 @@ class ActivationThread {
  private:
   void run();
 
-  ChallengeTable table_;  // a view of the shared region
+  ActivationSignal signal_;  // a view of the shared region
   ActivationCoalescer coalescer_;
   const std::uint64_t generation_;  // httpd's, of this configuration
   RestartTiming& timing_;
@@ -119,7 +119,7 @@ class ActivationThread {
 // The monitor hook, when the thread is not running: a counter that moved is
 // told to the admin under ACMEActivation manual; otherwise the restart is
 // logged, the old watchdog may work on, and true says: restart now.
-bool activation_fallback(ChallengeTable& table, std::uint64_t generation, bool manual,
+bool activation_fallback(ActivationSignal& signal, std::uint64_t generation, bool manual,
                          std::uint64_t* seen, RestartTiming& timing, LogSink& log);
 
 }  // namespace acme

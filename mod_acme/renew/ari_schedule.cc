@@ -61,9 +61,8 @@ AriSchedule::AriSchedule(Store& store, const Clock& clock, LogSink& log,
                          std::function<double()> random01)
     : store_(store), clock_(clock), log_(log), random01_(std::move(random01)) {}
 
-bool AriSchedule::poll_due(const ManagedCert& cert) {
-  auto cert_id = live_cert_id(store_, cert.name);
-  return cert_id.ok() && clock_.now() >= record_for(cert.name, *cert_id).next_poll;
+bool AriSchedule::poll_due(const ManagedCert& cert, const std::string& cert_id) {
+  return clock_.now() >= record_for(cert.name, cert_id).next_poll;
 }
 
 void AriSchedule::refresh(const ManagedCert& cert, CaSession& session) {
@@ -73,15 +72,16 @@ void AriSchedule::refresh(const ManagedCert& cert, CaSession& session) {
 
 AriSchedule::Decision AriSchedule::decide(const ManagedCert& cert, const LiveInfo& live,
                                           CaSession& session) {
-  if (poll_due(cert)) refresh(cert, session);
-  return decide(cert, live);
+  auto cert_id = live_cert_id(store_, cert.name);
+  if (cert_id.ok() && poll_due(cert, *cert_id)) refresh(cert, session);
+  return decide(cert, live, cert_id);
 }
 
-AriSchedule::Decision AriSchedule::decide(const ManagedCert& cert, const LiveInfo& live) {
+AriSchedule::Decision AriSchedule::decide(const ManagedCert& cert, const LiveInfo& live,
+                                          const Result<std::string>& cert_id) {
   Decision d;
   d.renew_at = baseline_renewal_time(live.not_before, live.not_after, cert.renew_window);
   d.basis = "renew window " + format_renew_window(cert.renew_window);
-  auto cert_id = live_cert_id(store_, cert.name);
   if (!cert_id.ok()) return d;
   const AriRecord& record = record_for(cert.name, *cert_id);
   d.next_poll = record.next_poll;

@@ -56,15 +56,17 @@ class AriSchedule {
   AriSchedule(const AriSchedule&) = delete;
   AriSchedule& operator=(const AriSchedule&) = delete;
 
-  // The CA is to be asked (again) about the live certificate: its time has
-  // come. Reads the live certificate; asks nothing.
-  bool poll_due(const ManagedCert& cert);
+  // The CA is to be asked (again) about the live certificate, cert_id its
+  // certID (live_cert_id): its time has come. Asks nothing.
+  bool poll_due(const ManagedCert& cert, const std::string& cert_id);
   // Asks session's CA for renewal information and keeps the answer. Inside a
   // Fiber the request suspends it, so the watchdog runs this in a fiber of
   // its own (renew/renewer.h) and never waits for the CA in a tick.
   void refresh(const ManagedCert& cert, CaSession& session);
-  // When to renew, from what is known now; asks nothing.
-  Decision decide(const ManagedCert& cert, const LiveInfo& live);
+  // When to renew, from what is known now; asks nothing. cert_id: the live
+  // certificate's (live_cert_id, read once by the caller for both calls).
+  Decision decide(const ManagedCert& cert, const LiveInfo& live,
+                  const Result<std::string>& cert_id);
   // Both in one, for callers that may wait: refresh() when due, then decide().
   Decision decide(const ManagedCert& cert, const LiveInfo& live, CaSession& session);
 

@@ -72,11 +72,13 @@ Result<JobState> parse_job_state(const std::string& text) {
 }
 
 RenewalJob::RenewalJob(const ManagedCert& cert, Store& store, ChallengeTable& table,
-                       const Clock& clock, LogSink& log, std::function<double()> random01,
+                       ActivationSignal& activation, const Clock& clock, LogSink& log,
+                       std::function<double()> random01,
                        std::optional<std::vector<ChallengeResponder*>> responders)
     : cert_(cert),
       store_(store),
       table_(table),
+      activation_(activation),
       clock_(clock),
       log_(log),
       random01_(std::move(random01)),
@@ -182,11 +184,12 @@ Status RenewalJob::advance(CaSession& session, Outcome* outcome) {
   // The poll backoff is for a status that does not change: progress
   // (pending -> ready -> processing -> valid) starts it again.
   // ready -> processing is the finalize's wait going on, not a new one.
-  const bool same_wait = polled_status_ == "ready" && order->status == "processing";
+  const bool same_wait =
+      polled_status_ == OrderStatus::kReady && order->status == OrderStatus::kProcessing;
   if (order->status != polled_status_ && !same_wait) {
     // A wait ended: how long it took paces the next orders' first polls.
-    if (waiting_since_ != TimePoint{} && !polled_status_.empty()) {
-      session.poll_pace().observe(PollPace::wait_of(polled_status_),
+    if (waiting_since_ != TimePoint{} && polled_status_) {
+      session.poll_pace().observe(PollPace::wait_of(order_status_name(*polled_status_)),
                                   std::chrono::duration_cast<Millis>(clock_.now() - waiting_since_),
                                   state_.poll_attempt == 1);
     }
@@ -194,28 +197,29 @@ Status RenewalJob::advance(CaSession& session, Outcome* outcome) {
     state_.poll_attempt = 0;
   }
   polled_status_ = order->status;
-  if (order->status == "pending") {
+  if (order->status == OrderStatus::kPending) {
     // Every answer published and sent in this process: only the order is
     // polled; after a restart authorize() publishes them again.
     if (!answered_) ACME_RETURN_IF_ERROR(authorize(session, *order));
     answered_ = true;
     outcome->next = poll_later(session);
-  } else if (order->status == "ready") {
+  } else if (order->status == OrderStatus::kReady) {
     auto csr = make_csr_der(key_, cert_.names);
     if (!csr.ok()) return csr.status();
     auto finalized = finalize_order(client, *order, *csr);
     if (!finalized.ok()) return finalized.status();
-    if (finalized->status == "valid") return finish(session, *finalized, outcome);
+    if (finalized->status == OrderStatus::kValid) return finish(session, *finalized, outcome);
     outcome->next = poll_later(session);
-  } else if (order->status == "processing") {
+  } else if (order->status == OrderStatus::kProcessing) {
     outcome->next = poll_later(session);
-  } else if (order->status == "valid") {
+  } else if (order->status == OrderStatus::kValid) {
     return finish(session, *order, outcome);
   } else {
     return order_failure(session, *order);
   }
   if (state_.poll_started != TimePoint{} && clock_.now() - state_.poll_started > kPollBudget) {
-    return Status(Code::kTimeout, "order " + order->url + " still " + order->status + " after " +
+    return Status(Code::kTimeout, "order " + order->url + " still " +
+                                      order_status_name(order->status) + " after " +
                                       std::to_string(kPollBudget.count()) + "s");
   }
   return Status();
@@ -228,10 +232,11 @@ Status RenewalJob::authorize(CaSession& session, const Order& order) {
   for (const auto& url : order.authorizations) {
     auto authz = fetch_authorization(session.client(), url);
     if (!authz.ok()) return authz.status();
-    if (authz->status == "valid") continue;
-    if (authz->status != "pending") {
+    if (authz->status == AuthorizationStatus::kValid) continue;
+    if (authz->status != AuthorizationStatus::kPending) {
       return Status(Code::kProblem, "authorization for " + authz->identifier.value + " is " +
-                                        authz->status + ": " + authz->error_text());
+                                        authorization_status_name(authz->status) + ": " +
+                                        authz->error_text());
     }
     Status answered = answer(session, *authz);
     if (answered.code() == Code::kPending) pending = answered;  // the others meanwhile
@@ -270,7 +275,7 @@ Status RenewalJob::answer(CaSession& session, const Authorization& authz) {
   }
   ACME_RETURN_IF_ERROR(responder->publish(authz.identifier, ch->token,
                                           key_authorization(ch->token, session.thumbprint())));
-  if (ch->status == "pending" && !state_.responded.count(ch->url)) {
+  if (ch->status == ChallengeStatus::kPending && !state_.responded.count(ch->url)) {
     auto answered = respond_to_challenge(session.client(), ch->url);
     if (!answered.ok()) return answered.status();
     state_.responded.insert(ch->url);
@@ -316,7 +321,7 @@ Status RenewalJob::finish(CaSession& session, const Order& order, Outcome* outco
   remove_logged(store_, layout::job_dir(cert_.name), log_);  // left: removed as remains later
   log_.log(LogLevel::kNotice, kMsgCertStaged,
            "new certificate for " + cert_.name + " obtained and verified; staged for activation");
-  table_.request_activation();
+  activation_.request_activation();
   outcome->staged = true;
   outcome->next = clock_.now();
   return Status();
@@ -327,7 +332,7 @@ Status RenewalJob::order_failure(CaSession& session, const Order& order) {
   std::string why = order.has_error ? order.error.describe() : "";
   for (const auto& url : order.authorizations) {
     auto authz = fetch_authorization(session.client(), url);
-    if (authz.ok() && authz->status == "invalid") {
+    if (authz.ok() && authz->status == AuthorizationStatus::kInvalid) {
       why = authz->identifier.value + ": " + authz->error_text();
       break;
     }
@@ -335,7 +340,8 @@ Status RenewalJob::order_failure(CaSession& session, const Order& order) {
   state_.order_url.clear();
   // Tagged with the order's problem type, so fail() sees badPublicKey/badCSR.
   return Status(Code::kProblem,
-                "order for " + cert_.name + " is " + order.status + (why.empty() ? "" : ": " + why),
+                "order for " + cert_.name + " is " + order_status_name(order.status) +
+                    (why.empty() ? "" : ": " + why),
                 order.has_error ? order.error.type : "");
 }
 
@@ -392,7 +398,8 @@ TimePoint RenewalJob::poll_later(CaSession& session) {
   if (state_.poll_attempt == 0) {
     waiting_since_ = clock_.now();
     ++state_.poll_attempt;
-    return clock_.now() + session.poll_pace().first(PollPace::wait_of(polled_status_));
+    return clock_.now() +
+           session.poll_pace().first(PollPace::wait_of(order_status_name(*polled_status_)));
   }
   return clock_.now() + poll_delay(state_.poll_attempt++);
 }

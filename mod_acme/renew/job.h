@@ -21,6 +21,7 @@
 #include "config/managed_cert.h"
 #include "crypto/key.h"
 #include "renew/ca_session.h"
+#include "shm/activation_signal.h"
 #include "shm/challenge_table.h"
 #include "solve/challenge_responder.h"
 #include "store/store.h"
@@ -65,8 +66,9 @@ class RenewalJob {
 
   // responders: in preference order, exactly these (an empty list answers
   // nothing); without the argument, http-01 over table (unit tests).
-  RenewalJob(const ManagedCert& cert, Store& store, ChallengeTable& table, const Clock& clock,
-             LogSink& log, std::function<double()> random01,
+  RenewalJob(const ManagedCert& cert, Store& store, ChallengeTable& table,
+             ActivationSignal& activation, const Clock& clock, LogSink& log,
+             std::function<double()> random01,
              std::optional<std::vector<ChallengeResponder*>> responders = std::nullopt);
 
   void load();  // resumes from jobs/<name>/, or starts fresh (an unreadable state is logged)
@@ -98,6 +100,7 @@ class RenewalJob {
   const ManagedCert& cert_;
   Store& store_;
   ChallengeTable& table_;
+  ActivationSignal& activation_;  // bumped once a verified set is staged
   const Clock& clock_;
   LogSink& log_;
   std::function<double()> random01_;
@@ -105,7 +108,7 @@ class RenewalJob {
   std::vector<ChallengeResponder*> responders_;
   JobState state_;
   std::function<bool()> stopping_;
-  std::string polled_status_;  // the order's status at the last poll
+  std::optional<OrderStatus> polled_status_;  // the order's status at the last poll
   TimePoint waiting_since_{};  // the first poll of this status was planned (PollPace)
   bool answered_ = false;      // authorize() succeeded in this process
   PrivateKey key_;

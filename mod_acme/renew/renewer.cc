@@ -21,10 +21,12 @@ constexpr Seconds kExpiringSoon{7 * 86400};
 constexpr Millis kHookPoll{250};
 }  // namespace
 
-Renewer::Renewer(Store& store, ChallengeTable& table, const Clock& clock, LogSink& log,
-                 HttpFactory http_factory, std::function<double()> random01, Options options)
+Renewer::Renewer(Store& store, ChallengeTable& table, ActivationSignal& activation,
+                 const Clock& clock, LogSink& log, HttpFactory http_factory,
+                 std::function<double()> random01, Options options)
     : store_(store),
       table_(table),
+      activation_(activation),
       clock_(clock),
       log_(log),
       http_factory_(std::move(http_factory)),
@@ -59,7 +61,7 @@ namespace {
 // Tokens of the answers the jobs on disk say they published.
 std::set<std::string> published_tokens(const Store& store) {
   std::set<std::string> tokens;
-  auto jobs = store.list("jobs");
+  auto jobs = store.list(layout::kJobsDir);
   if (!jobs.ok()) return tokens;
   for (const auto& name : *jobs) {
     auto text = store.read("jobs/" + name + "/job.json");
@@ -134,13 +136,15 @@ bool Renewer::due(const ManagedCert& cert, TimePoint now, TimePoint* next_check)
   }
   // ACMERenewWindow, or the CA's renewal information (renew/ari_schedule.h),
   // asked in a fiber of its own: decided when the answer is in.
-  Side asked = ask_renewal_info(cert);
+  // The live certificate's certID, read and parsed once for both questions.
+  const Result<std::string> cert_id = live_cert_id(store_, cert.name);
+  Side asked = ask_renewal_info(cert, cert_id);
   if (asked != Side::kDone) {
     // In flight: the answer sets the next look; busy: try again soon.
     *next_check = asked == Side::kBusy ? now + kIoSlice : TimePoint::max();
     return false;
   }
-  AriSchedule::Decision when = ari_.decide(cert, *live);
+  AriSchedule::Decision when = ari_.decide(cert, *live, cert_id);
   TimePoint at = when.renew_at;
   if (at <= now) {
     log_.log(LogLevel::kInfo, kMsgRenewalDue,
@@ -300,8 +304,8 @@ TimePoint Renewer::process(const ManagedCert& cert, TimePoint now) {
       return now + options_.request_poll;
     }
     waiting_.erase(cert.name);
-    auto created = std::make_unique<RenewalJob>(cert, store_, table_, clock_, log_, random01_,
-                                                responders_for(cert));
+    auto created = std::make_unique<RenewalJob>(cert, store_, table_, activation_, clock_, log_,
+                                                random01_, responders_for(cert));
     created->load();  // logs an unreadable state itself; a fresh job then
     created->set_stopping(stopping_);
     // A first order: its names are checked once, and it goes ahead anyway.

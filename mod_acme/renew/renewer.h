@@ -33,6 +33,7 @@
 #include "renew/job.h"
 #include "report/notifier.h"
 #include "report/status_record.h"
+#include "shm/activation_signal.h"
 #include "shm/challenge_table.h"
 #include "staple/ocsp_refresher.h"
 #include "store/store.h"
@@ -63,8 +64,9 @@ class Renewer {
     ResolverOptions preflight_resolver;  // ACMEPreflightResolver; server "" = the system's
   };
 
-  Renewer(Store& store, ChallengeTable& table, const Clock& clock, LogSink& log,
-          HttpFactory http_factory, std::function<double()> random01, Options options);
+  Renewer(Store& store, ChallengeTable& table, ActivationSignal& activation, const Clock& clock,
+          LogSink& log, HttpFactory http_factory, std::function<double()> random01,
+          Options options);
   ~Renewer();
   Renewer(const Renewer&) = delete;
   Renewer& operator=(const Renewer&) = delete;
@@ -115,7 +117,7 @@ class Renewer {
   // kDone when due() may decide now: renewal information is not to be
   // asked, or was answered at once. kInFlight: a side fiber asks, and sends
   // the certificate back to due() when the answer is in.
-  Side ask_renewal_info(const ManagedCert& cert);
+  Side ask_renewal_info(const ManagedCert& cert, const Result<std::string>& cert_id);
   void update_contacts();  // ACMEContactEmail changed: each CA's account, in side fibers
   void start_rollover();   // `acmectl rollover`, once no step is in flight
   bool due(const ManagedCert& cert, TimePoint now, TimePoint* next_check);
@@ -144,6 +146,7 @@ class Renewer {
 
   Store& store_;
   ChallengeTable& table_;
+  ActivationSignal& activation_;
   const Clock& clock_;
   LogSink& log_;
   HttpFactory http_factory_;

@@ -30,8 +30,9 @@ Renewer::Side Renewer::run_side(const std::string& key, std::function<void()> bo
   return Side::kInFlight;
 }
 
-Renewer::Side Renewer::ask_renewal_info(const ManagedCert& cert) {
-  if (!ari_.poll_due(cert)) return Side::kDone;
+Renewer::Side Renewer::ask_renewal_info(const ManagedCert& cert,
+                                        const Result<std::string>& cert_id) {
+  if (!cert_id.ok() || !ari_.poll_due(cert, *cert_id)) return Side::kDone;
   return run_side("ari " + cert.name, [this, &cert] {
     ari_.refresh(cert, session_for(cert.ca));
     next_check_[cert.name] = TimePoint{};  // due() decides at the next look
@@ -96,14 +97,12 @@ void Renewer::ocsp_refreshed(const ManagedCert& cert, const OcspRefresher::Outco
 // not retried every tick. One that cannot be removed is not acted on at all
 // (it would be taken again each tick); that is said once.
 bool Renewer::take_request_file(const std::string& path) {
-  Status removed = store_.remove(path);
-  if (removed.ok()) return true;
-  if (unremovable_.insert(path).second)
+  return acme::take_request_file(store_, path, unremovable_, [&](const std::string& cause) {
     log_.log(LogLevel::kError, kMsgAdminRequest,
-             "ignoring " + store_.absolute(path) + ": it cannot be removed (" + removed.message() +
+             "ignoring " + store_.absolute(path) + ": it cannot be removed (" + cause +
                  "), so it would be acted on again and again; fix the store's "
                  "permissions and run acmectl again");
-  return false;
+  });
 }
 
 void Renewer::take_requests() {
@@ -111,8 +110,7 @@ void Renewer::take_requests() {
   probes_.take(names.ok() ? *names : std::vector<std::string>(), clock_.now());  // preflight's
   if (!names.ok() || names->empty()) return;
   if (std::count(names->begin(), names->end(), layout::kAccountRolloverRequest) &&
-      take_request_file(std::string(layout::kRequestsDir) + "/" +
-                        layout::kAccountRolloverRequest)) {
+      take_request_file(layout::request_path(layout::kAccountRolloverRequest))) {
     log_.log(LogLevel::kNotice, kMsgAdminRequest, "account key rollover requested");
     rollover_pending_ = true;
   }

@@ -20,10 +20,9 @@ const std::string& announced(LogSink& log, const WatchdogSession::Options& optio
 
 }  // namespace
 
-WatchdogSession::Parts WatchdogSession::Parts::over_multi(Store& store, ChallengeTable& table,
-                                                          OcspTable& ocsp_table,
-                                                          OcspTable& alpn_table, const Clock& clock,
-                                                          LogSink& log, CurlMulti& multi) {
+WatchdogSession::Parts WatchdogSession::Parts::over_multi(
+    Store& store, ChallengeTable& table, ActivationSignal& signal, OcspTable& ocsp_table,
+    AlpnCertTable& alpn_table, const Clock& clock, LogSink& log, CurlMulti& multi) {
   auto ca_http = [&multi](const CaSettings& ca) -> std::unique_ptr<HttpClient> {
     HttpOptions options;
     options.ca_file = ca.ca_file;
@@ -33,14 +32,16 @@ WatchdogSession::Parts WatchdogSession::Parts::over_multi(Store& store, Challeng
     std::random_device device;
     return std::uniform_real_distribution<double>(0.0, 1.0)(device);
   };
-  return {store,  table,   ocsp_table, alpn_table,
-          clock,  log,     ca_http,    std::make_unique<MultiHttpClient>(multi, HttpOptions()),
-          &multi, random01};
+  return {store,      table,      signal,
+          ocsp_table, alpn_table, clock,
+          log,        ca_http,    std::make_unique<MultiHttpClient>(multi, HttpOptions()),
+          &multi,     random01};
 }
 
 WatchdogSession::WatchdogSession(Parts parts, Options options, std::function<bool()> parent_gone,
                                  std::function<bool()> process_stopping)
     : table_(parts.table),
+      signal_(parts.signal),
       clock_(parts.clock),
       log_(parts.log),
       options_(std::move(options)),
@@ -51,7 +52,7 @@ WatchdogSession::WatchdogSession(Parts parts, Options options, std::function<boo
       ocsp_(parts.store, parts.ocsp_table, clock_, log_, std::move(parts.ocsp_http)),
       dns01_(options_.certs, parts.store, log_),
       tls_alpn01_(parts.alpn_table, clock_),
-      renewer_(parts.store, table_, clock_, log_, std::move(parts.ca_http),
+      renewer_(parts.store, table_, signal_, clock_, log_, std::move(parts.ca_http),
                std::move(parts.random01), options_.renewer) {
   renewer_.set_http_driver(parts.driver);
   // Steps stop with the process, unless this watchdog outlives a graceful
@@ -68,14 +69,14 @@ WatchdogSession::WatchdogSession(Parts parts, Options options, std::function<boo
 }
 
 bool WatchdogSession::halted() const {
-  return table_.drain_halted(options_.generation) || parent_gone_();
+  return signal_.drain_halted(options_.generation) || parent_gone_();
 }
 
 bool WatchdogSession::take_store() {
   if (lock_.held()) return true;
   Status locked = lock_.try_lock();
   if (!locked.ok()) {
-    table_.note_watchdog_waiting(options_.generation);  // the old one hands over
+    signal_.note_watchdog_waiting(options_.generation);  // the old one hands over
     if (locked.message() != lock_trouble_) {
       const bool busy = locked.code() == Code::kPending;
       log_.log(busy ? LogLevel::kInfo : LogLevel::kWarn, kMsgWatchdog,
@@ -107,7 +108,7 @@ std::chrono::microseconds WatchdogSession::tick() {
 bool WatchdogSession::may_drain() const {
   const auto until = std::chrono::steady_clock::now() + options_.verdict_wait;
   while (!halted()) {
-    if (table_.drain_permitted(options_.generation)) return true;
+    if (signal_.drain_permitted(options_.generation)) return true;
     if (std::chrono::steady_clock::now() >= until) return false;
     std::this_thread::sleep_for(Millis(10));
   }
@@ -124,10 +125,10 @@ void WatchdogSession::drain() {
   const auto deadline = std::chrono::steady_clock::now() + options_.drain_limit;
   // After an admin's graceful restart (maybe a new configuration) only the
   // orders in flight are finished; after an activation it works on.
-  if (!table_.work_on_permitted(options_.generation)) renewer_.set_draining();
+  if (!signal_.work_on_permitted(options_.generation)) renewer_.set_draining();
   bool successor_up = false;
   while (std::chrono::steady_clock::now() < deadline && !halted()) {
-    if (!successor_up && table_.successor_waiting(options_.generation)) {
+    if (!successor_up && signal_.successor_waiting(options_.generation)) {
       // It resumes the orders from their job files: only the steps in
       // flight are finished here.
       renewer_.set_handing_over();

@@ -11,7 +11,7 @@
 //
 // Outliving a graceful restart: the old watchdog goes on working while the
 // parent restarts (seconds with many vhosts) if the parent permitted it
-// (ChallengeTable::permit_drain), and once the next generation's watchdog
+// (ActivationSignal::permit_drain), and once the next generation's watchdog
 // waits for the store lock it starts no more steps, finishes those in
 // flight and hands its orders over through their job files.
 #pragma once
@@ -31,6 +31,8 @@
 #include "http/http_client.h"
 #include "renew/renewer.h"
 #include "report/notifier.h"
+#include "shm/activation_signal.h"
+#include "shm/alpn_cert_table.h"
 #include "shm/challenge_table.h"
 #include "shm/ocsp_table.h"
 #include "solve/dns01_responder.h"
@@ -47,8 +49,9 @@ class WatchdogSession {
   struct Parts {
     Store& store;
     ChallengeTable& table;
+    ActivationSignal& signal;  // activation and drain words (parent <-> watchdog)
     OcspTable& ocsp_table;
-    OcspTable& alpn_table;  // tls-alpn-01 certificates
+    AlpnCertTable& alpn_table;  // tls-alpn-01 certificates
     const Clock& clock;
     LogSink& log;
     Renewer::HttpFactory ca_http;
@@ -61,9 +64,9 @@ class WatchdogSession {
 
     // The watchdog's own: every CA's client and the OCSP client share one
     // multi handle (http/curl_multi.h), randomness from the system.
-    static Parts over_multi(Store& store, ChallengeTable& table, OcspTable& ocsp_table,
-                            OcspTable& alpn_table, const Clock& clock, LogSink& log,
-                            CurlMulti& multi);
+    static Parts over_multi(Store& store, ChallengeTable& table, ActivationSignal& signal,
+                            OcspTable& ocsp_table, AlpnCertTable& alpn_table, const Clock& clock,
+                            LogSink& log, CurlMulti& multi);
   };
   struct Options {
     Renewer::Options renewer;
@@ -103,6 +106,7 @@ class WatchdogSession {
   bool halted() const;  // a stop or a hard restart, or the parent gone
 
   ChallengeTable& table_;
+  ActivationSignal& signal_;
   const Clock& clock_;
   LogSink& log_;
   Options options_;

@@ -7,10 +7,8 @@ namespace acme {
 
 namespace {
 
-constexpr const char kCaCountsDir[] = "status/ca";
-
 std::string path_for(const std::string& directory_url) {
-  return std::string(kCaCountsDir) + "/" + layout::ca_id(directory_url) + ".json";
+  return layout::ca_counts_file(directory_url);
 }
 
 }  // namespace
@@ -58,10 +56,10 @@ RequestCounts read_ca_counts(const Store& store, const std::string& directory_ur
 
 std::vector<CaCounts> read_all_ca_counts(const Store& store) {
   std::vector<CaCounts> out;
-  auto entries = store.list(kCaCountsDir);
+  auto entries = store.list(layout::kCaCountsDir);
   if (!entries.ok()) return out;
   for (const auto& e : *entries) {
-    auto text = store.read(std::string(kCaCountsDir) + "/" + e);
+    auto text = store.read(std::string(layout::kCaCountsDir) + "/" + e);
     if (!text.ok()) continue;
     auto c = parse_ca_counts(*text);
     if (c.ok()) out.push_back(std::move(*c));

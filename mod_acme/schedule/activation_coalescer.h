@@ -1,7 +1,7 @@
 // ActivationCoalescer: when the parent should restart to activate staged
 // certificate sets. Pure logic on a counter and a clock, no I/O.
 //
-// The watchdog bumps a shared counter once per staged set (ChallengeTable::
+// The watchdog bumps a shared counter once per staged set (ActivationSignal::
 // request_activation); the parent samples it every tick and asks
 // restart_due(). Sets staged close together go live in one restart: the
 // restart waits until the counter has been still for `quiet`, but never

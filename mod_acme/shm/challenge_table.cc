@@ -1,39 +1,20 @@
 // ChallengeTable: implements shm/challenge_table.h, the shared-memory table
 // of http-01 answers (one writer: the watchdog; many readers: the workers).
 //
-// Each slot is a sequence lock: the writer makes `seq` odd, rewrites the
-// slot, makes it even again; a reader copies what it needs and keeps the copy
-// only if `seq` was even and unchanged around it. Readers never write shared
-// memory, so a reader killed mid-lookup cannot hurt anyone, and the only
-// thing a crashed writer leaves behind is an odd `seq`, which the next write
-// of that slot repairs.
+// Each slot is a sequence lock (shm/seqlock.h): the writer makes `seq` odd,
+// rewrites the slot, makes it even again; a reader copies what it needs and
+// keeps the copy only if `seq` was even and unchanged around it. Readers
+// never write shared memory, so a reader killed mid-lookup cannot hurt
+// anyone, and the only thing a crashed writer leaves behind is an odd `seq`,
+// which the next write of that slot repairs.
 #include "shm/challenge_table.h"
 
-#include "shm/seqlock.h"
-
 #include <algorithm>
-#include <atomic>
 #include <cstring>
-#include <new>
-#include <thread>
-#include <type_traits>
+
+#include "shm/slots.h"
 
 namespace acme {
-
-struct ChallengeTable::Header {
-  std::uint32_t magic;
-  std::uint32_t version;
-  std::uint64_t slots;
-  std::atomic<std::uint64_t> activation_gen;
-  std::atomic<std::uint64_t> drain_permit;  // highest generation that may drain, +1 (0: none)
-  std::atomic<std::uint64_t> drain_halt;    // highest generation that must not, +1 (0: none)
-  std::atomic<std::uint64_t> waiting;       // highest generation whose watchdog waits, +1
-  std::atomic<std::uint64_t> work_on;       // highest generation ended by an activation, +1
-  // Catches a module rebuilt with other field limits but the same version,
-  // attaching to the region an older build formatted (graceful restart).
-  std::uint32_t slot_size;
-  std::uint32_t reserved;
-};
 
 struct ChallengeTable::Slot {
   std::atomic<std::uint32_t> seq;
@@ -45,12 +26,11 @@ struct ChallengeTable::Slot {
 
 namespace {
 
-constexpr std::uint32_t kMagic = 0x41434d54;  // "ACMT"
-constexpr std::uint32_t kVersion = 2;
-// The region is shared between processes: only address-free (lock-free)
-// atomics work there, and only standard-layout types have a fixed layout.
-static_assert(std::atomic<std::uint32_t>::is_always_lock_free, "need lock-free 32-bit atomics");
-static_assert(std::atomic<std::uint64_t>::is_always_lock_free, "need lock-free 64-bit atomics");
+// 3: the activation words moved to shm/activation_signal.h, the header to
+// shm/slot_region.h.
+constexpr RegionKind kKind{0x41434d54, 3, "challenge table"};  // "ACMT"
+
+using TableSlots = Slots<ChallengeTable::Slot>;
 
 bool same_token(const char* field, const std::string& token) {
   // Compares the terminator too, so "abc" does not match a stored "abcd".
@@ -82,84 +62,37 @@ Status check_field(const char* what, const std::string& text, std::size_t max,
                                             std::to_string(max));
 }
 
-Status check_memory(const void* memory, std::size_t size, std::size_t need) {
-  if (memory == nullptr) return Status(Code::kInvalidArgument, "challenge table: no memory given");
-  if (reinterpret_cast<std::uintptr_t>(memory) % alignof(std::uint64_t) != 0)
-    return Status(Code::kInvalidArgument, "challenge table: memory is not 8-byte aligned");
-  if (size < need)
-    return Status(Code::kInvalidArgument, "challenge table needs " + std::to_string(need) +
-                                              " bytes of shared memory, got " +
-                                              std::to_string(size));
-  return Status();
+void store_slot(TableSlots slots, std::size_t i, bool in_use, const std::string& host,
+                const std::string& token, const std::string& value) {
+  slots.write(i, [&](ChallengeTable::Slot& s) {
+    s.in_use = in_use ? 1 : 0;
+    copy_field(s.host, sizeof s.host, host);
+    copy_field(s.token, sizeof s.token, token);
+    copy_field(s.value, sizeof s.value, value);
+  });
+}
+
+void free_slot(TableSlots slots, std::size_t i) {
+  store_slot(slots, i, false, "", "", "");
 }
 
 }  // namespace
 
 std::size_t ChallengeTable::region_size(std::size_t slots) {
-  // Here rather than at namespace scope because Header and Slot are private.
-  static_assert(std::is_standard_layout<Header>::value, "Header needs a fixed layout");
-  static_assert(std::is_standard_layout<Slot>::value, "Slot needs a fixed layout");
-  static_assert(sizeof(Header) % alignof(Slot) == 0, "slots must start aligned");
-  if (slots > (SIZE_MAX - sizeof(Header)) / sizeof(Slot)) return SIZE_MAX;
-  return sizeof(Header) + slots * sizeof(Slot);
+  return TableSlots::region_size(slots);
 }
 
 Result<ChallengeTable> ChallengeTable::format(void* memory, std::size_t size, std::size_t slots) {
-  if (slots == 0) return Status(Code::kInvalidArgument, "challenge table needs at least one slot");
-  ACME_RETURN_IF_ERROR(check_memory(memory, size, region_size(slots)));
-  std::memset(memory, 0, region_size(slots));
-  // Placement new starts the lifetime of the atomics in the raw memory.
-  Header* header = new (memory) Header();
-  header->magic = kMagic;
-  header->version = kVersion;
-  header->slots = slots;
-  header->slot_size = sizeof(Slot);
-  ChallengeTable table(header);
-  for (std::size_t i = 0; i < slots; ++i) new (table.slot(i)) Slot();
-  return table;
+  Result<SlotRegion> region = TableSlots::format(memory, size, kKind, slots);
+  if (!region.ok()) return region.status();
+  return ChallengeTable(*region);
 }
 
 Result<ChallengeTable> ChallengeTable::attach(void* memory, std::size_t size) {
-  ACME_RETURN_IF_ERROR(check_memory(memory, size, sizeof(Header)));
-  auto* header = static_cast<Header*>(memory);
-  if (header->magic != kMagic)
-    return Status(Code::kInvalidArgument,
-                  "shared memory is not a mod_acme challenge table (bad magic)");
-  if (header->version != kVersion || header->slot_size != sizeof(Slot))
-    return Status(Code::kInvalidArgument,
-                  "challenge table in shared memory has layout version " +
-                      std::to_string(header->version) + ", this module expects " +
-                      std::to_string(kVersion) +
-                      ": stop and start httpd (a graceful restart keeps the old memory)");
-  if (header->slots == 0 || size < region_size(header->slots))
-    return Status(Code::kInvalidArgument, "challenge table of " + std::to_string(header->slots) +
-                                              " slots does not fit in " + std::to_string(size) +
-                                              " bytes of shared memory");
-  return ChallengeTable(header);
+  Result<SlotRegion> region = TableSlots::attach(memory, size, kKind);
+  if (!region.ok()) return region.status();
+  return ChallengeTable(*region);
 }
-
-ChallengeTable::Slot* ChallengeTable::slot(std::size_t i) const {
-  return reinterpret_cast<Slot*>(reinterpret_cast<char*>(header_) + sizeof(Header)) + i;
-}
-
-namespace {
-
-void store_slot(ChallengeTable::Slot* s, bool in_use, const std::string& host,
-                const std::string& token, const std::string& value) {
-  seqlock::write(s->seq, [&] {
-    s->in_use = in_use ? 1 : 0;
-    copy_field(s->host, sizeof s->host, host);
-    copy_field(s->token, sizeof s->token, token);
-    copy_field(s->value, sizeof s->value, value);
-  });
-}
-
-template <class Read>
-bool read_consistent(const ChallengeTable::Slot& s, Read read) {
-  return seqlock::read(s.seq, read);
-}
-
-}  // namespace
 
 Status ChallengeTable::put(const std::string& host, const std::string& token,
                            const std::string& value) {
@@ -168,67 +101,70 @@ Status ChallengeTable::put(const std::string& host, const std::string& token,
   ACME_RETURN_IF_ERROR(check_field("host", host, kHostMax, host));
   ACME_RETURN_IF_ERROR(check_field("token", token, kTokenMax, host));
   ACME_RETURN_IF_ERROR(check_field("key authorization", value, kValueMax, host));
-  // Single writer: its own reads of the slots are stable without the seqlock.
-  Slot* free_slot = nullptr;
+  TableSlots slots(region_);
+  std::size_t target = capacity();
   for (std::size_t i = 0; i < capacity(); ++i) {
-    Slot* s = slot(i);
-    if (s->in_use && same_token(s->token, token)) {
-      store_slot(s, true, host, token, value);
-      return Status();
+    const Slot& s = slots.peek(i);
+    if (s.in_use && same_token(s.token, token)) {
+      target = i;
+      break;
     }
-    if (!s->in_use && free_slot == nullptr) free_slot = s;
+    if (!s.in_use && target == capacity()) target = i;
   }
-  if (free_slot == nullptr)
+  if (target == capacity())
     return Status(Code::kInvalidArgument,
                   "challenge table full (" + std::to_string(capacity()) + " slots)");
-  store_slot(free_slot, true, host, token, value);
+  store_slot(slots, target, true, host, token, value);
   return Status();
 }
 
 void ChallengeTable::remove(const std::string& token) {
   if (token.size() > kTokenMax) return;
+  TableSlots slots(region_);
   for (std::size_t i = 0; i < capacity(); ++i) {
-    Slot* s = slot(i);
-    if (s->in_use && same_token(s->token, token)) store_slot(s, false, "", "", "");
+    const Slot& s = slots.peek(i);
+    if (s.in_use && same_token(s.token, token)) free_slot(slots, i);
   }
 }
 
 void ChallengeTable::retain(const std::set<std::string>& keep) {
+  TableSlots slots(region_);
   for (std::size_t i = 0; i < capacity(); ++i) {
-    Slot* s = slot(i);
-    if (s->in_use && !keep.count(std::string(s->token, strnlen(s->token, sizeof s->token))))
-      store_slot(s, false, "", "", "");
+    const Slot& s = slots.peek(i);
+    if (s.in_use && !keep.count(std::string(s.token, strnlen(s.token, sizeof s.token))))
+      free_slot(slots, i);
   }
 }
 
 void ChallengeTable::clear() {
-  for (std::size_t i = 0; i < capacity(); ++i) store_slot(slot(i), false, "", "", "");
+  TableSlots slots(region_);
+  for (std::size_t i = 0; i < capacity(); ++i) free_slot(slots, i);
 }
 
 std::size_t ChallengeTable::used() const {
+  TableSlots slots(region_);
   std::size_t count = 0;
   for (std::size_t i = 0; i < capacity(); ++i) {
-    const Slot& s = *slot(i);
     std::uint32_t in_use = 0;
-    if (read_consistent(s, [&] { in_use = s.in_use; }) && in_use) ++count;
+    if (slots.read(i, [&](const Slot& s) { in_use = s.in_use; }) && in_use) ++count;
   }
   return count;
 }
 
 std::size_t ChallengeTable::capacity() const {
-  return static_cast<std::size_t>(header_->slots);
+  return region_.capacity();
 }
 
 bool ChallengeTable::lookup(const std::string& host, const std::string& token,
                             std::string* value) const {
   if (token.empty() || token.size() > kTokenMax) return false;
+  TableSlots slots(region_);
   for (std::size_t i = 0; i < capacity(); ++i) {
-    const Slot& s = *slot(i);
     bool match = false;
     char host_copy[kHostMax + 1];
     char value_copy[kValueMax + 1];
     // The token comparison rejects almost every slot before anything is copied.
-    bool stable = read_consistent(s, [&] {
+    bool stable = slots.read(i, [&](const Slot& s) {
       match = s.in_use && same_token(s.token, token);
       if (!match) return;
       std::memcpy(host_copy, s.host, sizeof host_copy);
@@ -241,56 +177,6 @@ bool ChallengeTable::lookup(const std::string& host, const std::string& token,
     return true;
   }
   return false;
-}
-
-void ChallengeTable::request_activation() {
-  header_->activation_gen.fetch_add(1, std::memory_order_acq_rel);
-}
-
-std::uint64_t ChallengeTable::activation_generation() const {
-  return header_->activation_gen.load(std::memory_order_acquire);
-}
-
-namespace {
-// Stores generation + 1 (so generation 0 is representable) unless a higher one is there.
-void raise_to(std::atomic<std::uint64_t>& word, std::uint64_t generation) {
-  std::uint64_t value = generation + 1;
-  std::uint64_t seen = word.load(std::memory_order_acquire);
-  while (seen < value && !word.compare_exchange_weak(seen, value, std::memory_order_acq_rel)) {
-  }
-}
-}  // namespace
-
-void ChallengeTable::permit_drain(std::uint64_t generation) {
-  raise_to(header_->drain_permit, generation);
-}
-
-void ChallengeTable::halt_drains(std::uint64_t generation) {
-  raise_to(header_->drain_halt, generation);
-}
-
-bool ChallengeTable::drain_permitted(std::uint64_t generation) const {
-  return header_->drain_permit.load(std::memory_order_acquire) > generation;
-}
-
-bool ChallengeTable::drain_halted(std::uint64_t generation) const {
-  return header_->drain_halt.load(std::memory_order_acquire) > generation;
-}
-
-void ChallengeTable::note_watchdog_waiting(std::uint64_t generation) {
-  raise_to(header_->waiting, generation);
-}
-
-void ChallengeTable::permit_work_on(std::uint64_t generation) {
-  raise_to(header_->work_on, generation);
-}
-
-bool ChallengeTable::work_on_permitted(std::uint64_t generation) const {
-  return header_->work_on.load(std::memory_order_acquire) > generation;
-}
-
-bool ChallengeTable::successor_waiting(std::uint64_t generation) const {
-  return header_->waiting.load(std::memory_order_acquire) > generation + 1;
 }
 
 }  // namespace acme

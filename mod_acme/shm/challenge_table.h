@@ -1,13 +1,13 @@
 // ChallengeTable: the layout of the shared-memory region that carries
 // http-01 answers from the watchdog (single writer) to every request worker
-// (many readers), plus the "activation wanted" counter the parent watches and
-// the parent's word on whether an old generation's watchdog may finish its
-// orders after a graceful restart (renew/watchdog_session.h).
+// (many readers). The activation and drain words the parent and the
+// watchdog exchange live in a region of their own (shm/activation_signal.h).
 //
 // The memory is provided by the caller (apr_shm in httpd/, a buffer in tests)
-// and formatted once. Each slot is guarded by a sequence lock: readers never
-// block and never take a lock; a reader that races a write retries a bounded
-// number of times. Only std:: and atomics here.
+// and formatted once; the table sits on a SlotRegion (shm/slot_region.h):
+// each slot is guarded by a sequence lock, readers never block and never
+// take a lock; a reader that races a write retries a bounded number of
+// times. Only std:: and atomics here.
 #pragma once
 
 #include <cstddef>
@@ -16,6 +16,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "shm/slot_region.h"
 
 namespace acme {
 
@@ -48,39 +49,12 @@ class ChallengeTable {
   // case-insensitively. False if absent.
   bool lookup(const std::string& host, const std::string& token, std::string* value) const;
 
-  // Activation: the watchdog bumps the counter after staging a verified set;
-  // the parent compares with the value it saw last.
-  void request_activation();
-  std::uint64_t activation_generation() const;
-
-  // Draining: a graceful restart ends httpd generation G, yet its watchdog
-  // may finish the orders it has in flight (no new ones) while the next
-  // generation's watchdog waits for the store lock. The parent permits that
-  // for G before it restarts gracefully, and halts it for every generation
-  // up to G on a stop or a hard restart. Both only ever grow.
-  void permit_drain(std::uint64_t generation);
-  void halt_drains(std::uint64_t generation);
-  bool drain_permitted(std::uint64_t generation) const;
-  bool drain_halted(std::uint64_t generation) const;
-  // The next generation's watchdog is up and waits for the store lock: the
-  // draining one starts no more orders and hands over (renew/watchdog_session.h).
-  void note_watchdog_waiting(std::uint64_t generation);
-  bool successor_waiting(std::uint64_t generation) const;
-  // The restart that ends G is one the module started to activate sets:
-  // the configuration is the same, so G's watchdog may also start new
-  // orders until its successor is up. After an admin's graceful restart
-  // (perhaps a changed configuration) it only finishes those in flight.
-  void permit_work_on(std::uint64_t generation);
-  bool work_on_permitted(std::uint64_t generation) const;
-
-  struct Header;  // layout, defined in the .cc
-  struct Slot;
+  struct Slot;  // layout, defined in the .cc
 
  private:
-  explicit ChallengeTable(Header* header) : header_(header) {}
-  Slot* slot(std::size_t i) const;
+  explicit ChallengeTable(SlotRegion region) : region_(region) {}
 
-  Header* header_ = nullptr;
+  SlotRegion region_;
 };
 
 }  // namespace acme

@@ -1,6 +1,6 @@
 // Sequence-lock helpers for slots in shared memory (one writer, many
-// readers that never block and never write). Used by ChallengeTable and
-// OcspTable; see challenge_table.cc for the reasoning.
+// readers that never block and never write). Used through Slots<> (shm/slots.h)
+// by every table; see challenge_table.cc for the reasoning.
 #pragma once
 
 #include <atomic>

@@ -4,12 +4,12 @@
 
 #include "crypto/base64url.h"
 #include "json/json.h"
+#include "store/layout.h"
 
 namespace acme {
 
 namespace {
 
-constexpr const char kRecordDir[] = "dns01";
 // Watchdog stop: how long teardowns still running may take to finish.
 constexpr Millis kStopGrace{5000};
 
@@ -52,7 +52,7 @@ bool Dns01Responder::can_answer(const Identifier& id, bool) const {
 }
 
 std::string Dns01Responder::record_path(const std::string& token) const {
-  return std::string(kRecordDir) + "/" + token + ".json";
+  return layout::dns01_record(token);
 }
 
 Dns01Responder::~Dns01Responder() {
@@ -133,7 +133,7 @@ void Dns01Responder::withdraw(const Identifier& id, const std::string& token) {
 }
 
 void Dns01Responder::withdraw_all() {
-  auto files = store_.list(kRecordDir);
+  auto files = store_.list(layout::kDns01Dir);
   if (!files.ok()) return;
   const std::string suffix = ".json";
   for (const auto& file : *files) {

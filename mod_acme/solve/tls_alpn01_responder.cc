@@ -70,7 +70,7 @@ bool TlsAlpn01Responder::can_answer(const Identifier& id, bool wildcard) const {
   if (wildcard) return false;
   std::string name = tls_alpn01_server_name(id);
   if (restricted_ && !answerable_.count(name)) return false;
-  return !name.empty() && name.size() <= OcspTable::kNameMax;
+  return !name.empty() && name.size() <= AlpnCertTable::kNameMax;
 }
 
 // RFC 8737 §3: the certificate names exactly the identifier (a dNSName, or

@@ -6,8 +6,8 @@
 // workers hand it to mod_ssl in the acme-tls/1 handshake (httpd/tls_alpn.h)
 // without touching the disk. withdraw() removes it.
 //
-// The table is an OcspTable: the same name -> bytes (<= 6 KiB) seqlock
-// table as OCSP stapling, in a shared-memory region of its own. One server
+// The table is an AlpnCertTable (shm/alpn_cert_table.h), a shared-memory
+// region of its own. One server
 // name can show one certificate at a time, so while a token is published for
 // a name, publishing another token for it (a second order for the same name,
 // e.g. another ACMEKeyType) fails and is retried later, instead of silently
@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "shm/alpn_cert_table.h"
 #include "shm/ocsp_table.h"
 #include "solve/challenge_responder.h"
 
@@ -40,7 +41,7 @@ bool split_challenge_pems(const std::string& blob, std::string* cert_pem, std::s
 
 class TlsAlpn01Responder : public ChallengeResponder {
  public:
-  TlsAlpn01Responder(OcspTable& table, const Clock& clock) : table_(table), clock_(clock) {}
+  TlsAlpn01Responder(AlpnCertTable& table, const Clock& clock) : table_(table), clock_(clock) {}
   TlsAlpn01Responder(const TlsAlpn01Responder&) = delete;
   TlsAlpn01Responder& operator=(const TlsAlpn01Responder&) = delete;
 
@@ -59,7 +60,7 @@ class TlsAlpn01Responder : public ChallengeResponder {
   void withdraw_all();
 
  private:
-  OcspTable& table_;
+  AlpnCertTable& table_;
   const Clock& clock_;
   std::map<std::string, std::string> tokens_;  // server name -> token published for it
   bool restricted_ = false;

@@ -25,12 +25,12 @@ bool plan_tls_alpn(const std::vector<TlsAlpnVhost>& vhosts, LogSink& log,
   return wanted;
 }
 
-bool challenge_published(const OcspTable& table, const char* sni) {
+bool challenge_published(const AlpnCertTable& table, const char* sni) {
   std::string blob;
   return sni && *sni && table.get(normalized_server_name(sni), &blob);
 }
 
-bool challenge_certificate(const OcspTable& table, const char* sni, std::string* cert_pem,
+bool challenge_certificate(const AlpnCertTable& table, const char* sni, std::string* cert_pem,
                            std::string* key_pem) {
   std::string blob;
   return sni && *sni && table.get(normalized_server_name(sni), &blob) &&

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "base/log.h"
-#include "shm/ocsp_table.h"
+#include "shm/alpn_cert_table.h"
 
 namespace acme {
 
@@ -35,9 +35,9 @@ bool plan_tls_alpn(const std::vector<TlsAlpnVhost>& vhosts, LogSink& log,
                    std::vector<std::string>* names);
 
 // A challenge certificate is published for this SNI (null or "": no).
-bool challenge_published(const OcspTable& table, const char* sni);
+bool challenge_published(const AlpnCertTable& table, const char* sni);
 // The certificate and key PEM that answer the handshake for sni.
-bool challenge_certificate(const OcspTable& table, const char* sni, std::string* cert_pem,
+bool challenge_certificate(const AlpnCertTable& table, const char* sni, std::string* cert_pem,
                            std::string* key_pem);
 
 }  // namespace acme

@@ -16,7 +16,7 @@ constexpr Seconds kRetryBase{300};
 constexpr Seconds kRetryMax{3600};
 
 std::string response_path(const std::string& name) {
-  return "ocsp/" + layout::file_name(name) + ".der";
+  return layout::ocsp_file(name);
 }
 
 }  // namespace

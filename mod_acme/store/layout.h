@@ -13,6 +13,7 @@
 //   keys/<name>/privkey.pem                          (watchdog: ACMEKeyReuse, the live key)
 //   dns01/<token>.json                               (watchdog: TXT records ACMEDns01Command set)
 //   ari/<name>.json                                  (watchdog: RFC 9773 window, chosen time)
+//   status/ca/<ca-id>.json                           (watchdog: requests/errors per CA)
 //
 // <name> is the certificate's name through file_name(): "*.a.test" is "_.a.test".
 #pragma once
@@ -65,12 +66,17 @@ std::string name_length_problem(const std::string& name);
 constexpr const char kLiveDir[] = "live";
 constexpr const char kStatusDir[] = "status";
 constexpr const char kRequestsDir[] = "requests";
+constexpr const char kAccountsDir[] = "accounts";
+constexpr const char kJobsDir[] = "jobs";
+constexpr const char kOcspDir[] = "ocsp";
+constexpr const char kDns01Dir[] = "dns01";
+constexpr const char kCaCountsDir[] = "status/ca";  // per-CA request counts (metrics)
 
 inline std::string account_dir(const std::string& ca) {
-  return "accounts/" + ca_id(ca);
+  return std::string(kAccountsDir) + "/" + ca_id(ca);
 }
 inline std::string job_dir(const std::string& name) {
-  return "jobs/" + file_name(name);
+  return std::string(kJobsDir) + "/" + file_name(name);
 }
 inline std::string staging_dir(const std::string& name) {
   return "staging/" + file_name(name);
@@ -96,9 +102,23 @@ inline std::string status_file(const std::string& name) {
 inline std::string request_file(const std::string& name) {
   return std::string(kRequestsDir) + "/" + file_name(name) + ".json";
 }
+// Any file under requests/ by its file name (a listing's entry).
+inline std::string request_path(const std::string& file) {
+  return std::string(kRequestsDir) + "/" + file;
+}
+inline std::string ocsp_file(const std::string& name) {
+  return std::string(kOcspDir) + "/" + file_name(name) + ".der";
+}
+inline std::string dns01_record(const std::string& token) {
+  return std::string(kDns01Dir) + "/" + token + ".json";
+}
+inline std::string ca_counts_file(const std::string& directory_url) {
+  return std::string(kCaCountsDir) + "/" + ca_id(directory_url) + ".json";
+}
 
 // Directories the unprivileged watchdog must be able to write.
-constexpr const char* kChildWritable[] = {"accounts", "jobs", "staging", "status", "requests",
-                                          "ocsp",     "keys", "dns01",   "ari"};
+constexpr const char* kChildWritable[] = {kAccountsDir, kJobsDir,     "staging",
+                                          kStatusDir,   kRequestsDir, kOcspDir,
+                                          "keys",       kDns01Dir,    "ari"};
 
 }  // namespace acme::layout

@@ -14,6 +14,8 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -60,6 +62,20 @@ inline void remove_logged(Store& store, const std::string& path, LogSink& log) {
     log.log(LogLevel::kWarn, kMsgStoreError,
             "could not remove " + store.absolute(path) + ": " + removed.message() +
                 " (it is tried again later)");
+}
+
+// Takes a request file (acmectl -> watchdog): removes it before it is acted
+// on, so a bad request is reported once, not taken again every tick. False
+// when it cannot be removed: then it must not be acted on either (it would
+// be taken again every tick); report(cause) runs the first time a path is
+// found so, `unremovable` remembering the paths already reported.
+inline bool take_request_file(Store& store, const std::string& path,
+                              std::set<std::string>& unremovable,
+                              const std::function<void(const std::string& cause)>& report) {
+  Status removed = store.remove(path);
+  if (removed.ok()) return true;
+  if (unremovable.insert(path).second) report(removed.message());
+  return false;
 }
 
 }  // namespace acme

@@ -17,6 +17,7 @@
 #include "preflight/dns.h"
 #include "request_cmd.h"
 #include "store/file_store.h"
+#include "store/layout.h"
 
 namespace acme::ctl {
 
@@ -136,7 +137,7 @@ CaIdentity resolve_ca(const std::string& ca, const DirectoryFetcher& fetch_direc
 }
 
 std::string store_ca(const Store& store) {
-  auto accounts = store.list("accounts");
+  auto accounts = store.list(layout::kAccountsDir);
   if (!accounts.ok() || accounts->size() != 1) return "";
   // FileStore reads fd-relative, regular files only, size-capped: safe for
   // root in the child's accounts/ (DESIGN.md, the privilege rule).

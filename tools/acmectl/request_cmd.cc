@@ -19,8 +19,6 @@ namespace acme::ctl {
 
 namespace {
 
-constexpr const char kRequestsDir[] = "requests";
-
 // Names become file names in the store: DNS names and IP literals only.
 bool valid_name(const std::string& name) {
   if (name.empty() || name[0] == '.' || name[0] == '-') return false;
@@ -53,13 +51,13 @@ std::string serial_text(const Store& store, const std::string& name) {
 // both sit in the root-owned store root; a link there is never followed.
 void match_requests_owner(const Store& store) {
   struct stat ref, dir;
-  if (geteuid() != 0 || lstat(store.absolute("status").c_str(), &ref) != 0 ||
-      lstat(store.absolute(kRequestsDir).c_str(), &dir) != 0 || !S_ISDIR(ref.st_mode) ||
+  if (geteuid() != 0 || lstat(store.absolute(layout::kStatusDir).c_str(), &ref) != 0 ||
+      lstat(store.absolute(layout::kRequestsDir).c_str(), &dir) != 0 || !S_ISDIR(ref.st_mode) ||
       !S_ISDIR(dir.st_mode) || dir.st_uid == ref.st_uid) {
     return;
   }
-  if (lchown(store.absolute(kRequestsDir).c_str(), ref.st_uid, ref.st_gid) == 0) {
-    chmod(store.absolute(kRequestsDir).c_str(), ref.st_mode & 07777);
+  if (lchown(store.absolute(layout::kRequestsDir).c_str(), ref.st_uid, ref.st_gid) == 0) {
+    chmod(store.absolute(layout::kRequestsDir).c_str(), ref.st_mode & 07777);
   }
 }
 
@@ -70,7 +68,7 @@ Status check_managed(const Store& store, const std::string& name) {
                       "' is not a certificate name: use the first name of an "
                       "ACMEDomain line, as `acmectl status` lists it");
   }
-  const std::string record = "status/" + layout::file_name(name) + ".json";
+  const std::string record = layout::status_file(name);
   if (store.exists(layout::live_dir(name)) || store.exists(record)) {
     return Status::ok_status();
   }
@@ -118,17 +116,16 @@ Result<std::string> request_revocation(Store& store, const std::string& name,
 
 // RFC 8555 §7.3.5, done by the watchdog for every CA it uses.
 Result<std::string> request_rollover(Store& store, TimePoint now) {
-  auto accounts = store.list("accounts");
+  auto accounts = store.list(layout::kAccountsDir);
   if (!accounts.ok() || accounts->empty()) {
     return Status(Code::kNotFound,
-                  "there is no ACME account in " + store.absolute("accounts") +
+                  "there is no ACME account in " + store.absolute(layout::kAccountsDir) +
                       " yet (mod_acme registers one with its first order); is --store the "
                       "ACMEStoreDir of your httpd configuration?");
   }
   Json request = Json::object().set("action", "rollover").set("requested", format_rfc3339(now));
-  ACME_RETURN_IF_ERROR(
-      store.write(std::string(kRequestsDir) + "/" + layout::kAccountRolloverRequest,
-                  request.dump_pretty() + "\n", 0644));
+  ACME_RETURN_IF_ERROR(store.write(layout::request_path(layout::kAccountRolloverRequest),
+                                   request.dump_pretty() + "\n", 0644));
   match_requests_owner(store);
   return "Requested new keys for the ACME accounts of every CA in use (" + join(*accounts) +
          ").\nmod_acme's watchdog will roll them over within a few seconds; watch the error "

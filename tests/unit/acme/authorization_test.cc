@@ -30,7 +30,7 @@ TEST(Authorization, ParsesChallengesSkippingBrokenOnes) {
   auto a = parse_authorization("https://ca.test/authz/1", *Json::parse(kAuthz));
   CHECK(a.ok());
   STRCMP_EQUAL("https://ca.test/authz/1", a->url.c_str());
-  STRCMP_EQUAL("invalid", a->status.c_str());
+  CHECK(a->status == AuthorizationStatus::kInvalid);
   STRCMP_EQUAL("dns", a->identifier.type.c_str());
   STRCMP_EQUAL("www.a.example", a->identifier.value.c_str());
   CHECK_FALSE(a->wildcard);

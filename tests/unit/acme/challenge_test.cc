@@ -45,11 +45,11 @@ TEST(Challenge, ParsesWithDefaultsAndError) {
   STRCMP_EQUAL(kHttp01, c->type.c_str());
   STRCMP_EQUAL("https://ca.test/chall/1", c->url.c_str());
   STRCMP_EQUAL("tok", c->token.c_str());
-  STRCMP_EQUAL("invalid", c->status.c_str());
+  CHECK(c->status == ChallengeStatus::kInvalid);
   CHECK_TRUE(c->has_error);
   STRCMP_EQUAL("connection: refused", c->error.describe().c_str());
   auto plain = parse_challenge(*Json::parse(R"({"type":"dns-01","url":"u"})"));
-  STRCMP_EQUAL("pending", plain->status.c_str());
+  CHECK(plain->status == ChallengeStatus::kPending);
   CHECK_FALSE(plain->has_error);
   CHECK(parse_challenge(*Json::parse(R"({"type":"http-01"})")).status().code() == Code::kProtocol);
   CHECK_FALSE(parse_challenge(*Json::parse(R"({"url":"u"})")).ok());
@@ -67,7 +67,7 @@ TEST(Challenge, RespondPostsAnEmptyObject) {
   client.set_signer(&key, "https://ca.test/acct/1");
   auto c = respond_to_challenge(client, "https://ca.test/chall/9");
   CHECK(c.ok());
-  STRCMP_EQUAL("processing", c->status.c_str());
+  CHECK(c->status == ChallengeStatus::kProcessing);
   STRCMP_EQUAL("https://ca.test/chall/9", c->url.c_str());
 }
 

@@ -40,7 +40,7 @@ TEST(Order, NewOrderNamesEveryIdentifierLowerCased) {
   auto order = new_order(client, {"A.Example", "www.a.example"});
   CHECK_TEXT(order.ok(), order.status().to_string().c_str());
   STRCMP_EQUAL("https://ca.test/order/0", order->url.c_str());
-  STRCMP_EQUAL("pending", order->status.c_str());
+  CHECK(order->status == OrderStatus::kPending);
   LONGS_EQUAL(2, order->identifiers.size());
   STRCMP_EQUAL("dns", order->identifiers[0].type.c_str());
   STRCMP_EQUAL("a.example", order->identifiers[0].value.c_str());
@@ -58,11 +58,11 @@ TEST(Order, FromPendingThroughReadyToValid) {
   CHECK(table.put("a.example", ch->token, key_authorization(ch->token, *jwk_thumbprint(key))).ok());
   CHECK(respond_to_challenge(client, ch->url).ok());
   auto ready = fetch_order(client, order->url);
-  STRCMP_EQUAL("ready", ready->status.c_str());
+  CHECK(ready->status == OrderStatus::kReady);
   PrivateKey cert_key = std::move(PrivateKey::generate(KeyType::kP256).value());
   auto finalized = finalize_order(client, *ready, *make_csr_der(cert_key, {"a.example"}));
   CHECK_TEXT(finalized.ok(), finalized.status().to_string().c_str());
-  STRCMP_EQUAL("valid", finalized->status.c_str());
+  CHECK(finalized->status == OrderStatus::kValid);
   STRCMP_EQUAL(order->url.c_str(), finalized->url.c_str());
   STRCMP_EQUAL("https://ca.test/cert/0", finalized->certificate.c_str());
 }
@@ -88,7 +88,7 @@ TEST(Order, FinalizeSendsTheCsrAsBase64url) {
   order.finalize = "https://ca.test/order/5/finalize";
   auto r = finalize_order(scripted_client, order, std::string("\x30\x82\xff\x00", 4));
   CHECK(r.ok());
-  STRCMP_EQUAL("processing", r->status.c_str());
+  CHECK(r->status == OrderStatus::kProcessing);
   STRCMP_EQUAL("https://ca.test/order/5", r->url.c_str());
   STRCMP_EQUAL(R"({"csr":"MIL_AA"})", payload.c_str());
   STRCMP_EQUAL("https://ca.test/order/5/finalize", scripted.http.requests.back().url.c_str());
@@ -110,7 +110,7 @@ TEST(Order, ParseOrder) {
     "authorizations":["https://ca.test/authz/1"],"finalize":"https://ca.test/f",
     "error":{"type":"urn:ietf:params:acme:error:unauthorized","detail":"no"}})"));
   CHECK(o.ok());
-  STRCMP_EQUAL("invalid", o->status.c_str());
+  CHECK(o->status == OrderStatus::kInvalid);
   CHECK_TRUE(o->has_error);
   STRCMP_EQUAL("unauthorized: no", o->error.describe().c_str());
   STRCMP_EQUAL("https://ca.test/authz/1", o->authorizations[0].c_str());

@@ -35,8 +35,8 @@ TEST_GROUP(ActivationThread) {
   std::unique_ptr<ActivationThread> make(std::size_t awaited,
                                          milliseconds interval = milliseconds(100)) {
     return std::make_unique<ActivationThread>(
-        h.table,
-        ActivationCoalescer(h.table.activation_generation(), awaited, timing.coalescer_options()),
+        h.activation,
+        ActivationCoalescer(h.activation.activation_generation(), awaited, timing.coalescer_options()),
         kGeneration, timing,
         ActivationThread::Hooks{[this] { return kind; }, [this] { ++restarts; }}, interval);
   }
@@ -45,13 +45,13 @@ TEST_GROUP(ActivationThread) {
 TEST(ActivationThread, TheLastAwaitedSetRestartsAtOnce) {
   auto thread = make(1);
   CHECK_FALSE(thread->tick(at(0)));
-  h.table.request_activation();
+  h.activation.request_activation();
   CHECK(thread->tick(at(100)));
   LONGS_EQUAL(1, restarts.load());
   LONGS_EQUAL(1, thread->activated());
   // The old watchdog may work on: the configuration stays the same.
-  CHECK(h.table.drain_permitted(kGeneration));
-  CHECK(h.table.work_on_permitted(kGeneration));
+  CHECK(h.activation.drain_permitted(kGeneration));
+  CHECK(h.activation.work_on_permitted(kGeneration));
   CHECK(timing.in_progress(at(200)));
   CHECK_FALSE(thread->tick(at(300)));  // the counter did not move again
   LONGS_EQUAL(1, restarts.load());
@@ -59,10 +59,10 @@ TEST(ActivationThread, TheLastAwaitedSetRestartsAtOnce) {
 
 TEST(ActivationThread, SetsStagedDuringARestartWaitForTheNext) {
   auto thread = make(0);
-  h.table.request_activation();
+  h.activation.request_activation();
   CHECK_FALSE(thread->tick(at(0)));
   CHECK(thread->tick(at(300)));  // quiet for 250 ms
-  h.table.request_activation();
+  h.activation.request_activation();
   CHECK_FALSE(thread->tick(at(700)));
   CHECK_FALSE(thread->tick(at(5000)));  // the restart asked for is still running
   timing.note_done(at(5300));           // it cost 5 s: the next waits until 10 s after
@@ -76,14 +76,14 @@ TEST(ActivationThread, SetsStagedDuringARestartWaitForTheNext) {
 TEST(ActivationThread, PassesTheMpmsIntentToOldWatchdogs) {
   auto thread = make(0);
   thread->tick(at(0));
-  CHECK_FALSE(h.table.drain_permitted(kGeneration));
+  CHECK_FALSE(h.activation.drain_permitted(kGeneration));
   kind = RestartKind::kGraceful;
   thread->tick(at(100));
-  CHECK(h.table.drain_permitted(kGeneration));
-  CHECK_FALSE(h.table.drain_halted(kGeneration));
+  CHECK(h.activation.drain_permitted(kGeneration));
+  CHECK_FALSE(h.activation.drain_halted(kGeneration));
   kind = RestartKind::kStopOrHard;
   thread->tick(at(200));
-  CHECK(h.table.drain_halted(kGeneration));
+  CHECK(h.activation.drain_halted(kGeneration));
   LONGS_EQUAL(0, restarts.load());
 }
 
@@ -91,7 +91,7 @@ TEST(ActivationThread, TheThreadRestartsAndIsJoined) {
   auto thread = make(1, milliseconds(1));
   thread->start();
   CHECK(thread->alive());
-  h.table.request_activation();
+  h.activation.request_activation();
   const auto until = Steady::now() + std::chrono::seconds(5);
   while (restarts.load() == 0 && Steady::now() < until)
     std::this_thread::sleep_for(milliseconds(1));
@@ -104,7 +104,7 @@ TEST(ActivationThread, ReportsTheSetsItActivated) {
   auto thread = make(1);
   thread->report(h.log);
   CHECK(h.log.lines.empty());  // nothing asked for: nothing said
-  h.table.request_activation();
+  h.activation.request_activation();
   CHECK(thread->tick(at(0)));
   thread->report(h.log);
   LONGS_EQUAL(kMsgActivationRestart, h.log.lines.at(0).msgno);
@@ -135,29 +135,29 @@ TEST_GROUP(ActivationFallback) {
 };
 
 TEST(ActivationFallback, NothingStagedNothingDone) {
-  CHECK_FALSE(activation_fallback(h.table, kGeneration, false, &seen, timing, h.log));
+  CHECK_FALSE(activation_fallback(h.activation, kGeneration, false, &seen, timing, h.log));
   CHECK(h.log.lines.empty());
 }
 
 TEST(ActivationFallback, RestartsOncePerChange) {
-  h.table.request_activation();
-  CHECK(activation_fallback(h.table, kGeneration, false, &seen, timing, h.log));
+  h.activation.request_activation();
+  CHECK(activation_fallback(h.activation, kGeneration, false, &seen, timing, h.log));
   LONGS_EQUAL(1, seen);
   LONGS_EQUAL(kMsgActivationRestart, h.log.lines.at(0).msgno);
-  CHECK(h.table.drain_permitted(kGeneration));
-  CHECK(h.table.work_on_permitted(kGeneration));
+  CHECK(h.activation.drain_permitted(kGeneration));
+  CHECK(h.activation.work_on_permitted(kGeneration));
   CHECK(timing.in_progress(Steady::now()));
-  CHECK_FALSE(activation_fallback(h.table, kGeneration, false, &seen, timing, h.log));
+  CHECK_FALSE(activation_fallback(h.activation, kGeneration, false, &seen, timing, h.log));
 }
 
 TEST(ActivationFallback, ManualActivationTellsTheAdminOnly) {
-  h.table.request_activation();
-  CHECK_FALSE(activation_fallback(h.table, kGeneration, true, &seen, timing, h.log));
+  h.activation.request_activation();
+  CHECK_FALSE(activation_fallback(h.activation, kGeneration, true, &seen, timing, h.log));
   LONGS_EQUAL(kMsgActivationManual, h.log.lines.at(0).msgno);
   CHECK(h.log.contains("'apachectl graceful'"));
-  CHECK_FALSE(h.table.drain_permitted(kGeneration));
+  CHECK_FALSE(h.activation.drain_permitted(kGeneration));
   CHECK_FALSE(timing.in_progress(Steady::now()));
-  CHECK_FALSE(activation_fallback(h.table, kGeneration, true, &seen, timing, h.log));
+  CHECK_FALSE(activation_fallback(h.activation, kGeneration, true, &seen, timing, h.log));
   LONGS_EQUAL(1u, h.log.lines.size());
 }
 

@@ -249,8 +249,8 @@ TEST(CaSession, RenewerTakesTheRolloverRequest) {
   Renewer::Options options;
   options.request_poll = Seconds(2);
   Renewer renewer(
-      h.store, h.table, h.clock, h.log, [this](const CaSettings&) { return h.ca.client(); },
-      [] { return 0.5; }, options);
+      h.store, h.table, h.activation, h.clock, h.log,
+      [this](const CaSettings&) { return h.ca.client(); }, [] { return 0.5; }, options);
   ManagedCert b = managed_cert("b.example", {"b.example"}, h.ca.trust_anchor_file());
   renewer.set_certs({h.cert, b});
   renewer.start();
@@ -280,8 +280,9 @@ TEST(CaSession, WatchdogStartUpdatesAChangedContact) {
   const std::string url = saved_url(h.store);
   auto start_renewer = [this](const ManagedCert& cert) {
     Renewer renewer(
-        h.store, h.table, h.clock, h.log, [this](const CaSettings&) { return h.ca.client(); },
-        [] { return 0.5; }, Renewer::Options());
+        h.store, h.table, h.activation, h.clock, h.log,
+        [this](const CaSettings&) { return h.ca.client(); }, [] { return 0.5; },
+        Renewer::Options());
     renewer.set_certs({cert});
     renewer.start();
   };

@@ -19,7 +19,7 @@ TEST(JobResponders, NoUsableResponderFailsWithoutAnsweringAnything) {
   RenewHarness h;
   auto session = h.session();
   RenewalJob job(
-      h.cert, h.store, h.table, h.clock, h.log, [] { return 0.5; },
+      h.cert, h.store, h.table, h.activation, h.clock, h.log, [] { return 0.5; },
       std::vector<ChallengeResponder*>{});
   job.load();
   run_job(job, *session, h.clock);
@@ -34,7 +34,7 @@ TEST(JobResponders, GivenHttp01ResponderIsUsed) {
   auto session = h.session();
   Http01Responder http01(h.table);
   RenewalJob job(
-      h.cert, h.store, h.table, h.clock, h.log, [] { return 0.5; },
+      h.cert, h.store, h.table, h.activation, h.clock, h.log, [] { return 0.5; },
       std::vector<ChallengeResponder*>{&http01});
   job.load();
   CHECK(run_job(job, *session, h.clock).staged);
@@ -69,7 +69,7 @@ TEST(JobResponders, PendingPublishIsAskedAgainNotFailed) {
   auto session = h.session();
   SlowResponder slow(h.table, 3);
   RenewalJob job(
-      h.cert, h.store, h.table, h.clock, h.log, [] { return 0.5; },
+      h.cert, h.store, h.table, h.activation, h.clock, h.log, [] { return 0.5; },
       std::vector<ChallengeResponder*>{&slow});
   job.load();
   const TimePoint before = h.clock.now();

@@ -47,7 +47,7 @@ TEST(RenewalJob, IssuesStagesAndCleansUp) {
   LONGS_EQUAL(2, Certificate::parse_pem_chain(chain)->size());
   CHECK(verify_cert_set(chain, key, {h.ca.trust_anchor_file(), h.cert.names, h.clock.now()}).ok());
   CHECK_FALSE(h.store.exists("jobs/a.example"));
-  LONGS_EQUAL(1, h.table.activation_generation());
+  LONGS_EQUAL(1, h.activation.activation_generation());
   LONGS_EQUAL(0, h.table.used());
   LONGS_EQUAL(1, h.ca.accounts_created());
   LONGS_EQUAL(1, h.ca.orders_created());
@@ -77,12 +77,12 @@ TEST(RenewalJob, ResumedJobWhoseCertificateIsLiveEndsWithoutStaging) {
   CHECK(promote_staged(h.store, h.cert, HttpdVersion{2, 4, 62}, h.clock.now(), h.log).ok());
   CHECK(h.store.write("jobs/a.example/privkey.pem", key, 0600).ok());
   CHECK(h.store.write("jobs/a.example/job.json", saved).ok());
-  const auto generation = h.table.activation_generation();
+  const auto generation = h.activation.activation_generation();
   auto resumed = h.job();
   CHECK(run_job(*resumed, *session, h.clock).staged);  // over
   CHECK_FALSE(has_staged(h.store, "a.example"));
   CHECK_FALSE(h.store.exists("jobs/a.example"));
-  LONGS_EQUAL(generation, h.table.activation_generation());
+  LONGS_EQUAL(generation, h.activation.activation_generation());
   CHECK(h.log.contains("is already live"));
 }
 
@@ -90,12 +90,12 @@ TEST(RenewalJob, SecondCertificateReusesTheSavedAccount) {
   auto session = h.session();
   CHECK(run_job(*h.job(), *session, h.clock).staged);
   ManagedCert other = managed_cert("b.example", {"b.example"}, h.ca.trust_anchor_file());
-  RenewalJob job(other, h.store, h.table, h.clock, h.log, [] { return 0.5; });
+  RenewalJob job(other, h.store, h.table, h.activation, h.clock, h.log, [] { return 0.5; });
   auto fresh_session = h.session();  // a watchdog restart: the account comes from the store
   CHECK(run_job(job, *fresh_session, h.clock).staged);
   LONGS_EQUAL(1, h.ca.accounts_created());
   LONGS_EQUAL(2, h.ca.orders_created());
-  LONGS_EQUAL(2, h.table.activation_generation());
+  LONGS_EQUAL(2, h.activation.activation_generation());
 }
 
 // RFC 8555 §7.3.6: a CA that no longer knows the account: register again
@@ -107,7 +107,7 @@ TEST(RenewalJob, AccountUnknownToTheCaIsRegisteredAgain) {
   const std::string account_key = h.store.files[account_dir + "/account.key.pem"];
   h.ca.forget_accounts();
   ManagedCert other = managed_cert("b.example", {"b.example"}, h.ca.trust_anchor_file());
-  RenewalJob job(other, h.store, h.table, h.clock, h.log, [] { return 0.5; });
+  RenewalJob job(other, h.store, h.table, h.activation, h.clock, h.log, [] { return 0.5; });
   CHECK_FALSE(run_job(job, *session, h.clock).staged);
   CHECK(h.log.contains("accountDoesNotExist"));
   CHECK_FALSE(h.store.exists(account_dir + "/account.json"));
@@ -229,7 +229,7 @@ TEST(RenewalJob, InvalidChallengeFailsWithBackoffAndTheReason) {
   CHECK(h.log.lines.back().level == LogLevel::kError);
   CHECK_FALSE(has_staged(h.store, "a.example"));
   LONGS_EQUAL(0, h.table.used());
-  LONGS_EQUAL(0, h.table.activation_generation());
+  LONGS_EQUAL(0, h.activation.activation_generation());
   // The failure is persisted for the next watchdog life.
   auto saved = parse_job_state(*h.store.read("jobs/a.example/job.json"));
   LONGS_EQUAL(1, saved->failures);
@@ -249,7 +249,7 @@ TEST(RenewalJob, ChainWithoutIntermediateIsNeverStaged) {
              job->state().last_error.c_str());
   CHECK(h.log.contains("not usable"));
   CHECK_FALSE(has_staged(h.store, "a.example"));
-  LONGS_EQUAL(0, h.table.activation_generation());
+  LONGS_EQUAL(0, h.activation.activation_generation());
 }
 
 TEST(RenewalJob, StoreWriteFailureStagesNothingThenRecovers) {
@@ -261,7 +261,7 @@ TEST(RenewalJob, StoreWriteFailureStagesNothingThenRecovers) {
   CHECK_FALSE(run_job(*job, *session, h.clock).staged);
   CHECK(job->state().last_error.find("No space left on device") != std::string::npos);
   CHECK_FALSE(has_staged(h.store, "a.example"));
-  LONGS_EQUAL(0, h.table.activation_generation());
+  LONGS_EQUAL(0, h.activation.activation_generation());
   h.ca.on_request = nullptr;
   h.store.fail_writes = false;
   h.clock.set(job->state().next_attempt);

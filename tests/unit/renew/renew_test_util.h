@@ -16,6 +16,7 @@
 #include "fakes/fake_acme_ca.h"
 #include "renew/ca_session.h"
 #include "renew/job.h"
+#include "shm/activation_signal.h"
 #include "shm/challenge_table.h"
 #include "store/memory_store.h"
 
@@ -51,6 +52,10 @@ struct RenewHarness {
   std::vector<std::uint64_t> memory =
       std::vector<std::uint64_t>(ChallengeTable::region_size(kSlots) / 8 + 1, 0);
   ChallengeTable table = *ChallengeTable::format(memory.data(), memory.size() * 8, kSlots);
+  std::vector<std::uint64_t> signal_memory =
+      std::vector<std::uint64_t>(ActivationSignal::region_size() / 8 + 1, 0);
+  ActivationSignal activation =
+      *ActivationSignal::format(signal_memory.data(), signal_memory.size() * 8);
   FakeAcmeCa ca{table, clock};
   MemoryLogSink log;
   ManagedCert cert =
@@ -59,7 +64,7 @@ struct RenewHarness {
   std::unique_ptr<CaSession> session() { return std::make_unique<CaSession>(ca.client(), cert.ca); }
   // A job as the watchdog makes one: fresh object, resumed from the store.
   std::unique_ptr<RenewalJob> job(double random01 = 0.25) {
-    auto job = std::make_unique<RenewalJob>(cert, store, table, clock, log,
+    auto job = std::make_unique<RenewalJob>(cert, store, table, activation, clock, log,
                                             [random01] { return random01; });
     job->load();
     return job;

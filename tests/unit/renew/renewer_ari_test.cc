@@ -30,7 +30,7 @@ TEST_GROUP(RenewerAri) {
   }
   void make_renewer(double random01 = 0.5) {
     renewer = std::make_unique<Renewer>(
-        h.store, h.table, h.clock, h.log,
+        h.store, h.table, h.activation, h.clock, h.log,
         [this](const CaSettings& ca) -> std::unique_ptr<HttpClient> {
           if (ca.directory_url == FakeAcmeCa::kDirectoryUrl) return h.ca.client();
           return std::make_unique<ForwardingHttpClient>(dead);
@@ -86,7 +86,7 @@ TEST(RenewerAri, ASilentRenewalInfoHoldsNoTick) {
   options.tick_budget = Millis(300);
   const int orders = h.ca.orders_created();
   renewer = std::make_unique<Renewer>(
-      h.store, h.table, h.clock, h.log,
+      h.store, h.table, h.activation, h.clock, h.log,
       [&](const CaSettings&) -> std::unique_ptr<HttpClient> {
         return std::make_unique<HeldClient>(
             h.ca, h.clock, &hold, &in_flight,

@@ -37,8 +37,8 @@ TEST_GROUP(RenewerNotify) {
   void new_watchdog() {
     Renewer::Options options;
     renewer = std::make_unique<Renewer>(
-        h.store, h.table, h.clock, h.log, [this](const CaSettings&) { return h.ca.client(); },
-        [] { return 0.5; }, options);
+        h.store, h.table, h.activation, h.clock, h.log,
+        [this](const CaSettings&) { return h.ca.client(); }, [] { return 0.5; }, options);
     renewer->set_notifier(&notifier);
     renewer->set_certs({h.cert});
     renewer->start();

@@ -78,7 +78,7 @@ TEST_GROUP(RenewerParallel) {
   }
   void make_renewer(std::vector<ManagedCert> list, bool slow = true, Store* store = nullptr) {
     renewer = std::make_unique<Renewer>(
-        store ? *store : h.store, h.table, h.clock, h.log,
+        store ? *store : h.store, h.table, h.activation, h.clock, h.log,
         [this, slow](const CaSettings&) -> std::unique_ptr<HttpClient> {
           if (!slow) return h.ca.client();
           return std::make_unique<SlowClient>(h.ca, &in_flight, &most_in_flight, &hold);

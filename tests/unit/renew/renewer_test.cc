@@ -28,8 +28,8 @@ TEST_GROUP(Renewer) {
 
   void make_renewer(std::vector<ManagedCert> certs) {
     renewer = std::make_unique<Renewer>(
-        h.store, h.table, h.clock, h.log, [this](const CaSettings&) { return h.ca.client(); },
-        [] { return 0.5; }, options);
+        h.store, h.table, h.activation, h.clock, h.log,
+        [this](const CaSettings&) { return h.ca.client(); }, [] { return 0.5; }, options);
     renewer->set_certs(std::move(certs));
     renewer->start();
   }
@@ -86,7 +86,7 @@ TEST(Renewer, InsideTheWindowRunsTheJobUntilStaged) {
   make_renewer({h.cert});
   run_until([this] { return has_staged(h.store, "a.example"); });
   LONGS_EQUAL(1, h.ca.certificates_issued());
-  LONGS_EQUAL(1, h.table.activation_generation());
+  LONGS_EQUAL(1, h.activation.activation_generation());
   // A staged set waits for activation: no new order however often we look.
   const long seen = h.ca.requests_seen();
   for (int i = 0; i < 3; ++i) {
@@ -268,7 +268,7 @@ TEST(Renewer, SpellingsOfOneCaShareOneSession) {
   b.ca.directory_url = "https://CA.test:443/dir/";
   int sessions = 0;
   renewer = std::make_unique<Renewer>(
-      h.store, h.table, h.clock, h.log,
+      h.store, h.table, h.activation, h.clock, h.log,
       [&](const CaSettings&) {
         ++sessions;
         return h.ca.client();

@@ -24,9 +24,11 @@ class CountingStore : public MemoryStore {
  public:
   Result<std::string> read(const std::string& path) const override {
     if (path.compare(0, 5, "live/") == 0) ++live_reads;
+    if (path == "live/a.example/cert.pem") ++cert_reads;
     return MemoryStore::read(path);
   }
   mutable int live_reads = 0;
+  mutable int cert_reads = 0;  // the leaf, which renewal information is asked about
 };
 
 }  // namespace
@@ -53,8 +55,8 @@ TEST_GROUP(RenewerTick) {
     ocsp = std::make_unique<OcspRefresher>(store, ocsp_table, h.clock, h.log,
                                            std::make_unique<FakeHttpClient>());
     renewer = std::make_unique<Renewer>(
-        store, h.table, h.clock, h.log, [this](const CaSettings&) { return h.ca.client(); },
-        [] { return 0.5; }, options);
+        store, h.table, h.activation, h.clock, h.log,
+        [this](const CaSettings&) { return h.ca.client(); }, [] { return 0.5; }, options);
     renewer->set_ocsp(ocsp.get());
     renewer->set_certs({h.cert});
     renewer->start();
@@ -71,4 +73,12 @@ TEST(RenewerTick, TicksWithNothingDueReadNoLiveSet) {
   }
   LONGS_EQUAL(0, store.live_reads);
   LONGS_EQUAL(0, h.ca.requests_seen());
+}
+
+// due() asks whether renewal information is to be polled, then decides:
+// both need the live leaf's certID, read and parsed once for the two (it
+// was once each: three reads with the live set's own).
+TEST(RenewerTick, ADueCheckReadsTheLiveLeafOnceForRenewalInformation) {
+  renewer->run_once();
+  LONGS_EQUAL(2, store.cert_reads);  // the live set (renew/live_cache.h), the certID
 }

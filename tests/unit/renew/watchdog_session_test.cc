@@ -25,16 +25,18 @@ namespace {
 
 constexpr std::uint64_t kGeneration = 7;
 
-struct OcspMemory {
-  std::vector<std::uint64_t> memory = std::vector<std::uint64_t>(OcspTable::region_size(4) / 8 + 1);
-  OcspTable table = *OcspTable::format(memory.data(), memory.size() * 8, 4);
+template <class Table>
+struct TableMemory {
+  std::vector<std::uint64_t> memory = std::vector<std::uint64_t>(Table::region_size(4) / 8 + 1);
+  Table table = *Table::format(memory.data(), memory.size() * 8, 4);
 };
 
 }  // namespace
 
 TEST_GROUP(WatchdogSession) {
   RenewHarness h;
-  OcspMemory ocsp, alpn;
+  TableMemory<OcspTable> ocsp;
+  TableMemory<AlpnCertTable> alpn;
   std::string dir;
   WatchdogSession::Options options;
   bool parent_gone = false;
@@ -58,7 +60,7 @@ TEST_GROUP(WatchdogSession) {
     options.certs = std::move(certs);
     session = std::make_unique<WatchdogSession>(
         WatchdogSession::Parts{
-            h.store, h.table, ocsp.table, alpn.table, h.clock, h.log,
+            h.store, h.table, h.activation, ocsp.table, alpn.table, h.clock, h.log,
             [this](const CaSettings&) { return h.ca.client(); }, h.ca.client(), nullptr,
             [] { return 0.5; },
             // A drain's waits pass on the fake clock.
@@ -102,7 +104,7 @@ TEST(WatchdogSession, TakesTheFreeLockAndOrdersAtOnce) {
   CHECK(session->holds_store());
   LONGS_EQUAL(1, h.ca.orders_created());
   LONGS_EQUAL(0, lines_with("store lock"));  // nothing to tell when it was free
-  CHECK_FALSE(h.table.successor_waiting(kGeneration - 1));
+  CHECK_FALSE(h.activation.successor_waiting(kGeneration - 1));
 }
 
 TEST(WatchdogSession, WaitsForTheOldWatchdogAndTellsItOnce) {
@@ -115,7 +117,7 @@ TEST(WatchdogSession, WaitsForTheOldWatchdogAndTellsItOnce) {
   }
   CHECK_FALSE(session->holds_store());
   LONGS_EQUAL(0, h.ca.requests_seen());
-  CHECK(h.table.successor_waiting(kGeneration - 1));  // the old one hands over
+  CHECK(h.activation.successor_waiting(kGeneration - 1));  // the old one hands over
   LONGS_EQUAL(1, lines_with("waiting for the store lock"));
   CHECK(h.log.contains("(another watchdog is still working)"));
   CHECK(h.log.lines.at(1).level == LogLevel::kInfo);
@@ -169,8 +171,8 @@ TEST(WatchdogSession, NoDrainWithoutTheParentsWord) {
 
 TEST(WatchdogSession, NoDrainOnAStopOrWithoutAParent) {
   order_in_flight();
-  h.table.permit_drain(kGeneration);
-  h.table.halt_drains(kGeneration);
+  h.activation.permit_drain(kGeneration);
+  h.activation.halt_drains(kGeneration);
   session->drain();
   LONGS_EQUAL(0, lines_with("graceful restart"));
   make_session(certs(3));
@@ -184,7 +186,7 @@ TEST(WatchdogSession, NoDrainWithoutTheLock) {
   CHECK(old_watchdog.try_lock().ok());
   make_session(certs(1));
   session->tick();
-  h.table.permit_drain(kGeneration);
+  h.activation.permit_drain(kGeneration);
   session->drain();
   LONGS_EQUAL(0, lines_with("graceful restart"));
 }
@@ -192,7 +194,7 @@ TEST(WatchdogSession, NoDrainWithoutTheLock) {
 TEST(WatchdogSession, NoDrainWithNothingInFlight) {
   make_session({});
   session->tick();
-  h.table.permit_drain(kGeneration);
+  h.activation.permit_drain(kGeneration);
   session->drain();
   LONGS_EQUAL(0, lines_with("graceful restart"));
 }
@@ -201,9 +203,9 @@ TEST(WatchdogSession, NoDrainWithNothingInFlight) {
 // synchronous CA) and the orders stay in their job files for it.
 TEST(WatchdogSession, HandsOverOnceTheSuccessorWaits) {
   order_in_flight();
-  h.table.permit_drain(kGeneration);
-  h.table.permit_work_on(kGeneration);
-  h.table.note_watchdog_waiting(kGeneration + 1);
+  h.activation.permit_drain(kGeneration);
+  h.activation.permit_work_on(kGeneration);
+  h.activation.note_watchdog_waiting(kGeneration + 1);
   session->drain();
   CHECK(h.log.contains("graceful restart: this watchdog works on until the next one is up"));
   CHECK(h.log.contains("(at most 20 s)"));
@@ -215,7 +217,7 @@ TEST(WatchdogSession, HandsOverOnceTheSuccessorWaits) {
 // the order in flight is finished and no other starts.
 TEST(WatchdogSession, AfterAnAdminRestartFinishesTheOrderInFlightOnly) {
   order_in_flight();
-  h.table.permit_drain(kGeneration);
+  h.activation.permit_drain(kGeneration);
   session->drain();
   CHECK(h.log.contains("graceful restart: this watchdog works on"));
   CHECK_TEXT(h.log.contains("orders finished: the next watchdog takes over"), h.log_text().c_str());
@@ -227,8 +229,8 @@ TEST(WatchdogSession, AfterAnAdminRestartFinishesTheOrderInFlightOnly) {
 // for a place get their orders too, until the successor shows up.
 TEST(WatchdogSession, AfterAnActivationWorksOnUntilTheSuccessorIsUp) {
   order_in_flight();
-  h.table.permit_drain(kGeneration);
-  h.table.permit_work_on(kGeneration);
+  h.activation.permit_drain(kGeneration);
+  h.activation.permit_work_on(kGeneration);
   session->drain();
   CHECK_TEXT(h.log.contains("orders finished: the next watchdog takes over"), h.log_text().c_str());
   LONGS_EQUAL(3, h.ca.orders_created());

@@ -127,17 +127,6 @@ TEST(ChallengeTable, AttachRejectsGarbageAndShortRegions) {
   CHECK_FALSE(ChallengeTable::format(misaligned, bytes(mem) - 1, 1).ok());
 }
 
-TEST(ChallengeTable, ActivationCounter) {
-  LONGS_EQUAL(0, table.activation_generation());
-  table.request_activation();
-  table.request_activation();
-  LONGS_EQUAL(2, table.activation_generation());
-  LONGS_EQUAL(2, ChallengeTable::attach(mem.data(), bytes(mem))->activation_generation());
-  // A fresh format starts over (a cold start, not a graceful restart).
-  table = *ChallengeTable::format(mem.data(), bytes(mem), 4);
-  LONGS_EQUAL(0, table.activation_generation());
-}
-
 // CppUTest's leak detector wraps new/delete without a lock by default; the
 // threads below allocate (std::thread state), so switch to its locked variant.
 TEST_GROUP(ChallengeTableConcurrency){
@@ -187,31 +176,4 @@ TEST(ChallengeTableConcurrency, ReadersNeverSeeTornEntries) {
   LONGS_EQUAL(0, torn.load());
   LONGS_EQUAL(0, put_errors.load());
   CHECK(hits.load() > 0);
-}
-
-TEST(ChallengeTable, DrainWordsOnlyGrow) {
-  CHECK_FALSE(table.drain_permitted(0));
-  CHECK_FALSE(table.drain_halted(0));
-  table.permit_drain(3);  // a graceful restart ended generation 3
-  CHECK(table.drain_permitted(0));
-  CHECK(table.drain_permitted(3));
-  CHECK_FALSE(table.drain_permitted(4));
-  table.permit_drain(1);  // an older word never lowers it
-  CHECK(table.drain_permitted(3));
-  table.halt_drains(2);  // a stop while generation 2 ran
-  CHECK(table.drain_halted(2));
-  CHECK_FALSE(table.drain_halted(3));
-  // Seen through another attachment (another process).
-  CHECK(ChallengeTable::attach(mem.data(), bytes(mem))->drain_permitted(3));
-  CHECK(ChallengeTable::attach(mem.data(), bytes(mem))->drain_halted(1));
-  CHECK_FALSE(table.successor_waiting(3));
-  table.note_watchdog_waiting(3);  // generation 3's own: no successor
-  CHECK_FALSE(table.successor_waiting(3));
-  table.note_watchdog_waiting(4);
-  CHECK(table.successor_waiting(3));
-  CHECK_FALSE(table.successor_waiting(4));
-  CHECK_FALSE(table.work_on_permitted(3));
-  table.permit_work_on(3);
-  CHECK(table.work_on_permitted(3));
-  CHECK_FALSE(table.work_on_permitted(4));
 }

@@ -26,7 +26,7 @@ struct Served {
   std::string key_pem;
 };
 
-Served served(const OcspTable& table, const std::string& sni) {
+Served served(const AlpnCertTable& table, const std::string& sni) {
   std::string blob;
   CHECK_TRUE_TEXT(table.get(normalized_server_name(sni), &blob), sni.c_str());
   Served s;
@@ -56,12 +56,12 @@ std::string acme_identifier(const Certificate& cert, bool* critical) {
 
 TEST_GROUP(TlsAlpn01Responder) {
   std::vector<std::uint64_t> memory;  // the shared region, on the heap
-  OcspTable table;
+  AlpnCertTable table;
   FakeClock clock{kNow};
   void setup() override {
-    std::size_t size = OcspTable::region_size(4);
+    std::size_t size = AlpnCertTable::region_size(4);
     memory.assign(size / 8 + 1, 0);
-    auto formatted = OcspTable::format(memory.data(), size, 4);
+    auto formatted = AlpnCertTable::format(memory.data(), size, 4);
     CHECK_TRUE(formatted.ok());
     table = *formatted;
   }

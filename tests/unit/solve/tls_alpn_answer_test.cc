@@ -66,8 +66,8 @@ TEST(TlsAlpnPlan, AskingWithoutTheProtocolWarnsNamingTheVhostAndTheFix) {
 
 TEST_GROUP(TlsAlpnAnswer) {
   FakeClock clock{kStart};
-  std::vector<std::uint64_t> memory = std::vector<std::uint64_t>(OcspTable::region_size(4) / 8 + 1);
-  OcspTable table = *OcspTable::format(memory.data(), memory.size() * 8, 4);
+  std::vector<std::uint64_t> memory = std::vector<std::uint64_t>(AlpnCertTable::region_size(4) / 8 + 1);
+  AlpnCertTable table = *AlpnCertTable::format(memory.data(), memory.size() * 8, 4);
   TlsAlpn01Responder responder{table, clock};
 };
 

@@ -83,8 +83,9 @@ TEST_GROUP(OcspRefresher) {
   // The watchdog after a full restart: a new Renewer, started.
   void restart(OcspRefresher & ocsp) {
     Renewer renewer(
-        h.store, h.table, h.clock, h.log, [this](const CaSettings&) { return h.ca.client(); },
-        [] { return 0.5; }, Renewer::Options());
+        h.store, h.table, h.activation, h.clock, h.log,
+        [this](const CaSettings&) { return h.ca.client(); }, [] { return 0.5; },
+        Renewer::Options());
     renewer.set_ocsp(&ocsp);
     renewer.set_certs({h.cert});
     renewer.start();
@@ -159,8 +160,8 @@ TEST(OcspRefresher, ASilentResponderHoldsNoTick) {
   Renewer::Options options;
   options.tick_budget = Millis(300);
   Renewer renewer(
-      h.store, h.table, h.clock, h.log, [this](const CaSettings&) { return h.ca.client(); },
-      [] { return 0.5; }, options);
+      h.store, h.table, h.activation, h.clock, h.log,
+      [this](const CaSettings&) { return h.ca.client(); }, [] { return 0.5; }, options);
   renewer.set_http_driver(&driver);
   renewer.set_ocsp(&ocsp);
   renewer.set_certs({h.cert});

@@ -1,0 +1,94 @@
+// ActivationSignal: implements shm/activation_signal.h on a SlotRegion of
+// one slot (the region's header gives it magic, version and size checks).
+#include "shm/activation_signal.h"
+
+#include <atomic>
+#include <new>
+#include <type_traits>
+
+#include "shm/slot_region.h"
+
+namespace acme {
+
+struct ActivationSignal::Words {
+  std::atomic<std::uint64_t> activation_gen;
+  std::atomic<std::uint64_t> drain_permit;  // highest generation that may drain, +1 (0: none)
+  std::atomic<std::uint64_t> drain_halt;    // highest generation that must not, +1 (0: none)
+  std::atomic<std::uint64_t> waiting;       // highest generation whose watchdog waits, +1
+  std::atomic<std::uint64_t> work_on;       // highest generation ended by an activation, +1
+};
+
+namespace {
+
+constexpr RegionKind kKind{0x41435347, 1, "activation signal"};  // "ACSG"
+static_assert(std::atomic<std::uint64_t>::is_always_lock_free, "need lock-free 64-bit atomics");
+
+// Stores generation + 1 (so generation 0 is representable) unless a higher one is there.
+void raise_to(std::atomic<std::uint64_t>& word, std::uint64_t generation) {
+  std::uint64_t value = generation + 1;
+  std::uint64_t seen = word.load(std::memory_order_acquire);
+  while (seen < value && !word.compare_exchange_weak(seen, value, std::memory_order_acq_rel)) {
+  }
+}
+
+}  // namespace
+
+std::size_t ActivationSignal::region_size() {
+  static_assert(std::is_standard_layout<Words>::value, "Words needs a fixed layout");
+  return SlotRegion::region_size(1, sizeof(Words));
+}
+
+Result<ActivationSignal> ActivationSignal::format(void* memory, std::size_t size) {
+  Result<SlotRegion> region = SlotRegion::format(memory, size, kKind, 1, sizeof(Words));
+  if (!region.ok()) return region.status();
+  // Placement new starts the lifetime of the atomics in the zeroed memory.
+  return ActivationSignal(new (region->slot(0, sizeof(Words))) Words());
+}
+
+Result<ActivationSignal> ActivationSignal::attach(void* memory, std::size_t size) {
+  Result<SlotRegion> region = SlotRegion::attach(memory, size, kKind, sizeof(Words));
+  if (!region.ok()) return region.status();
+  return ActivationSignal(static_cast<Words*>(region->slot(0, sizeof(Words))));
+}
+
+void ActivationSignal::request_activation() {
+  words_->activation_gen.fetch_add(1, std::memory_order_acq_rel);
+}
+
+std::uint64_t ActivationSignal::activation_generation() const {
+  return words_->activation_gen.load(std::memory_order_acquire);
+}
+
+void ActivationSignal::permit_drain(std::uint64_t generation) {
+  raise_to(words_->drain_permit, generation);
+}
+
+void ActivationSignal::halt_drains(std::uint64_t generation) {
+  raise_to(words_->drain_halt, generation);
+}
+
+bool ActivationSignal::drain_permitted(std::uint64_t generation) const {
+  return words_->drain_permit.load(std::memory_order_acquire) > generation;
+}
+
+bool ActivationSignal::drain_halted(std::uint64_t generation) const {
+  return words_->drain_halt.load(std::memory_order_acquire) > generation;
+}
+
+void ActivationSignal::note_watchdog_waiting(std::uint64_t generation) {
+  raise_to(words_->waiting, generation);
+}
+
+void ActivationSignal::permit_work_on(std::uint64_t generation) {
+  raise_to(words_->work_on, generation);
+}
+
+bool ActivationSignal::work_on_permitted(std::uint64_t generation) const {
+  return words_->work_on.load(std::memory_order_acquire) > generation;
+}
+
+bool ActivationSignal::successor_waiting(std::uint64_t generation) const {
+  return words_->waiting.load(std::memory_order_acquire) > generation + 1;
+}
+
+}  // namespace acme

@@ -1,0 +1,62 @@
+// ActivationSignal: the words the watchdog and httpd's parent exchange about
+// activation restarts, in a small shared-memory region of their own (any
+// job can signal without the http-01 table; httpd/startup.cc attaches it
+// next to the tables, and like them it survives graceful restarts).
+//
+// - "Activation wanted": the watchdog bumps a counter after staging a
+//   verified set; the parent compares it with the value it saw last.
+// - Draining: a graceful restart ends httpd generation G, yet its watchdog
+//   may finish the orders it has in flight (no new ones) while the next
+//   generation's watchdog waits for the store lock (httpd/watchdog.cc). The
+//   parent permits that for G before it restarts gracefully, and halts it
+//   for every generation up to G on a stop or a hard restart.
+//
+// Every word only grows (plain atomics, no lock). Only std:: here.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "base/status.h"
+
+namespace acme {
+
+class ActivationSignal {
+ public:
+  ActivationSignal() = default;  // detached until format() or attach()
+
+  static std::size_t region_size();
+  // format() runs once (in the parent, before children fork); attach()
+  // checks the header and fails on a mismatch.
+  static Result<ActivationSignal> format(void* memory, std::size_t size);
+  static Result<ActivationSignal> attach(void* memory, std::size_t size);
+
+  // Activation: the watchdog asks, the parent samples the generation.
+  void request_activation();
+  std::uint64_t activation_generation() const;
+
+  // Draining (see above). Both only ever grow.
+  void permit_drain(std::uint64_t generation);
+  void halt_drains(std::uint64_t generation);
+  bool drain_permitted(std::uint64_t generation) const;
+  bool drain_halted(std::uint64_t generation) const;
+  // The next generation's watchdog is up and waits for the store lock: the
+  // draining one starts no more orders and hands over (see watchdog.cc).
+  void note_watchdog_waiting(std::uint64_t generation);
+  bool successor_waiting(std::uint64_t generation) const;
+  // The restart that ends G is one the module started to activate sets:
+  // the configuration is the same, so G's watchdog may also start new
+  // orders until its successor is up. After an admin's graceful restart
+  // (perhaps a changed configuration) it only finishes those in flight.
+  void permit_work_on(std::uint64_t generation);
+  bool work_on_permitted(std::uint64_t generation) const;
+
+  struct Words;  // layout, defined in the .cc
+
+ private:
+  explicit ActivationSignal(Words* words) : words_(words) {}
+
+  Words* words_ = nullptr;
+};
+
+}  // namespace acme

@@ -1,0 +1,79 @@
+#include "shm/activation_signal.h"
+
+#include <cstdint>
+#include <vector>
+
+#include "shm/challenge_table.h"
+
+// Last: CppUTest redefines new for leak detection.
+#include <CppUTest/TestHarness.h>
+
+using namespace acme;
+
+namespace {
+
+// uint64_t elements give the 8-byte alignment apr_shm gives in httpd.
+std::vector<std::uint64_t> signal_memory() {
+  return std::vector<std::uint64_t>(ActivationSignal::region_size() / 8 + 1, 0);
+}
+
+std::size_t bytes(const std::vector<std::uint64_t>& mem) {
+  return mem.size() * 8;
+}
+
+}  // namespace
+
+TEST_GROUP(ActivationSignal) {
+  std::vector<std::uint64_t> mem = signal_memory();
+  ActivationSignal signal = *ActivationSignal::format(mem.data(), bytes(mem));
+};
+
+TEST(ActivationSignal, ActivationCounter) {
+  LONGS_EQUAL(0, signal.activation_generation());
+  signal.request_activation();
+  signal.request_activation();
+  LONGS_EQUAL(2, signal.activation_generation());
+  // Another attachment (another process, or the next generation after a
+  // graceful restart) sees the same counter.
+  LONGS_EQUAL(2, ActivationSignal::attach(mem.data(), bytes(mem))->activation_generation());
+  // A fresh format starts over (a cold start, not a graceful restart).
+  signal = *ActivationSignal::format(mem.data(), bytes(mem));
+  LONGS_EQUAL(0, signal.activation_generation());
+}
+
+TEST(ActivationSignal, DrainWordsOnlyGrow) {
+  CHECK_FALSE(signal.drain_permitted(0));
+  CHECK_FALSE(signal.drain_halted(0));
+  signal.permit_drain(3);  // a graceful restart ended generation 3
+  CHECK(signal.drain_permitted(0));
+  CHECK(signal.drain_permitted(3));
+  CHECK_FALSE(signal.drain_permitted(4));
+  signal.permit_drain(1);  // an older word never lowers it
+  CHECK(signal.drain_permitted(3));
+  signal.halt_drains(2);  // a stop while generation 2 ran
+  CHECK(signal.drain_halted(2));
+  CHECK_FALSE(signal.drain_halted(3));
+  // Seen through another attachment (another process).
+  CHECK(ActivationSignal::attach(mem.data(), bytes(mem))->drain_permitted(3));
+  CHECK(ActivationSignal::attach(mem.data(), bytes(mem))->drain_halted(1));
+  CHECK_FALSE(signal.successor_waiting(3));
+  signal.note_watchdog_waiting(3);  // generation 3's own: no successor
+  CHECK_FALSE(signal.successor_waiting(3));
+  signal.note_watchdog_waiting(4);
+  CHECK(signal.successor_waiting(3));
+  CHECK_FALSE(signal.successor_waiting(4));
+  CHECK_FALSE(signal.work_on_permitted(3));
+  signal.permit_work_on(3);
+  CHECK(signal.work_on_permitted(3));
+  CHECK_FALSE(signal.work_on_permitted(4));
+}
+
+TEST(ActivationSignal, AttachRejectsOtherRegionsAndShortMemory) {
+  CHECK_FALSE(ActivationSignal::attach(mem.data(), 8).ok());
+  CHECK_FALSE(ActivationSignal::attach(nullptr, bytes(mem)).ok());
+  CHECK_FALSE(ActivationSignal::format(mem.data(), ActivationSignal::region_size() - 1).ok());
+  // A challenge table's region is not an activation signal (other magic).
+  std::vector<std::uint64_t> table(ChallengeTable::region_size(1) / 8 + 1, 0);
+  CHECK(ChallengeTable::format(table.data(), bytes(table), 1).ok());
+  CHECK_FALSE(ActivationSignal::attach(table.data(), bytes(table)).ok());
+}
