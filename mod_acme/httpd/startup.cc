@@ -44,15 +44,24 @@ constexpr std::size_t kAlpnSlots = 512;
 
 // Shared regions live in the process pool so they survive graceful
 // restarts: answers published before a restart are still served after it.
-// Formatted once, before the first children fork; attached afterwards.
+// Formatted once, before the first children fork; attached afterwards. A
+// region that no longer attaches (a module of another layout version after
+// an upgrade, or a header the child user scribbled on: children map it
+// writable) is replaced by a fresh one, with a warning, rather than failing
+// the restart: the old generation keeps its own mapping until it exits, and
+// what the old region held (answers in flight, staged-set counters) is
+// published again by the next watchdog.
 template <class Table, class... Slots>
-Result<Table> shared_table(server_rec* s, const char* key, Slots... slots) {
+Result<Table> shared_table(server_rec* s, LogSink& log, const char* key, Slots... slots) {
   apr_pool_t* pool = s->process->pool;
   void* data = nullptr;
   apr_pool_userdata_get(&data, key, pool);
   if (data) {
     auto* shm = static_cast<apr_shm_t*>(data);
-    return Table::attach(apr_shm_baseaddr_get(shm), apr_shm_size_get(shm));
+    auto attached = Table::attach(apr_shm_baseaddr_get(shm), apr_shm_size_get(shm));
+    if (attached.ok()) return attached;
+    log.log(LogLevel::kWarn, kMsgConfig,
+            attached.status().message() + ": a fresh region replaces it for this generation");
   }
   apr_shm_t* shm = nullptr;
   std::size_t size = Table::region_size(slots...);
@@ -187,10 +196,10 @@ int startup(apr_pool_t* pconf, apr_pool_t* ptemp, server_rec* s) {
   st->certs = managed_certs(s);
   st->version = running_version();
   st->managed_hosts = http01_hosts(st->certs);
-  auto table = shared_table<ChallengeTable>(s, "mod_acme_challenge_shm", kChallengeSlots);
-  auto ocsp = shared_table<OcspTable>(s, "mod_acme_ocsp_shm", kOcspSlots);
-  auto alpn = shared_table<AlpnCertTable>(s, "mod_acme_alpn_shm", kAlpnSlots);
-  auto signal = shared_table<ActivationSignal>(s, "mod_acme_signal_shm");
+  auto table = shared_table<ChallengeTable>(s, log, "mod_acme_challenge_shm", kChallengeSlots);
+  auto ocsp = shared_table<OcspTable>(s, log, "mod_acme_ocsp_shm", kOcspSlots);
+  auto alpn = shared_table<AlpnCertTable>(s, log, "mod_acme_alpn_shm", kAlpnSlots);
+  auto signal = shared_table<ActivationSignal>(s, log, "mod_acme_signal_shm");
   for (const Status& status : {table.status(), ocsp.status(), alpn.status(), signal.status()}) {
     if (status.ok()) continue;
     log.log(LogLevel::kError, kMsgConfig, status.message());

@@ -66,12 +66,11 @@ Result<SlotRegion> SlotRegion::attach(void* memory, std::size_t size, const Regi
   const std::string what = kind.name;
   if (header->magic != kind.magic)
     return Status(Code::kInvalidArgument,
-                  "shared memory is not a mod_acme " + what + " (bad magic): stop and start httpd");
+                  "shared memory is not a mod_acme " + what + " (bad magic)");
   if (header->version != kind.version || header->slot_size != slot_size)
     return Status(Code::kInvalidArgument,
                   what + " in shared memory has layout version " + std::to_string(header->version) +
-                      ", this module expects " + std::to_string(kind.version) +
-                      ": stop and start httpd (a graceful restart keeps the old memory)");
+                      ", this module expects " + std::to_string(kind.version));
   if (header->slots == 0 || size < region_size(header->slots, slot_size))
     return Status(Code::kInvalidArgument, what + " of " + std::to_string(header->slots) +
                                               " slots does not fit in " + std::to_string(size) +

@@ -6,9 +6,10 @@
 //
 // The memory is provided by the caller (apr_shm in httpd/, a buffer in
 // tests). format() runs once, in the parent before children fork; attach()
-// checks the header against the kind of table expected and fails with the
-// fix on any mismatch (a graceful restart keeps the old memory, so a module
-// rebuilt with another layout meets the region an older build formatted).
+// checks the header against the kind of table expected and fails, naming
+// the mismatch, on any (a graceful restart keeps the old memory, so a module
+// rebuilt with another layout meets the region an older build formatted;
+// httpd/startup.cc then formats a fresh region instead).
 //
 // A table holds a SlotRegion and reads and writes it through the typed view
 // in shm/slots.h (included by the table's .cc only).

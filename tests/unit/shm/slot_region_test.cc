@@ -82,7 +82,6 @@ TEST(SlotRegion, AttachChecksKindVersionSlotSizeAndFit) {
   newer.version = 8;
   Status version = SlotRegion::attach(mem.data(), bytes(mem), newer, sizeof(TestSlot)).status();
   STRCMP_CONTAINS("layout version 7, this module expects 8", version.message().c_str());
-  STRCMP_CONTAINS("stop and start httpd", version.message().c_str());
   CHECK_FALSE(SlotRegion::attach(mem.data(), bytes(mem), kKind, sizeof(TestSlot) + 8).ok());
   Status fit = TestSlots::attach(mem.data(), TestSlots::region_size(3) - 1, kKind).status();
   STRCMP_CONTAINS("test table of 3 slots does not fit", fit.message().c_str());
