@@ -63,6 +63,12 @@ const char* run(cmd_parms* cmd, int argc, const char* const argv[]) noexcept {
 }
 
 template <class T, class U>
+Status set(T& field, U value) {
+  field = std::move(value);
+  return Status();
+}
+
+template <class T, class U>
 Status keep(T& field, Result<U> parsed) {
   if (!parsed.ok()) return parsed.status();
   field = std::move(*parsed);
@@ -184,8 +190,7 @@ const command_rec kDirectives[] = {
     ACME_TAKE12("ACMEExternalAccountBinding", on(set_eab),
                 "KID HMAC-KEY from the CA, or a JSON file {\"kid\", \"hmac_key\"}"),
     ACME_TAKE1("ACMEStoreDir", global([](C cmd, S sc, A a) {
-                 sc.global.store_dir = root_relative(cmd, a[0]);
-                 return Status();
+                 return set(sc.global.store_dir, root_relative(cmd, a[0]));
                }),
                "directory for accounts, keys and certificates"),
     ACME_ARGV("ACMEDomain", on(add_domains),
@@ -194,10 +199,8 @@ const command_rec kDirectives[] = {
     ACME_ARGV("ACMEKeyType",
               on([](C, S sc, A a) { return keep(sc.vhost.key_types, parse_key_types(a)); }),
               "one or two of rsa2048, rsa3072, rsa4096, p256, p384 (one RSA, one ECDSA)"),
-    ACME_FLAG("ACMEKeyReuse", on([](C, S sc, A a) {
-                sc.vhost.key_reuse = a[0] == "on";
-                return Status();
-              }),
+    ACME_FLAG("ACMEKeyReuse",
+              on([](C, S sc, A a) { return set(sc.vhost.key_reuse, a[0] == "on"); }),
               "off (default): a new key per certificate; on: renewals keep the live key"),
     ACME_TAKE1("ACMEPreferredChain", on([](C, S sc, A a) {
                  return keep(sc.vhost.preferred_chain, parse_preferred_chain(a[0]));
@@ -235,10 +238,8 @@ const command_rec kDirectives[] = {
              }),
              "program called as PROGRAM NAME EVENT on renewed, installed, expiring, errored, "
              "revoked, ocsp-errored"),
-    ACME_FLAG("ACMEStapling", global([](C, S sc, A a) {
-                sc.global.stapling = a[0] == "on";
-                return Status();
-              }),
+    ACME_FLAG("ACMEStapling",
+              global([](C, S sc, A a) { return set(sc.global.stapling, a[0] == "on"); }),
               "on (default): fetch, verify and staple OCSP responses for managed certificates"),
     // Most preferred first (renew/challenge_responder.h).
     ACME_ARGV("ACMEChallenges",
@@ -249,10 +250,8 @@ const command_rec kDirectives[] = {
               }),
               "program [args], run as PROGRAM [ARGS] setup|teardown NAME TOKEN TXTVALUE "
               "for dns-01 (needed for wildcard names)"),
-    ACME_FLAG("ACMEPreflight", global([](C, S sc, A a) {
-                sc.global.preflight = a[0] == "on";
-                return Status();
-              }),
+    ACME_FLAG("ACMEPreflight",
+              global([](C, S sc, A a) { return set(sc.global.preflight, a[0] == "on"); }),
               "on (default): check each name's DNS, reachability and CAA before its first "
               "order and warn (ACME10180)"),
     ACME_TAKE1("ACMEPreflightResolver", global(set_preflight_resolver),

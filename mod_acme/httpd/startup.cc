@@ -16,6 +16,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "certset/startup_files.h"
 #include "certset/startup_sets.h"
 #include "config/file_plan.h"
 #include "http/curl_http_client.h"
@@ -71,15 +72,12 @@ HttpdVersion running_version() {
   return HttpdVersion{v.major, v.minor, v.patch};
 }
 
-bool has_pair(FileStore& store, const std::string& dir, const char* cert_file) {
-  return store.exists(dir + "/" + cert_file) && store.exists(dir + "/privkey.pem");
-}
-
 // Hands plan's files to each vhost's record, where the SSL hooks find them;
 // placeholder: the dry run's (httpd/dry_run.h). A vhost gets one pair per key
 // type (ACMEKeyType p256 rsa2048) and mod_ssl serves each client the one it
 // supports.
-void hand_files(FileStore& store, ModuleState& st, const FilePlan& plan, const char* placeholder) {
+void hand_files(const FileStore& store, ModuleState& st, const FilePlan& plan,
+                const char* placeholder) {
   std::unordered_map<std::string, ServerConf*> vhosts;  // first ACMEDomain name -> its record
   for (server_rec* s = st.main_server; s; s = s->next) {
     ServerConf* sc = server_conf(s);
@@ -100,42 +98,13 @@ void hand_files(FileStore& store, ModuleState& st, const FilePlan& plan, const c
   }
 }
 
-// The real pass: staged sets promoted, missing fallbacks made, files handed.
-Status assign_files(FileStore& store, ModuleState& st, LogSink& log) {
-  const TimePoint now = std::chrono::system_clock::now();
-  promote_all(st.settings.store_dir, st.certs, st.version, now, log);
-  const FilePlan plan = plan_files(st.certs, [&](const std::string& name) {
-    return has_pair(store, layout::live_dir(name), "fullchain.pem");
-  });
-  for (const std::string& notice : plan.notices) log.log(LogLevel::kNotice, kMsgFallback, notice);
-  std::vector<const ManagedCert*> fallbacks;
-  for (const ManagedCert& cert : st.certs)
-    if (plan.vhosts.at(cert.names.front()).fallback == cert.name) fallbacks.push_back(&cert);
-  ACME_RETURN_IF_ERROR(make_fallbacks(st.settings.store_dir, fallbacks, now));
-  hand_files(store, st, plan, "");
-  for (const std::string& name : plan.fallbacks_to_make) {
-    log.log(LogLevel::kNotice, kMsgFallback,
-            "no certificate for " + name +
-                " yet: serving a self-signed fallback (and 503) until the CA issues one");
-  }
-  return Status();
-}
-
 // The dry run's files for mod_ssl, which loads a pair for every SSL vhost in
 // both passes: read only, the placeholder where nothing exists yet. False if
 // that cannot be made.
-bool hand_existing_files(apr_pool_t* p, FileStore& store, ModuleState& st) {
+bool hand_existing_files(apr_pool_t* p, const FileStore& store, ModuleState& st) {
   const char* placeholder = dry_run_placeholder(p);  // first: all or nothing
   if (!placeholder) return false;
-  const FilePlan plan = plan_dry_run(
-      st.certs,
-      [&](const std::string& name) {
-        return has_pair(store, layout::live_dir(name), "fullchain.pem");
-      },
-      [&](const std::string& name) {
-        return has_pair(store, layout::fallback_dir(name), "cert.pem");
-      });
-  hand_files(store, st, plan, placeholder);
+  hand_files(store, st, plan_dry_run_files(st.settings.store_dir, st.certs), placeholder);
   return true;
 }
 
@@ -203,10 +172,14 @@ int startup(apr_pool_t* pconf, apr_pool_t* ptemp, server_rec* s) {
     return OK;
   Status ready =
       prepare_store(store, ChildUser{ap_unixd_config.user_id, ap_unixd_config.group_id}, log);
-  if (ready.ok()) ready = assign_files(store, *st, log);
-  if (!ready.ok()) {
+  Result<FilePlan> plan = ready.ok()
+                              ? plan_startup_files(st->settings.store_dir, st->certs, st->version,
+                                                   std::chrono::system_clock::now(), log)
+                              : Result<FilePlan>(ready);
+  if (plan.ok()) hand_files(store, *st, *plan, "");
+  if (!plan.ok()) {
     log.log(LogLevel::kError, kMsgStoreError,
-            "ACMEStoreDir " + st->settings.store_dir + ": " + ready.message());
+            "ACMEStoreDir " + st->settings.store_dir + ": " + plan.status().message());
     return HTTP_INTERNAL_SERVER_ERROR;
   }
   start_activation(pconf, *st, store);
