@@ -68,11 +68,16 @@ Status set(T& field, U value) {
   return Status();
 }
 
+// The parsed value to use(value), or the parser's refusal.
+template <class T, class Use>
+Status with(Result<T> parsed, Use use) {
+  if (parsed.ok()) use(*parsed);
+  return parsed.status();
+}
+
 template <class T, class U>
 Status keep(T& field, Result<U> parsed) {
-  if (!parsed.ok()) return parsed.status();
-  field = std::move(*parsed);
-  return Status();
+  return with(std::move(parsed), [&](U& value) { field = std::move(value); });
 }
 
 // A path made absolute against ServerRoot ("" when it cannot be).
@@ -108,48 +113,6 @@ static const char* flag(cmd_parms* cmd, void*, int on) {
   return run(cmd, 1, &word);
 }
 }  // extern "C"
-
-namespace {
-
-// ACMEExternalAccountBinding KID HMAC-KEY, or one argument: a JSON file
-// {"kid": "...", "hmac_key": "..."} (keeps the key out of httpd.conf). The
-// key is kept base64url: its raw bytes may hold NUL.
-const auto set_eab = [](cmd_parms* cmd, ServerConf& sc, const Args& a) -> Status {
-  auto eab = parse_eab_directive(a[0], second(a), server_root(cmd));
-  if (!eab.ok()) return eab.status();
-  sc.vhost.eab_kid = eab->kid;
-  sc.vhost.eab_key = base64url_encode(eab->hmac_key);
-  return Status();
-};
-
-// ACMEDomain NAME...: appends to the vhost's earlier ACMEDomain lines.
-const auto add_domains = [](cmd_parms*, ServerConf& sc, const Args& a) -> Status {
-  auto names = parse_domains(a, sc.vhost.domains);
-  if (!names.ok()) return names.status();
-  sc.vhost.domains.insert(sc.vhost.domains.end(), names->begin(), names->end());
-  return Status();
-};
-
-// ACMEPortMap 80:8080 443:8443 (setups behind port mappings).
-const auto set_port_map = [](cmd_parms*, ServerConf& sc, const Args& a) -> Status {
-  auto map = parse_port_map(a);
-  if (!map.ok()) return map.status();
-  sc.global.port_http = map->http.value_or(sc.global.port_http);
-  sc.global.port_https = map->https.value_or(sc.global.port_https);
-  return Status();
-};
-
-// ACMEPreflightResolver 127.0.0.1:53: the DNS server the check before a
-// first order asks (renew/first_order_preflight.h) instead of the system's.
-const auto set_preflight_resolver = [](cmd_parms*, ServerConf& sc, const Args& a) -> Status {
-  auto address = parse_preflight_resolver(a[0]);
-  if (!address.ok()) return address.status();
-  sc.global.preflight_server = address->server;
-  sc.global.preflight_port = address->port;
-  return Status();
-};
-
-}  // namespace
 
 #define ACME_TAKE1(name, apply, help) AP_INIT_TAKE1(name, (cmd_func)take1, apply, RSRC_CONF, help)
 #define ACME_TAKE12(name, apply, help) \
@@ -187,13 +150,27 @@ const command_rec kDirectives[] = {
     ACME_TAKE1("ACMEContactEmail",
                on([](C, S sc, A a) { return keep(sc.vhost.contact, parse_contact(a[0])); }),
                "contact e-mail for the ACME account"),
-    ACME_TAKE12("ACMEExternalAccountBinding", on(set_eab),
+    // KID HMAC-KEY, or a JSON file (keeps the key out of httpd.conf). The key is
+    // kept base64url: its raw bytes may hold NUL.
+    ACME_TAKE12("ACMEExternalAccountBinding", on([](C cmd, S sc, A a) {
+                  return with(parse_eab_directive(a[0], second(a), server_root(cmd)),
+                              [&](const ExternalAccountBinding& eab) {
+                                sc.vhost.eab_kid = eab.kid;
+                                sc.vhost.eab_key = base64url_encode(eab.hmac_key);
+                              });
+                }),
                 "KID HMAC-KEY from the CA, or a JSON file {\"kid\", \"hmac_key\"}"),
     ACME_TAKE1("ACMEStoreDir", global([](C cmd, S sc, A a) {
                  return set(sc.global.store_dir, root_relative(cmd, a[0]));
                }),
                "directory for accounts, keys and certificates"),
-    ACME_ARGV("ACMEDomain", on(add_domains),
+    // Appends to the vhost's earlier ACMEDomain lines.
+    ACME_ARGV("ACMEDomain", on([](C, S sc, A a) {
+                auto& names = sc.vhost.domains;
+                return with(parse_domains(a, names), [&](const Args& more) {
+                  names.insert(names.end(), more.begin(), more.end());
+                });
+              }),
               "names for this virtual host's certificate; the first names it"),
     // One certificate per type (renew/key_variants.h).
     ACME_ARGV("ACMEKeyType",
@@ -229,12 +206,18 @@ const command_rec kDirectives[] = {
     ACME_TAKE1("ACMERetryDelay",
                on([](C, S sc, A a) { return keep(sc.vhost.retry_delay, parse_retry_delay(a[0])); }),
                "first delay after a failure; doubles up to a day"),
-    ACME_ARGV("ACMEPortMap", global(set_port_map), "80:LOCAL 443:LOCAL ports the CA reaches"),
+    // 80:8080 443:8443 (setups behind port mappings).
+    ACME_ARGV("ACMEPortMap", global([](C, S sc, A a) {
+                return with(parse_port_map(a), [&](const PortMap& map) {
+                  sc.global.port_http = map.http.value_or(sc.global.port_http);
+                  sc.global.port_https = map.https.value_or(sc.global.port_https);
+                });
+              }),
+              "80:LOCAL 443:LOCAL ports the CA reaches"),
     ACME_RAW("ACMENotifyCommand", global([](C cmd, S sc, A a) {
-               Status ok =
-                   keep(sc.global.notify_command, parse_notify_command(a[0], server_root(cmd)));
-               if (ok.ok()) sc.global.notify_command = root_relative(cmd, sc.global.notify_command);
-               return ok;
+               return with(parse_notify_command(a[0], server_root(cmd)), [&](const std::string& c) {
+                 sc.global.notify_command = root_relative(cmd, c);
+               });
              }),
              "program called as PROGRAM NAME EVENT on renewed, installed, expiring, errored, "
              "revoked, ocsp-errored"),
@@ -254,7 +237,14 @@ const command_rec kDirectives[] = {
               global([](C, S sc, A a) { return set(sc.global.preflight, a[0] == "on"); }),
               "on (default): check each name's DNS, reachability and CAA before its first "
               "order and warn (ACME10180)"),
-    ACME_TAKE1("ACMEPreflightResolver", global(set_preflight_resolver),
+    // The DNS server the check before a first order asks
+    // (renew/first_order_preflight.h) instead of the system's.
+    ACME_TAKE1("ACMEPreflightResolver", global([](C, S sc, A a) {
+                 return with(parse_preflight_resolver(a[0]), [&](const ResolverOptions& at) {
+                   sc.global.preflight_server = at.server;
+                   sc.global.preflight_port = at.port;
+                 });
+               }),
                "ADDRESS:PORT of the DNS server the preflight asks (default: the system's)"),
     {nullptr}};
 
