@@ -1,8 +1,9 @@
 // Which files mod_ssl gets for each managed vhost, decided without touching
-// anything (httpd/startup.cc does the writing and hands the paths): the live
-// set of each key type that has one; while none has, the self-signed
-// fallback (and 503 for requests) until the first real certificate. Also the
-// names the request path answers http-01 for, and whether port 80 matters.
+// anything (certset/startup_files.h does the writing, httpd/startup.cc hands
+// the paths): the live set of each key type that has one; while none has,
+// the self-signed fallback (and 503 for requests) until the first real
+// certificate. Also the names the request path answers http-01 for, and
+// whether port 80 matters.
 #pragma once
 
 #include <functional>

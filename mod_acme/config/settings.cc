@@ -9,6 +9,37 @@
 
 namespace acme {
 
+namespace {
+
+template <class T>
+void inherit(T& field, const T& base) {
+  if (field == T()) field = base;
+}
+
+}  // namespace
+
+VhostDirectives merge_vhost(const VhostDirectives& base, const VhostDirectives& add) {
+  VhostDirectives m = add;
+  inherit(m.cas, base.cas);
+  inherit(m.ca_file, base.ca_file);
+  inherit(m.trust_anchor_file, base.trust_anchor_file);
+  m.terms_agreed = add.terms_agreed || base.terms_agreed;  // only 'agreed' can be written
+  inherit(m.contact, base.contact);
+  if (add.eab_kid.empty()) {
+    m.eab_kid = base.eab_kid;
+    m.eab_key = base.eab_key;
+  }
+  inherit(m.key_types, base.key_types);
+  inherit(m.key_reuse, base.key_reuse);
+  inherit(m.preferred_chain, base.preferred_chain);
+  if (add.profile.name.empty()) m.profile = base.profile;
+  inherit(m.renew_window, base.renew_window);
+  inherit(m.retry_delay, base.retry_delay);
+  inherit(m.dns01_command, base.dns01_command);
+  inherit(m.challenges, base.challenges);
+  return m;
+}
+
 Status check_config(const std::vector<VhostDirectives>& vhosts) {
   std::map<std::string, std::string> owner;  // name -> vhost
   for (const VhostDirectives& vhost : vhosts) {
@@ -52,7 +83,7 @@ ManagedCert managed_cert(const VhostDirectives& vhost) {
   ManagedCert c;
   c.names = vhost.domains;
   c.name = c.names.front();
-  c.key_reuse = vhost.key_reuse;
+  c.key_reuse = vhost.key_reuse.value_or(false);
   c.preferred_chain = vhost.preferred_chain;
   set_cas(vhost, c);
   c.profile = vhost.profile.name;

@@ -1,5 +1,6 @@
 // From directives to settings: what each virtual host's ACME directives say
-// (VhostDirectives, read by httpd/config.cc from its merged config record),
+// (VhostDirectives, kept by httpd/directives.cc in the vhost's config record
+// and merged from the main server's by merge_vhost),
 // the rules across directives that `apachectl -t` enforces (check_config),
 // and the core's settings with every default filled in: one ManagedCert per
 // certificate and key type, and the server-wide GlobalSettings.
@@ -28,7 +29,7 @@ struct VhostDirectives {
   std::string eab_kid;  // ACMEExternalAccountBinding; empty = none
   std::string eab_key;  // its HMAC key, base64url
   std::vector<KeyType> key_types;
-  bool key_reuse = false;
+  std::optional<bool> key_reuse;  // ACMEKeyReuse; unset = off
   std::string preferred_chain;
   Profile profile;           // name empty = the CA's default
   std::string renew_window;  // as checked by parse_renew_window_value; empty = default
@@ -36,6 +37,12 @@ struct VhostDirectives {
   std::string dns01_command;  // as parse_dns01_command made it; empty = none
   std::vector<std::string> challenges;
 };
+
+// A virtual host's directives over the main server's: each setting the vhost
+// leaves unset comes from base; settings that go together (the CA list, the
+// EAB kid and key, the profile and its flag) come whole from one side; the
+// names (ACMEDomain) and `where` are the vhost's own.
+VhostDirectives merge_vhost(const VhostDirectives& base, const VhostDirectives& add);
 
 // The rules no single directive can check: a name managed by two virtual
 // hosts; a wildcard name without ACMEDns01Command. The error names the

@@ -28,9 +28,9 @@ extern "C" {
 
 static int acme_check_config(apr_pool_t*, apr_pool_t*, apr_pool_t*, server_rec* s) {
   return guarded(s, HTTP_INTERNAL_SERVER_ERROR, [&] {
-    std::string error = check_config(s);
-    if (error.empty()) return OK;
-    ServerLogSink(s).log(LogLevel::kError, kMsgConfig, error);
+    Status error = check_config(all_directives(s));
+    if (error.ok()) return OK;
+    ServerLogSink(s).log(LogLevel::kError, kMsgConfig, error.message());
     return HTTP_INTERNAL_SERVER_ERROR;
   });
 }
@@ -52,10 +52,10 @@ static int acme_post_config_last(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, se
 static int acme_add_cert_files(server_rec* s, apr_pool_t*, apr_array_header_t* certs,
                                apr_array_header_t* keys) {
   const ServerConf* sc = server_conf(s);
-  if (!sc || !sc->cert_files) return DECLINED;
-  for (int i = 0; i < sc->cert_files->nelts; ++i) {  // one pair per key type
-    APR_ARRAY_PUSH(certs, const char*) = APR_ARRAY_IDX(sc->cert_files, i, const char*);
-    APR_ARRAY_PUSH(keys, const char*) = APR_ARRAY_IDX(sc->key_files, i, const char*);
+  if (!sc || sc->cert_files.empty()) return DECLINED;
+  for (std::size_t i = 0; i < sc->cert_files.size(); ++i) {  // one pair per key type
+    APR_ARRAY_PUSH(certs, const char*) = sc->cert_files[i].c_str();
+    APR_ARRAY_PUSH(keys, const char*) = sc->key_files[i].c_str();
   }
   return OK;
 }
@@ -63,9 +63,9 @@ static int acme_add_cert_files(server_rec* s, apr_pool_t*, apr_array_header_t* c
 static int acme_add_fallback_cert_files(server_rec* s, apr_pool_t*, apr_array_header_t* certs,
                                         apr_array_header_t* keys) {
   const ServerConf* sc = server_conf(s);
-  if (!sc || !sc->fallback_cert_file) return DECLINED;
-  APR_ARRAY_PUSH(certs, const char*) = sc->fallback_cert_file;
-  APR_ARRAY_PUSH(keys, const char*) = sc->fallback_key_file;
+  if (!sc || sc->fallback_cert_file.empty()) return DECLINED;
+  APR_ARRAY_PUSH(certs, const char*) = sc->fallback_cert_file.c_str();
+  APR_ARRAY_PUSH(keys, const char*) = sc->fallback_key_file.c_str();
   return OK;
 }
 

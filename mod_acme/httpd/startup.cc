@@ -17,6 +17,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "certset/startup_files.h"
 #include "certset/startup_sets.h"
 #include "config/file_plan.h"
 #include "http/curl_http_client.h"
@@ -81,83 +82,39 @@ HttpdVersion running_version() {
   return HttpdVersion{v.major, v.minor, v.patch};
 }
 
-// One walk for both files: each walk opens the store, live/ and the set.
-bool has_pair(FileStore& store, const std::string& dir, const char* cert_file) {
-  auto names = store.list(dir);
-  return names.ok() && std::binary_search(names->begin(), names->end(), cert_file) &&
-         std::binary_search(names->begin(), names->end(), "privkey.pem");
-}
-
-const char* path(apr_pool_t* p, FileStore& store, const std::string& file) {
-  return apr_pstrdup(p, store.absolute(file).c_str());
-}
-
 // Hands plan's files to each vhost's record, where the SSL hooks find them;
 // placeholder: the dry run's (httpd/dry_run.h). A vhost gets one pair per key
 // type (ACMEKeyType p256 rsa2048) and mod_ssl serves each client the one it
 // supports.
-void hand_files(apr_pool_t* p, FileStore& store, ModuleState& st, const FilePlan& plan,
+void hand_files(const FileStore& store, ModuleState& st, const FilePlan& plan,
                 const char* placeholder) {
-  std::unordered_map<std::string, server_rec*> vhosts;  // first ACMEDomain name -> its vhost
+  std::unordered_map<std::string, ServerConf*> vhosts;  // first ACMEDomain name -> its record
   for (server_rec* s = st.main_server; s; s = s->next) {
     ServerConf* sc = server_conf(s);
-    if (sc->domains->nelts) vhosts.emplace(APR_ARRAY_IDX(sc->domains, 0, const char*), s);
+    if (!sc->vhost.domains.empty()) vhosts.emplace(sc->vhost.domains.front(), sc);
   }
   for (const auto& [first_name, files] : plan.vhosts) {
     auto it = vhosts.find(first_name);
-    ServerConf* sc = server_conf(it == vhosts.end() ? st.main_server : it->second);
+    ServerConf* sc = it == vhosts.end() ? server_conf(st.main_server) : it->second;
     for (const std::string& name : files.live) {
-      if (!sc->cert_files) sc->cert_files = apr_array_make(p, 2, sizeof(const char*));
-      if (!sc->key_files) sc->key_files = apr_array_make(p, 2, sizeof(const char*));
-      APR_ARRAY_PUSH(sc->cert_files, const char*) =
-          path(p, store, layout::live_dir(name) + "/fullchain.pem");
-      APR_ARRAY_PUSH(sc->key_files, const char*) =
-          path(p, store, layout::live_dir(name) + "/privkey.pem");
+      sc->cert_files.push_back(store.absolute(layout::live_dir(name) + "/fullchain.pem"));
+      sc->key_files.push_back(store.absolute(layout::live_dir(name) + "/privkey.pem"));
     }
     if (files.fallback.empty()) continue;
     const std::string dir = layout::fallback_dir(files.fallback);
-    sc->fallback_cert_file = files.placeholder ? placeholder : path(p, store, dir + "/cert.pem");
-    sc->fallback_key_file = files.placeholder ? placeholder : path(p, store, dir + "/privkey.pem");
-    sc->on_fallback = 1;
+    sc->fallback_cert_file = files.placeholder ? placeholder : store.absolute(dir + "/cert.pem");
+    sc->fallback_key_file = files.placeholder ? placeholder : store.absolute(dir + "/privkey.pem");
+    sc->on_fallback = true;
   }
-}
-
-// The real pass: staged sets promoted, missing fallbacks made, files handed.
-Status assign_files(apr_pool_t* p, FileStore& store, ModuleState& st, LogSink& log) {
-  const TimePoint now = std::chrono::system_clock::now();
-  promote_all(st.settings.store_dir, st.certs, st.version, now, log);
-  const FilePlan plan = plan_files(st.certs, [&](const std::string& name) {
-    return has_pair(store, layout::live_dir(name), "fullchain.pem");
-  });
-  for (const std::string& notice : plan.notices) log.log(LogLevel::kNotice, kMsgFallback, notice);
-  std::vector<const ManagedCert*> fallbacks;
-  for (const ManagedCert& cert : st.certs)
-    if (plan.vhosts.at(cert.names.front()).fallback == cert.name) fallbacks.push_back(&cert);
-  ACME_RETURN_IF_ERROR(make_fallbacks(st.settings.store_dir, fallbacks, now));
-  hand_files(p, store, st, plan, nullptr);
-  for (const std::string& name : plan.fallbacks_to_make) {
-    log.log(LogLevel::kNotice, kMsgFallback,
-            "no certificate for " + name +
-                " yet: serving a self-signed fallback (and 503) until the CA issues one");
-  }
-  return Status();
 }
 
 // The dry run's files for mod_ssl, which loads a pair for every SSL vhost in
 // both passes: read only, the placeholder where nothing exists yet. False if
 // that cannot be made.
-bool hand_existing_files(apr_pool_t* p, FileStore& store, ModuleState& st) {
+bool hand_existing_files(apr_pool_t* p, const FileStore& store, ModuleState& st) {
   const char* placeholder = dry_run_placeholder(p);  // first: all or nothing
   if (!placeholder) return false;
-  const FilePlan plan = plan_dry_run(
-      st.certs,
-      [&](const std::string& name) {
-        return has_pair(store, layout::live_dir(name), "fullchain.pem");
-      },
-      [&](const std::string& name) {
-        return has_pair(store, layout::fallback_dir(name), "cert.pem");
-      });
-  hand_files(p, store, st, plan, placeholder);
+  hand_files(store, st, plan_dry_run_files(st.settings.store_dir, st.certs), placeholder);
   return true;
 }
 
@@ -193,7 +150,7 @@ int startup(apr_pool_t* pconf, apr_pool_t* ptemp, server_rec* s) {
   set_module_state(st);
   st->main_server = s;
   st->settings = global_settings(pconf, s);
-  st->certs = managed_certs(s);
+  st->certs = managed_certs(all_directives(s));
   st->version = running_version();
   st->managed_hosts = http01_hosts(st->certs);
   auto table = shared_table<ChallengeTable>(s, log, "mod_acme_challenge_shm", kChallengeSlots);
@@ -227,10 +184,14 @@ int startup(apr_pool_t* pconf, apr_pool_t* ptemp, server_rec* s) {
     return OK;
   Status ready =
       prepare_store(store, ChildUser{ap_unixd_config.user_id, ap_unixd_config.group_id}, log);
-  if (ready.ok()) ready = assign_files(pconf, store, *st, log);
-  if (!ready.ok()) {
+  Result<FilePlan> plan = ready.ok()
+                              ? plan_startup_files(st->settings.store_dir, st->certs, st->version,
+                                                   std::chrono::system_clock::now(), log)
+                              : Result<FilePlan>(ready);
+  if (plan.ok()) hand_files(store, *st, *plan, "");
+  if (!plan.ok()) {
     log.log(LogLevel::kError, kMsgStoreError,
-            "ACMEStoreDir " + st->settings.store_dir + ": " + ready.message());
+            "ACMEStoreDir " + st->settings.store_dir + ": " + plan.status().message());
     return HTTP_INTERNAL_SERVER_ERROR;
   }
   return start_watchdog(pconf, *st) ? OK : HTTP_INTERNAL_SERVER_ERROR;

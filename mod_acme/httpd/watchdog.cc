@@ -11,6 +11,7 @@
 #include "httpd/log_sink.h"
 #include "httpd/state.h"
 #include "renew/tick_gate.h"
+#include "renew/watchdog_options.h"
 #include "renew/watchdog_session.h"
 #include "store/file_store.h"
 
@@ -21,31 +22,15 @@ namespace acme {
 namespace {
 
 constexpr const char kWatchdogName[] = "_acme_watchdog_";
-constexpr Millis kMinInterval{100};  // mod_watchdog's time slice
-// In a child-writable directory: only the watchdog (child user) opens it,
-// O_NOFOLLOW; root never does (base/file_lock.h, docs/decisions.md).
-constexpr const char kStoreLockFile[] = "jobs/.watchdog.lock";
+constexpr Millis kMinInterval{100};            // mod_watchdog's time slice
 constexpr std::chrono::seconds kExitWait{22};  // a drain, or a CA request's own timeouts
 
 APR_OPTIONAL_FN_TYPE(ap_watchdog_set_callback_interval) * g_set_interval = nullptr;
 ap_watchdog_t* g_watchdog = nullptr;
 TickGate g_gate;  // atomics only: nothing to destroy when the DSO is unloaded
 
-WatchdogSession::Options session_options(const ModuleState& st, const FileStore& store) {
-  WatchdogSession::Options o;
-  o.renewer.check_interval = st.settings.check_interval;
-  if (st.settings.max_parallel) o.renewer.max_parallel = st.settings.max_parallel;
-  o.renewer.http01_by_default = st.settings.http01_reachable;
-  // In this watchdog child only (renew/first_order_preflight.h).
-  o.renewer.preflight = st.settings.preflight;
-  o.renewer.preflight_resolver.server = st.settings.preflight_server;
-  o.renewer.preflight_resolver.port = st.settings.preflight_port;
-  o.renewer.preflight_http_port = st.settings.port_http;
-  o.renewer.preflight_tls_port = st.settings.port_https;
-  o.certs = st.certs;
-  o.lock_path = store.absolute(kStoreLockFile);
-  o.notify_command = st.settings.notify_command;
-  o.stapling = st.settings.stapling;
+WatchdogSession::Options session_options(const ModuleState& st) {
+  WatchdogSession::Options o = watchdog_options(st.settings, st.certs);
   // For the names of vhosts that allow the acme-tls/1 protocol (httpd/tls_alpn.h).
   o.tls_alpn_wanted = st.tls_alpn_wanted;
   o.tls_alpn_names = st.tls_alpn_names;
@@ -69,7 +54,7 @@ struct WatchdogContext {
         session(
             WatchdogSession::Parts::over_multi(store, st.table, st.signal, st.ocsp_table,
                                                st.alpn_table, clock, log, multi),
-            session_options(st, store), [parent = st.parent_pid] { return getppid() != parent; },
+            session_options(st), [parent = st.parent_pid] { return getppid() != parent; },
             mpm_stopping) {}
   SystemClock clock;
   CurlMulti multi;  // the CAs' requests in flight; outlives the session's fibers

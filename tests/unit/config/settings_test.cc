@@ -117,3 +117,58 @@ TEST(Settings, OneCertPerKeyTypeAndTheChosenValues) {
     CHECK(c.challenges == std::vector<std::string>{"tls-alpn-01"});
   }
 }
+
+TEST_GROUP(MergeVhost){};
+
+TEST(MergeVhost, UnsetSettingsComeFromTheMainServer) {
+  VhostDirectives base = vhost("main", {"main.test"});
+  base.cas = {"https://a.test/dir", "https://b.test/dir"};
+  base.ca_file = "/roots.pem";
+  base.terms_agreed = true;
+  base.contact = "admin@a.test";
+  base.key_types = {KeyType::kRsa2048};
+  base.key_reuse = true;
+  base.renew_window = "30d";
+  base.retry_delay = Seconds(60);
+  base.challenges = {"dns-01"};
+  VhostDirectives m = merge_vhost(base, vhost("a.conf:3", {"a.test"}));
+  CHECK(m.cas == base.cas && m.ca_file == "/roots.pem" && m.terms_agreed);
+  CHECK(m.contact == "admin@a.test" && m.key_types == base.key_types && *m.key_reuse);
+  CHECK(m.renew_window == "30d" && m.retry_delay == Seconds(60) && m.challenges == base.challenges);
+  // The names and the place are the vhost's own, never inherited.
+  CHECK(m.domains == std::vector<std::string>{"a.test"});
+  STRCMP_EQUAL("a.conf:3", m.where.c_str());
+}
+
+TEST(MergeVhost, TheVhostsOwnSettingsWin) {
+  VhostDirectives base = vhost("main", {});
+  base.cas = {"https://a.test/dir", "https://b.test/dir"};
+  base.key_reuse = true;
+  base.contact = "admin@a.test";
+  VhostDirectives add = vhost("a.conf:3", {});
+  add.cas = {"https://c.test/dir"};  // the whole list: no failover from the main server
+  add.key_reuse = false;             // an explicit off beats the main server's on
+  add.contact = "ops@c.test";
+  VhostDirectives m = merge_vhost(base, add);
+  CHECK(m.cas == std::vector<std::string>{"https://c.test/dir"});
+  CHECK(m.key_reuse.has_value() && !*m.key_reuse);
+  STRCMP_EQUAL("ops@c.test", m.contact.c_str());
+  CHECK(!merge_vhost(VhostDirectives(), VhostDirectives()).key_reuse.has_value());
+}
+
+TEST(MergeVhost, PairedSettingsComeWholeFromOneSide) {
+  VhostDirectives base = vhost("main", {});
+  base.eab_kid = "kid-main";
+  base.eab_key = "a2V5";
+  base.profile = {"tlsserver", true};
+  VhostDirectives inherited = merge_vhost(base, vhost("a.conf:3", {}));
+  CHECK(inherited.eab_kid == "kid-main" && inherited.eab_key == "a2V5");
+  CHECK(inherited.profile.name == "tlsserver" && inherited.profile.mandatory);
+  VhostDirectives add = vhost("b.conf:9", {});
+  add.eab_kid = "kid-b";
+  add.eab_key = "b3du";
+  add.profile = {"shortlived", false};
+  VhostDirectives own = merge_vhost(base, add);
+  CHECK(own.eab_kid == "kid-b" && own.eab_key == "b3du");
+  CHECK(own.profile.name == "shortlived" && !own.profile.mandatory);
+}
