@@ -44,7 +44,7 @@ def sections(text):
 
 def registered_directives():
     with open(DIRECTIVES_CC) as f:
-        names = re.findall(r'AP_INIT_\w+\(\s*"(\w+)"', f.read())
+        names = re.findall(r'(?:AP_INIT|ACME)_[A-Z0-9_]+\(\s*"(\w+)"', f.read())
     assert len(names) >= 20, f"only {names} found in {DIRECTIVES_CC}: has its table moved?"
     return names
 
