@@ -4,6 +4,7 @@
 
 #include "crypto/base64url.h"
 #include "json/json.h"
+#include "store/layout.h"
 
 namespace acme {
 
@@ -36,7 +37,7 @@ std::string new_probe_request_id() {
 }
 
 std::string probe_request_path(const std::string& id) {
-  return std::string("requests/") + kPrefix + id + ".json";
+  return layout::request_path(std::string(kPrefix) + id + ".json");
 }
 
 Status write_probe_request(Store& store, const std::string& id, const std::vector<Probe>& probes) {
@@ -64,7 +65,7 @@ void ProbePublisher::take(const std::vector<std::string>& names, TimePoint now) 
 }
 
 void ProbePublisher::take_file(const std::string& name, TimePoint now) {
-  const std::string path = std::string("requests/") + name;
+  const std::string path = layout::request_path(name);
   Result<std::string> text = store_.read(path);
   // First: a bad file is not read again every tick. One that cannot be
   // removed is not acted on (acmectl, waiting for it to go, says so).

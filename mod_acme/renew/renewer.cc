@@ -64,7 +64,7 @@ std::set<std::string> published_tokens(const Store& store) {
   auto jobs = store.list(layout::kJobsDir);
   if (!jobs.ok()) return tokens;
   for (const auto& name : *jobs) {
-    auto text = store.read("jobs/" + name + "/job.json");
+    auto text = store.read(std::string(layout::kJobsDir) + "/" + name + "/job.json");
     auto state = text.ok() ? parse_job_state(*text) : Result<JobState>(text.status());
     if (!state.ok()) continue;
     for (const auto& p : state->published) tokens.insert(p.token);

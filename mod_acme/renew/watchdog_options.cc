@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "store/layout.h"
+
 namespace acme {
 
 WatchdogSession::Options watchdog_options(const GlobalSettings& settings,
@@ -17,7 +19,7 @@ WatchdogSession::Options watchdog_options(const GlobalSettings& settings,
   o.renewer.preflight_http_port = settings.port_http;
   o.renewer.preflight_tls_port = settings.port_https;
   o.certs = std::move(certs);
-  o.lock_path = settings.store_dir + "/" + kWatchdogLockFile;
+  o.lock_path = settings.store_dir + "/" + layout::kWatchdogLockFile;
   o.notify_command = settings.notify_command;
   o.stapling = settings.stapling;
   return o;

@@ -12,10 +12,6 @@
 
 namespace acme {
 
-// In the store, child-writable: only the watchdog (child user) opens it,
-// O_NOFOLLOW; root never does (base/file_lock.h, docs/decisions.md).
-constexpr const char kWatchdogLockFile[] = "jobs/.watchdog.lock";
-
 WatchdogSession::Options watchdog_options(const GlobalSettings& settings,
                                           std::vector<ManagedCert> certs);
 

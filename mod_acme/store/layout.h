@@ -72,6 +72,10 @@ constexpr const char kOcspDir[] = "ocsp";
 constexpr const char kDns01Dir[] = "dns01";
 constexpr const char kCaCountsDir[] = "status/ca";  // per-CA request counts (metrics)
 
+// In the store, child-writable: only the watchdog (child user) opens it,
+// O_NOFOLLOW; root never does (base/file_lock.h, docs/decisions.md).
+constexpr const char kWatchdogLockFile[] = "jobs/.watchdog.lock";
+
 inline std::string account_dir(const std::string& ca) {
   return std::string(kAccountsDir) + "/" + ca_id(ca);
 }
