@@ -3,7 +3,7 @@
 #include <cerrno>
 #include <cstdlib>
 
-#include "cluster/base64.h"
+#include "crypto/base64url.h"
 
 namespace acme {
 
