@@ -29,6 +29,13 @@ Code code_for_grpc(long long grpc) {
   }
 }
 
+// The lease calls take one number each: {"TTL": n} or {"ID": n}.
+Json number_body(const char* name, long long value) {
+  Json body = Json::object();
+  body.set(name, value);
+  return body;
+}
+
 Status gateway_error(const std::string& url, const HttpResponse& response) {
   auto json = Json::parse(response.body);
   std::string where = "etcd " + url + " answered HTTP " + std::to_string(response.status);
@@ -186,9 +193,7 @@ Result<EtcdTxnResult> EtcdClient::txn(const EtcdTxn& txn) {
 }
 
 Result<EtcdLease> EtcdClient::lease_grant(long long ttl_s) {
-  Json body = Json::object();
-  body.set("TTL", ttl_s);
-  auto answer = call("/v3/lease/grant", body);
+  auto answer = call("/v3/lease/grant", number_body("TTL", ttl_s));
   ACME_RETURN_IF_ERROR(answer);
   return etcd_parse_lease(*answer);
 }
@@ -196,17 +201,13 @@ Result<EtcdLease> EtcdClient::lease_grant(long long ttl_s) {
 // LeaseKeepAlive is a bidirectional stream; the gateway takes one request as
 // the whole request stream and sends its one answer as {"result": ...}.
 Result<EtcdLease> EtcdClient::lease_keepalive(long long id) {
-  Json body = Json::object();
-  body.set("ID", id);
-  auto answer = call("/v3/lease/keepalive", body);
+  auto answer = call("/v3/lease/keepalive", number_body("ID", id));
   ACME_RETURN_IF_ERROR(answer);
   return etcd_parse_lease(*answer);
 }
 
 Status EtcdClient::lease_revoke(long long id) {
-  Json body = Json::object();
-  body.set("ID", id);
-  auto answer = call("/v3/lease/revoke", body);
+  auto answer = call("/v3/lease/revoke", number_body("ID", id));
   ACME_RETURN_IF_ERROR(answer);
   return etcd_header_revision(*answer).status();
 }

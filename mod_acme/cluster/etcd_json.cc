@@ -13,37 +13,27 @@ Status bad_answer(const std::string& what) {
   return Status(Code::kProtocol, "etcd answered an unexpected JSON shape: " + what);
 }
 
-const char* target_name(EtcdCompare::Target t) {
-  switch (t) {
-    case EtcdCompare::Target::kVersion:
-      return "VERSION";
-    case EtcdCompare::Target::kCreate:
-      return "CREATE";
-    case EtcdCompare::Target::kMod:
-      return "MOD";
-    case EtcdCompare::Target::kValue:
-      return "VALUE";
-    case EtcdCompare::Target::kLease:
-      return "LEASE";
-  }
-  return "VERSION";
-}
+// The Compare target's enum name, and the field of the oneof target_union that
+// carries the operand.
+struct TargetNames {
+  const char* name;
+  const char* field;
+};
 
-// The oneof target_union of Compare carries the operand under the target's name.
-const char* target_field(EtcdCompare::Target t) {
+TargetNames target_names(EtcdCompare::Target t) {
   switch (t) {
     case EtcdCompare::Target::kVersion:
-      return "version";
+      return {"VERSION", "version"};
     case EtcdCompare::Target::kCreate:
-      return "create_revision";
+      return {"CREATE", "create_revision"};
     case EtcdCompare::Target::kMod:
-      return "mod_revision";
+      return {"MOD", "mod_revision"};
     case EtcdCompare::Target::kValue:
-      return "value";
+      return {"VALUE", "value"};
     case EtcdCompare::Target::kLease:
-      return "lease";
+      return {"LEASE", "lease"};
   }
-  return "version";
+  return {"VERSION", "version"};
 }
 
 const char* op_name(EtcdCompare::Op op) {
@@ -62,12 +52,12 @@ const char* op_name(EtcdCompare::Op op) {
 
 Json compare_json(const EtcdCompare& c) {
   Json j = Json::object();
-  j.set("result", op_name(c.op)).set("target", target_name(c.target));
+  j.set("result", op_name(c.op)).set("target", target_names(c.target).name);
   j.set("key", base64_encode(c.key));
   if (c.target == EtcdCompare::Target::kValue) {
     j.set("value", base64_encode(c.value));
   } else {
-    j.set(target_field(c.target), c.number);
+    j.set(target_names(c.target).field, c.number);
   }
   return j;
 }
