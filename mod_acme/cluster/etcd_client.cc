@@ -122,11 +122,7 @@ EtcdClient::EtcdClient(std::vector<std::string> endpoints, std::unique_ptr<HttpC
 
 Result<Json> EtcdClient::call_one(const std::string& endpoint, const std::string& path,
                                   const std::string& body, bool* try_next) {
-  HttpRequest request;
-  request.method = "POST";
-  request.url = endpoint + path;
-  request.body = body;
-  request.content_type = "application/json";
+  HttpRequest request = http_post(endpoint + path, body, "application/json");
   auto response = http_->send(request);
   *try_next = !response.ok() || response->status == 503;
   if (!response.ok()) return response.status();
