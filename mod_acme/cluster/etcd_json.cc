@@ -117,16 +117,23 @@ Result<Json> optional_array(const Json& object, const std::string& field) {
   return a;
 }
 
-Result<std::vector<EtcdKeyValue>> parse_kvs(const Json& answer) {
-  auto array = optional_array(answer, "kvs");
+// Each element of an optional array member, parsed; the first bad one fails the lot.
+template <typename T>
+Result<std::vector<T>> parse_each(const Json& object, const std::string& field,
+                                  Result<T> (*parse)(const Json&)) {
+  auto array = optional_array(object, field);
   ACME_RETURN_IF_ERROR(array);
-  std::vector<EtcdKeyValue> kvs;
+  std::vector<T> out;
   for (std::size_t i = 0; i < array->size(); ++i) {
-    auto kv = parse_kv(array->at(i));
-    ACME_RETURN_IF_ERROR(kv);
-    kvs.push_back(std::move(kv.value()));
+    auto item = parse(array->at(i));
+    ACME_RETURN_IF_ERROR(item);
+    out.push_back(std::move(item.value()));
   }
-  return kvs;
+  return out;
+}
+
+Result<std::vector<EtcdKeyValue>> parse_kvs(const Json& answer) {
+  return parse_each(answer, "kvs", parse_kv);
 }
 
 Result<EtcdEvent> parse_event(const Json& j) {
@@ -143,15 +150,7 @@ Result<EtcdEvent> parse_event(const Json& j) {
 }
 
 Result<std::vector<EtcdEvent>> parse_events(const Json& result) {
-  auto array = optional_array(result, "events");
-  ACME_RETURN_IF_ERROR(array);
-  std::vector<EtcdEvent> events;
-  for (std::size_t i = 0; i < array->size(); ++i) {
-    auto event = parse_event(array->at(i));
-    ACME_RETURN_IF_ERROR(event);
-    events.push_back(std::move(event.value()));
-  }
-  return events;
+  return parse_each(result, "events", parse_event);
 }
 
 Result<EtcdOpResult> parse_op_result(const Json& j) {
