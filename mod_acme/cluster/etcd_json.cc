@@ -284,14 +284,10 @@ Result<EtcdTxnResult> etcd_parse_txn(const Json& answer) {
   EtcdTxnResult r;
   auto revision = etcd_header_revision(answer);
   ACME_RETURN_IF_ERROR(revision);
-  auto responses = optional_array(answer, "responses");
+  auto responses = parse_each(answer, "responses", parse_op_result);
   ACME_RETURN_IF_ERROR(responses);
-  for (std::size_t i = 0; i < responses->size(); ++i) {
-    auto op = parse_op_result(responses->at(i));
-    ACME_RETURN_IF_ERROR(op);
-    r.responses.push_back(std::move(op.value()));
-  }
   r.revision = *revision;
+  r.responses = std::move(responses.value());
   r.succeeded = answer.get_bool_or("succeeded", false);
   return r;
 }
