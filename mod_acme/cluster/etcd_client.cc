@@ -29,6 +29,13 @@ Code code_for_grpc(long long grpc) {
   }
 }
 
+// The answer of call(), read by parse; a failed call passes its error through.
+template <typename Parse>
+auto parsed(const Result<Json>& answer, Parse parse) -> decltype(parse(*answer)) {
+  if (!answer.ok()) return answer.status();
+  return parse(*answer);
+}
+
 // The lease calls take one number each: {"TTL": n} or {"ID": n}.
 Json number_body(const char* name, long long value) {
   Json body = Json::object();
@@ -159,15 +166,11 @@ Result<Json> EtcdClient::call(const std::string& path, const Json& body) {
 
 Result<long long> EtcdClient::put(const std::string& key, const std::string& value,
                                   long long lease) {
-  auto answer = call("/v3/kv/put", etcd_put_json(key, value, lease));
-  ACME_RETURN_IF_ERROR(answer);
-  return etcd_header_revision(*answer);
+  return parsed(call("/v3/kv/put", etcd_put_json(key, value, lease)), etcd_header_revision);
 }
 
 Result<EtcdRangeResult> EtcdClient::range(const EtcdRange& range) {
-  auto answer = call("/v3/kv/range", etcd_range_json(range));
-  ACME_RETURN_IF_ERROR(answer);
-  return etcd_parse_range(*answer);
+  return parsed(call("/v3/kv/range", etcd_range_json(range)), etcd_parse_range);
 }
 
 Result<EtcdRangeResult> EtcdClient::get(const std::string& key) {
@@ -177,35 +180,25 @@ Result<EtcdRangeResult> EtcdClient::get(const std::string& key) {
 }
 
 Result<long long> EtcdClient::remove(const std::string& key, const std::string& range_end) {
-  auto answer = call("/v3/kv/deleterange", etcd_delete_json(key, range_end));
-  ACME_RETURN_IF_ERROR(answer);
-  return etcd_parse_deleted(*answer);
+  return parsed(call("/v3/kv/deleterange", etcd_delete_json(key, range_end)), etcd_parse_deleted);
 }
 
 Result<EtcdTxnResult> EtcdClient::txn(const EtcdTxn& txn) {
-  auto answer = call("/v3/kv/txn", etcd_txn_json(txn));
-  ACME_RETURN_IF_ERROR(answer);
-  return etcd_parse_txn(*answer);
+  return parsed(call("/v3/kv/txn", etcd_txn_json(txn)), etcd_parse_txn);
 }
 
 Result<EtcdLease> EtcdClient::lease_grant(long long ttl_s) {
-  auto answer = call("/v3/lease/grant", number_body("TTL", ttl_s));
-  ACME_RETURN_IF_ERROR(answer);
-  return etcd_parse_lease(*answer);
+  return parsed(call("/v3/lease/grant", number_body("TTL", ttl_s)), etcd_parse_lease);
 }
 
 // LeaseKeepAlive is a bidirectional stream; the gateway takes one request as
 // the whole request stream and sends its one answer as {"result": ...}.
 Result<EtcdLease> EtcdClient::lease_keepalive(long long id) {
-  auto answer = call("/v3/lease/keepalive", number_body("ID", id));
-  ACME_RETURN_IF_ERROR(answer);
-  return etcd_parse_lease(*answer);
+  return parsed(call("/v3/lease/keepalive", number_body("ID", id)), etcd_parse_lease);
 }
 
 Status EtcdClient::lease_revoke(long long id) {
-  auto answer = call("/v3/lease/revoke", number_body("ID", id));
-  ACME_RETURN_IF_ERROR(answer);
-  return etcd_header_revision(*answer).status();
+  return parsed(call("/v3/lease/revoke", number_body("ID", id)), etcd_header_revision).status();
 }
 
 }  // namespace acme
