@@ -154,11 +154,7 @@ Result<AcmeResponse> AcmeClient::post_once(const std::string& url, const std::st
   if (!nonce.ok()) return nonce.status();
   auto jws = jws_sign(*key_, JwsParams{url, *nonce, kid_}, payload);
   if (!jws.ok()) return jws.status();
-  HttpRequest request;
-  request.method = "POST";
-  request.url = url;
-  request.body = *jws;
-  request.content_type = "application/jose+json";
+  HttpRequest request = http_post(url, *jws, "application/jose+json");
   ++counts_.requests;
   auto http = http_.send(request);
   if (!http.ok()) return counted_error(http.status());

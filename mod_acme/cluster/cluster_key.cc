@@ -9,7 +9,7 @@
 
 #include <memory>
 
-#include "cluster/base64.h"
+#include "crypto/base64url.h"
 
 namespace acme {
 

@@ -29,6 +29,20 @@ Code code_for_grpc(long long grpc) {
   }
 }
 
+// The answer of call(), read by parse; a failed call passes its error through.
+template <typename Parse>
+auto parsed(const Result<Json>& answer, Parse parse) -> decltype(parse(*answer)) {
+  if (!answer.ok()) return answer.status();
+  return parse(*answer);
+}
+
+// The lease calls take one number each: {"TTL": n} or {"ID": n}.
+Json number_body(const char* name, long long value) {
+  Json body = Json::object();
+  body.set(name, value);
+  return body;
+}
+
 Status gateway_error(const std::string& url, const HttpResponse& response) {
   auto json = Json::parse(response.body);
   std::string where = "etcd " + url + " answered HTTP " + std::to_string(response.status);
@@ -115,11 +129,7 @@ EtcdClient::EtcdClient(std::vector<std::string> endpoints, std::unique_ptr<HttpC
 
 Result<Json> EtcdClient::call_one(const std::string& endpoint, const std::string& path,
                                   const std::string& body, bool* try_next) {
-  HttpRequest request;
-  request.method = "POST";
-  request.url = endpoint + path;
-  request.body = body;
-  request.content_type = "application/json";
+  HttpRequest request = http_post(endpoint + path, body, "application/json");
   auto response = http_->send(request);
   *try_next = !response.ok() || response->status == 503;
   if (!response.ok()) return response.status();
@@ -156,15 +166,11 @@ Result<Json> EtcdClient::call(const std::string& path, const Json& body) {
 
 Result<long long> EtcdClient::put(const std::string& key, const std::string& value,
                                   long long lease) {
-  auto answer = call("/v3/kv/put", etcd_put_json(key, value, lease));
-  ACME_RETURN_IF_ERROR(answer);
-  return etcd_header_revision(*answer);
+  return parsed(call("/v3/kv/put", etcd_put_json(key, value, lease)), etcd_header_revision);
 }
 
 Result<EtcdRangeResult> EtcdClient::range(const EtcdRange& range) {
-  auto answer = call("/v3/kv/range", etcd_range_json(range));
-  ACME_RETURN_IF_ERROR(answer);
-  return etcd_parse_range(*answer);
+  return parsed(call("/v3/kv/range", etcd_range_json(range)), etcd_parse_range);
 }
 
 Result<EtcdRangeResult> EtcdClient::get(const std::string& key) {
@@ -174,41 +180,25 @@ Result<EtcdRangeResult> EtcdClient::get(const std::string& key) {
 }
 
 Result<long long> EtcdClient::remove(const std::string& key, const std::string& range_end) {
-  auto answer = call("/v3/kv/deleterange", etcd_delete_json(key, range_end));
-  ACME_RETURN_IF_ERROR(answer);
-  return etcd_parse_deleted(*answer);
+  return parsed(call("/v3/kv/deleterange", etcd_delete_json(key, range_end)), etcd_parse_deleted);
 }
 
 Result<EtcdTxnResult> EtcdClient::txn(const EtcdTxn& txn) {
-  auto answer = call("/v3/kv/txn", etcd_txn_json(txn));
-  ACME_RETURN_IF_ERROR(answer);
-  return etcd_parse_txn(*answer);
+  return parsed(call("/v3/kv/txn", etcd_txn_json(txn)), etcd_parse_txn);
 }
 
 Result<EtcdLease> EtcdClient::lease_grant(long long ttl_s) {
-  Json body = Json::object();
-  body.set("TTL", ttl_s);
-  auto answer = call("/v3/lease/grant", body);
-  ACME_RETURN_IF_ERROR(answer);
-  return etcd_parse_lease(*answer);
+  return parsed(call("/v3/lease/grant", number_body("TTL", ttl_s)), etcd_parse_lease);
 }
 
 // LeaseKeepAlive is a bidirectional stream; the gateway takes one request as
 // the whole request stream and sends its one answer as {"result": ...}.
 Result<EtcdLease> EtcdClient::lease_keepalive(long long id) {
-  Json body = Json::object();
-  body.set("ID", id);
-  auto answer = call("/v3/lease/keepalive", body);
-  ACME_RETURN_IF_ERROR(answer);
-  return etcd_parse_lease(*answer);
+  return parsed(call("/v3/lease/keepalive", number_body("ID", id)), etcd_parse_lease);
 }
 
 Status EtcdClient::lease_revoke(long long id) {
-  Json body = Json::object();
-  body.set("ID", id);
-  auto answer = call("/v3/lease/revoke", body);
-  ACME_RETURN_IF_ERROR(answer);
-  return etcd_header_revision(*answer).status();
+  return parsed(call("/v3/lease/revoke", number_body("ID", id)), etcd_header_revision).status();
 }
 
 }  // namespace acme

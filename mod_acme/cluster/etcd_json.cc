@@ -3,7 +3,7 @@
 #include <cerrno>
 #include <cstdlib>
 
-#include "cluster/base64.h"
+#include "crypto/base64url.h"
 
 namespace acme {
 
@@ -13,37 +13,27 @@ Status bad_answer(const std::string& what) {
   return Status(Code::kProtocol, "etcd answered an unexpected JSON shape: " + what);
 }
 
-const char* target_name(EtcdCompare::Target t) {
-  switch (t) {
-    case EtcdCompare::Target::kVersion:
-      return "VERSION";
-    case EtcdCompare::Target::kCreate:
-      return "CREATE";
-    case EtcdCompare::Target::kMod:
-      return "MOD";
-    case EtcdCompare::Target::kValue:
-      return "VALUE";
-    case EtcdCompare::Target::kLease:
-      return "LEASE";
-  }
-  return "VERSION";
-}
+// The Compare target's enum name, and the field of the oneof target_union that
+// carries the operand.
+struct TargetNames {
+  const char* name;
+  const char* field;
+};
 
-// The oneof target_union of Compare carries the operand under the target's name.
-const char* target_field(EtcdCompare::Target t) {
+TargetNames target_names(EtcdCompare::Target t) {
   switch (t) {
     case EtcdCompare::Target::kVersion:
-      return "version";
+      return {"VERSION", "version"};
     case EtcdCompare::Target::kCreate:
-      return "create_revision";
+      return {"CREATE", "create_revision"};
     case EtcdCompare::Target::kMod:
-      return "mod_revision";
+      return {"MOD", "mod_revision"};
     case EtcdCompare::Target::kValue:
-      return "value";
+      return {"VALUE", "value"};
     case EtcdCompare::Target::kLease:
-      return "lease";
+      return {"LEASE", "lease"};
   }
-  return "version";
+  return {"VERSION", "version"};
 }
 
 const char* op_name(EtcdCompare::Op op) {
@@ -62,12 +52,12 @@ const char* op_name(EtcdCompare::Op op) {
 
 Json compare_json(const EtcdCompare& c) {
   Json j = Json::object();
-  j.set("result", op_name(c.op)).set("target", target_name(c.target));
+  j.set("result", op_name(c.op)).set("target", target_names(c.target).name);
   j.set("key", base64_encode(c.key));
   if (c.target == EtcdCompare::Target::kValue) {
     j.set("value", base64_encode(c.value));
   } else {
-    j.set(target_field(c.target), c.number);
+    j.set(target_names(c.target).field, c.number);
   }
   return j;
 }
@@ -127,16 +117,23 @@ Result<Json> optional_array(const Json& object, const std::string& field) {
   return a;
 }
 
-Result<std::vector<EtcdKeyValue>> parse_kvs(const Json& answer) {
-  auto array = optional_array(answer, "kvs");
+// Each element of an optional array member, parsed; the first bad one fails the lot.
+template <typename T>
+Result<std::vector<T>> parse_each(const Json& object, const std::string& field,
+                                  Result<T> (*parse)(const Json&)) {
+  auto array = optional_array(object, field);
   ACME_RETURN_IF_ERROR(array);
-  std::vector<EtcdKeyValue> kvs;
+  std::vector<T> out;
   for (std::size_t i = 0; i < array->size(); ++i) {
-    auto kv = parse_kv(array->at(i));
-    ACME_RETURN_IF_ERROR(kv);
-    kvs.push_back(std::move(kv.value()));
+    auto item = parse(array->at(i));
+    ACME_RETURN_IF_ERROR(item);
+    out.push_back(std::move(item.value()));
   }
-  return kvs;
+  return out;
+}
+
+Result<std::vector<EtcdKeyValue>> parse_kvs(const Json& answer) {
+  return parse_each(answer, "kvs", parse_kv);
 }
 
 Result<EtcdEvent> parse_event(const Json& j) {
@@ -153,15 +150,7 @@ Result<EtcdEvent> parse_event(const Json& j) {
 }
 
 Result<std::vector<EtcdEvent>> parse_events(const Json& result) {
-  auto array = optional_array(result, "events");
-  ACME_RETURN_IF_ERROR(array);
-  std::vector<EtcdEvent> events;
-  for (std::size_t i = 0; i < array->size(); ++i) {
-    auto event = parse_event(array->at(i));
-    ACME_RETURN_IF_ERROR(event);
-    events.push_back(std::move(event.value()));
-  }
-  return events;
+  return parse_each(result, "events", parse_event);
 }
 
 Result<EtcdOpResult> parse_op_result(const Json& j) {
@@ -295,14 +284,10 @@ Result<EtcdTxnResult> etcd_parse_txn(const Json& answer) {
   EtcdTxnResult r;
   auto revision = etcd_header_revision(answer);
   ACME_RETURN_IF_ERROR(revision);
-  auto responses = optional_array(answer, "responses");
+  auto responses = parse_each(answer, "responses", parse_op_result);
   ACME_RETURN_IF_ERROR(responses);
-  for (std::size_t i = 0; i < responses->size(); ++i) {
-    auto op = parse_op_result(responses->at(i));
-    ACME_RETURN_IF_ERROR(op);
-    r.responses.push_back(std::move(op.value()));
-  }
   r.revision = *revision;
+  r.responses = std::move(responses.value());
   r.succeeded = answer.get_bool_or("succeeded", false);
   return r;
 }

@@ -4,29 +4,31 @@
 
 namespace acme {
 
-EtcdOp EtcdOp::put(std::string key, std::string value, long long lease) {
+namespace {
+
+EtcdOp keyed(EtcdOp::Kind kind, std::string key, std::string range_end) {
   EtcdOp op;
-  op.kind = Kind::kPut;
+  op.kind = kind;
   op.key = std::move(key);
+  op.range_end = std::move(range_end);
+  return op;
+}
+
+}  // namespace
+
+EtcdOp EtcdOp::put(std::string key, std::string value, long long lease) {
+  EtcdOp op = keyed(Kind::kPut, std::move(key), std::string());
   op.value = std::move(value);
   op.lease = lease;
   return op;
 }
 
 EtcdOp EtcdOp::range(std::string key, std::string range_end) {
-  EtcdOp op;
-  op.kind = Kind::kRange;
-  op.key = std::move(key);
-  op.range_end = std::move(range_end);
-  return op;
+  return keyed(Kind::kRange, std::move(key), std::move(range_end));
 }
 
 EtcdOp EtcdOp::remove(std::string key, std::string range_end) {
-  EtcdOp op;
-  op.kind = Kind::kDelete;
-  op.key = std::move(key);
-  op.range_end = std::move(range_end);
-  return op;
+  return keyed(Kind::kDelete, std::move(key), std::move(range_end));
 }
 
 std::string prefix_end(const std::string& prefix) {

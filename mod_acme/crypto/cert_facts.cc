@@ -78,22 +78,6 @@ std::string serial_hex(const ASN1_INTEGER* serial) {
   return out;
 }
 
-// RFC 5280 §4.2.2.1, as crypto/ocsp.cc aia_uri does for a parsed certificate.
-std::string ocsp_uri(const STACK_OF(X509_EXTENSION) * extensions) {
-  std::unique_ptr<AUTHORITY_INFO_ACCESS, FreeWith<AUTHORITY_INFO_ACCESS_free>> aia(
-      static_cast<AUTHORITY_INFO_ACCESS*>(
-          X509V3_get_d2i(extensions, NID_info_access, nullptr, nullptr)));
-  ERR_clear_error();  // a malformed extension reads as none
-  for (int i = 0; aia && i < sk_ACCESS_DESCRIPTION_num(aia.get()); ++i) {
-    const ACCESS_DESCRIPTION* ad = sk_ACCESS_DESCRIPTION_value(aia.get(), i);
-    if (OBJ_obj2nid(ad->method) != NID_ad_OCSP || ad->location->type != GEN_URI) continue;
-    const ASN1_IA5STRING* uri = ad->location->d.uniformResourceIdentifier;
-    return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(uri)),
-                       static_cast<std::size_t>(ASN1_STRING_length(uri)));
-  }
-  return std::string();
-}
-
 }  // namespace
 
 Result<CertFacts> read_cert_facts(const std::string& der) {
@@ -105,7 +89,22 @@ Result<CertFacts> read_cert_facts(const std::string& der) {
   if (!view)
     return Status(Code::kInvalidArgument, "DER certificate is malformed: " + openssl_errors());
   if (p != end) return Status(Code::kInvalidArgument, "DER certificate has trailing data");
-  return CertFacts{serial_hex(view->tbs->serial), ocsp_uri(view->tbs->extensions)};
+  return CertFacts{serial_hex(view->tbs->serial), aia_uri(view->tbs->extensions, NID_ad_OCSP)};
+}
+
+std::string aia_uri(const STACK_OF(X509_EXTENSION) * extensions, int method) {
+  std::unique_ptr<AUTHORITY_INFO_ACCESS, FreeWith<AUTHORITY_INFO_ACCESS_free>> aia(
+      static_cast<AUTHORITY_INFO_ACCESS*>(
+          X509V3_get_d2i(extensions, NID_info_access, nullptr, nullptr)));
+  ERR_clear_error();  // a malformed extension reads as none
+  for (int i = 0; aia && i < sk_ACCESS_DESCRIPTION_num(aia.get()); ++i) {
+    const ACCESS_DESCRIPTION* ad = sk_ACCESS_DESCRIPTION_value(aia.get(), i);
+    if (OBJ_obj2nid(ad->method) != method || ad->location->type != GEN_URI) continue;
+    const ASN1_IA5STRING* uri = ad->location->d.uniformResourceIdentifier;
+    return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(uri)),
+                       static_cast<std::size_t>(ASN1_STRING_length(uri)));
+  }
+  return std::string();
 }
 
 }  // namespace acme

@@ -10,6 +10,8 @@
 // templates and keeps subjectPublicKeyInfo as opaque DER: about 7 us.
 #pragma once
 
+#include <openssl/x509.h>
+
 #include <string>
 
 #include "base/status.h"
@@ -23,5 +25,10 @@ struct CertFacts {
 
 // der: one DER certificate, nothing after it.
 Result<CertFacts> read_cert_facts(const std::string& der);
+
+// RFC 5280 §4.2.2.1: the first accessLocation URI with the given method
+// (NID_ad_OCSP, NID_ad_ca_issuers) in a certificate's extensions; "" if none.
+// crypto/ocsp.cc reads a parsed certificate's with it too.
+std::string aia_uri(const STACK_OF(X509_EXTENSION) * extensions, int method);
 
 }  // namespace acme

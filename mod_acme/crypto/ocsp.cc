@@ -10,13 +10,13 @@
 
 #include "base/handle.h"
 #include "base/time_format.h"
+#include "crypto/cert_facts.h"
 #include "crypto/key.h"
 
 namespace acme {
 
 namespace {
 
-using AiaDeleter = FreeWith<AUTHORITY_INFO_ACCESS_free>;
 using CertIdDeleter = FreeWith<OCSP_CERTID_free>;
 using RequestDeleter = FreeWith<OCSP_REQUEST_free>;
 using ResponseDeleter = FreeWith<OCSP_RESPONSE_free>;
@@ -36,20 +36,8 @@ std::string what(const Certificate& leaf) {
   return names.empty() ? "'" + leaf.subject() + "'" : names.front();
 }
 
-// RFC 5280 §4.2.2.1: the first accessLocation URI with the given method.
 std::string aia_uri(const Certificate& cert, int method) {
-  if (!cert.get()) return std::string();
-  std::unique_ptr<AUTHORITY_INFO_ACCESS, AiaDeleter> aia(static_cast<AUTHORITY_INFO_ACCESS*>(
-      X509_get_ext_d2i(cert.get(), NID_info_access, nullptr, nullptr)));
-  ERR_clear_error();  // a malformed extension reads as none
-  for (int i = 0; aia && i < sk_ACCESS_DESCRIPTION_num(aia.get()); ++i) {
-    const ACCESS_DESCRIPTION* ad = sk_ACCESS_DESCRIPTION_value(aia.get(), i);
-    if (OBJ_obj2nid(ad->method) != method || ad->location->type != GEN_URI) continue;
-    const ASN1_IA5STRING* uri = ad->location->d.uniformResourceIdentifier;
-    return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(uri)),
-                       static_cast<std::size_t>(ASN1_STRING_length(uri)));
-  }
-  return std::string();
+  return cert.get() ? acme::aia_uri(X509_get0_extensions(cert.get()), method) : std::string();
 }
 
 // Catches a caller pairing a leaf with the wrong CA before any CertID built

@@ -2,8 +2,18 @@
 
 #include <cctype>
 #include <sstream>
+#include <utility>
 
 namespace acme {
+
+HttpRequest http_post(std::string url, std::string body, std::string content_type) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = std::move(url);
+  request.body = std::move(body);
+  request.content_type = std::move(content_type);
+  return request;
+}
 
 std::string HttpResponse::header(const std::string& lower_name) const {
   auto it = headers.find(lower_name);

@@ -19,6 +19,9 @@ struct HttpRequest {
   std::string content_type;  // e.g. application/jose+json
 };
 
+// A POST of body, typed content_type, to url.
+HttpRequest http_post(std::string url, std::string body, std::string content_type);
+
 struct HttpResponse {
   int status = 0;
   // Header names lower-cased; a header sent several times (Link) keeps every

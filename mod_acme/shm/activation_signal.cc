@@ -31,6 +31,11 @@ void raise_to(std::atomic<std::uint64_t>& word, std::uint64_t generation) {
   }
 }
 
+// True once raise_to(word, g) has run for some g >= generation.
+bool raised_to(const std::atomic<std::uint64_t>& word, std::uint64_t generation) {
+  return word.load(std::memory_order_acquire) > generation;
+}
+
 }  // namespace
 
 std::size_t ActivationSignal::region_size() {
@@ -68,11 +73,11 @@ void ActivationSignal::halt_drains(std::uint64_t generation) {
 }
 
 bool ActivationSignal::drain_permitted(std::uint64_t generation) const {
-  return words_->drain_permit.load(std::memory_order_acquire) > generation;
+  return raised_to(words_->drain_permit, generation);
 }
 
 bool ActivationSignal::drain_halted(std::uint64_t generation) const {
-  return words_->drain_halt.load(std::memory_order_acquire) > generation;
+  return raised_to(words_->drain_halt, generation);
 }
 
 void ActivationSignal::note_watchdog_waiting(std::uint64_t generation) {
@@ -84,11 +89,11 @@ void ActivationSignal::permit_work_on(std::uint64_t generation) {
 }
 
 bool ActivationSignal::work_on_permitted(std::uint64_t generation) const {
-  return words_->work_on.load(std::memory_order_acquire) > generation;
+  return raised_to(words_->work_on, generation);
 }
 
 bool ActivationSignal::successor_waiting(std::uint64_t generation) const {
-  return words_->waiting.load(std::memory_order_acquire) > generation + 1;
+  return raised_to(words_->waiting, generation + 1);
 }
 
 }  // namespace acme

@@ -73,11 +73,7 @@ void OcspRefresher::load(const ManagedCert& cert) {
 Result<OcspResult> OcspRefresher::fetch(const Live& live, const std::string& url) {
   auto request_der = make_ocsp_request(live.leaf(), live.issuer());
   if (!request_der.ok()) return request_der.status();
-  HttpRequest request;
-  request.method = "POST";
-  request.url = url;
-  request.body = *request_der;
-  request.content_type = "application/ocsp-request";
+  HttpRequest request = http_post(url, *request_der, "application/ocsp-request");
   auto response = http_->send(request);
   if (!response.ok()) return response.status();
   if (response->status != 200) {

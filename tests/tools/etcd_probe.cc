@@ -21,13 +21,13 @@
 #include <thread>
 #include <vector>
 
-#include "cluster/base64.h"
 #include "cluster/cluster_key.h"
 #include "cluster/etcd_client.h"
 #include "cluster/etcd_lock.h"
 #include "cluster/etcd_mirror.h"
 #include "cluster/etcd_store.h"
 #include "cluster/etcd_watch.h"
+#include "crypto/base64url.h"
 #include "http/curl_http_client.h"
 
 using namespace acme;

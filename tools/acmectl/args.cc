@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <optional>
+#include <ostream>
 #include <utility>
 
 namespace acme::ctl {
@@ -308,6 +309,14 @@ Status check_store_dir(const std::string& dir) {
                                      ": pass --store DIR (the ACMEStoreDir of your httpd "
                                      "configuration) or set " +
                                      kStoreEnv);
+}
+
+bool store_dir_usable(const Args& args, std::ostream& err) {
+  Status store_dir = check_store_dir(args.store_dir);
+  if (!store_dir.ok()) {
+    err << "acmectl " << command_name(args.command) << ": " << store_dir.message() << "\n";
+  }
+  return store_dir.ok();
 }
 
 Result<Endpoint> parse_https_url(const std::string& text) {

@@ -3,6 +3,7 @@
 // environment comes in as a parameter) so every case is unit-tested.
 #pragma once
 
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,8 @@ Result<Endpoint> parse_address(const std::string& text, int default_port);
 
 // OK when dir is a directory; otherwise an error telling how to name the store.
 Status check_store_dir(const std::string& dir);
+// check_store_dir(args.store_dir), its error written to err as "acmectl COMMAND: ...".
+bool store_dir_usable(const Args& args, std::ostream& err);
 
 // The --help text of a command; kNone gives the overview.
 std::string usage_text(Command command);

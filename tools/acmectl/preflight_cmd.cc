@@ -168,11 +168,7 @@ bool publish_probes(Store& store, const std::string& id, const std::vector<Probe
 }
 
 int run_preflight(const Args& args, std::ostream& out, std::ostream& err) {
-  Status store_dir = check_store_dir(args.store_dir);
-  if (!store_dir.ok()) {
-    err << "acmectl preflight: " << store_dir.message() << "\n";
-    return kExitUsage;
-  }
+  if (!store_dir_usable(args, err)) return kExitUsage;
   ResolverOptions ro;
   ro.server = args.resolver_address.host;
   ro.port = args.resolver_address.port;

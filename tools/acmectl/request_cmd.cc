@@ -148,11 +148,7 @@ int run_request(Store& store, const Args& args, TimePoint now, std::ostream& out
 }
 
 int run_request(const Args& args, std::ostream& out, std::ostream& err) {
-  Status store_dir = check_store_dir(args.store_dir);
-  if (!store_dir.ok()) {
-    err << "acmectl " << command_name(args.command) << ": " << store_dir.message() << "\n";
-    return kExitUsage;
-  }
+  if (!store_dir_usable(args, err)) return kExitUsage;
   // Absolute, so messages name the files wherever the admin ran us from.
   FileStore store(std::filesystem::absolute(args.store_dir).string());
   return run_request(store, args, std::chrono::system_clock::now(), out, err);

@@ -100,11 +100,7 @@ int run_status(const Store& store, bool json, TimePoint now, std::ostream& out, 
 }
 
 int run_status(const Args& args, std::ostream& out, std::ostream& err) {
-  Status store_dir = check_store_dir(args.store_dir);
-  if (!store_dir.ok()) {
-    err << "acmectl status: " << store_dir.message() << "\n";
-    return kExitUsage;
-  }
+  if (!store_dir_usable(args, err)) return kExitUsage;
   // Absolute, so messages name the files wherever the admin ran us from.
   FileStore store(std::filesystem::absolute(args.store_dir).string());
   return run_status(store, args.json, std::chrono::system_clock::now(), out, err);

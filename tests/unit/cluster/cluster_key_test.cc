@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "cluster/base64.h"
+#include "crypto/base64url.h"
 
 #include <CppUTest/TestHarness.h>
 

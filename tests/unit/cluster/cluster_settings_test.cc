@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "cluster/base64.h"
+#include "crypto/base64url.h"
 
 #include <CppUTest/TestHarness.h>
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "cluster/base64.h"
+#include "crypto/base64url.h"
 #include "fakes/fake_http_client.h"
 #include "json/json.h"
 

@@ -1,13 +1,13 @@
-#include "cluster/base64.h"
+#include "crypto/base64url.h"
 
 #include <CppUTest/TestHarness.h>
 
 using namespace acme;
 
-TEST_GROUP(ClusterBase64){};
+TEST_GROUP(Base64){};
 
 // RFC 4648 §10 test vectors.
-TEST(ClusterBase64, Rfc4648Vectors) {
+TEST(Base64, Rfc4648Vectors) {
   const char* plain[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
   const char* coded[] = {"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
   for (int i = 0; i < 7; ++i) {
@@ -18,14 +18,14 @@ TEST(ClusterBase64, Rfc4648Vectors) {
   }
 }
 
-TEST(ClusterBase64, StandardAlphabetNotUrl) {
+TEST(Base64, StandardAlphabetNotUrl) {
   std::string bytes("\xfb\xff\xbf", 3);
   STRCMP_EQUAL("+/+/", base64_encode(bytes).c_str());
   CHECK_TRUE(base64_decode("+/+/").ok());
   CHECK_FALSE(base64_decode("-_-_").ok());  // base64url is not what etcd sends
 }
 
-TEST(ClusterBase64, MalformedRefused) {
+TEST(Base64, MalformedRefused) {
   CHECK_FALSE(base64_decode("Zm9").ok());       // not a multiple of 4
   CHECK_FALSE(base64_decode("Zm9v!A==").ok());  // stray character
   CHECK_FALSE(base64_decode("Z===").ok());      // three pads
@@ -34,7 +34,7 @@ TEST(ClusterBase64, MalformedRefused) {
   CHECK(r.status().message().find("not base64") != std::string::npos);
 }
 
-TEST(ClusterBase64, BinaryRoundTrip) {
+TEST(Base64, BinaryRoundTrip) {
   std::string all;
   for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>(i));
   auto back = base64_decode(base64_encode(all));
