@@ -77,7 +77,6 @@ RenewalJob::RenewalJob(const ManagedCert& cert, Store& store, ChallengeTable& ta
                        std::optional<std::vector<ChallengeResponder*>> responders)
     : cert_(cert),
       store_(store),
-      table_(table),
       activation_(activation),
       clock_(clock),
       log_(log),

@@ -99,7 +99,6 @@ class RenewalJob {
 
   const ManagedCert& cert_;
   Store& store_;
-  ChallengeTable& table_;
   ActivationSignal& activation_;  // bumped once a verified set is staged
   const Clock& clock_;
   LogSink& log_;
