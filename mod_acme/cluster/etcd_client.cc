@@ -1,6 +1,10 @@
 #include "cluster/etcd_client.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "cluster/etcd_json.h"
 #include "http/curl_http_client.h"
@@ -68,13 +72,22 @@ Status check_endpoint(const std::string& url) {
   return Status::ok_status();
 }
 
+// The admin's own files, read as root at configuration time (no child-writable
+// directory is involved): what is wrong with the path is said exactly.
 Status check_file(const std::string& path, const char* what) {
   struct stat st;
-  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-    return Status(Code::kInvalidArgument, std::string("ACMESharedStoreTLS: the ") + what + " '" +
-                                              path + "' is not a readable file; give its path");
+  const char* cause = nullptr;
+  if (stat(path.c_str(), &st) != 0) {
+    cause = std::strerror(errno);
+  } else if (!S_ISREG(st.st_mode)) {
+    cause = "not a regular file";
+  } else if (access(path.c_str(), R_OK) != 0) {
+    cause = "not readable";
   }
-  return Status::ok_status();
+  if (!cause) return Status::ok_status();
+  return Status(Code::kInvalidArgument, std::string("ACMESharedStoreTLS: the ") + what + " '" +
+                                            path + "': " + cause + "; give the path of a file " +
+                                            "httpd's parent (root) can read");
 }
 
 }  // namespace

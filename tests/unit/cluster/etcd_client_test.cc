@@ -161,6 +161,9 @@ TEST(EtcdConfig, TlsFilesChecked) {
   CHECK(contains(half.message(), "ACMESharedStoreTLS"));
   Status missing = etcd_check_tls(EtcdTls{"/nonexistent/c.pem", "/nonexistent/c.key", ""});
   CHECK_TEXT(contains(missing.message(), "/nonexistent/c.pem"), missing.message().c_str());
+  CHECK_TEXT(contains(missing.message(), "No such file or directory"), missing.message().c_str());
+  Status dir = etcd_check_tls(EtcdTls{"/tmp", "/tmp", ""});
+  CHECK_TEXT(contains(dir.message(), "'/tmp': not a regular file"), dir.message().c_str());
   char path[] = "/tmp/acme-etcd-tls.XXXXXX";
   int fd = mkstemp(path);
   CHECK(fd >= 0);
