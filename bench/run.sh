@@ -3,6 +3,8 @@
 #   bench/http01_vs_static.py  http-01 answers vs a static file of the same bytes
 #   bench/overhead.py          a normal page with mod_acme loaded vs not loaded
 #   bench/issuance.py          httpd start -> certificates served, for 1, 20, 100 names
+#   bench/vs_mod_md.py         the same work with Debian's mod_md: issue, 1,000-name start,
+#                              http-01 answers, memory per child
 # Everything runs on 127.0.0.1; each benchmark is bounded (timeout) and stops
 # what it started. Tunables: BENCH_DURATION (s, default 5), BENCH_CONNECTIONS
 # (default 8), BENCH_ROUNDS (default 3), MOD_ACME_SO (default build/mod_acme.so).
@@ -23,10 +25,10 @@ machine() {
 }
 
 machine "before" >>"$summary"
-for b in http01_vs_static overhead issuance; do
+for b in http01_vs_static overhead issuance vs_mod_md; do
   echo
   echo "===== bench/$b.py"
-  timeout --kill-after=30 600 "$py" "$top/bench/$b.py" "$summary"
+  timeout --kill-after=30 1200 "$py" "$top/bench/$b.py" "$summary"
 done
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) after" >>"$summary"
 
