@@ -22,16 +22,16 @@ std::string ssl_conf_text(const std::string& dir, const HttpdVersion& v) {
                      std::to_string(v.minor) + "." + std::to_string(v.patch) +
                      ". Include it in a <VirtualHost> with SSLEngine on.\n";
   if (v.at_least(2, 4, 8)) {
-    text += "SSLCertificateFile " + dir + "/fullchain.pem\n";
+    text += "SSLCertificateFile " + layout::file_in(dir, layout::kFullchainFile) + "\n";
   } else {
-    text += "SSLCertificateFile " + dir + "/cert.pem\n";
-    text += "SSLCertificateChainFile " + dir + "/chain.pem\n";
+    text += "SSLCertificateFile " + layout::file_in(dir, layout::kCertFile) + "\n";
+    text += "SSLCertificateChainFile " + layout::file_in(dir, layout::kChainFile) + "\n";
   }
-  return text + "SSLCertificateKeyFile " + dir + "/privkey.pem\n";
+  return text + "SSLCertificateKeyFile " + layout::file_in(dir, layout::kPrivkeyFile) + "\n";
 }
 
 Result<LiveInfo> read_live(const Store& store, const std::string& name) {
-  auto pem = store.read(layout::live_dir(name) + "/cert.pem");
+  auto pem = store.read(layout::file_in(layout::live_dir(name), layout::kCertFile));
   if (!pem.ok()) return pem.status();
   auto certs = Certificate::parse_pem_chain(*pem);
   if (!certs.ok()) return certs.status().with_context(store.absolute(layout::live_dir(name)));
@@ -54,12 +54,12 @@ bool covers_all(const LiveInfo& info, const std::vector<std::string>& names) {
 Status stage_set(Store& store, const std::string& name, const std::string& chain_pem,
                  const std::string& key_pem) {
   const std::string dir = layout::staging_dir(name);
-  ACME_RETURN_IF_ERROR(store.write(dir + "/privkey.pem", key_pem, 0600));
-  return store.write(dir + "/fullchain.pem", chain_pem, 0644);
+  ACME_RETURN_IF_ERROR(store.write(layout::file_in(dir, layout::kPrivkeyFile), key_pem, 0600));
+  return store.write(layout::file_in(dir, layout::kFullchainFile), chain_pem, 0644);
 }
 
 bool has_staged(const Store& store, const std::string& name) {
-  return store.exists(layout::staging_dir(name) + "/fullchain.pem");
+  return store.exists(layout::file_in(layout::staging_dir(name), layout::kFullchainFile));
 }
 
 namespace {
@@ -92,11 +92,12 @@ Result<SplitChain> split_chain(const std::string& pem) {
 
 Status write_archive(Store& store, const std::string& dir, const SplitChain& split,
                      const std::string& key_pem, const std::string& ssl_conf) {
-  ACME_RETURN_IF_ERROR(store.write(dir + "/privkey.pem", key_pem, 0600));
-  ACME_RETURN_IF_ERROR(store.write(dir + "/cert.pem", split.cert, 0644));
-  ACME_RETURN_IF_ERROR(store.write(dir + "/chain.pem", split.chain, 0644));
-  ACME_RETURN_IF_ERROR(store.write(dir + "/fullchain.pem", split.fullchain, 0644));
-  return store.write(dir + "/ssl.conf", ssl_conf, 0644);
+  ACME_RETURN_IF_ERROR(store.write(layout::file_in(dir, layout::kPrivkeyFile), key_pem, 0600));
+  ACME_RETURN_IF_ERROR(store.write(layout::file_in(dir, layout::kCertFile), split.cert, 0644));
+  ACME_RETURN_IF_ERROR(store.write(layout::file_in(dir, layout::kChainFile), split.chain, 0644));
+  ACME_RETURN_IF_ERROR(
+      store.write(layout::file_in(dir, layout::kFullchainFile), split.fullchain, 0644));
+  return store.write(layout::file_in(dir, layout::kSslConfFile), ssl_conf, 0644);
 }
 
 // The staged pair, read by the parent (root) from staging/, which the child
@@ -107,9 +108,9 @@ struct Staged {
   std::string chain, key;
 };
 Result<Staged> read_staged(const Store& store, const std::string& staging) {
-  auto chain = store.read(staging + "/fullchain.pem");
+  auto chain = store.read(layout::file_in(staging, layout::kFullchainFile));
   if (!chain.ok()) return chain.status();
-  auto key = store.read(staging + "/privkey.pem");
+  auto key = store.read(layout::file_in(staging, layout::kPrivkeyFile));
   if (!key.ok()) return key.status();
   return Staged{std::move(*chain), std::move(*key)};
 }

@@ -21,7 +21,7 @@ Result<std::string> kept_live_key(const Store& store, const ManagedCert& cert) {
     return Status(Code::kNotFound, std::string("the kept key is ") + key_type_name(key->type()) +
                                        ", ACMEKeyType is now " + key_type_name(cert.key_type));
   }
-  auto live = store.read(layout::live_dir(cert.name) + "/cert.pem");
+  auto live = store.read(layout::file_in(layout::live_dir(cert.name), layout::kCertFile));
   if (!live.ok()) return Status(Code::kNotFound, "no live certificate");
   auto leaf = Certificate::parse_pem_chain(*live);
   if (!leaf.ok()) return leaf.status();
@@ -60,7 +60,7 @@ Status remember_key(Store& store, const ManagedCert& cert, const std::string& ke
 
 Status forget_key(Store& store, const std::string& name) {
   Status kept = store.remove(layout::kept_key(name));
-  Status in_job = store.remove(layout::job_dir(name) + "/privkey.pem");
+  Status in_job = store.remove(layout::file_in(layout::job_dir(name), layout::kPrivkeyFile));
   return kept.ok() ? in_job : kept;
 }
 
@@ -68,9 +68,11 @@ void forget_key_or_log(Store& store, const std::string& name, LogSink& log) {
   Status forgotten = forget_key(store, name);
   if (!forgotten.ok())
     log.log(LogLevel::kError, kMsgStoreError,
-            "the key of " + name + " must not be used again, but could not be removed: " +
-                forgotten.message() + "; remove " + store.absolute(layout::kept_key(name)) +
-                " and " + store.absolute(layout::job_dir(name)) + "/privkey.pem by hand");
+            "the key of " + name +
+                " must not be used again, but could not be removed: " + forgotten.message() +
+                "; remove " + store.absolute(layout::kept_key(name)) + " and " +
+                store.absolute(layout::file_in(layout::job_dir(name), layout::kPrivkeyFile)) +
+                " by hand");
 }
 
 }  // namespace acme

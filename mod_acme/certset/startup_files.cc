@@ -15,11 +15,11 @@ namespace {
 bool has_pair(const FileStore& store, const std::string& dir, const char* cert_file) {
   auto names = store.list(dir);
   return names.ok() && std::binary_search(names->begin(), names->end(), cert_file) &&
-         std::binary_search(names->begin(), names->end(), "privkey.pem");
+         std::binary_search(names->begin(), names->end(), layout::kPrivkeyFile);
 }
 
 bool has_live(const FileStore& store, const std::string& name) {
-  return has_pair(store, layout::live_dir(name), "fullchain.pem");
+  return has_pair(store, layout::live_dir(name), layout::kFullchainFile);
 }
 
 }  // namespace
@@ -48,7 +48,7 @@ FilePlan plan_dry_run_files(const std::string& store_dir, const std::vector<Mana
   return plan_dry_run(
       certs, [&](const std::string& name) { return has_live(store, name); },
       [&](const std::string& name) {
-        return has_pair(store, layout::fallback_dir(name), "cert.pem");
+        return has_pair(store, layout::fallback_dir(name), layout::kCertFile);
       });
 }
 

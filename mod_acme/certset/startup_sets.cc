@@ -21,15 +21,16 @@ namespace {
 // A self-signed stand-in, kept until it nears its end.
 Status ensure_fallback(FileStore& store, const ManagedCert& cert, TimePoint now) {
   const std::string dir = layout::fallback_dir(cert.name);
-  auto existing = store.read(dir + "/cert.pem");
+  auto existing = store.read(layout::file_in(dir, layout::kCertFile));
   if (existing.ok()) {
     auto certs = Certificate::parse_pem_chain(*existing);
     if (certs.ok() && certs->front().not_after() > now + Seconds(86400)) return Status();
   }
   auto made = make_self_signed(cert.names, KeyType::kP256, now, Seconds(30 * 86400));
   if (!made.ok()) return made.status();
-  ACME_RETURN_IF_ERROR(store.write(dir + "/privkey.pem", made->key_pem, 0600));
-  return store.write(dir + "/cert.pem", made->cert_pem, 0644);
+  ACME_RETURN_IF_ERROR(
+      store.write(layout::file_in(dir, layout::kPrivkeyFile), made->key_pem, 0600));
+  return store.write(layout::file_in(dir, layout::kCertFile), made->cert_pem, 0644);
 }
 
 // work(store, i) for i in [0, count), on a few threads: fallbacks (a key, a

@@ -65,7 +65,7 @@ void pass_restart_kind(ActivationSignal& signal, std::uint64_t generation, Resta
 std::size_t certs_without_live_set(const Store& store, const std::vector<ManagedCert>& certs) {
   std::size_t n = 0;
   for (const auto& cert : certs)
-    if (!store.exists(layout::live_dir(cert.name) + "/fullchain.pem")) ++n;
+    if (!store.exists(layout::file_in(layout::live_dir(cert.name), layout::kFullchainFile))) ++n;
   return n;
 }
 

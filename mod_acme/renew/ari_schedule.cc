@@ -50,7 +50,7 @@ Result<AriRecord> parse_ari_record(const std::string& text) {
 }
 
 Result<std::string> live_cert_id(const Store& store, const std::string& name) {
-  auto pem = store.read(layout::live_dir(name) + "/cert.pem");
+  auto pem = store.read(layout::file_in(layout::live_dir(name), layout::kCertFile));
   if (!pem.ok()) return pem.status();
   auto certs = Certificate::parse_pem_chain(*pem);
   if (!certs.ok()) return certs.status();

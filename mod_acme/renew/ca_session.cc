@@ -32,11 +32,11 @@ CaSession::CaSession(std::unique_ptr<HttpClient> http, CaSettings ca)
     : http_(std::move(http)), ca_(std::move(ca)), client_(*http_, ca_.directory_url) {}
 
 std::string CaSession::key_path() const {
-  return layout::account_dir(ca_.directory_url) + "/account.key.pem";
+  return layout::account_key_file(ca_.directory_url);
 }
 
 std::string CaSession::record_path() const {
-  return layout::account_dir(ca_.directory_url) + "/account.json";
+  return layout::account_file(ca_.directory_url);
 }
 
 Status CaSession::check_terms(const Directory& dir) const {

@@ -92,13 +92,13 @@ ChallengeResponder* RenewalJob::responder_for(const std::string& type) const {
 }
 
 void RenewalJob::load() {
-  auto text = store_.read(layout::job_dir(cert_.name) + "/job.json");
+  auto text = store_.read(layout::job_file(cert_.name));
   if (!text.ok()) return;  // a fresh job
   auto state = parse_job_state(*text);
   if (!state.ok()) {
     log_.log(LogLevel::kWarn, kMsgStoreError,
-             "ignoring unreadable " + store_.absolute(layout::job_dir(cert_.name)) +
-                 "/job.json: " + state.status().message());
+             "ignoring unreadable " + store_.absolute(layout::job_file(cert_.name)) + ": " +
+                 state.status().message());
     return;
   }
   state_ = std::move(*state);
@@ -109,8 +109,7 @@ void RenewalJob::load() {
 Status RenewalJob::save() {
   // Unsynced: a power loss at worst takes the job back a step or to a new
   // order; a killed process still finds the old state or the new.
-  return store_.write_unsynced(layout::job_dir(cert_.name) + "/job.json", job_state_json(state_),
-                               0644);
+  return store_.write_unsynced(layout::job_file(cert_.name), job_state_json(state_), 0644);
 }
 
 // The certificate key is chosen once per job (new, or the live one with
@@ -120,7 +119,7 @@ Status RenewalJob::save() {
 // and then this job drops the key it holds and the order made for it (which
 // may already be finalized with that key) and starts again with a new key.
 Status RenewalJob::ensure_key() {
-  const std::string path = layout::job_dir(cert_.name) + "/privkey.pem";
+  const std::string path = layout::file_in(layout::job_dir(cert_.name), layout::kPrivkeyFile);
   if (!key_.empty() && store_.exists(path)) return Status();
   auto pem = store_.read(path);
   if (!pem.ok()) {

@@ -64,7 +64,7 @@ std::set<std::string> published_tokens(const Store& store) {
   auto jobs = store.list(layout::kJobsDir);
   if (!jobs.ok()) return tokens;
   for (const auto& name : *jobs) {
-    auto text = store.read(std::string(layout::kJobsDir) + "/" + name + "/job.json");
+    auto text = store.read(layout::job_file(name));
     auto state = text.ok() ? parse_job_state(*text) : Result<JobState>(text.status());
     if (!state.ok()) continue;
     for (const auto& p : state->published) tokens.insert(p.token);
@@ -109,13 +109,13 @@ bool Renewer::due(const ManagedCert& cert, TimePoint now, TimePoint* next_check)
   note_live_serial(cert, live.ok() ? live->serial : "");
   if (!live.ok()) return true;
   const std::string job_dir = layout::job_dir(cert.name);
-  if (store_.exists(job_dir + "/job.json")) {
+  if (store_.exists(layout::file_in(job_dir, layout::kJobFile))) {
     // An earlier watchdog's order (killed mid-order, or an admin's renewal it
     // had taken): it resumes, and ends there if its certificate is live.
     log_.log(LogLevel::kInfo, kMsgRenewalDue, "resuming the order in progress for " + cert.name);
     return true;
   }
-  if (store_.exists(job_dir + "/privkey.pem")) {
+  if (store_.exists(layout::file_in(job_dir, layout::kPrivkeyFile))) {
     // No job.json: a watchdog killed while it removed a finished job (the
     // removal is file by file), or before a new job's first order. Nothing
     // there can be resumed; the key was never in a CSR the CA has.

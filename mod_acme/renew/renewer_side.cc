@@ -142,7 +142,7 @@ void Renewer::roll_account_keys() {
       const CaSettings& ca = cert.ca_at(i);
       const std::string id = canonical_ca_url(ca.directory_url);
       if (std::count(done.begin(), done.end(), id) ||
-          !store_.exists(layout::account_dir(ca.directory_url) + "/account.json"))
+          !store_.exists(layout::account_file(ca.directory_url)))
         continue;
       done.push_back(id);
       Status rolled = session_for(ca).rollover(store_, log_);
@@ -181,7 +181,7 @@ void Renewer::handle_request(const ManagedCert& cert, const AdminRequest& reques
 }
 
 Status Renewer::revoke_live(const ManagedCert& cert, int reason) {
-  auto pem = store_.read(layout::live_dir(cert.name) + "/cert.pem");
+  auto pem = store_.read(layout::file_in(layout::live_dir(cert.name), layout::kCertFile));
   if (!pem.ok()) return Status(Code::kNotFound, "no live certificate to revoke");
   auto certs = Certificate::parse_pem_chain(*pem);
   if (!certs.ok()) return certs.status();

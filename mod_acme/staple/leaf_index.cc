@@ -8,7 +8,7 @@
 namespace acme {
 
 void LeafIndex::add(const Store& store, const std::string& name) {
-  auto pem = store.read(layout::live_dir(name) + "/cert.pem");
+  auto pem = store.read(layout::file_in(layout::live_dir(name), layout::kCertFile));
   if (!pem.ok()) return;
   auto der = first_certificate_der(*pem);
   if (!der.ok()) return;

@@ -50,7 +50,7 @@ const OcspState* OcspRefresher::state(const std::string& name) const {
 }
 
 Result<OcspRefresher::Live> OcspRefresher::read_live_pair(const std::string& name) const {
-  auto pem = store_.read(layout::live_dir(name) + "/fullchain.pem");
+  auto pem = store_.read(layout::file_in(layout::live_dir(name), layout::kFullchainFile));
   if (!pem.ok()) return pem.status();
   auto certs = Certificate::parse_pem_chain(*pem);
   if (!certs.ok()) return certs.status();

@@ -63,6 +63,17 @@ std::size_t longest_file_name(const std::string& name);
 // for the configuration check.
 std::string name_length_problem(const std::string& name);
 
+// The files of a certificate set, certbot's names (staging/, archive/<seq>/
+// through live/, fallback/, jobs/ and keys/ hold some of them).
+constexpr const char kFullchainFile[] = "fullchain.pem";  // leaf + intermediates
+constexpr const char kCertFile[] = "cert.pem";            // the leaf alone
+constexpr const char kChainFile[] = "chain.pem";          // the intermediates
+constexpr const char kPrivkeyFile[] = "privkey.pem";      // 0600
+constexpr const char kSslConfFile[] = "ssl.conf";         // directives for the running httpd
+inline std::string file_in(const std::string& dir, const char* file) {
+  return dir + "/" + file;
+}
+
 constexpr const char kLiveDir[] = "live";
 constexpr const char kStatusDir[] = "status";
 constexpr const char kRequestsDir[] = "requests";
@@ -82,6 +93,18 @@ inline std::string account_dir(const std::string& ca) {
 inline std::string job_dir(const std::string& name) {
   return std::string(kJobsDir) + "/" + file_name(name);
 }
+constexpr const char kJobFile[] = "job.json";                // in job_dir: the resumable order
+constexpr const char kAccountFile[] = "account.json";        // in account_dir: URL, contact
+constexpr const char kAccountKeyFile[] = "account.key.pem";  // in account_dir: 0600
+inline std::string job_file(const std::string& name) {
+  return file_in(job_dir(name), kJobFile);
+}
+inline std::string account_file(const std::string& ca) {
+  return file_in(account_dir(ca), kAccountFile);
+}
+inline std::string account_key_file(const std::string& ca) {
+  return file_in(account_dir(ca), kAccountKeyFile);
+}
 inline std::string staging_dir(const std::string& name) {
   return "staging/" + file_name(name);
 }
@@ -95,7 +118,7 @@ inline std::string fallback_dir(const std::string& name) {
   return "fallback/" + file_name(name);
 }
 inline std::string kept_key(const std::string& name) {
-  return "keys/" + file_name(name) + "/privkey.pem";
+  return file_in("keys/" + file_name(name), kPrivkeyFile);
 }
 inline std::string ari_file(const std::string& name) {
   return "ari/" + file_name(name) + ".json";

@@ -141,8 +141,8 @@ std::string store_ca(const Store& store) {
   if (!accounts.ok() || accounts->size() != 1) return "";
   // FileStore reads fd-relative, regular files only, size-capped: safe for
   // root in the child's accounts/ (DESIGN.md, the privilege rule).
-  auto text =
-      store.read(std::string(layout::kAccountsDir) + "/" + accounts->front() + "/account.json");
+  auto text = store.read(layout::file_in(
+      std::string(layout::kAccountsDir) + "/" + accounts->front(), layout::kAccountFile));
   auto json = text.ok() ? Json::parse(*text) : Result<Json>(text.status());
   return json.ok() ? json->get_string_or("ca", "") : "";
 }
