@@ -51,7 +51,8 @@ enum MsgId : int {
   kMsgOrderFallback = 10152,      // ordered without "replaces" or ACMEProfile, and why
   kMsgTlsAlpnConfig = 10160,      // tls-alpn-01 wanted, but the vhost does not allow acme-tls/1
   kMsgTlsAlpnAnswer = 10161,      // the CA's acme-tls/1 handshake answered (or nothing to show)
-  kMsgRateLimited = 10170,        // a CA answered 429: all its jobs wait for its Retry-After
+  kMsgRateLimited = 10190,  // a CA answered 429: all its jobs wait for its Retry-After (was 10170,
+                            // which kMsgIssuerFetched had first)
   kMsgPreflight = 10180,  // preflight before a first order found a problem (order goes ahead)
 };
 
