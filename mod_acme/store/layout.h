@@ -14,7 +14,12 @@
 //   dns01/<token>.json                               (watchdog: TXT records ACMEDns01Command set)
 //   ari/<name>.json                                  (watchdog: RFC 9773 window, chosen time)
 //   status/ca/<ca-id>.json                           (watchdog: requests/errors per CA)
+//   sets/<name>/<seq>/fullchain.pem, privkey.pem     (cluster: the ordering node's set)
+//   sets/<name>/current -> <seq>                     (cluster: the set every node installs)
 //
+// sets/ exists only in a cluster's shared store (etcd; cluster/shared_paths.cc
+// routes it there, the key sealed): certset/shared_sets.h writes and reads it.
+// It is not in kChildWritable: no node keeps it on disk.
 // <name> is the certificate's name through file_name(): "*.a.test" is "_.a.test".
 #pragma once
 
@@ -141,6 +146,17 @@ inline std::string dns01_record(const std::string& token) {
 }
 inline std::string ca_counts_file(const std::string& directory_url) {
   return std::string(kCaCountsDir) + "/" + ca_id(directory_url) + ".json";
+}
+constexpr const char kSetsDir[] = "sets";
+inline std::string shared_sets_dir(const std::string& name) {
+  return std::string(kSetsDir) + "/" + file_name(name);
+}
+inline std::string shared_set_dir(const std::string& name, const std::string& seq) {
+  return shared_sets_dir(name) + "/" + seq;
+}
+// The link naming the set to serve; target: the bare <seq> (relative to sets/<name>/).
+inline std::string shared_set_current(const std::string& name) {
+  return shared_sets_dir(name) + "/current";
 }
 
 // Directories the unprivileged watchdog must be able to write.
