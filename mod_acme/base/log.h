@@ -54,7 +54,7 @@ enum MsgId : int {
   kMsgRateLimited = 10190,  // a CA answered 429: all its jobs wait for its Retry-After (was 10170,
                             // which kMsgIssuerFetched had first)
   kMsgPreflight = 10180,  // preflight before a first order found a problem (order goes ahead)
-  kMsgSharedSet = 10190,  // cluster: a certificate set published to, or awaited from, etcd
+  kMsgSharedSet = 10210,  // cluster: a certificate set published to, or awaited from, etcd
 };
 
 class LogSink {
