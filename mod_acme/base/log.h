@@ -53,6 +53,8 @@ enum MsgId : int {
   kMsgTlsAlpnAnswer = 10161,      // the CA's acme-tls/1 handshake answered (or nothing to show)
   kMsgRateLimited = 10170,        // a CA answered 429: all its jobs wait for its Retry-After
   kMsgPreflight = 10180,  // preflight before a first order found a problem (order goes ahead)
+  kMsgClusterChallenge = 10200,  // a cluster node did not ack a challenge answer in time,
+                                 // or refused one published in etcd
 };
 
 class LogSink {
