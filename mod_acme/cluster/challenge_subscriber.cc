@@ -36,8 +36,9 @@ Status ChallengeSubscriber::put(const EtcdKeyValue& kv) {
     return answer.status();
   }
   auto it = entries_.find(kv.key);
-  if (it != entries_.end() && it->second.answer.identifier != answer->identifier) {
-    remove(kv.key);  // served under another name: take that one away
+  if (it != entries_.end() && (it->second.answer.identifier != answer->identifier ||
+                               it->second.answer.kind != answer->kind)) {
+    remove(kv.key);  // served elsewhere (another name or table): take that one away
   }
   Entry& e = entries_[kv.key];
   e.answer = *answer;

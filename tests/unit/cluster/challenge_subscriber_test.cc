@@ -140,3 +140,22 @@ TEST(ChallengeSubscriber, NoAcksWithoutRegistration) {
   CHECK(s.message().find("/p/nodes/web1") != std::string::npos);
   CHECK_TRUE(web1->sink.serves("t1", "t1.x"));  // still served locally
 }
+
+TEST(ChallengeSubscriber, AnswerMovedToAnotherNameOrKindIsWithdrawnFirst) {
+  auto web1 = c.join("web1");
+  put("t1", http01("a.example", "t1.x"));
+  CHECK_TRUE(c.feed(*web1).ok());
+  put("t1", http01("a.example", "t1.y"));  // same place: replaced in place
+  CHECK_TRUE(c.feed(*web1).ok());
+  LONGS_EQUAL(0, web1->sink.withdrawals);
+  put("t1", http01("b.example", "t1.y"));  // another name
+  CHECK_TRUE(c.feed(*web1).ok());
+  LONGS_EQUAL(1, web1->sink.withdrawals);
+  ChallengeAnswer alpn{"t1", ChallengeKind::kTlsAlpn01, "b.example", alpn_pems("1")};
+  auto value = encode_challenge(alpn, fanout_key(), "/p/challenges/t1");
+  CHECK_TRUE(value.ok());
+  put("t1", *value);  // another kind: another table
+  CHECK_TRUE(c.feed(*web1).ok());
+  LONGS_EQUAL(2, web1->sink.withdrawals);
+  CHECK_TRUE(web1->sink.served.at("t1") == alpn);
+}
