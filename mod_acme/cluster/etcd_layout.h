@@ -9,6 +9,9 @@
 //                                          file store's layout; private keys sealed
 //   <prefix>/challenges/<token>            an http-01 or tls-alpn-01 answer to publish
 //   <prefix>/nodes/<node>                  a live node, under that node's lease
+//                                          (cluster/node_registry.h)
+//   <prefix>/acks/<token>/<node>           <node> serves the answer of <token>, under
+//                                          that node's lease (cluster/challenge_publisher.h)
 //
 // Components (names, tokens, nodes) are escaped so none can reach into another
 // subtree: '%' and '/' become %25 and %2F, and an empty one "%". Store paths are
@@ -37,8 +40,12 @@ class EtcdLayout {
   // A checked store path's key: store_root() + path.
   std::string store(const std::string& path) const { return store_root() + path; }
   std::string challenge(const std::string& token) const;
+  std::string challenges() const { return prefix_ + "/challenges/"; }
   std::string node(const std::string& node) const;
   std::string nodes() const { return prefix_ + "/nodes/"; }
+  // Every ack of one token (a range over prefix_end(acks(token))), and one node's.
+  std::string acks(const std::string& token) const;
+  std::string ack(const std::string& token, const std::string& node) const;
 
  private:
   explicit EtcdLayout(std::string prefix) : prefix_(std::move(prefix)) {}
@@ -46,5 +53,8 @@ class EtcdLayout {
 };
 
 std::string etcd_key_component(const std::string& raw);
+// The raw name back from a component; kInvalidArgument for a '%' that is not
+// one of the three escapes (a key not written by etcd_key_component).
+Result<std::string> etcd_key_component_decode(const std::string& component);
 
 }  // namespace acme

@@ -7,7 +7,7 @@ sealed private keys, failover past a dead endpoint, and https with a client
 certificate (ACMESharedStoreTLS), the watch, and the shared Store over etcd
 (EtcdStore: write/read/list/remove, sealed keys as stored, the size limit, a write under a
 lock refused by etcd once the lock's lease is gone, the tick's mirror kept current by the
-watch).
+watch), and the challenge fan-out across two registered nodes with their acks.
 """
 import base64
 import json
@@ -302,3 +302,27 @@ def test_800_11_mirror_follows_the_store_through_the_watch(probe, session):
     assert out["revision"] >= out["target"], out
     assert out["job"] == '{"step":"order"}' and out["key"] == pem
     assert out["jobs"] == ["m.test"] and out["old_exists"] is False, out
+
+
+def test_800_12_challenge_fanout_to_two_nodes(probe, session):
+    """Issue 10 item 4 on the real etcd (cluster/challenge_publisher.h,
+    challenge_subscriber.h, node_registry.h): two registered nodes, each
+    subscribed by a range and a watch of its own; the ordering node publishes
+    an http-01 and a tls-alpn-01 answer, both nodes serve them and ack, ready()
+    says go with both acked (not by the 10 s bound); the tls-alpn-01 key is
+    sealed in etcd; a withdraw empties both nodes and leaves no ack."""
+    key_file = os.path.join(session.mkdir("fanoutkey"), "acme-cluster.key")
+    with open(os.open(key_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+        f.write(base64.b64encode(os.urandom(32)).decode() + "\n")
+    out = probe.run("fanout", key_file, "/t12")
+    assert out["live"] == 2, out
+    assert out["alpn_key_in_clear"] is False, out
+    for kind in ("http01", "tls_alpn01"):
+        assert out[kind] == {"acked": ["web1", "web2"], "missing": [], "go": True,
+                             "all_acked": True}, out
+    assert out["web1_served"] == ["tokA", "tokB"] and out["web2_served"] == ["tokA", "tokB"], out
+    assert out["web2_serves_alpn"] is True, out
+    assert out["acks"] == 4, out
+    assert out["web1_after"] == [] and out["web2_after"] == [], out
+    assert out["acks_after"] == 0 and out["challenges_after"] == 0, out
+    assert out["live_after_stop"] == 0, out

@@ -4,6 +4,7 @@
 //   etcd_probe [--timeout S] [--tls CERT KEY CA] ENDPOINT[,ENDPOINT...] COMMAND ARGS...
 //   etcd_probe ENDPOINTS store KEYFILE PREFIX OP ARGS...   (cluster/etcd_store.h)
 //   etcd_probe ENDPOINTS mirror KEYFILE PREFIX JOB KEY_PEM (cluster/etcd_mirror.h)
+//   etcd_probe ENDPOINTS fanout KEYFILE PREFIX             (cluster/challenge_publisher.h)
 //
 // Prints one JSON object per command (watch: per message) on stdout; errors go to stderr with exit
 // status 1; "absent" or "busy" answers exit 3.
@@ -21,12 +22,15 @@
 #include <thread>
 #include <vector>
 
+#include "cluster/challenge_publisher.h"
+#include "cluster/challenge_subscriber.h"
 #include "cluster/cluster_key.h"
 #include "cluster/etcd_client.h"
 #include "cluster/etcd_lock.h"
 #include "cluster/etcd_mirror.h"
 #include "cluster/etcd_store.h"
 #include "cluster/etcd_watch.h"
+#include "cluster/node_registry.h"
 #include "crypto/base64url.h"
 #include "http/curl_http_client.h"
 
@@ -346,6 +350,127 @@ int cmd_mirror(const std::vector<std::string>& endpoints, const EtcdTls& tls, co
   return print(out.set("revision", mirror.revision()).set("target", last->revision));
 }
 
+// One node of the fan-out: its registration, what it serves, its subscriber
+// fed by a watch of its own.
+struct FanoutNode : ChallengeSink {
+  FanoutNode(EtcdClient& etcd, const EtcdLayout& layout, const ClusterKey& key,
+             const std::vector<std::string>& endpoints, const EtcdTls& tls, const char* name)
+      : registry(etcd, layout, name), subscriber(layout, key, *this), watch(endpoints, tls) {}
+  Status publish(const ChallengeAnswer& a) override {
+    served[a.token] = a.answer;
+    return Status();
+  }
+  void withdraw(const ChallengeAnswer& a) override { served.erase(a.token); }
+  Json served_tokens() const {
+    Json out = Json::array();
+    for (const auto& [token, answer] : served) out.append(token);
+    return out;
+  }
+  NodeRegistry registry;
+  ChallengeSubscriber subscriber;
+  EtcdWatch watch;
+  std::map<std::string, std::string> served;
+};
+
+Status fanout_join(EtcdClient& etcd, FanoutNode& node) {
+  ACME_RETURN_IF_ERROR(node.registry.start());
+  EtcdRange all;
+  all.key = node.subscriber.root();
+  all.range_end = node.subscriber.range_end();
+  auto loaded = etcd.range(all);
+  ACME_RETURN_IF_ERROR(loaded);
+  ACME_RETURN_IF_ERROR(node.subscriber.load(*loaded));
+  return node.watch.start(all.key, all.range_end, node.subscriber.next_revision());
+}
+
+// One round of a node's watchdog: what the watch brought, then the acks.
+Status fanout_round(EtcdClient& etcd, FanoutNode& node) {
+  auto messages = node.watch.poll(Millis(100));
+  ACME_RETURN_IF_ERROR(messages);
+  for (const auto& m : *messages) ACME_RETURN_IF_ERROR(node.subscriber.apply(m));
+  return node.subscriber.write_acks(etcd, node.registry);
+}
+
+Json report_json(const AckReport& r) {
+  Json acked = Json::array(), missing = Json::array();
+  for (const auto& n : r.acked) acked.append(n);
+  for (const auto& n : r.missing) missing.append(n);
+  Json out = Json::object().set("acked", acked).set("missing", missing);
+  return out.set_bool("go", r.go).set_bool("all_acked", r.all_acked);
+}
+
+long long keys_under(EtcdClient& etcd, const std::string& prefix) {
+  EtcdRange range;
+  range.key = prefix;
+  range.range_end = prefix_end(prefix);
+  range.keys_only = true;
+  auto r = etcd.range(range);
+  return r.ok() ? static_cast<long long>(r->kvs.size()) : -1;
+}
+
+// fanout KEYFILE PREFIX: nodes web1 and web2 register and subscribe (a range,
+// then each its own watch); web1 publishes an http-01 and a tls-alpn-01 answer
+// and waits (10 s at most) until ready() says every live node acked both; then
+// withdraws both and waits until neither node serves anything. Prints what
+// each node served, the reports, and what is left in etcd.
+int cmd_fanout(const std::vector<std::string>& endpoints, const EtcdTls& tls, const Args& a) {
+  auto key = ClusterKey::load(a.at(0));
+  if (!key.ok()) return fail(key.status());
+  auto layout = EtcdLayout::make(a.at(1));
+  if (!layout.ok()) return fail(layout.status());
+  EtcdClient etcd(endpoints, make_etcd_http_client(tls));
+  FanoutNode web1(etcd, *layout, *key, endpoints, tls, "web1");
+  FanoutNode web2(etcd, *layout, *key, endpoints, tls, "web2");
+  Status s = fanout_join(etcd, web1);
+  if (s.ok()) s = fanout_join(etcd, web2);
+  if (!s.ok()) return fail(s);
+  ChallengePublisher::Options options;
+  options.bound = Millis(10000);
+  ChallengePublisher publisher(etcd, *layout, *key, "web1", options);
+  const std::string pems =
+      "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+      "-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n";
+  const ChallengeAnswer http{"tokA", ChallengeKind::kHttp01, "a.test", "tokA.thumb"};
+  const ChallengeAnswer alpn{"tokB", ChallengeKind::kTlsAlpn01, "b.test", pems};
+  s = publisher.publish(http);
+  if (s.ok()) s = publisher.publish(alpn);
+  if (!s.ok()) return fail(s);
+  auto stored = etcd.get(layout->challenge("tokB"));
+  if (!stored.ok() || stored->kvs.empty()) return fail(Status(Code::kNotFound, "tokB not stored"));
+  Json out = Json::object().set("live", keys_under(etcd, layout->nodes()));
+  out.set_bool("alpn_key_in_clear", stored->kvs[0].value.find("PRIVATE KEY") != std::string::npos);
+  AckReport ra, rb;
+  const double deadline = now_s() + 10;
+  while (!(ra.all_acked && rb.all_acked) && now_s() < deadline) {
+    for (FanoutNode* n : {&web1, &web2})
+      if (!(s = fanout_round(etcd, *n)).ok()) return fail(s);
+    auto a1 = publisher.ready("tokA");
+    auto b1 = publisher.ready("tokB");
+    if (!a1.ok() || !b1.ok()) return fail(a1.ok() ? b1.status() : a1.status());
+    ra = *a1;
+    rb = *b1;
+  }
+  out.set("http01", report_json(ra)).set("tls_alpn01", report_json(rb));
+  out.set_bool("web2_serves_alpn", web2.served["tokB"] == pems);
+  out.set("web1_served", web1.served_tokens()).set("web2_served", web2.served_tokens());
+  out.set("acks", keys_under(etcd, layout->all() + "acks/"));
+  s = publisher.withdraw("tokA");
+  if (s.ok()) s = publisher.withdraw("tokB");
+  if (!s.ok()) return fail(s);
+  const double withdraw_deadline = now_s() + 10;
+  while ((!web1.served.empty() || !web2.served.empty()) && now_s() < withdraw_deadline) {
+    for (FanoutNode* n : {&web1, &web2})
+      if (!(s = fanout_round(etcd, *n)).ok()) return fail(s);
+  }
+  out.set("web1_after", web1.served_tokens()).set("web2_after", web2.served_tokens());
+  out.set("acks_after", keys_under(etcd, layout->all() + "acks/"));
+  out.set("challenges_after", keys_under(etcd, layout->challenges()));
+  s = web1.registry.stop();
+  if (s.ok()) s = web2.registry.stop();
+  if (!s.ok()) return fail(s);
+  return print(out.set("live_after_stop", keys_under(etcd, layout->nodes())));
+}
+
 std::vector<std::string> split(const std::string& list) {
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -373,7 +498,7 @@ int run(EtcdTls tls, const std::string& endpoints, const std::string& command, c
       {"open", cmd_open},
       {"store", cmd_store}};
   auto it = commands.find(command);
-  if (it == commands.end() && command != "watch" && command != "mirror")
+  if (it == commands.end() && command != "watch" && command != "mirror" && command != "fanout")
     return fail(Status(Code::kInvalidArgument, "unknown command"));
   auto checked = etcd_check_endpoints(split(endpoints));
   if (!checked.ok()) return fail(checked.status());
@@ -382,6 +507,7 @@ int run(EtcdTls tls, const std::string& endpoints, const std::string& command, c
   try {
     if (command == "watch") return cmd_watch(*checked, tls, args);
     if (command == "mirror") return cmd_mirror(*checked, tls, args);
+    if (command == "fanout") return cmd_fanout(*checked, tls, args);
     HttpOptions options = etcd_http_options(tls);
     if (g_total_timeout_s > 0) options.total_timeout_s = g_total_timeout_s;
     EtcdClient etcd(*checked, std::make_unique<CurlHttpClient>(options));

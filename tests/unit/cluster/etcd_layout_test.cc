@@ -42,3 +42,25 @@ TEST(EtcdLayout, PrefixChecked) {
     CHECK(l.status().message().find("ACMESharedStorePrefix") != std::string::npos);
   }
 }
+
+TEST(EtcdLayout, ChallengeAcksAndNodes) {
+  EtcdLayout l = layout("/p");
+  STRCMP_EQUAL("/p/challenges/", l.challenges().c_str());
+  STRCMP_EQUAL("/p/acks/tok/", l.acks("tok").c_str());
+  STRCMP_EQUAL("/p/acks/tok/web1", l.ack("tok", "web1").c_str());
+  // A token cannot reach into another token's acks, nor a node name up a level.
+  STRCMP_EQUAL("/p/acks/a%2Fb/%2F..", l.ack("a/b", "/..").c_str());
+}
+
+TEST(EtcdLayout, ComponentDecodeIsTheInverse) {
+  for (const char* raw : {"web1", "", "%", "a/b%2F", "100%25/x"}) {
+    auto back = etcd_key_component_decode(etcd_key_component(raw));
+    CHECK_TRUE(back.ok());
+    STRCMP_EQUAL(raw, back->c_str());
+  }
+  for (const char* bad : {"a%", "%2", "%41", "x%zz"}) {
+    auto back = etcd_key_component_decode(bad);
+    CHECK_FALSE(back.ok());
+    CHECK(back.status().message().find(bad) != std::string::npos);
+  }
+}

@@ -5,12 +5,15 @@
 // /v3/lease/grant, /v3/lease/keepalive, /v3/lease/revoke. Answers in the
 // gateway's own spelling (int64 as strings, zero fields left out), as the real
 // etcd 3.4 was seen to answer. Leases expire only when a test says so.
+// Every change is also recorded as a watch event (events_), and watch() hands
+// a test the message a watch over a prefix would have sent since a revision.
 #pragma once
 
 #include <map>
 #include <string>
 #include <vector>
 
+#include "cluster/etcd_types.h"
 #include "crypto/base64url.h"
 #include "fakes/fake_http_client.h"
 #include "json/json.h"
@@ -50,10 +53,22 @@ class FakeEtcd {
   // The lease runs out: etcd deletes its keys.
   void expire(long long lease) {
     leases_.erase(lease);
-    for (auto it = kv_.begin(); it != kv_.end();) {
-      it = it->second.lease == lease ? kv_.erase(it) : std::next(it);
-    }
     ++revision_;
+    for (auto it = kv_.begin(); it != kv_.end();) {
+      bool bound = it->second.lease == lease;
+      if (bound) deleted_event(it->first);
+      it = bound ? kv_.erase(it) : std::next(it);
+    }
+  }
+
+  // The events under prefix with mod_revision >= from, as one watch message.
+  EtcdWatchResponse watch(const std::string& prefix, long long from) const {
+    EtcdWatchResponse m;
+    m.revision = revision_;
+    for (const EtcdEvent& e : events_)
+      if (e.kv.mod_revision >= from && e.kv.key.compare(0, prefix.size(), prefix) == 0)
+        m.events.push_back(e);
+    return m;
   }
 
   // Every request's path, in order.
@@ -69,6 +84,7 @@ class FakeEtcd {
   std::map<long long, long long> leases_;  // id -> TTL
   long long revision_ = 1;
   long long next_lease_ = 7587000000000000001LL;  // ids beyond 2^53, as etcd's are
+  std::vector<EtcdEvent> events_;                 // every put and delete, in order
 
  private:
   static std::string bytes(const Json& j, const char* field) {
@@ -97,6 +113,9 @@ class FakeEtcd {
     auto it = kv_.find(key);
     long long created = it == kv_.end() ? revision_ : it->second.create_revision;
     kv_[key] = Entry{bytes(req, "value"), created, revision_, lease};
+    EtcdEvent e;
+    e.kv = EtcdKeyValue{key, kv_[key].value, created, revision_, 1, lease};
+    events_.push_back(e);
     return header();
   }
 
@@ -129,15 +148,25 @@ class FakeEtcd {
     return out;
   }
 
+  // A delete event carries the key and the revision of the delete only.
+  void deleted_event(const std::string& key) {
+    EtcdEvent e;
+    e.type = EtcdEvent::Type::kDelete;
+    e.kv.key = key;
+    e.kv.mod_revision = revision_;
+    events_.push_back(e);
+  }
+
   Json remove(const Json& req) {
     std::string key = bytes(req, "key"), end = bytes(req, "range_end");
     long long deleted = 0;
+    for (const auto& [k, e] : kv_) deleted += in_range(k, key, end);
+    if (deleted > 0) ++revision_;
     for (auto it = kv_.begin(); it != kv_.end();) {
       bool in = in_range(it->first, key, end);
-      deleted += in;
+      if (in) deleted_event(it->first);
       it = in ? kv_.erase(it) : std::next(it);
     }
-    if (deleted > 0) ++revision_;
     Json out = header();
     if (deleted > 0) out.set("deleted", std::to_string(deleted));
     return out;
