@@ -53,10 +53,10 @@ enum MsgId : int {
   kMsgTlsAlpnAnswer = 10161,      // the CA's acme-tls/1 handshake answered (or nothing to show)
   kMsgRateLimited = 10190,  // a CA answered 429: all its jobs wait for its Retry-After (was 10170,
                             // which kMsgIssuerFetched had first)
-  kMsgPreflight = 10180,  // preflight before a first order found a problem (order goes ahead)
+  kMsgPreflight = 10180,    // preflight before a first order found a problem (order goes ahead)
   kMsgClusterChallenge = 10200,  // a cluster node did not ack a challenge answer in time,
                                  // or refused one published in etcd
-  kMsgSharedSet = 10210,  // cluster: a certificate set published to, or awaited from, etcd
+  kMsgSharedSet = 10210,         // cluster: a certificate set published to, or awaited from, etcd
 };
 
 class LogSink {

@@ -101,12 +101,4 @@ std::vector<std::string> other_side_below(const std::string& dir) {
   return names;
 }
 
-std::string shared_set_dir(const std::string& file_name, const std::string& seq) {
-  return "sets/" + file_name + "/" + seq;
-}
-
-std::string shared_set_current(const std::string& file_name) {
-  return "sets/" + file_name + "/current";
-}
-
 }  // namespace acme

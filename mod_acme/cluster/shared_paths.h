@@ -33,11 +33,4 @@ bool is_sealed_path(const std::string& path);
 // is not store_side(dir)'s: list(dir) must also ask the other side for them.
 std::vector<std::string> other_side_below(const std::string& dir);
 
-// Shared certificate sets (written by the ordering node, read by every node):
-//   sets/<name>/<seq>/fullchain.pem, privkey.pem   (privkey sealed)
-//   sets/<name>/current -> <seq>                    (a link: Store::link)
-// <name> is layout::file_name(name).
-std::string shared_set_dir(const std::string& file_name, const std::string& seq);
-std::string shared_set_current(const std::string& file_name);
-
 }  // namespace acme

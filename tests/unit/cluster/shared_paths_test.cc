@@ -58,8 +58,9 @@ TEST(SharedPaths, SharedStateGoesToEtcd) {
   CHECK_TRUE(shared(std::string(layout::kRequestsDir) + "/" + layout::kAccountRolloverRequest));
   CHECK_TRUE(shared(layout::ari_file("a.test")));
   CHECK_TRUE(shared(layout::kept_key("a.test")));
-  CHECK_TRUE(shared(shared_set_dir("a.test", "3") + "/fullchain.pem"));
-  CHECK_TRUE(shared(shared_set_current("a.test")));
+  CHECK_TRUE(
+      shared(layout::file_in(layout::shared_set_dir("a.test", "3"), layout::kFullchainFile)));
+  CHECK_TRUE(shared(layout::shared_set_current("a.test")));
 }
 
 TEST(SharedPaths, PrivateKeysOfTheLayoutAreSealed) {
@@ -69,13 +70,15 @@ TEST(SharedPaths, PrivateKeysOfTheLayoutAreSealed) {
   CHECK_TRUE(is_sealed_path(account_key + ".old"));
   CHECK_TRUE(is_sealed_path(layout::job_dir("*.a.test") + "/privkey.pem"));
   CHECK_TRUE(is_sealed_path(layout::kept_key("a.test")));
-  CHECK_TRUE(is_sealed_path(shared_set_dir("a.test", "3") + "/privkey.pem"));
+  CHECK_TRUE(
+      is_sealed_path(layout::file_in(layout::shared_set_dir("a.test", "3"), layout::kPrivkeyFile)));
 }
 
 TEST(SharedPaths, NothingElseIsSealed) {
   CHECK_FALSE(is_sealed_path(layout::account_dir(kCa) + "/account.json"));
   CHECK_FALSE(is_sealed_path(layout::job_dir("a.test") + "/job.json"));
-  CHECK_FALSE(is_sealed_path(shared_set_dir("a.test", "3") + "/fullchain.pem"));
+  CHECK_FALSE(is_sealed_path(
+      layout::file_in(layout::shared_set_dir("a.test", "3"), layout::kFullchainFile)));
   CHECK_FALSE(is_sealed_path("jobs/a.test/sub/privkey.pem"));  // one component per '*'
   CHECK_FALSE(is_sealed_path("privkey.pem"));
 }
