@@ -39,10 +39,8 @@ Issued responder_for(const Issued& issuer, bool eku, long serial, TimePoint not_
                                extensions);
 }
 
-struct Pki {
-  Issued root = issue("Test Root", nullptr, "", kNow - 365 * kDay, kNow + 3650 * kDay, 1);
-  Issued intermediate =
-      issue("Test Intermediate", &root, "", kNow - 30 * kDay, kNow + 365 * kDay, 2);
+struct Pki : TestChain {
+  Pki() : TestChain(kNow) {}
   Issued leaf = leaf_for("a.example", intermediate, 3,
                          "OCSP;URI:http://ocsp.test.example/,"
                          "caIssuers;URI:http://ca.test.example/intermediate.der");
