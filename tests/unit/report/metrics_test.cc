@@ -14,7 +14,6 @@ using acme::testing::valid_status_record;
 namespace {
 
 const TimePoint kNow = from_unix(1767225600);  // 2026-01-01T00:00:00Z
-const auto kDay = std::chrono::hours(24);
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
