@@ -77,11 +77,13 @@ inline Issued issue(const std::string& cn, const Issued* issuer, const std::stri
 }
 
 constexpr std::chrono::hours kTestDay{24};
+// The instant the tests' certificates are issued around.
+const TimePoint kTestNow = from_unix(1767225600);  // 2026-01-01T00:00:00Z
 
 // Test Root (a year back, ten ahead) -> Test Intermediate (30 days back, a
-// year ahead), around `now` (default 2026-01-01T00:00:00Z).
+// year ahead), around `now`.
 struct TestChain {
-  explicit TestChain(TimePoint now = from_unix(1767225600))
+  explicit TestChain(TimePoint now = kTestNow)
       : now(now),
         root(issue("Test Root", nullptr, "", now - 365 * kTestDay, now + 3650 * kTestDay, 1)),
         intermediate(

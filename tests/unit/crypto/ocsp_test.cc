@@ -15,7 +15,7 @@ using namespace acme::testing;
 
 namespace {
 
-const TimePoint kNow = from_unix(1767225600);  // 2026-01-01T00:00:00Z
+const TimePoint kNow = kTestNow;  // the chain's
 const auto kDay = std::chrono::hours(24);
 const auto kMinute = std::chrono::minutes(1);
 
@@ -41,7 +41,6 @@ Issued responder_for(const Issued& issuer, bool eku, long serial, TimePoint not_
 }
 
 struct Pki : TestChain {
-  Pki() : TestChain(kNow) {}
   Issued leaf = leaf_for("a.example", intermediate, 3,
                          "OCSP;URI:http://ocsp.test.example/,"
                          "caIssuers;URI:http://ca.test.example/intermediate.der");

@@ -14,11 +14,10 @@ using namespace acme::testing;
 
 namespace {
 
-const TimePoint kNow = from_unix(1767225600);  // 2026-01-01T00:00:00Z
+const TimePoint kNow = kTestNow;  // the chain's
 const auto kDay = std::chrono::hours(24);
 
 struct Pki : TestChain {
-  Pki() : TestChain(kNow) {}
   Issued leaf = issue_leaf("DNS:a.example,DNS:www.a.example,IP:192.0.2.1", kNow + 59 * kDay, 3);
 };
 
