@@ -34,6 +34,17 @@ struct OcspAnswer {
   unsigned long sign_flags = 0;  // OCSP_NOCERTS, OCSP_RESPID_KEY
 };
 
+// The DER OCSPResponse of response_status with basic (none: nullptr).
+inline std::string ocsp_response_der(int response_status, OCSP_BASICRESP* basic) {
+  OCSP_RESPONSE* response = OCSP_response_create(response_status, basic);
+  unsigned char* der = nullptr;
+  int len = i2d_OCSP_RESPONSE(response, &der);
+  std::string out(reinterpret_cast<char*>(der), static_cast<std::size_t>(len));
+  OPENSSL_free(der);
+  OCSP_RESPONSE_free(response);
+  return out;
+}
+
 // A DER OCSPResponse built with OpenSSL directly, signed by signer.
 inline std::string ocsp_respond(const Certificate& cert, const Certificate& issuer,
                                 const Issued& signer, const OcspAnswer& answer) {
@@ -50,12 +61,7 @@ inline std::string ocsp_respond(const Certificate& cert, const Certificate& issu
                       answer.sign_flags) != 1) {
     std::abort();
   }
-  OCSP_RESPONSE* response = OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic);
-  unsigned char* der = nullptr;
-  int len = i2d_OCSP_RESPONSE(response, &der);
-  std::string out(reinterpret_cast<char*>(der), static_cast<std::size_t>(len));
-  OPENSSL_free(der);
-  OCSP_RESPONSE_free(response);
+  std::string out = ocsp_response_der(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic);
   OCSP_CERTID_free(id);
   OCSP_BASICRESP_free(basic);
   return out;

@@ -55,13 +55,7 @@ struct Answer : OcspAnswer {
 };
 
 std::string unsuccessful(int response_status) {
-  OCSP_RESPONSE* response = OCSP_response_create(response_status, nullptr);
-  unsigned char* der = nullptr;
-  int len = i2d_OCSP_RESPONSE(response, &der);
-  std::string out(reinterpret_cast<char*>(der), static_cast<std::size_t>(len));
-  OPENSSL_free(der);
-  OCSP_RESPONSE_free(response);
-  return out;
+  return ocsp_response_der(response_status, nullptr);
 }
 
 }  // namespace
