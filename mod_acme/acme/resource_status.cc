@@ -1,28 +1,25 @@
 // Implements acme/resource_status.h with one name table per resource.
 #include "acme/resource_status.h"
 
-#include <utility>
+#include "base/enum_names.h"
 
 namespace acme {
 
 namespace {
 
-template <class E>
-using Names = std::pair<E, const char*>;
-
-constexpr Names<OrderStatus> kOrder[] = {
+constexpr EnumName<OrderStatus> kOrder[] = {
     {OrderStatus::kPending, "pending"},       {OrderStatus::kReady, "ready"},
     {OrderStatus::kProcessing, "processing"}, {OrderStatus::kValid, "valid"},
     {OrderStatus::kInvalid, "invalid"},
 };
 
-constexpr Names<AuthorizationStatus> kAuthorization[] = {
+constexpr EnumName<AuthorizationStatus> kAuthorization[] = {
     {AuthorizationStatus::kPending, "pending"}, {AuthorizationStatus::kValid, "valid"},
     {AuthorizationStatus::kInvalid, "invalid"}, {AuthorizationStatus::kDeactivated, "deactivated"},
     {AuthorizationStatus::kExpired, "expired"}, {AuthorizationStatus::kRevoked, "revoked"},
 };
 
-constexpr Names<ChallengeStatus> kChallenge[] = {
+constexpr EnumName<ChallengeStatus> kChallenge[] = {
     {ChallengeStatus::kPending, "pending"},
     {ChallengeStatus::kProcessing, "processing"},
     {ChallengeStatus::kValid, "valid"},
@@ -30,21 +27,11 @@ constexpr Names<ChallengeStatus> kChallenge[] = {
 };
 
 template <class E, std::size_t N>
-Result<E> parse(const char* resource, const std::string& text, const Names<E> (&names)[N]) {
-  for (const auto& entry : names)
-    if (text == entry.second) return entry.first;
-  std::string known;
-  for (const auto& entry : names) known += std::string(known.empty() ? "" : ", ") + entry.second;
+Result<E> parse(const char* resource, const std::string& text, const EnumName<E> (&names)[N]) {
+  if (auto status = enum_named(text, names)) return *status;
   return Status(Code::kProtocol, std::string("the CA sent ") + resource + " status \"" + text +
-                                     "\", which RFC 8555 §7.1.6 does not define (known: " + known +
-                                     ")");
-}
-
-template <class E, std::size_t N>
-const char* name(E status, const Names<E> (&names)[N]) {
-  for (const auto& entry : names)
-    if (status == entry.first) return entry.second;
-  return "?";  // unreachable: every enumerator has a row
+                                     "\", which RFC 8555 §7.1.6 does not define (known: " +
+                                     enum_spellings(names) + ")");
 }
 
 }  // namespace
@@ -62,15 +49,15 @@ Result<ChallengeStatus> parse_challenge_status(const std::string& text) {
 }
 
 const char* order_status_name(OrderStatus status) {
-  return name(status, kOrder);
+  return name_of(status, kOrder, "?");
 }
 
 const char* authorization_status_name(AuthorizationStatus status) {
-  return name(status, kAuthorization);
+  return name_of(status, kAuthorization, "?");
 }
 
 const char* challenge_status_name(ChallengeStatus status) {
-  return name(status, kChallenge);
+  return name_of(status, kChallenge, "?");
 }
 
 }  // namespace acme

@@ -3,7 +3,27 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "base/enum_names.h"
+
 namespace acme {
+
+namespace {
+
+constexpr EnumName<Code> kCodeNames[] = {
+    {Code::kOk, "ok"},
+    {Code::kInvalidArgument, "invalid argument"},
+    {Code::kNotFound, "not found"},
+    {Code::kIo, "i/o error"},
+    {Code::kCrypto, "crypto error"},
+    {Code::kNetwork, "network error"},
+    {Code::kProtocol, "protocol error"},
+    {Code::kProblem, "CA problem"},
+    {Code::kVerifyFailed, "verification failed"},
+    {Code::kTimeout, "timeout"},
+    {Code::kPending, "pending"},
+};
+
+}  // namespace
 
 void die_on_error_result(const Status& status) {
   std::fprintf(stderr, "mod_acme: bug: the value of a failed Result was used (%s)\n",
@@ -12,31 +32,7 @@ void die_on_error_result(const Status& status) {
 }
 
 const char* code_name(Code code) {
-  switch (code) {
-    case Code::kOk:
-      return "ok";
-    case Code::kInvalidArgument:
-      return "invalid argument";
-    case Code::kNotFound:
-      return "not found";
-    case Code::kIo:
-      return "i/o error";
-    case Code::kCrypto:
-      return "crypto error";
-    case Code::kNetwork:
-      return "network error";
-    case Code::kProtocol:
-      return "protocol error";
-    case Code::kProblem:
-      return "CA problem";
-    case Code::kVerifyFailed:
-      return "verification failed";
-    case Code::kTimeout:
-      return "timeout";
-    case Code::kPending:
-      return "pending";
-  }
-  return "unknown";
+  return name_of(code, kCodeNames, "unknown");
 }
 
 Status Status::with_context(const std::string& context) const {

@@ -13,6 +13,14 @@ Status bad_answer(const std::string& what) {
   return Status(Code::kProtocol, "etcd answered an unexpected JSON shape: " + what);
 }
 
+// Moves a parsed field into *field, or returns why it did not parse.
+template <class T>
+Status take(Result<T> parsed, T* field) {
+  ACME_RETURN_IF_ERROR(parsed);
+  *field = std::move(parsed.value());
+  return Status();
+}
+
 // The Compare target's enum name, and the field of the oneof target_union that
 // carries the operand.
 struct TargetNames {
@@ -160,14 +168,10 @@ Result<EtcdOpResult> parse_op_result(const Json& j) {
     r.kind = EtcdOp::Kind::kPut;
   } else if (j.get("response_range").is_object()) {
     r.kind = EtcdOp::Kind::kRange;
-    auto kvs = parse_kvs(j.get("response_range"));
-    ACME_RETURN_IF_ERROR(kvs);
-    r.kvs = std::move(kvs.value());
+    ACME_RETURN_IF_ERROR(take(parse_kvs(j.get("response_range")), &r.kvs));
   } else if (j.get("response_delete_range").is_object()) {
     r.kind = EtcdOp::Kind::kDelete;
-    auto deleted = etcd_parse_deleted(j.get("response_delete_range"));
-    ACME_RETURN_IF_ERROR(deleted);
-    r.deleted = *deleted;
+    ACME_RETURN_IF_ERROR(take(etcd_parse_deleted(j.get("response_delete_range")), &r.deleted));
   } else {
     return bad_answer("a transaction response is none of put, range, delete_range");
   }
@@ -262,15 +266,9 @@ Result<long long> etcd_header_revision(const Json& answer) {
 
 Result<EtcdRangeResult> etcd_parse_range(const Json& answer) {
   EtcdRangeResult r;
-  auto revision = etcd_header_revision(answer);
-  ACME_RETURN_IF_ERROR(revision);
-  auto kvs = parse_kvs(answer);
-  ACME_RETURN_IF_ERROR(kvs);
-  auto count = etcd_int64(answer, "count");
-  ACME_RETURN_IF_ERROR(count);
-  r.revision = *revision;
-  r.kvs = std::move(kvs.value());
-  r.count = *count;
+  ACME_RETURN_IF_ERROR(take(etcd_header_revision(answer), &r.revision));
+  ACME_RETURN_IF_ERROR(take(parse_kvs(answer), &r.kvs));
+  ACME_RETURN_IF_ERROR(take(etcd_int64(answer, "count"), &r.count));
   r.more = answer.get_bool_or("more", false);
   return r;
 }
@@ -282,12 +280,8 @@ Result<long long> etcd_parse_deleted(const Json& answer) {
 
 Result<EtcdTxnResult> etcd_parse_txn(const Json& answer) {
   EtcdTxnResult r;
-  auto revision = etcd_header_revision(answer);
-  ACME_RETURN_IF_ERROR(revision);
-  auto responses = parse_each(answer, "responses", parse_op_result);
-  ACME_RETURN_IF_ERROR(responses);
-  r.revision = *revision;
-  r.responses = std::move(responses.value());
+  ACME_RETURN_IF_ERROR(take(etcd_header_revision(answer), &r.revision));
+  ACME_RETURN_IF_ERROR(take(parse_each(answer, "responses", parse_op_result), &r.responses));
   r.succeeded = answer.get_bool_or("succeeded", false);
   return r;
 }

@@ -39,6 +39,7 @@
 #include "cluster/etcd_client.h"
 #include "cluster/etcd_layout.h"
 #include "cluster/etcd_lock.h"
+#include "store/forwarding_store.h"
 #include "store/store.h"
 
 namespace acme {
@@ -106,26 +107,25 @@ class EtcdStore : public Store {
 // without a request once lock.held_now() is false (the lease may have run out
 // unseen). A refused write is kNotFound naming the key and the lock. One view
 // per job, so interleaved fibers never share a "current lock".
-class EtcdStoreUnderLock : public Store {
+class EtcdStoreUnderLock : public ForwardingStore {
  public:
   EtcdStoreUnderLock(EtcdStore& store, const EtcdLock& lock) : store_(store), lock_(lock) {}
 
-  Result<std::string> read(const std::string& path) const override { return store_.read(path); }
   Status write(const std::string& path, const std::string& data, int mode = 0644) override {
     return store_.write_guarded(path, data, mode, &lock_);
   }
-  bool exists(const std::string& path) const override { return store_.exists(path); }
-  Status remove(const std::string& path) override { return store_.remove_guarded(path, &lock_); }
-  Result<std::vector<std::string>> list(const std::string& dir) const override {
-    return store_.list(dir);
+  // Durable once etcd answers, as every EtcdStore write (see above).
+  Status write_unsynced(const std::string& path, const std::string& data,
+                        int mode = 0644) override {
+    return write(path, data, mode);
   }
+  Status remove(const std::string& path) override { return store_.remove_guarded(path, &lock_); }
   Status link(const std::string& target, const std::string& link_path) override {
     return store_.link_guarded(target, link_path, &lock_);
   }
-  Result<std::string> read_link(const std::string& link_path) const override {
-    return store_.read_link(link_path);
-  }
-  std::string absolute(const std::string& path) const override { return store_.absolute(path); }
+
+ protected:
+  Store& store_for(const std::string&) const override { return store_; }  // reads as the store
 
  private:
   EtcdStore& store_;

@@ -38,24 +38,12 @@ std::string resolve(const std::string& target, const std::string& link_path) {
 
 }  // namespace
 
-Store& RoutingStore::side(const std::string& path) const {
+Store& RoutingStore::store_for(const std::string& path) const {
   return store_side(path) == StoreSide::kShared ? shared_ : local_;
 }
 
-Result<std::string> RoutingStore::read(const std::string& path) const {
-  return side(path).read(path);
-}
-
-Status RoutingStore::write(const std::string& path, const std::string& data, int mode) {
-  return side(path).write(path, data, mode);
-}
-
-Status RoutingStore::write_unsynced(const std::string& path, const std::string& data, int mode) {
-  return side(path).write_unsynced(path, data, mode);
-}
-
 bool RoutingStore::exists(const std::string& path) const {
-  if (side(path).exists(path)) return true;
+  if (store_for(path).exists(path)) return true;
   // "status" exists too when only its local "ca" does.
   Store& other = store_side(path) == StoreSide::kShared ? local_ : shared_;
   for (const std::string& name : other_side_below(path))
@@ -63,13 +51,9 @@ bool RoutingStore::exists(const std::string& path) const {
   return false;
 }
 
-Status RoutingStore::remove(const std::string& path) {
-  return side(path).remove(path);
-}
-
 Result<std::vector<std::string>> RoutingStore::list(const std::string& dir) const {
   const StoreSide mine = store_side(dir);
-  auto listed = side(dir).list(dir);
+  auto listed = store_for(dir).list(dir);
   if (!listed.ok()) return listed;
   std::vector<std::string> names;
   for (const std::string& name : *listed)
@@ -89,15 +73,7 @@ Status RoutingStore::link(const std::string& target, const std::string& link_pat
                       ": a link and its target must both be on this node or both in the "
                       "shared store (cluster/shared_paths.h)");
   }
-  return side(link_path).link(target, link_path);
-}
-
-Result<std::string> RoutingStore::read_link(const std::string& link_path) const {
-  return side(link_path).read_link(link_path);
-}
-
-std::string RoutingStore::absolute(const std::string& path) const {
-  return side(path).absolute(path);
+  return store_for(link_path).link(target, link_path);
 }
 
 }  // namespace acme

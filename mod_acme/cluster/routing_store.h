@@ -16,29 +16,25 @@
 #include <string>
 #include <vector>
 
-#include "store/store.h"
+#include "store/forwarding_store.h"
 
 namespace acme {
 
-class RoutingStore : public Store {
+class RoutingStore : public ForwardingStore {
  public:
   RoutingStore(Store& local, Store& shared) : local_(local), shared_(shared) {}
   RoutingStore(const RoutingStore&) = delete;
   RoutingStore& operator=(const RoutingStore&) = delete;
 
-  Result<std::string> read(const std::string& path) const override;
-  Status write(const std::string& path, const std::string& data, int mode = 0644) override;
-  Status write_unsynced(const std::string& path, const std::string& data, int mode = 0644) override;
+  // The rest goes to the path's side as it is (ForwardingStore).
   bool exists(const std::string& path) const override;
-  Status remove(const std::string& path) override;
   Result<std::vector<std::string>> list(const std::string& dir) const override;
   Status link(const std::string& target, const std::string& link_path) override;
-  Result<std::string> read_link(const std::string& link_path) const override;
-  std::string absolute(const std::string& path) const override;
+
+ protected:
+  Store& store_for(const std::string& path) const override;  // the path's side
 
  private:
-  Store& side(const std::string& path) const;
-
   Store& local_;
   Store& shared_;
 };

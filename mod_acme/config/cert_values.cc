@@ -22,71 +22,84 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
+// A directive's list of values, each read by parse_one(arg, taken), which
+// sees the values taken before it (for duplicates and conflicts). No value
+// at all is a usage error saying `usage`.
+template <class T, class ParseOne>
+Result<std::vector<T>> parse_list(const std::vector<std::string>& args, const char* usage,
+                                  ParseOne parse_one) {
+  if (args.empty()) return usage_error(usage);
+  std::vector<T> taken;
+  for (const std::string& arg : args) {
+    Result<T> value = parse_one(arg, taken);
+    if (!value.ok()) return value.status();
+    taken.push_back(std::move(value.value()));
+  }
+  return taken;
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> parse_domains(const std::vector<std::string>& args,
                                                const std::vector<std::string>& earlier) {
-  if (args.empty()) {
-    return usage_error(
-        "needs at least one name, e.g. 'ACMEDomain example.org www.example.org' (the first "
-        "name names the certificate)");
-  }
-  std::vector<std::string> names;
-  for (const std::string& arg : args) {
-    std::string name = canonical_name(arg);  // RFC 5952 text for IPv6
-    if (!is_ip_literal(name)) {
-      // "*.a.test" needs ACMEDns01Command: checked in check_config, as the
-      // directives of a vhost may come in any order.
-      std::string why = dns_name_problem(name, true);
-      if (!why.empty()) return value_error(arg, "is not a name a CA can certify: " + why);
-    }
-    // The first name names the store files.
-    std::string too_long =
-        earlier.empty() && names.empty() ? layout::name_length_problem(name) : "";
-    if (!too_long.empty()) return value_error(arg, too_long);
-    if (contains(earlier, name) || contains(names, name))
-      return value_error(arg, "is listed twice; list each name once");
-    names.push_back(name);
-  }
-  return names;
+  const char* usage =
+      "needs at least one name, e.g. 'ACMEDomain example.org www.example.org' (the first name "
+      "names the certificate)";
+  return parse_list<std::string>(
+      args, usage,
+      [&](const std::string& arg, const std::vector<std::string>& names) -> Result<std::string> {
+        std::string name = canonical_name(arg);  // RFC 5952 text for IPv6
+        if (!is_ip_literal(name)) {
+          // "*.a.test" needs ACMEDns01Command: checked in check_config, as the
+          // directives of a vhost may come in any order.
+          std::string why = dns_name_problem(name, true);
+          if (!why.empty()) return value_error(arg, "is not a name a CA can certify: " + why);
+        }
+        // The first name names the store files.
+        std::string too_long =
+            earlier.empty() && names.empty() ? layout::name_length_problem(name) : "";
+        if (!too_long.empty()) return value_error(arg, too_long);
+        if (contains(earlier, name) || contains(names, name))
+          return value_error(arg, "is listed twice; list each name once");
+        return name;
+      });
 }
 
 Result<std::vector<KeyType>> parse_key_types(const std::vector<std::string>& args) {
-  if (args.empty()) return usage_error("needs a key type, e.g. 'ACMEKeyType p256 rsa2048'");
-  std::vector<KeyType> types;
-  for (const std::string& arg : args) {
-    auto type = parse_key_type(arg);
-    if (!type.ok()) {
-      return value_error(arg,
-                         "is not a supported key type; use one of rsa2048, rsa3072, rsa4096, "
-                         "p256, p384 (default p256)");
-    }
-    std::string conflict = key_type_conflict(types, *type);
-    if (!conflict.empty()) return value_error(arg, "cannot be added: " + conflict);
-    types.push_back(*type);
-  }
-  return types;
+  const char* usage = "needs a key type, e.g. 'ACMEKeyType p256 rsa2048'";
+  return parse_list<KeyType>(
+      args, usage,
+      [](const std::string& arg, const std::vector<KeyType>& types) -> Result<KeyType> {
+        auto type = parse_key_type(arg);
+        if (!type.ok()) {
+          return value_error(arg,
+                             "is not a supported key type; use one of rsa2048, rsa3072, rsa4096, "
+                             "p256, p384 (default p256)");
+        }
+        std::string conflict = key_type_conflict(types, *type);
+        if (!conflict.empty()) return value_error(arg, "cannot be added: " + conflict);
+        return *type;
+      });
 }
 
 Result<std::vector<std::string>> parse_challenges(const std::vector<std::string>& args) {
-  if (args.empty()) {
-    return usage_error(
-        "needs at least one challenge type, e.g. 'ACMEChallenges tls-alpn-01 http-01' "
-        "(http-01, tls-alpn-01, dns-01; most preferred first)");
-  }
-  std::vector<std::string> types;
-  for (const std::string& arg : args) {
-    std::string type = lower_case(arg);
-    if (type != kHttp01 && type != kTlsAlpn01 && type != kDns01) {
-      return value_error(arg,
-                         "is not a challenge type; use http-01, tls-alpn-01 and/or dns-01, most "
-                         "preferred first, e.g. 'ACMEChallenges tls-alpn-01 http-01'");
-    }
-    if (contains(types, type))
-      return value_error(arg, "is listed twice; list each challenge type once");
-    types.push_back(type);
-  }
-  return types;
+  const char* usage =
+      "needs at least one challenge type, e.g. 'ACMEChallenges tls-alpn-01 http-01' (http-01, "
+      "tls-alpn-01, dns-01; most preferred first)";
+  return parse_list<std::string>(
+      args, usage,
+      [](const std::string& arg, const std::vector<std::string>& types) -> Result<std::string> {
+        std::string type = lower_case(arg);
+        if (type != kHttp01 && type != kTlsAlpn01 && type != kDns01) {
+          return value_error(
+              arg,
+              "is not a challenge type; use http-01, tls-alpn-01 and/or dns-01, most "
+              "preferred first, e.g. 'ACMEChallenges tls-alpn-01 http-01'");
+        }
+        if (contains(types, type))
+          return value_error(arg, "is listed twice; list each challenge type once");
+        return type;
+      });
 }
 
 Result<std::string> parse_renew_window_value(const std::string& arg) {

@@ -9,11 +9,20 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/enum_names.h"
+
 namespace acme {
 
 namespace {
 
 constexpr const char* kKeyTypeChoices = "rsa2048, rsa3072, rsa4096, p256 or p384";
+
+// Names first, then the aliases parse_key_type() accepts too.
+constexpr EnumName<KeyType> kKeyTypeNames[] = {
+    {KeyType::kRsa2048, "rsa2048"}, {KeyType::kRsa3072, "rsa3072"}, {KeyType::kRsa4096, "rsa4096"},
+    {KeyType::kP256, "p256"},       {KeyType::kP384, "p384"},       {KeyType::kRsa2048, "rsa"},
+    {KeyType::kP256, "ec"},         {KeyType::kP256, "ecdsa"},
+};
 
 // A PEM password callback that refuses: OpenSSL's default would prompt on
 // the terminal, which would hang a daemon on an encrypted key.
@@ -66,28 +75,12 @@ Result<KeyType> parse_key_type(const std::string& text) {
   std::string t = text;
   std::transform(t.begin(), t.end(), t.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (t == "rsa2048" || t == "rsa") return KeyType::kRsa2048;
-  if (t == "rsa3072") return KeyType::kRsa3072;
-  if (t == "rsa4096") return KeyType::kRsa4096;
-  if (t == "p256" || t == "ec" || t == "ecdsa") return KeyType::kP256;
-  if (t == "p384") return KeyType::kP384;
+  if (auto type = enum_named(t, kKeyTypeNames)) return *type;
   return Status(Code::kInvalidArgument, "unknown key type '" + text + "'; use " + kKeyTypeChoices);
 }
 
 const char* key_type_name(KeyType type) {
-  switch (type) {
-    case KeyType::kRsa2048:
-      return "rsa2048";
-    case KeyType::kRsa3072:
-      return "rsa3072";
-    case KeyType::kRsa4096:
-      return "rsa4096";
-    case KeyType::kP256:
-      return "p256";
-    case KeyType::kP384:
-      return "p384";
-  }
-  return "unknown";
+  return name_of(type, kKeyTypeNames, "unknown");
 }
 
 bool is_rsa(KeyType type) {

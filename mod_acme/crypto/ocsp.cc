@@ -8,6 +8,7 @@
 #include <ctime>
 #include <memory>
 
+#include "base/enum_names.h"
 #include "base/handle.h"
 #include "base/time_format.h"
 #include "crypto/cert_facts.h"
@@ -195,15 +196,12 @@ Result<std::string> make_ocsp_request(const Certificate& leaf, const Certificate
 }
 
 const char* cert_status_name(CertStatus status) {
-  switch (status) {
-    case CertStatus::kGood:
-      return "good";
-    case CertStatus::kRevoked:
-      return "revoked";
-    case CertStatus::kUnknown:
-      break;
-  }
-  return "unknown";
+  static constexpr EnumName<CertStatus> kNames[] = {
+      {CertStatus::kGood, "good"},
+      {CertStatus::kRevoked, "revoked"},
+      {CertStatus::kUnknown, "unknown"},
+  };
+  return name_of(status, kNames, "unknown");
 }
 
 Result<OcspResult> verify_ocsp_response(const std::string& der, const Certificate& leaf,

@@ -40,8 +40,7 @@ WatchdogSession::Parts WatchdogSession::Parts::over_multi(
 
 WatchdogSession::WatchdogSession(Parts parts, Options options, std::function<bool()> parent_gone,
                                  std::function<bool()> process_stopping)
-    : table_(parts.table),
-      signal_(parts.signal),
+    : signal_(parts.signal),
       clock_(parts.clock),
       log_(parts.log),
       options_(std::move(options)),
@@ -52,7 +51,7 @@ WatchdogSession::WatchdogSession(Parts parts, Options options, std::function<boo
       ocsp_(parts.store, parts.ocsp_table, clock_, log_, std::move(parts.ocsp_http)),
       dns01_(options_.certs, parts.store, log_),
       tls_alpn01_(parts.alpn_table, clock_),
-      renewer_(parts.store, table_, signal_, clock_, log_, std::move(parts.ca_http),
+      renewer_(parts.store, parts.table, signal_, clock_, log_, std::move(parts.ca_http),
                std::move(parts.random01), options_.renewer) {
   renewer_.set_http_driver(parts.driver);
   // Steps stop with the process, unless this watchdog outlives a graceful

@@ -105,7 +105,6 @@ class WatchdogSession {
   bool may_drain() const;
   bool halted() const;  // a stop or a hard restart, or the parent gone
 
-  ChallengeTable& table_;
   ActivationSignal& signal_;
   const Clock& clock_;
   LogSink& log_;

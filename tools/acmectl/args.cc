@@ -8,9 +8,17 @@
 #include <ostream>
 #include <utility>
 
+#include "base/enum_names.h"
+
 namespace acme::ctl {
 
 namespace {
+
+constexpr EnumName<Command> kCommandNames[] = {
+    {Command::kStatus, "status"},     {Command::kCheck, "check"},
+    {Command::kRenew, "renew"},       {Command::kRevoke, "revoke"},
+    {Command::kRollover, "rollover"}, {Command::kPreflight, "preflight"},
+};
 
 Status usage_error(const std::string& message, Command command) {
   std::string help = command == Command::kNone
@@ -44,11 +52,7 @@ std::vector<std::string> split_values(const std::vector<std::string>& argv) {
 }
 
 Command lookup_command(const std::string& word) {
-  for (Command c : {Command::kStatus, Command::kCheck, Command::kRenew, Command::kRevoke,
-                    Command::kRollover, Command::kPreflight}) {
-    if (word == command_name(c)) return c;
-  }
-  return Command::kNone;
+  return enum_named(word, kCommandNames).value_or(Command::kNone);
 }
 
 bool is_option(const std::string& word) {
@@ -279,23 +283,7 @@ class Parser {
 }  // namespace
 
 const char* command_name(Command command) {
-  switch (command) {
-    case Command::kStatus:
-      return "status";
-    case Command::kCheck:
-      return "check";
-    case Command::kRenew:
-      return "renew";
-    case Command::kRevoke:
-      return "revoke";
-    case Command::kRollover:
-      return "rollover";
-    case Command::kPreflight:
-      return "preflight";
-    case Command::kNone:
-      break;
-  }
-  return "";
+  return name_of(command, kCommandNames, "");
 }
 
 Result<Args> parse_args(const std::vector<std::string>& argv, const char* env_store_dir) {

@@ -1,6 +1,8 @@
 // The --help texts: written for admins, with the exit status of each command.
 #include "args.h"
 
+#include "base/enum_names.h"
+
 namespace acme::ctl {
 
 namespace {
@@ -157,26 +159,16 @@ Exit status: 0 the request is written; 1 there is no account in this store
 yet; 2 wrong usage or the store could not be written.
 )";
 
+// Each command's text; kOverview for none.
+constexpr EnumName<Command> kUsages[] = {
+    {Command::kStatus, kStatus}, {Command::kCheck, kCheck},       {Command::kRenew, kRenew},
+    {Command::kRevoke, kRevoke}, {Command::kRollover, kRollover}, {Command::kPreflight, kPreflight},
+};
+
 }  // namespace
 
 std::string usage_text(Command command) {
-  switch (command) {
-    case Command::kStatus:
-      return kStatus;
-    case Command::kCheck:
-      return kCheck;
-    case Command::kRenew:
-      return kRenew;
-    case Command::kRevoke:
-      return kRevoke;
-    case Command::kRollover:
-      return kRollover;
-    case Command::kPreflight:
-      return kPreflight;
-    case Command::kNone:
-      break;
-  }
-  return kOverview;
+  return name_of(command, kUsages, kOverview);
 }
 
 }  // namespace acme::ctl

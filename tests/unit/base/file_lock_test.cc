@@ -9,22 +9,16 @@
 
 #include <filesystem>
 
+#include "base/temp_dir.h"
+
 // Last: CppUTest redefines new for leak detection.
 #include <CppUTest/TestHarness.h>
 
 using namespace acme;
 
 TEST_GROUP(FileLock) {
-  std::string dir;
-  void setup() override {
-    char tmpl[] = "/tmp/file_lock_test.XXXXXX";
-    CHECK(mkdtemp(tmpl) != nullptr);
-    dir = tmpl;
-  }
-  void teardown() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
+  acme::testing::TempDir temp{"file_lock_test"};
+  const std::string dir = temp.path();
 };
 
 TEST(FileLock, OneHolderAtATime) {

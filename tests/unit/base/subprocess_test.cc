@@ -15,6 +15,8 @@
 #include <string>
 #include <thread>
 
+#include "base/temp_dir.h"
+
 // Last: CppUTest redefines new for leak detection.
 #include <CppUTest/TestHarness.h>
 
@@ -53,16 +55,8 @@ std::string wait_for_file(const std::string& path) {
 }  // namespace
 
 TEST_GROUP(Subprocess) {
-  std::string dir;
-  void setup() override {
-    char tmpl[] = "/tmp/subprocess_test.XXXXXX";
-    CHECK(mkdtemp(tmpl) != nullptr);
-    dir = tmpl;
-  }
-  void teardown() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
+  acme::testing::TempDir temp{"subprocess_test"};
+  const std::string dir = temp.path();
 };
 
 TEST(Subprocess, ExitStatusAndOutputOfBothStreams) {

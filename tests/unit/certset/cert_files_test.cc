@@ -21,16 +21,12 @@ using namespace acme::testing;
 
 namespace {
 
-const TimePoint kNow = from_unix(1767225600);  // 2026-01-01T00:00:00Z
+const TimePoint kNow = kTestNow;  // the chain's
 const auto kDay = std::chrono::hours(24);
 
-struct Pki {
-  Issued root = issue("Test Root", nullptr, "", kNow - 365 * kDay, kNow + 3650 * kDay, 1);
-  Issued intermediate =
-      issue("Test Intermediate", &root, "", kNow - 30 * kDay, kNow + 365 * kDay, 2);
-  Issued leaf(long serial) {
-    return issue("a.example", &intermediate, "DNS:a.example,DNS:www.a.example", kNow - kDay,
-                 kNow + 89 * kDay, serial);
+struct Pki : TestChain {
+  Issued leaf(long serial) const {
+    return issue_leaf("DNS:a.example,DNS:www.a.example", kNow + 89 * kDay, serial);
   }
 };
 

@@ -271,6 +271,7 @@ TEST(EtcdStore, AWriteUnderALostLockIsRefusedAndLeavesTheNewHoldersState) {
   LONGS_EQUAL(static_cast<int>(Code::kNotFound), static_cast<int>(late.code()));
   CHECK_TRUE(contains(late.message(), "/mod_acme/store/jobs/a.test/job.json"));
   CHECK_TRUE(contains(late.message(), "/mod_acme/locks/a.test"));
+  CHECK_FALSE(under1.write_unsynced("jobs/a.test/job.json", "{\"by\":\"web1, late\"}").ok());
   CHECK_FALSE(under1.remove("jobs/a.test").ok());
   CHECK_FALSE(under1.link("1", "sets/a.test/current").ok());
   STRCMP_EQUAL("{\"by\":\"web2\"}", store->read("jobs/a.test/job.json")->c_str());

@@ -82,6 +82,13 @@ TEST(Key, NamesRoundTrip) {
        {KeyType::kRsa2048, KeyType::kRsa3072, KeyType::kRsa4096, KeyType::kP256, KeyType::kP384}) {
     CHECK_TRUE(*parse_key_type(key_type_name(type)) == type);
   }
+  STRCMP_EQUAL("rsa2048", key_type_name(KeyType::kRsa2048));
+  STRCMP_EQUAL("p384", key_type_name(KeyType::kP384));
+  // Aliases and any case are read, never written.
+  CHECK_TRUE(*parse_key_type("RSA") == KeyType::kRsa2048);
+  CHECK_TRUE(*parse_key_type("ec") == KeyType::kP256);
+  CHECK_TRUE(*parse_key_type("ECDSA") == KeyType::kP256);
+  CHECK_FALSE(parse_key_type("rsa1024").ok());
   CHECK_TRUE(is_rsa(KeyType::kRsa3072));
   CHECK_FALSE(is_rsa(KeyType::kP384));
 }

@@ -6,6 +6,7 @@
 
 #include "base/time_format.h"
 #include "crypto/crypto_test_util.h"
+#include "crypto/test_ocsp.h"
 
 #include <CppUTest/TestHarness.h>
 
@@ -14,7 +15,7 @@ using namespace acme::testing;
 
 namespace {
 
-const TimePoint kNow = from_unix(1767225600);  // 2026-01-01T00:00:00Z
+const TimePoint kNow = kTestNow;  // the chain's
 const auto kDay = std::chrono::hours(24);
 const auto kMinute = std::chrono::minutes(1);
 
@@ -39,69 +40,22 @@ Issued responder_for(const Issued& issuer, bool eku, long serial, TimePoint not_
                                extensions);
 }
 
-struct Pki {
-  Issued root = issue("Test Root", nullptr, "", kNow - 365 * kDay, kNow + 3650 * kDay, 1);
-  Issued intermediate =
-      issue("Test Intermediate", &root, "", kNow - 30 * kDay, kNow + 365 * kDay, 2);
+struct Pki : TestChain {
   Issued leaf = leaf_for("a.example", intermediate, 3,
                          "OCSP;URI:http://ocsp.test.example/,"
                          "caIssuers;URI:http://ca.test.example/intermediate.der");
 };
 
-struct Asn1TimeDeleter {
-  void operator()(ASN1_TIME* t) const { ASN1_TIME_free(t); }
-};
-using Asn1TimePtr = std::unique_ptr<ASN1_TIME, Asn1TimeDeleter>;
-
-Asn1TimePtr generalized(TimePoint t) {
-  return Asn1TimePtr(ASN1_GENERALIZEDTIME_set(nullptr, static_cast<time_t>(to_unix(t))));
-}
-
-// What a responder says about one certificate, and how it signs.
-struct Answer {
-  int status = V_OCSP_CERTSTATUS_GOOD;
-  int reason = OCSP_REVOKED_STATUS_NOSTATUS;
-  TimePoint revoked_at{};
-  TimePoint this_update = kNow - 60 * kMinute;
-  TimePoint next_update = kNow + 3 * kDay;  // TimePoint() for none
-  unsigned long sign_flags = 0;             // OCSP_NOCERTS, OCSP_RESPID_KEY
-};
-
-// A DER OCSPResponse built with OpenSSL directly, signed by signer.
-std::string respond(const Certificate& cert, const Certificate& issuer, const Issued& signer,
-                    const Answer& answer) {
-  OCSP_BASICRESP* basic = OCSP_BASICRESP_new();
-  OCSP_CERTID* id = OCSP_cert_to_id(EVP_sha1(), cert.get(), issuer.get());
-  Asn1TimePtr revoked = generalized(answer.revoked_at);
-  Asn1TimePtr this_update = generalized(answer.this_update);
-  Asn1TimePtr next_update = generalized(answer.next_update);
-  bool has_next = answer.next_update != TimePoint();
-  if (!OCSP_basic_add1_status(basic, id, answer.status, answer.reason,
-                              answer.status == V_OCSP_CERTSTATUS_REVOKED ? revoked.get() : nullptr,
-                              this_update.get(), has_next ? next_update.get() : nullptr) ||
-      OCSP_basic_sign(basic, signer.cert.get(), signer.key.get(), EVP_sha256(), nullptr,
-                      answer.sign_flags) != 1) {
-    std::abort();
+// What the responder says by default: good, from an hour ago for 3 days.
+struct Answer : OcspAnswer {
+  Answer() {
+    this_update = kNow - 60 * kMinute;
+    next_update = kNow + 3 * kDay;
   }
-  OCSP_RESPONSE* response = OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic);
-  unsigned char* der = nullptr;
-  int len = i2d_OCSP_RESPONSE(response, &der);
-  std::string out(reinterpret_cast<char*>(der), static_cast<std::size_t>(len));
-  OPENSSL_free(der);
-  OCSP_RESPONSE_free(response);
-  OCSP_CERTID_free(id);
-  OCSP_BASICRESP_free(basic);
-  return out;
-}
+};
 
 std::string unsuccessful(int response_status) {
-  OCSP_RESPONSE* response = OCSP_response_create(response_status, nullptr);
-  unsigned char* der = nullptr;
-  int len = i2d_OCSP_RESPONSE(response, &der);
-  std::string out(reinterpret_cast<char*>(der), static_cast<std::size_t>(len));
-  OPENSSL_free(der);
-  OCSP_RESPONSE_free(response);
-  return out;
+  return ocsp_response_der(response_status, nullptr);
 }
 
 }  // namespace
@@ -117,7 +71,7 @@ TEST_GROUP(Ocsp) {
   }
 
   std::string respond_for_leaf(const Issued& signer, const Answer& answer) const {
-    return respond(pki->leaf.cert, pki->intermediate.cert, signer, answer);
+    return ocsp_respond(pki->leaf.cert, pki->intermediate.cert, signer, answer);
   }
   Result<OcspResult> verify(const std::string& der, TimePoint now = kNow) const {
     return verify_ocsp_response(der, pki->leaf.cert, pki->intermediate.cert, now);
@@ -314,7 +268,7 @@ TEST(Ocsp, NextUpdateBeforeThisUpdate) {
 
 TEST(Ocsp, ResponseForAnotherCertificate) {
   Issued other = leaf_for("b.example", pki->intermediate, 40, nullptr);
-  check_rejected(respond(other.cert, pki->intermediate.cert, pki->intermediate, Answer()),
+  check_rejected(ocsp_respond(other.cert, pki->intermediate.cert, pki->intermediate, Answer()),
                  "OCSP response for a.example has no status for this certificate");
 }
 

@@ -4,28 +4,16 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "report/status_records.h"
 
 #include <CppUTest/TestHarness.h>
 
 using namespace acme;
+using acme::testing::valid_status_record;
 
 namespace {
 
 const TimePoint kNow = from_unix(1767225600);  // 2026-01-01T00:00:00Z
-const auto kDay = std::chrono::hours(24);
-
-StatusRecord valid_record(const std::string& name) {
-  StatusRecord r;
-  r.name = name;
-  r.state = "valid";
-  r.not_before = kNow - kDay;
-  r.not_after = kNow + 59 * kDay;
-  r.next_renewal = kNow + 39 * kDay;
-  r.last_success = kNow - kDay + std::chrono::seconds(5);
-  r.ocsp_status = "good";
-  r.ocsp_next_update = kNow + 3 * kDay;
-  return r;
-}
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
@@ -43,7 +31,7 @@ int count(const std::string& haystack, const std::string& needle) {
 TEST_GROUP(Metrics){};
 
 TEST(Metrics, TimesAreUnixSecondsPerName) {
-  const std::string text = metrics_text({valid_record("a.test")});
+  const std::string text = metrics_text({valid_status_record(kNow, "a.test")});
   CHECK(contains(text, "acme_certificate_expiry_timestamp_seconds{name=\"a.test\"} " +
                            std::to_string(1767225600 + 59 * 86400) + "\n"));
   CHECK(contains(text, "acme_certificate_next_renewal_timestamp_seconds{name=\"a.test\"} " +
@@ -54,7 +42,8 @@ TEST(Metrics, TimesAreUnixSecondsPerName) {
 }
 
 TEST(Metrics, EveryFamilyHasHelpAndTypeOnce) {
-  const std::string text = metrics_text({valid_record("a.test"), valid_record("b.test")});
+  const std::string text =
+      metrics_text({valid_status_record(kNow, "a.test"), valid_status_record(kNow, "b.test")});
   for (const char* family :
        {"acme_certificate_expiry_timestamp_seconds",
         "acme_certificate_next_renewal_timestamp_seconds",
@@ -68,14 +57,15 @@ TEST(Metrics, EveryFamilyHasHelpAndTypeOnce) {
 
 // Families stay grouped and samples sorted by name whatever the store's order.
 TEST(Metrics, SamplesSortedByName) {
-  const std::string text = metrics_text({valid_record("b.test"), valid_record("a.test")});
+  const std::string text =
+      metrics_text({valid_status_record(kNow, "b.test"), valid_status_record(kNow, "a.test")});
   const auto a = text.find("acme_certificate_expiry_timestamp_seconds{name=\"a.test\"}");
   const auto b = text.find("acme_certificate_expiry_timestamp_seconds{name=\"b.test\"}");
   CHECK(a != std::string::npos && b != std::string::npos && a < b);
 }
 
 TEST(Metrics, OcspAndStateAsOneSeriesPerValue) {
-  StatusRecord r = valid_record("a.test");
+  StatusRecord r = valid_status_record(kNow, "a.test");
   r.ocsp_status = "revoked";
   const std::string text = metrics_text({r});
   CHECK(contains(text, "acme_certificate_ocsp_status{name=\"a.test\",status=\"revoked\"} 1\n"));
@@ -86,7 +76,7 @@ TEST(Metrics, OcspAndStateAsOneSeriesPerValue) {
 }
 
 TEST(Metrics, UnknownStateStillShown) {
-  StatusRecord r = valid_record("a.test");
+  StatusRecord r = valid_status_record(kNow, "a.test");
   r.state = "paused";
   CHECK(
       contains(metrics_text({r}), "acme_certificate_state{name=\"a.test\",state=\"paused\"} 1\n"));
@@ -125,7 +115,7 @@ TEST(Metrics, EscapeLabelValue) {
 
 // A hostile name cannot end the label, add a label or start a line of its own.
 TEST(Metrics, HostileNameStaysInsideItsLabel) {
-  StatusRecord r = valid_record("x\"} 1\nacme_fake{name=\"\\");
+  StatusRecord r = valid_status_record(kNow, "x\"} 1\nacme_fake{name=\"\\");
   const std::string text = metrics_text({r});
   CHECK(contains(
       text, "acme_certificate_renewal_failures{name=\"x\\\"} 1\\nacme_fake{name=\\\"\\\\\"} 0\n"));

@@ -13,6 +13,7 @@
 
 #include "base/memory_log_sink.h"
 #include "base/subprocess.h"  // shell_command
+#include "base/temp_dir.h"
 
 // Last: CppUTest redefines new for leak detection.
 #include <CppUTest/TestHarness.h>
@@ -20,23 +21,12 @@
 using namespace acme;
 
 TEST_GROUP(CommandNotifier) {
-  std::string dir;
+  acme::testing::TempDir temp{"notifier_test"};
+  const std::string dir = temp.path();
   MemoryLogSink log;
 
-  void setup() override {
-    char tmpl[] = "/tmp/notifier_test.XXXXXX";
-    CHECK(mkdtemp(tmpl) != nullptr);
-    dir = tmpl;
-  }
-  void teardown() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
   std::string script(const std::string& body) {
-    const std::string path = dir + "/notify.sh";
-    std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
-    chmod(path.c_str(), 0755);
-    return path;
+    return temp.write_script("notify.sh", body);
   }
   std::string events() {
     std::ifstream in(dir + "/events");

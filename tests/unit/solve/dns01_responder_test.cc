@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/memory_log_sink.h"
+#include "base/temp_dir.h"
 #include "store/memory_store.h"
 
 // Last: CppUTest redefines new for leak detection.
@@ -74,26 +75,14 @@ void drain(Dns01Responder& dns) {
 }  // namespace
 
 TEST_GROUP(Dns01Responder) {
-  std::string dir;
+  acme::testing::TempDir temp{"dns01_responder_test"};
+  const std::string dir = temp.path();
   MemoryStore store;
   MemoryLogSink log;
 
-  void setup() override {
-    char tmpl[] = "/tmp/dns01_responder_test.XXXXXX";
-    CHECK(mkdtemp(tmpl) != nullptr);
-    dir = tmpl;
-  }
-  void teardown() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-
   // An executable script in the temp dir; CALLS is the log file.
   std::string script(const std::string& body) {
-    const std::string path = dir + "/dns.sh";
-    std::ofstream(path) << "#!/bin/sh\nCALLS=" << dir << "/calls.log\n" << body << "\n";
-    chmod(path.c_str(), 0755);
-    return path;
+    return temp.write_script("dns.sh", "CALLS=" + dir + "/calls.log\n" + body);
   }
   std::string logging_script() {
     return script("echo \"$*\" >> \"$CALLS\"");

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "crypto/crypto_test_util.h"
+#include "crypto/test_ocsp.h"
 #include "fakes/fake_http_client.h"
 #include "renew/held_network.h"
 #include "renew/renew_test_util.h"
@@ -32,30 +33,6 @@ Issued ocsp_leaf(const Issued& issuer, long serial) {
                                 {NID_ext_key_usage, "serverAuth"},
                                 {NID_subject_alt_name, "DNS:a.example"},
                                 {NID_info_access, "OCSP;URI:http://ocsp.test/"}});
-}
-
-// A "good" DER OCSPResponse for cert, signed by its issuer (OpenSSL directly).
-std::string good_response(const Issued& cert, const Issued& issuer, TimePoint this_update,
-                          TimePoint next_update) {
-  OCSP_BASICRESP* basic = OCSP_BASICRESP_new();
-  OCSP_CERTID* id = OCSP_cert_to_id(EVP_sha1(), cert.cert.get(), issuer.cert.get());
-  ASN1_TIME* this_time = ASN1_GENERALIZEDTIME_set(nullptr, to_unix(this_update));
-  ASN1_TIME* next_time = ASN1_GENERALIZEDTIME_set(nullptr, to_unix(next_update));
-  if (!OCSP_basic_add1_status(basic, id, V_OCSP_CERTSTATUS_GOOD, 0, nullptr, this_time,
-                              next_time) ||
-      OCSP_basic_sign(basic, issuer.cert.get(), issuer.key.get(), EVP_sha256(), nullptr, 0) != 1)
-    std::abort();
-  OCSP_RESPONSE* response = OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic);
-  unsigned char* der = nullptr;
-  int len = i2d_OCSP_RESPONSE(response, &der);
-  std::string out(reinterpret_cast<char*>(der), static_cast<std::size_t>(len));
-  OPENSSL_free(der);
-  OCSP_RESPONSE_free(response);
-  ASN1_TIME_free(next_time);
-  ASN1_TIME_free(this_time);
-  OCSP_CERTID_free(id);
-  OCSP_BASICRESP_free(basic);
-  return out;
 }
 
 }  // namespace
@@ -99,7 +76,7 @@ TEST_GROUP(OcspRefresher) {
 // The README's promise: a restart staples at once, from ocsp/<name>.der.
 TEST(OcspRefresher, PersistedResponseIsStapledAfterARestart) {
   go_live(leaf);
-  const std::string der = good_response(leaf, ca, kStart - kDay, kStart + 3 * kDay);
+  const std::string der = good_ocsp_response(leaf, ca, kStart - kDay, kStart + 3 * kDay);
   CHECK(h.store.write("ocsp/a.example.der", der).ok());
   auto ocsp = refresher();
   restart(*ocsp);
@@ -114,8 +91,8 @@ TEST(OcspRefresher, StaleOrForeignResponseIsNotRestored) {
   go_live(leaf);
   Issued other = ocsp_leaf(ca, 8);
   for (const std::string& der :
-       {good_response(leaf, ca, kStart - 5 * kDay, kStart - kDay),      // stale
-        good_response(other, ca, kStart - kDay, kStart + 3 * kDay)}) {  // another serial
+       {good_ocsp_response(leaf, ca, kStart - 5 * kDay, kStart - kDay),      // stale
+        good_ocsp_response(other, ca, kStart - kDay, kStart + 3 * kDay)}) {  // another serial
     CHECK(h.store.write("ocsp/a.example.der", der).ok());
     auto ocsp = refresher();
     restart(*ocsp);
@@ -129,7 +106,7 @@ TEST(OcspRefresher, StaleOrForeignResponseIsNotRestored) {
 TEST(OcspRefresher, RenewedCertificateNeverGetsItsPredecessorsResponse) {
   go_live(leaf);
   auto ocsp = refresher();
-  http->push(make_response(200, good_response(leaf, ca, kStart - kDay, kStart + 3 * kDay)));
+  http->push(make_response(200, good_ocsp_response(leaf, ca, kStart - kDay, kStart + 3 * kDay)));
   ocsp->refresh(h.cert);
   std::string der;
   CHECK(stapled_for(leaf.cert.serial_hex(), &der));
@@ -139,7 +116,7 @@ TEST(OcspRefresher, RenewedCertificateNeverGetsItsPredecessorsResponse) {
   http->push_error(Status(Code::kNetwork, "responder down"));
   CHECK(ocsp->refresh(h.cert).errored);
   CHECK_FALSE(stapled_for(renewed.cert.serial_hex(), &der));
-  http->push(make_response(200, good_response(renewed, ca, kStart - kDay, kStart + 3 * kDay)));
+  http->push(make_response(200, good_ocsp_response(renewed, ca, kStart - kDay, kStart + 3 * kDay)));
   h.clock.advance(std::chrono::hours(1));
   ocsp->refresh(h.cert);
   CHECK(stapled_for(renewed.cert.serial_hex(), &der));
@@ -151,7 +128,8 @@ TEST(OcspRefresher, RenewedCertificateNeverGetsItsPredecessorsResponse) {
 TEST(OcspRefresher, ASilentResponderHoldsNoTick) {
   go_live(leaf);
   FakeHttpClient responder;
-  responder.push(make_response(200, good_response(leaf, ca, kStart - kDay, kStart + 3 * kDay)));
+  responder.push(
+      make_response(200, good_ocsp_response(leaf, ca, kStart - kDay, kStart + 3 * kDay)));
   bool hold = true;
   int in_flight = 0;
   OcspRefresher ocsp(h.store, ocsp_table, h.clock, h.log,

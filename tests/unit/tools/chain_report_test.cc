@@ -14,15 +14,11 @@ using namespace acme::testing;
 
 namespace {
 
-const TimePoint kNow = from_unix(1767225600);  // 2026-01-01T00:00:00Z
+const TimePoint kNow = kTestNow;  // the chain's
 const auto kDay = std::chrono::hours(24);
 
-struct Pki {
-  Issued root = issue("Test Root", nullptr, "", kNow - 365 * kDay, kNow + 3650 * kDay, 1);
-  Issued intermediate =
-      issue("Test Intermediate", &root, "", kNow - 30 * kDay, kNow + 365 * kDay, 2);
-  Issued leaf = issue("a.example", &intermediate, "DNS:a.example,DNS:www.a.example,IP:192.0.2.1",
-                      kNow - kDay, kNow + 59 * kDay, 3);
+struct Pki : TestChain {
+  Issued leaf = issue_leaf("DNS:a.example,DNS:www.a.example,IP:192.0.2.1", kNow + 59 * kDay, 3);
 };
 
 Certificate copy(const Certificate& cert) {

@@ -7,6 +7,7 @@
 #include "json/json.h"
 #include "report/status_page.h"
 #include "report/status_record.h"
+#include "report/status_records.h"
 #include "tools/ctl_test_util.h"
 
 #include <CppUTest/TestHarness.h>
@@ -19,20 +20,6 @@ namespace {
 
 const TimePoint kNow = from_unix(1767225600);  // 2026-01-01T00:00:00Z
 const auto kDay = std::chrono::hours(24);
-
-StatusRecord valid_record(const std::string& name) {
-  StatusRecord r;
-  r.name = name;
-  r.names = {name, "www." + name};
-  r.key_type = "p256";
-  r.state = "valid";
-  r.serial = "0A1B2C";
-  r.not_before = kNow - kDay;
-  r.not_after = kNow + 59 * kDay;
-  r.next_renewal = kNow + 39 * kDay;
-  r.updated = kNow;
-  return r;
-}
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
@@ -71,8 +58,8 @@ TEST(StatusCmd, EmptyStoreIsWell) {
 }
 
 TEST(StatusCmd, ListsRecordsAndLiveSetsSorted) {
-  CHECK(write_status_record(store(), valid_record("b.example")).ok());
-  CHECK(write_status_record(store(), valid_record("a.example")).ok());
+  CHECK(write_status_record(store(), valid_status_record(kNow, "b.example")).ok());
+  CHECK(write_status_record(store(), valid_status_record(kNow, "a.example")).ok());
   add_live_only("c.example");
   auto records = collect_status_records(store());
   CHECK(records.ok());
@@ -87,7 +74,7 @@ TEST(StatusCmd, ListsRecordsAndLiveSetsSorted) {
 }
 
 TEST(StatusCmd, TextShowsWhatAnAdminNeeds) {
-  CHECK(write_status_record(store(), valid_record("a.example")).ok());
+  CHECK(write_status_record(store(), valid_status_record(kNow, "a.example")).ok());
   add_live_only("c.example");
   LONGS_EQUAL(kExitOk, run());
   std::string text = out.str();
@@ -103,7 +90,7 @@ TEST(StatusCmd, TextShowsWhatAnAdminNeeds) {
 }
 
 TEST(StatusCmd, FailedRenewalNeedsAttention) {
-  StatusRecord r = valid_record("a.example");
+  StatusRecord r = valid_status_record(kNow, "a.example");
   r.state = "renewing";
   r.last_error = "ordering a.example: the CA said rateLimited";
   r.last_error_at = kNow - kDay;
@@ -119,7 +106,7 @@ TEST(StatusCmd, FailedRenewalNeedsAttention) {
 }
 
 TEST(StatusCmd, ExpiredAndUnreadableNeedAttention) {
-  StatusRecord expired = valid_record("a.example");
+  StatusRecord expired = valid_status_record(kNow, "a.example");
   expired.not_after = kNow - 2 * kDay;
   CHECK(record_problem(expired, kNow) == "the certificate has expired");
   CHECK(write_status_record(store(), expired).ok());
@@ -127,13 +114,13 @@ TEST(StatusCmd, ExpiredAndUnreadableNeedAttention) {
   LONGS_EQUAL(kExitProblem, run());
   CHECK(contains(out.str(), "EXPIRED 2 days ago"));
   CHECK(contains(out.str(), "state:        unreadable"));
-  CHECK(record_problem(valid_record("x"), kNow).empty());
+  CHECK(record_problem(valid_status_record(kNow, "x"), kNow).empty());
 }
 
 // Issue 9 item 3: one status schema. `acmectl status --json` prints the very
 // document /acme-status?json serves (status_json of the same records).
 TEST(StatusCmd, JsonIsTheStatusPageDocument) {
-  CHECK(write_status_record(store(), valid_record("a.example")).ok());
+  CHECK(write_status_record(store(), valid_status_record(kNow, "a.example")).ok());
   add_live_only("c.example");
   LONGS_EQUAL(kExitOk, run(true));
   STRCMP_EQUAL(status_json(*collect_status_records(store()), kNow).c_str(), out.str().c_str());
@@ -151,7 +138,7 @@ TEST(StatusCmd, JsonIsTheStatusPageDocument) {
 }
 
 TEST(StatusCmd, ManagedNames) {
-  CHECK(write_status_record(store(), valid_record("b.example")).ok());
+  CHECK(write_status_record(store(), valid_status_record(kNow, "b.example")).ok());
   add_live_only("b.example");
   add_live_only("a.example");
   CHECK(store().write("status/notes.txt", "x").ok());
