@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <exception>
+#include <string>
 
 #include "store/layout.h"
 
@@ -81,17 +83,21 @@ ActivationThread::ActivationThread(const ActivationSignal& signal, ActivationCoa
       owner_(getpid()),
       last_tick_(Steady::now().time_since_epoch().count()) {}
 
-void ActivationThread::start() {
+bool ActivationThread::start(LogSink& log) {
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, &old);
   try {
     thread_ = std::thread([this] { run(); });
-  } catch (...) {
+  } catch (const std::exception& e) {
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
-    throw;
+    log.log(LogLevel::kWarn, kMsgActivationRestart,
+            std::string("no activation thread (") + e.what() +
+                "): new certificates go live within about 10 s instead");
+    return false;
   }
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  return true;
 }
 
 void ActivationThread::stop() {
@@ -102,6 +108,12 @@ void ActivationThread::stop() {
   }
   wake_.notify_one();
   thread_.join();
+}
+
+void ActivationThread::finish(RestartKind kind, LogSink& log) {
+  stop();
+  pass_restart_kind(signal_, generation_, kind);
+  report(log);
 }
 
 bool ActivationThread::alive() const {

@@ -82,11 +82,16 @@ class ActivationThread {
   ActivationThread& operator=(const ActivationThread&) = delete;
 
   // Starts the thread with every signal blocked (it inherits the mask), so
-  // signals meant for httpd keep reaching the MPM's main thread. Throws what
-  // std::thread throws.
-  void start();
+  // signals meant for httpd keep reaching the MPM's main thread. False when
+  // std::thread cannot start one (logged: the monitor hook activates instead,
+  // within about 10 s).
+  bool start(LogSink& log);
   // Joins the thread; in a forked child (which has no thread) does nothing.
   void stop();
+  // The generation ends (the parent's pconf cleanup, in the main thread):
+  // stop(), the MPM's intent passed to the old watchdogs (pass_restart_kind),
+  // then report().
+  void finish(RestartKind kind, LogSink& log);
   // Ticked within the last 3 s: the monitor hook need not step in.
   bool alive() const;
   // Sets covered by the restarts asked for (for the parent's log line).

@@ -8,9 +8,15 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "base/log.h"
+#include "base/status.h"
 
 #include "certset/cert_files.h"  // HttpdVersion
 #include "config/managed_cert.h"
@@ -19,6 +25,7 @@
 #include "shm/alpn_cert_table.h"
 #include "shm/challenge_table.h"
 #include "shm/ocsp_table.h"
+#include "shm/region_setup.h"
 #include "staple/stapling_index.h"
 
 namespace acme {
@@ -47,5 +54,17 @@ struct Generation {
   // Parent: the thread that starts activation restarts (renew/activation_thread.h).
   ActivationThread* activation = nullptr;
 };
+
+// Where a generation's shared-memory regions come from, by key
+// (httpd/startup.cc: APR segments kept in the process pool).
+struct RegionSource {
+  std::function<std::optional<Region>(const char* key)> existing;  // the previous generation's
+  std::function<Result<Region>(const char* key, std::size_t size)> make;
+};
+
+// Parent, post_config: the four tables over regions (shm/region_setup.h's
+// attach_or_format each), and seen_generation from the signal: whatever was
+// requested before this start is promoted by it.
+Status attach_shared_memory(Generation& g, const RegionSource& regions, LogSink& log);
 
 }  // namespace acme
