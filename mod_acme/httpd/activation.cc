@@ -61,33 +61,9 @@ void request_graceful_restart() {
 // what it did is logged here, where logging is safe.
 apr_status_t stop_activation(void* data) {
   auto* st = static_cast<ModuleState*>(data);
-  if (!st->activation) return APR_SUCCESS;
   ServerLogSink log(st->main_server);
-  st->activation->finish(restart_kind(), log);
-  delete st->activation;
-  st->activation = nullptr;
+  end_activation(*st, restart_kind(), log);
   return APR_SUCCESS;
-}
-
-// Real post_config pass, after promotion (the store tells which managed
-// certificates still have no live set: once all of those are staged, the
-// restart need not wait for more). No thread for ACMEActivation manual.
-void start_activation(apr_pool_t* pconf, ModuleState& st) {
-  if (st.certs.empty() || st.settings.manual_activation) return;
-  RestartTiming& timing = restart_timing(st.main_server);
-  const FileStore store(st.settings.store_dir);
-  auto* thread = new ActivationThread(
-      st.signal,
-      ActivationCoalescer(st.seen_generation, certs_without_live_set(store, st.certs),
-                          timing.coalescer_options()),
-      st.httpd_generation, timing, {restart_kind, request_graceful_restart});
-  ServerLogSink log(st.main_server);
-  if (!thread->start(log)) {
-    delete thread;
-    return;
-  }
-  st.activation = thread;
-  apr_pool_pre_cleanup_register(pconf, &st, stop_activation);
 }
 
 }  // namespace
@@ -106,7 +82,11 @@ int acme_post_config_last(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_re
   if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) return OK;  // dry run
   return guarded(s, OK, [&] {
     restart_timing(s).note_done(Steady::now());
-    if (ModuleState* st = module_state()) start_activation(pconf, *st);
+    ModuleState* st = module_state();
+    ServerLogSink log(s);
+    if (st && start_activation(*st, FileStore(st->settings.store_dir), restart_timing(s),
+                               {restart_kind, request_graceful_restart}, log))
+      apr_pool_pre_cleanup_register(pconf, st, stop_activation);
     return OK;
   });
 }
@@ -115,11 +95,9 @@ int acme_post_config_last(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_re
 int acme_monitor(apr_pool_t*, server_rec* s) {
   guarded(s, 0, [&] {
     ModuleState* st = module_state();
-    if (!st || (st->activation && st->activation->alive())) return 0;  // the thread does it
+    if (!st) return 0;
     ServerLogSink log(st->main_server);
-    if (activation_fallback(st->signal, st->httpd_generation, st->settings.manual_activation,
-                            &st->seen_generation, restart_timing(st->main_server), log))
-      request_graceful_restart();
+    if (activation_fallback(*st, restart_timing(st->main_server), log)) request_graceful_restart();
     return 0;
   });
   return DECLINED;

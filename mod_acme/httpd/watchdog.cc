@@ -33,27 +33,6 @@ bool mpm_stopping() {
   return ap_mpm_query(AP_MPMQ_MPM_STATE, &state) == APR_SUCCESS && state == AP_MPMQ_STOPPING;
 }
 
-void on_start(ModuleState& st) {
-  g_gate.started();
-  st.watchdog = new WatchdogRun(st, std::make_unique<ServerLogSink>(st.main_server), kMinInterval,
-                                mpm_stopping);
-}
-
-apr_status_t on_tick(ModuleState& st) {
-  if (!st.watchdog) return APR_SUCCESS;
-  st.watchdog->tick(g_gate, [&](std::chrono::microseconds next) {
-    g_set_interval(g_watchdog, next.count(), &st, nullptr);
-  });
-  return APR_SUCCESS;
-}
-
-void on_stop(ModuleState& st) {
-  if (st.watchdog) st.watchdog->drain(g_gate);
-  delete st.watchdog;
-  st.watchdog = nullptr;
-  g_gate.stopped();
-}
-
 // pchild pre-cleanup (the MPM destroys pchild just before exit()).
 apr_status_t wait_for_tick(void*) {
   g_gate.exit_wait(kExitWait);
@@ -68,12 +47,16 @@ static apr_status_t acme_watchdog_callback(int wd_state, void* data, apr_pool_t*
   return guarded(st->main_server, APR_SUCCESS, [&]() -> apr_status_t {
     switch (wd_state) {
       case AP_WATCHDOG_STATE_STARTING:
-        on_start(*st);
+        watchdog_start(*st, g_gate, std::make_unique<ServerLogSink>(st->main_server), kMinInterval,
+                       mpm_stopping);
         break;
       case AP_WATCHDOG_STATE_RUNNING:
-        return on_tick(*st);
+        watchdog_tick(*st, g_gate, [&](std::chrono::microseconds next) {
+          g_set_interval(g_watchdog, next.count(), st, nullptr);
+        });
+        break;
       case AP_WATCHDOG_STATE_STOPPING:
-        on_stop(*st);
+        watchdog_stop(*st, g_gate);
         break;
     }
     return APR_SUCCESS;

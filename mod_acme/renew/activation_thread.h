@@ -26,6 +26,7 @@
 
 #include "base/log.h"
 #include "config/managed_cert.h"
+#include "renew/generation.h"
 #include "schedule/activation_coalescer.h"
 #include "shm/activation_signal.h"
 #include "store/store.h"
@@ -126,5 +127,17 @@ class ActivationThread {
 // logged, the old watchdog may work on, and true says: restart now.
 bool activation_fallback(ActivationSignal& signal, std::uint64_t generation, bool manual,
                          std::uint64_t* seen, RestartTiming& timing, LogSink& log);
+
+// For one configuration generation (httpd/activation.cc): the thread, once
+// promotion is done, as g.activation; none under ACMEActivation manual or
+// without managed certificates. The store tells which managed certificates
+// still have no live set: once all of those are staged, the restart need
+// not wait for more. False when no thread runs.
+bool start_activation(Generation& g, const Store& store, RestartTiming& timing,
+                      ActivationThread::Hooks hooks, LogSink& log);
+// The generation ends: g.activation finished (ActivationThread::finish) and deleted.
+void end_activation(Generation& g, RestartKind kind, LogSink& log);
+// The monitor hook: nothing while the thread runs, else activation_fallback.
+bool activation_fallback(Generation& g, RestartTiming& timing, LogSink& log);
 
 }  // namespace acme

@@ -42,4 +42,22 @@ void WatchdogRun::drain(TickGate& gate) {
   session_.drain();
 }
 
+void watchdog_start(Generation& g, TickGate& gate, std::unique_ptr<LogSink> log,
+                    Millis min_interval, std::function<bool()> process_stopping) {
+  gate.started();
+  g.watchdog = new WatchdogRun(g, std::move(log), min_interval, std::move(process_stopping));
+}
+
+void watchdog_tick(Generation& g, TickGate& gate,
+                   const std::function<void(std::chrono::microseconds)>& next) {
+  if (g.watchdog) g.watchdog->tick(gate, next);
+}
+
+void watchdog_stop(Generation& g, TickGate& gate) {
+  if (g.watchdog) g.watchdog->drain(gate);
+  delete g.watchdog;
+  g.watchdog = nullptr;
+  gate.stopped();
+}
+
 }  // namespace acme

@@ -42,4 +42,14 @@ class WatchdogRun {
   WatchdogSession session_;  // last: it uses everything above
 };
 
+// mod_watchdog's three callbacks for g, without httpd (httpd/watchdog.cc
+// maps its states here), each over the child's gate: STARTING makes
+// g.watchdog; RUNNING ticks it (next: how long until the one after);
+// STOPPING drains it, deletes it and tells the gate the watchdog stopped.
+void watchdog_start(Generation& g, TickGate& gate, std::unique_ptr<LogSink> log,
+                    Millis min_interval, std::function<bool()> process_stopping);
+void watchdog_tick(Generation& g, TickGate& gate,
+                   const std::function<void(std::chrono::microseconds)>& next);
+void watchdog_stop(Generation& g, TickGate& gate);
+
 }  // namespace acme

@@ -185,3 +185,43 @@ TEST(CertsWithoutLiveSet, CountsThoseWithoutFullchain) {
   CHECK(h.store.write("live/b.example/fullchain.pem", "x").ok());
   LONGS_EQUAL(1, certs_without_live_set(h.store, {h.cert, b}));
 }
+
+TEST_GROUP(GenerationActivation) {
+  RenewHarness h;
+  RestartTiming timing;
+  Generation g;
+  std::atomic<int> restarts{0};
+
+  void setup() override {
+    g.signal = h.activation;
+    g.certs = {h.cert};
+    g.httpd_generation = kGeneration;
+  }
+  void teardown() override {
+    end_activation(g, RestartKind::kNone, h.log);
+  }
+  bool start() {
+    return start_activation(
+        g, h.store, timing,
+        ActivationThread::Hooks{[] { return RestartKind::kNone; }, [this] { ++restarts; }}, h.log);
+  }
+};
+
+TEST(GenerationActivation, NoThreadUnderManualActivation) {
+  g.settings.manual_activation = true;
+  CHECK_FALSE(start());
+  CHECK(g.activation == nullptr);
+  h.activation.request_activation();
+  CHECK_FALSE(activation_fallback(g, timing, h.log));  // the monitor tells the admin instead
+  CHECK(h.log.contains("ACMEActivation manual"));
+}
+
+TEST(GenerationActivation, TheMonitorStepsInOnlyWithoutTheThread) {
+  CHECK(start());
+  CHECK(g.activation != nullptr && g.activation->alive());
+  h.activation.request_activation();
+  CHECK_FALSE(activation_fallback(g, timing, h.log));  // the thread does it
+  end_activation(g, RestartKind::kGraceful, h.log);
+  CHECK(g.activation == nullptr);
+  CHECK(activation_fallback(g, timing, h.log));  // no thread: restart now
+}

@@ -27,17 +27,13 @@ Table over(std::vector<std::uint64_t>& memory, Slots... slots) {
   return *Table::format(memory.data(), memory.size() * 8, slots...);
 }
 
-}  // namespace
-
-TEST_GROUP(WatchdogRun) {
+// A generation over a temp store and heap tables, as post_config makes one.
+struct TestGeneration {
   std::vector<std::uint64_t> memory[4];
   Generation g;
   std::string dir;
-  MemoryLogSink* log = new MemoryLogSink;  // owned by the run
-  std::unique_ptr<WatchdogRun> run;
-  TickGate gate;
 
-  void setup() override {
+  TestGeneration() {
     char tmpl[] = "/tmp/watchdog_run_test.XXXXXX";
     CHECK(mkdtemp(tmpl) != nullptr);
     dir = tmpl;
@@ -48,14 +44,32 @@ TEST_GROUP(WatchdogRun) {
     g.alpn_table = over<AlpnCertTable>(memory[2], std::size_t{4});
     g.signal = over<ActivationSignal>(memory[3]);
     g.parent_pid = getppid();
-    run = std::make_unique<WatchdogRun>(g, std::unique_ptr<LogSink>(log), Millis(100),
+  }
+  ~TestGeneration() {
+    delete g.watchdog;
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+};
+
+}  // namespace
+
+TEST_GROUP(WatchdogRun) {
+  TestGeneration* t = nullptr;
+  std::string dir;
+  std::unique_ptr<WatchdogRun> run;
+  TickGate gate;
+
+  void setup() override {
+    t = new TestGeneration;
+    dir = t->dir;
+    run = std::make_unique<WatchdogRun>(t->g, std::make_unique<MemoryLogSink>(), Millis(100),
                                         [] { return false; });
     gate.started();
   }
   void teardown() override {
     run.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
+    delete t;
   }
 };
 
@@ -80,4 +94,36 @@ TEST(WatchdogRun, ADrainWithNothingInFlightReturns) {
   run->drain(gate);
   gate.stopped();
   gate.exit_wait(std::chrono::milliseconds(0));
+}
+
+TEST_GROUP(WatchdogCallbacks) {
+  TestGeneration* t = nullptr;
+  TickGate gate;
+
+  void setup() override {
+    t = new TestGeneration;
+  }
+  void teardown() override {
+    delete t;
+  }
+};
+
+TEST(WatchdogCallbacks, StartingTicksStopping) {
+  int ticks = 0;
+  auto next = [&](std::chrono::microseconds) { ++ticks; };
+  Generation& g = t->g;
+  watchdog_tick(g, gate, next);  // before STARTING: nothing to tick
+  LONGS_EQUAL(0, ticks);
+  watchdog_start(g, gate, std::make_unique<MemoryLogSink>(), Millis(100), [] { return false; });
+  CHECK(g.watchdog != nullptr);
+  watchdog_tick(g, gate, next);
+  LONGS_EQUAL(1, ticks);
+  watchdog_stop(g, gate);
+  CHECK(g.watchdog == nullptr);
+  watchdog_tick(g, gate, next);
+  LONGS_EQUAL(1, ticks);
+  // The watchdog stopped: a child's exit has nothing to wait for.
+  const auto begin = std::chrono::steady_clock::now();
+  gate.exit_wait(std::chrono::milliseconds(5000));
+  CHECK(std::chrono::steady_clock::now() - begin < std::chrono::milliseconds(4000));
 }
