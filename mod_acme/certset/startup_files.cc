@@ -52,4 +52,25 @@ FilePlan plan_dry_run_files(const std::string& store_dir, const std::vector<Mana
       });
 }
 
+Result<FilePlan> plan_real_pass(const std::string& store_dir, const ChildUser& child,
+                                const std::vector<ManagedCert>& certs, const HttpdVersion& version,
+                                TimePoint now, LogSink& log) {
+  FileStore store(store_dir);
+  ACME_RETURN_IF_ERROR(prepare_store(store, child, log));
+  return plan_startup_files(store_dir, certs, version, now, log);
+}
+
+void hand_files(const FileStore& store, const VhostFiles& files, const std::string& placeholder,
+                HandedFiles& handed) {
+  for (const std::string& name : files.live) {
+    handed.cert_files.push_back(store.absolute(layout::live_dir(name) + "/fullchain.pem"));
+    handed.key_files.push_back(store.absolute(layout::live_dir(name) + "/privkey.pem"));
+  }
+  if (files.fallback.empty()) return;
+  const std::string dir = layout::fallback_dir(files.fallback);
+  handed.fallback_cert_file = files.placeholder ? placeholder : store.absolute(dir + "/cert.pem");
+  handed.fallback_key_file = files.placeholder ? placeholder : store.absolute(dir + "/privkey.pem");
+  handed.on_fallback = true;
+}
+
 }  // namespace acme

@@ -1,6 +1,7 @@
 #include "config/file_plan.h"
 
 #include <algorithm>
+#include <string>
 
 namespace acme {
 
@@ -60,6 +61,18 @@ bool may_use_http01(const std::vector<ManagedCert>& certs) {
     if (types.empty() || std::find(types.begin(), types.end(), "http-01") != types.end())
       return true;
   }
+  return false;
+}
+
+bool http01_reachable(const std::vector<int>& listen_ports, int port_http, bool warn,
+                      LogSink& log) {
+  if (std::find(listen_ports.begin(), listen_ports.end(), port_http) != listen_ports.end())
+    return true;
+  if (!warn) return false;
+  log.log(LogLevel::kWarn, kMsgConfig,
+          "no Listen on port " + std::to_string(port_http) +
+              ": the CA's http-01 requests (port 80) cannot reach this server; add 'Listen " +
+              std::to_string(port_http) + "' or set 'ACMEPortMap 80:<local port>'");
   return false;
 }
 

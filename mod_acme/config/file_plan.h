@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/log.h"
 #include "config/managed_cert.h"
 
 namespace acme {
@@ -18,7 +19,7 @@ namespace acme {
 struct VhostFiles {
   std::vector<std::string> live;  // certificate names whose live set is handed, in order
   std::string fallback;           // the certificate whose fallback is handed; "" = none
-  bool placeholder = false;       // dry run: no fallback on disk yet (httpd/dry_run.h)
+  bool placeholder = false;       // dry run: no fallback on disk yet (config/dry_run_placeholder.h)
 };
 
 struct FilePlan {
@@ -45,5 +46,12 @@ std::vector<std::string> http01_hosts(const std::vector<ManagedCert>& certs);
 
 // False when ACMEChallenges leaves http-01 out everywhere: port 80 is not needed.
 bool may_use_http01(const std::vector<ManagedCert>& certs);
+
+// http-01 arrives on the CA's port 80, which ACMEPortMap maps to port_http;
+// if nothing listens there, http-01 cannot work: false, and with warn a
+// warning that names the port and the fix. Without ACMEChallenges the module
+// then does not try it (tls-alpn-01 or dns-01 instead); with it, the admin's
+// order stands and the warning says why it fails.
+bool http01_reachable(const std::vector<int>& listen_ports, int port_http, bool warn, LogSink& log);
 
 }  // namespace acme

@@ -1,14 +1,24 @@
-#include "httpd/activation.h"
-
+// Activation in the parent: a staged, verified set goes live through a
+// graceful restart (post_config promotes it), started by the parent itself
+// within a tick of the watchdog raising the counter in shared memory. The
+// decisions are renew/activation_thread.h's; this file gives them the MPM's
+// state and the signal, and ties the thread to a configuration generation.
+//
+// mod_watchdog cannot host this: ap_watchdog_get_instance() refuses parent
+// instances (APR_ENOTIMPL) under every forked MPM (prefork, worker, event),
+// so the module runs its own small thread in the parent, as mod_watchdog
+// would for a non-forked MPM. It is joined before pconf is cleared.
+// The monitor hook (about every 10 s) remains as the fallback, and handles
+// ACMEActivation manual (tell the admin, restart nothing).
 #include <httpd.h>  // first: the other httpd headers need its types
 
+#include <http_core.h>
 #include <mpm_common.h>
 #include <signal.h>
 #include <unistd.h>
 #include <unixd.h>
 
-#include "httpd/log_sink.h"
-#include "httpd/state.h"
+#include "httpd/glue.h"
 #include "renew/activation_thread.h"
 #include "store/file_store.h"
 
@@ -51,51 +61,44 @@ void request_graceful_restart() {
 // what it did is logged here, where logging is safe.
 apr_status_t stop_activation(void* data) {
   auto* st = static_cast<ModuleState*>(data);
-  ActivationThread* thread = st->activation;
-  if (!thread) return APR_SUCCESS;
-  thread->stop();
-  pass_restart_kind(st->signal, st->httpd_generation, restart_kind());
   ServerLogSink log(st->main_server);
-  thread->report(log);
-  st->activation = nullptr;
-  delete thread;
+  end_activation(*st, restart_kind(), log);
   return APR_SUCCESS;
 }
 
 }  // namespace
 
-void start_activation(apr_pool_t* pconf, ModuleState& st, const FileStore& store) {
-  if (st.settings.manual_activation) return;
-  RestartTiming& timing = restart_timing(st.main_server);
-  auto* thread = new ActivationThread(
-      st.signal,
-      ActivationCoalescer(st.seen_generation, certs_without_live_set(store, st.certs),
-                          timing.coalescer_options()),
-      st.httpd_generation, timing, {restart_kind, request_graceful_restart});
-  try {
-    thread->start();
-  } catch (const std::exception& e) {
-    delete thread;
-    ServerLogSink(st.main_server)
-        .log(LogLevel::kWarn, kMsgActivationRestart,
-             std::string("no activation thread (") + e.what() +
-                 "): new certificates go live within about 10 s instead");
-    return;
-  }
-  st.activation = thread;
-  apr_pool_pre_cleanup_register(pconf, &st, stop_activation);
-}
-
-void check_activation(ModuleState& st) {
-  if (st.activation && st.activation->alive()) return;  // the thread does it
-  ServerLogSink log(st.main_server);
-  if (activation_fallback(st.signal, st.httpd_generation, st.settings.manual_activation,
-                          &st.seen_generation, restart_timing(st.main_server), log))
-    request_graceful_restart();
-}
-
-void note_restart_done(server_rec* s) {
-  restart_timing(s).note_done(Steady::now());
-}
-
 }  // namespace acme
+
+using namespace acme;
+
+// The last post_config of a real pass (after mod_ssl's, which loads each
+// vhost's files): a restart this module asked for is over, and its cost
+// bounds how soon the next may come. The thread starts only now: once a
+// process has a second thread, glibc leaves its single-threaded fast paths
+// (malloc, stdio locks) for good, and mod_ssl, loading every certificate
+// after us, ran 20-60 % slower.
+int acme_post_config_last(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_rec* s) {
+  if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) return OK;  // dry run
+  return guarded(s, OK, [&] {
+    restart_timing(s).note_done(Steady::now());
+    ModuleState* st = module_state();
+    ServerLogSink log(s);
+    if (st && start_activation(*st, FileStore(st->settings.store_dir), restart_timing(s),
+                               {restart_kind, request_graceful_restart}, log))
+      apr_pool_pre_cleanup_register(pconf, st, stop_activation);
+    return OK;
+  });
+}
+
+// Parent: the fallback when the activation thread is not running.
+int acme_monitor(apr_pool_t*, server_rec* s) {
+  guarded(s, 0, [&] {
+    ModuleState* st = module_state();
+    if (!st) return 0;
+    ServerLogSink log(st->main_server);
+    if (activation_fallback(*st, restart_timing(st->main_server), log)) request_graceful_restart();
+    return 0;
+  });
+  return DECLINED;
+}

@@ -1,12 +1,13 @@
 // Server config records: creation and merge (config/settings.h's
-// merge_vhost), and reading them back for post_config.
-#include "httpd/config.h"
-
+// merge_vhost), reading them back for post_config, and the checks across
+// directives that `apachectl -t` runs.
 #include <httpd.h>  // first: the other httpd headers need its types
 
 #include <new>
 #include <string>
 #include <vector>
+
+#include "httpd/glue.h"
 
 extern "C" module AP_MODULE_DECLARE_DATA acme_module;
 
@@ -28,28 +29,6 @@ ServerConf* new_conf(apr_pool_t* p, ServerConf conf) {
 
 }  // namespace
 
-// httpd's C frames call these: allocation failure must not throw into them.
-void* create_server_conf(apr_pool_t* p, server_rec*) {
-  try {
-    return new_conf(p, ServerConf());
-  } catch (...) {
-    return nullptr;
-  }
-}
-
-void* merge_server_conf(apr_pool_t* p, void* base_conf, void* add_conf) {
-  const auto* base = static_cast<const ServerConf*>(base_conf);
-  const auto* add = static_cast<const ServerConf*>(add_conf);
-  try {
-    ServerConf merged;
-    merged.vhost = merge_vhost(base->vhost, add->vhost);
-    merged.global = base->global;
-    return new_conf(p, std::move(merged));
-  } catch (...) {
-    return nullptr;
-  }
-}
-
 ServerConf* server_conf(const server_rec* s) {
   return static_cast<ServerConf*>(ap_get_module_config(s->module_config, &acme_module));
 }
@@ -64,10 +43,37 @@ std::vector<VhostDirectives> all_directives(server_rec* main_server) {
   return vhosts;
 }
 
-GlobalSettings global_settings(apr_pool_t* p, server_rec* main_server) {
-  GlobalSettings g = server_conf(main_server)->global;
-  if (g.store_dir.empty()) g.store_dir = ap_server_root_relative(p, "acme");
-  return g;
+}  // namespace acme
+
+using namespace acme;
+
+// httpd's C frames call these: allocation failure must not throw into them.
+void* acme_create_server_conf(apr_pool_t* p, server_rec*) {
+  try {
+    return new_conf(p, ServerConf());
+  } catch (...) {
+    return nullptr;
+  }
 }
 
-}  // namespace acme
+void* acme_merge_server_conf(apr_pool_t* p, void* base_conf, void* add_conf) {
+  const auto* base = static_cast<const ServerConf*>(base_conf);
+  const auto* add = static_cast<const ServerConf*>(add_conf);
+  try {
+    ServerConf merged;
+    merged.vhost = merge_vhost(base->vhost, add->vhost);
+    merged.global = base->global;
+    return new_conf(p, std::move(merged));
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+int acme_check_config(apr_pool_t*, apr_pool_t*, apr_pool_t*, server_rec* s) {
+  return guarded(s, HTTP_INTERNAL_SERVER_ERROR, [&] {
+    Status error = check_config(all_directives(s));
+    if (error.ok()) return OK;
+    ServerLogSink(s).log(LogLevel::kError, kMsgConfig, error.message());
+    return HTTP_INTERNAL_SERVER_ERROR;
+  });
+}

@@ -1,12 +1,12 @@
-#include "httpd/request.h"
-
+// The request path: http-01 answers from shared memory, and 503 while a
+// vhost serves its self-signed fallback (solve/http01_answer.h decides).
 #include <httpd.h>  // first: the other httpd headers need its types
 
 #include <apr_strings.h>
 #include <http_protocol.h>
 #include <http_request.h>
 
-#include "httpd/state.h"
+#include "httpd/glue.h"
 #include "solve/http01_answer.h"
 
 extern "C" module AP_MODULE_DECLARE_DATA acme_module;
@@ -31,10 +31,7 @@ int decide(request_rec* r, int status, const std::string& body = "") {
   return OK;
 }
 
-}  // namespace
-
-int send_decided_answer(request_rec* r, int lookup_uri) {
-  if (lookup_uri) return DECLINED;
+int send_decided_answer(request_rec* r) {
   auto* d = static_cast<Decision*>(ap_get_module_config(r->request_config, &acme_module));
   if (!d) return DECLINED;
   if (d->status == HTTP_METHOD_NOT_ALLOWED) {
@@ -56,7 +53,7 @@ int answer_request(request_rec* r) {
   request.path = r->parsed_uri.path;
   request.host = r->hostname;
   request.is_get = r->method_number == M_GET;  // HEAD is M_GET
-  request.on_fallback = sc && sc->on_fallback;
+  request.on_fallback = sc && sc->files.on_fallback;
   Http01Answer answer = answer_http01(st->table, st->managed_hosts, request);
   switch (answer.kind) {
     case Http01Answer::Kind::kDecline:
@@ -74,4 +71,20 @@ int answer_request(request_rec* r) {
   return DECLINED;
 }
 
+}  // namespace
+
 }  // namespace acme
+
+using namespace acme;
+
+// Decides (challenge answer, 404/405, fallback 503).
+int acme_post_read_request(request_rec* r) {
+  return guarded(r->server, DECLINED, [&] { return answer_request(r); });
+}
+
+// Sends what post_read_request decided. Answering here rather than with
+// DONE from post_read_request keeps the connection alive.
+int acme_quick_handler(request_rec* r, int lookup_uri) {
+  if (lookup_uri) return DECLINED;
+  return guarded(r->server, DECLINED, [&] { return send_decided_answer(r); });
+}

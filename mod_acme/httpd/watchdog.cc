@@ -1,5 +1,6 @@
-#include "httpd/watchdog.h"
-
+// The singleton watchdog (mod_watchdog): the only place that talks to a CA.
+// It runs in one child process as the unprivileged child user, steps the
+// Renewer, and sleeps exactly as long as the Renewer asks.
 #include <httpd.h>  // first: the other httpd headers need its types
 
 #include <http_log.h>
@@ -7,13 +8,11 @@
 #include <mpm_common.h>
 #include <unistd.h>
 
-#include "http/curl_multi.h"
-#include "httpd/log_sink.h"
-#include "httpd/state.h"
+#include <memory>
+
+#include "httpd/glue.h"
 #include "renew/tick_gate.h"
-#include "renew/watchdog_options.h"
-#include "renew/watchdog_session.h"
-#include "store/file_store.h"
+#include "renew/watchdog_run.h"
 
 APLOG_USE_MODULE(acme);
 
@@ -29,62 +28,9 @@ APR_OPTIONAL_FN_TYPE(ap_watchdog_set_callback_interval) * g_set_interval = nullp
 ap_watchdog_t* g_watchdog = nullptr;
 TickGate g_gate;  // atomics only: nothing to destroy when the DSO is unloaded
 
-WatchdogSession::Options session_options(const ModuleState& st) {
-  WatchdogSession::Options o = watchdog_options(st.settings, st.certs);
-  // For the names of vhosts that allow the acme-tls/1 protocol (httpd/tls_alpn.h).
-  o.tls_alpn_wanted = st.tls_alpn_wanted;
-  o.tls_alpn_names = st.tls_alpn_names;
-  o.generation = st.httpd_generation;
-  o.min_interval = kMinInterval;
-  return o;
-}
-
 bool mpm_stopping() {
   int state = AP_MPMQ_RUNNING;
   return ap_mpm_query(AP_MPMQ_MPM_STATE, &state) == APR_SUCCESS && state == AP_MPMQ_STOPPING;
-}
-
-}  // namespace
-
-// Lives in the watchdog child from STARTING to STOPPING.
-struct WatchdogContext {
-  explicit WatchdogContext(ModuleState& st)
-      : store(st.settings.store_dir),
-        log(st.main_server),
-        session(
-            WatchdogSession::Parts::over_multi(store, st.table, st.signal, st.ocsp_table,
-                                               st.alpn_table, clock, log, multi),
-            session_options(st), [parent = st.parent_pid] { return getppid() != parent; },
-            mpm_stopping) {}
-  SystemClock clock;
-  CurlMulti multi;  // the CAs' requests in flight; outlives the session's fibers
-  FileStore store;
-  ServerLogSink log;
-  WatchdogSession session;  // last: it uses everything above
-};
-
-namespace {
-
-void on_start(ModuleState& st) {
-  g_gate.started();
-  st.watchdog = new WatchdogContext(st);
-}
-
-apr_status_t on_tick(ModuleState& st) {
-  TickGate::Tick tick(g_gate);
-  if (!tick.may_run() || !st.watchdog) return APR_SUCCESS;
-  g_set_interval(g_watchdog, st.watchdog->session.tick().count(), &st, nullptr);
-  return APR_SUCCESS;
-}
-
-void on_stop(ModuleState& st) {
-  if (st.watchdog) {
-    TickGate::Tick tick(g_gate);  // the child's exit waits for a drain as for a tick
-    st.watchdog->session.drain();
-  }
-  delete st.watchdog;
-  st.watchdog = nullptr;
-  g_gate.stopped();
 }
 
 // pchild pre-cleanup (the MPM destroys pchild just before exit()).
@@ -101,12 +47,16 @@ static apr_status_t acme_watchdog_callback(int wd_state, void* data, apr_pool_t*
   return guarded(st->main_server, APR_SUCCESS, [&]() -> apr_status_t {
     switch (wd_state) {
       case AP_WATCHDOG_STATE_STARTING:
-        on_start(*st);
+        watchdog_start(*st, g_gate, std::make_unique<ServerLogSink>(st->main_server), kMinInterval,
+                       mpm_stopping);
         break;
       case AP_WATCHDOG_STATE_RUNNING:
-        return on_tick(*st);
+        watchdog_tick(*st, g_gate, [&](std::chrono::microseconds next) {
+          g_set_interval(g_watchdog, next.count(), st, nullptr);
+        });
+        break;
       case AP_WATCHDOG_STATE_STOPPING:
-        on_stop(*st);
+        watchdog_stop(*st, g_gate);
         break;
     }
     return APR_SUCCESS;
@@ -134,8 +84,8 @@ bool start_watchdog(apr_pool_t* pconf, ModuleState& st) {
   return true;
 }
 
-void watchdog_child_init(apr_pool_t* pchild) {
-  apr_pool_pre_cleanup_register(pchild, nullptr, wait_for_tick);
-}
-
 }  // namespace acme
+
+void acme_child_init(apr_pool_t* pchild, server_rec*) {
+  apr_pool_pre_cleanup_register(pchild, nullptr, acme::wait_for_tick);  // cannot throw
+}

@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <exception>
+#include <memory>
+#include <string>
 
 #include "store/layout.h"
 
@@ -81,17 +84,21 @@ ActivationThread::ActivationThread(const ActivationSignal& signal, ActivationCoa
       owner_(getpid()),
       last_tick_(Steady::now().time_since_epoch().count()) {}
 
-void ActivationThread::start() {
+bool ActivationThread::start(LogSink& log) {
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, &old);
   try {
     thread_ = std::thread([this] { run(); });
-  } catch (...) {
+  } catch (const std::exception& e) {
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
-    throw;
+    log.log(LogLevel::kWarn, kMsgActivationRestart,
+            std::string("no activation thread (") + e.what() +
+                "): new certificates go live within about 10 s instead");
+    return false;
   }
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  return true;
 }
 
 void ActivationThread::stop() {
@@ -102,6 +109,12 @@ void ActivationThread::stop() {
   }
   wake_.notify_one();
   thread_.join();
+}
+
+void ActivationThread::finish(RestartKind kind, LogSink& log) {
+  stop();
+  pass_restart_kind(signal_, generation_, kind);
+  report(log);
 }
 
 bool ActivationThread::alive() const {
@@ -154,6 +167,32 @@ bool activation_fallback(ActivationSignal& signal, std::uint64_t generation, boo
   signal.permit_work_on(generation);
   timing.note_requested(Steady::now());
   return true;
+}
+
+bool start_activation(Generation& g, const Store& store, RestartTiming& timing,
+                      ActivationThread::Hooks hooks, LogSink& log) {
+  if (g.certs.empty() || g.settings.manual_activation) return false;
+  auto thread = std::make_unique<ActivationThread>(
+      g.signal,
+      ActivationCoalescer(g.seen_generation, certs_without_live_set(store, g.certs),
+                          timing.coalescer_options()),
+      g.httpd_generation, timing, std::move(hooks));
+  if (!thread->start(log)) return false;
+  g.activation = thread.release();
+  return true;
+}
+
+void end_activation(Generation& g, RestartKind kind, LogSink& log) {
+  if (!g.activation) return;
+  g.activation->finish(kind, log);
+  delete g.activation;
+  g.activation = nullptr;
+}
+
+bool activation_fallback(Generation& g, RestartTiming& timing, LogSink& log) {
+  if (g.activation && g.activation->alive()) return false;  // the thread does it
+  return activation_fallback(g.signal, g.httpd_generation, g.settings.manual_activation,
+                             &g.seen_generation, timing, log);
 }
 
 }  // namespace acme

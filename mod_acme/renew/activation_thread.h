@@ -26,6 +26,7 @@
 
 #include "base/log.h"
 #include "config/managed_cert.h"
+#include "renew/generation.h"
 #include "schedule/activation_coalescer.h"
 #include "shm/activation_signal.h"
 #include "store/store.h"
@@ -82,11 +83,16 @@ class ActivationThread {
   ActivationThread& operator=(const ActivationThread&) = delete;
 
   // Starts the thread with every signal blocked (it inherits the mask), so
-  // signals meant for httpd keep reaching the MPM's main thread. Throws what
-  // std::thread throws.
-  void start();
+  // signals meant for httpd keep reaching the MPM's main thread. False when
+  // std::thread cannot start one (logged: the monitor hook activates instead,
+  // within about 10 s).
+  bool start(LogSink& log);
   // Joins the thread; in a forked child (which has no thread) does nothing.
   void stop();
+  // The generation ends (the parent's pconf cleanup, in the main thread):
+  // stop(), the MPM's intent passed to the old watchdogs (pass_restart_kind),
+  // then report().
+  void finish(RestartKind kind, LogSink& log);
   // Ticked within the last 3 s: the monitor hook need not step in.
   bool alive() const;
   // Sets covered by the restarts asked for (for the parent's log line).
@@ -121,5 +127,17 @@ class ActivationThread {
 // logged, the old watchdog may work on, and true says: restart now.
 bool activation_fallback(ActivationSignal& signal, std::uint64_t generation, bool manual,
                          std::uint64_t* seen, RestartTiming& timing, LogSink& log);
+
+// For one configuration generation (httpd/activation.cc): the thread, once
+// promotion is done, as g.activation; none under ACMEActivation manual or
+// without managed certificates. The store tells which managed certificates
+// still have no live set: once all of those are staged, the restart need
+// not wait for more. False when no thread runs.
+bool start_activation(Generation& g, const Store& store, RestartTiming& timing,
+                      ActivationThread::Hooks hooks, LogSink& log);
+// The generation ends: g.activation finished (ActivationThread::finish) and deleted.
+void end_activation(Generation& g, RestartKind kind, LogSink& log);
+// The monitor hook: nothing while the thread runs, else activation_fallback.
+bool activation_fallback(Generation& g, RestartTiming& timing, LogSink& log);
 
 }  // namespace acme

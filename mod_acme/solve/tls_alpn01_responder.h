@@ -3,7 +3,7 @@
 // carrying the critical acmeIdentifier extension (SHA-256 of the key
 // authorization, §3) and stores "certificate PEM + key PEM" in a blob table
 // keyed by the TLS server name the CA will send (tls_alpn01_server_name);
-// workers hand it to mod_ssl in the acme-tls/1 handshake (httpd/tls_alpn.h)
+// workers hand it to mod_ssl in the acme-tls/1 handshake (httpd/tls_alpn.cc)
 // without touching the disk. withdraw() removes it.
 //
 // The table is an AlpnCertTable (shm/alpn_cert_table.h), a shared-memory

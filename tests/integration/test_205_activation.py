@@ -1,5 +1,5 @@
 """Activation: a staged, verified set goes live through a graceful restart the
-parent starts itself (a thread in the parent, httpd/activation.h), sets staged
+parent starts itself (a thread in the parent, httpd/activation.cc), sets staged
 together go live in one restart, and the first post_config pass (a dry run)
 does no work. Restarts are counted from the error log: httpd's own
 "SIGUSR1 received" line and the module's ACME10033 line; these tests never

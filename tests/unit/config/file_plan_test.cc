@@ -2,6 +2,8 @@
 // vhost has none, the dry run's placeholder; the http-01 names.
 #include "config/file_plan.h"
 
+#include "base/memory_log_sink.h"
+
 #include <set>
 #include <string>
 #include <vector>
@@ -99,4 +101,16 @@ TEST(FilePlan, Port80NeededUnlessEveryCertLeavesHttp01Out) {
   CHECK(may_use_http01({cert("a.test", {"a.test"}, {"tls-alpn-01"}),
                         cert("b.test", {"b.test"}, {"dns-01", "http-01"})}));
   CHECK(!may_use_http01({}));
+}
+
+TEST(FilePlan, Http01UnreachableWithoutAListenerOnTheMappedPort) {
+  MemoryLogSink log;
+  CHECK(http01_reachable({443, 80}, 80, true, log));
+  CHECK(log.lines.empty());
+  CHECK(!http01_reachable({443, 8080}, 80, false, log));  // http-01 not wanted: silent
+  CHECK(log.lines.empty());
+  CHECK(!http01_reachable({443, 80}, 8080, true, log));
+  CHECK(
+      log.contains("no Listen on port 8080: the CA's http-01 requests (port 80) cannot reach "
+                   "this server; add 'Listen 8080' or set 'ACMEPortMap 80:<local port>'"));
 }

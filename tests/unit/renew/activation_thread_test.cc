@@ -36,7 +36,8 @@ TEST_GROUP(ActivationThread) {
                                          milliseconds interval = milliseconds(100)) {
     return std::make_unique<ActivationThread>(
         h.activation,
-        ActivationCoalescer(h.activation.activation_generation(), awaited, timing.coalescer_options()),
+        ActivationCoalescer(h.activation.activation_generation(), awaited,
+                            timing.coalescer_options()),
         kGeneration, timing,
         ActivationThread::Hooks{[this] { return kind; }, [this] { ++restarts; }}, interval);
   }
@@ -89,7 +90,7 @@ TEST(ActivationThread, PassesTheMpmsIntentToOldWatchdogs) {
 
 TEST(ActivationThread, TheThreadRestartsAndIsJoined) {
   auto thread = make(1, milliseconds(1));
-  thread->start();
+  CHECK(thread->start(h.log));
   CHECK(thread->alive());
   h.activation.request_activation();
   const auto until = Steady::now() + std::chrono::seconds(5);
@@ -108,6 +109,18 @@ TEST(ActivationThread, ReportsTheSetsItActivated) {
   CHECK(thread->tick(at(0)));
   thread->report(h.log);
   LONGS_EQUAL(kMsgActivationRestart, h.log.lines.at(0).msgno);
+  STRCMP_EQUAL("1 new certificate set(s) staged and verified: graceful restart to activate",
+               h.log.lines.at(0).message.c_str());
+}
+
+TEST(ActivationThread, FinishPassesTheMpmsIntentOnAndReports) {
+  auto thread = make(1);
+  h.activation.request_activation();
+  CHECK(thread->tick(at(0)));  // a graceful restart: the old watchdog may drain
+  CHECK_FALSE(h.activation.drain_halted(kGeneration));
+  thread->finish(RestartKind::kStopOrHard, h.log);  // ...but the MPM stops instead
+  CHECK(h.activation.drain_halted(kGeneration));
+  LONGS_EQUAL(1, h.log.lines.size());
   STRCMP_EQUAL("1 new certificate set(s) staged and verified: graceful restart to activate",
                h.log.lines.at(0).message.c_str());
 }
@@ -171,4 +184,44 @@ TEST(CertsWithoutLiveSet, CountsThoseWithoutFullchain) {
   LONGS_EQUAL(2, certs_without_live_set(h.store, {h.cert, b}));
   CHECK(h.store.write("live/b.example/fullchain.pem", "x").ok());
   LONGS_EQUAL(1, certs_without_live_set(h.store, {h.cert, b}));
+}
+
+TEST_GROUP(GenerationActivation) {
+  RenewHarness h;
+  RestartTiming timing;
+  Generation g;
+  std::atomic<int> restarts{0};
+
+  void setup() override {
+    g.signal = h.activation;
+    g.certs = {h.cert};
+    g.httpd_generation = kGeneration;
+  }
+  void teardown() override {
+    end_activation(g, RestartKind::kNone, h.log);
+  }
+  bool start() {
+    return start_activation(
+        g, h.store, timing,
+        ActivationThread::Hooks{[] { return RestartKind::kNone; }, [this] { ++restarts; }}, h.log);
+  }
+};
+
+TEST(GenerationActivation, NoThreadUnderManualActivation) {
+  g.settings.manual_activation = true;
+  CHECK_FALSE(start());
+  CHECK(g.activation == nullptr);
+  h.activation.request_activation();
+  CHECK_FALSE(activation_fallback(g, timing, h.log));  // the monitor tells the admin instead
+  CHECK(h.log.contains("ACMEActivation manual"));
+}
+
+TEST(GenerationActivation, TheMonitorStepsInOnlyWithoutTheThread) {
+  CHECK(start());
+  CHECK(g.activation != nullptr && g.activation->alive());
+  h.activation.request_activation();
+  CHECK_FALSE(activation_fallback(g, timing, h.log));  // the thread does it
+  end_activation(g, RestartKind::kGraceful, h.log);
+  CHECK(g.activation == nullptr);
+  CHECK(activation_fallback(g, timing, h.log));  // no thread: restart now
 }
