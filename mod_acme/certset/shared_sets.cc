@@ -51,8 +51,9 @@ std::string leaf_der_at(const Store& store, const std::string& path) {
 bool already_here(const Store& local, const std::string& name, const std::string& chain_pem) {
   auto der = first_certificate_der(chain_pem);
   if (!der.ok()) return false;  // verification names what is wrong with it
-  return *der == leaf_der_at(local, layout::live_dir(name) + "/cert.pem") ||
-         *der == leaf_der_at(local, layout::staging_dir(name) + "/fullchain.pem");
+  return *der == leaf_der_at(local, layout::file_in(layout::live_dir(name), layout::kCertFile)) ||
+         *der ==
+             leaf_der_at(local, layout::file_in(layout::staging_dir(name), layout::kFullchainFile));
 }
 
 // True (and logged once per seq) when the leaf is not valid yet by this
@@ -106,8 +107,8 @@ Result<std::string> publish_shared_set(Store& shared, const std::string& name,
   if (!previous.ok() && previous.status().code() != Code::kNotFound) return previous.status();
   if (previous.ok() && *previous == *seq) return seq;  // published already: a repeat
   const std::string dir = layout::shared_set_dir(name, *seq);
-  ACME_RETURN_IF_ERROR(shared.write(dir + "/fullchain.pem", chain_pem, 0644));
-  ACME_RETURN_IF_ERROR(shared.write(dir + "/privkey.pem", key_pem, 0600));
+  ACME_RETURN_IF_ERROR(shared.write(layout::file_in(dir, layout::kFullchainFile), chain_pem, 0644));
+  ACME_RETURN_IF_ERROR(shared.write(layout::file_in(dir, layout::kPrivkeyFile), key_pem, 0600));
   ACME_RETURN_IF_ERROR(shared.link(*seq, current));  // last: only a whole set is ever named
   log.log(LogLevel::kNotice, kMsgSharedSet,
           "certificate set " + *seq + " for " + name + " published to the cluster store");
@@ -129,14 +130,14 @@ Result<bool> install_shared_set(const Store& shared, Store& local, const Managed
     return false;
   }
   const std::string dir = layout::shared_set_dir(cert.name, *seq);
-  auto chain = shared.read(dir + "/fullchain.pem");
+  auto chain = shared.read(layout::file_in(dir, layout::kFullchainFile));
   if (!chain.ok()) return chain.status();
   if (already_here(local, cert.name, *chain)) {
     memory.done[cert.name] = *seq;
     return false;
   }
   if (not_valid_yet(*chain, cert.name, *seq, now, memory, log)) return false;
-  auto key = shared.read(dir + "/privkey.pem");
+  auto key = shared.read(layout::file_in(dir, layout::kPrivkeyFile));
   if (!key.ok()) return key.status();
   // The very check a locally ordered set passes (renew/job.cc, promote_staged).
   Status verified = verify_cert_set(*chain, *key, {cert.trust_anchor_file, cert.names, now});

@@ -63,13 +63,17 @@ Result<FilePlan> plan_real_pass(const std::string& store_dir, const ChildUser& c
 void hand_files(const FileStore& store, const VhostFiles& files, const std::string& placeholder,
                 HandedFiles& handed) {
   for (const std::string& name : files.live) {
-    handed.cert_files.push_back(store.absolute(layout::live_dir(name) + "/fullchain.pem"));
-    handed.key_files.push_back(store.absolute(layout::live_dir(name) + "/privkey.pem"));
+    handed.cert_files.push_back(
+        store.absolute(layout::file_in(layout::live_dir(name), layout::kFullchainFile)));
+    handed.key_files.push_back(
+        store.absolute(layout::file_in(layout::live_dir(name), layout::kPrivkeyFile)));
   }
   if (files.fallback.empty()) return;
   const std::string dir = layout::fallback_dir(files.fallback);
-  handed.fallback_cert_file = files.placeholder ? placeholder : store.absolute(dir + "/cert.pem");
-  handed.fallback_key_file = files.placeholder ? placeholder : store.absolute(dir + "/privkey.pem");
+  handed.fallback_cert_file =
+      files.placeholder ? placeholder : store.absolute(layout::file_in(dir, layout::kCertFile));
+  handed.fallback_key_file =
+      files.placeholder ? placeholder : store.absolute(layout::file_in(dir, layout::kPrivkeyFile));
   handed.on_fallback = true;
 }
 

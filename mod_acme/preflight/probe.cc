@@ -105,6 +105,12 @@ Status ProbePublisher::publish(const Probe& probe, TimePoint now) {
   return Status::ok_status();
 }
 
+bool ProbePublisher::adopt(const std::string& token, TimePoint now) {
+  if (token.rfind(kProbeTokenPrefix, 0) != 0) return false;
+  expires_[token] = now + kProbeLifetime;
+  return true;
+}
+
 void ProbePublisher::withdraw(const std::string& token) {
   table_.remove(token);
   expires_.erase(token);

@@ -58,6 +58,11 @@ class ProbePublisher {
   // Probes published by the module itself (the check before a first order).
   Status publish(const Probe& probe, TimePoint now);
   void withdraw(const std::string& token);
+  // A probe a previous watchdog published (found in shared memory at start):
+  // acmectl may be probing it this moment (the old watchdog took its request
+  // just before it handed over), so it stays, for kProbeLifetime from now.
+  // False for a token that is not a probe's.
+  bool adopt(const std::string& token, TimePoint now);
 
  private:
   void take_file(const std::string& name, TimePoint now);

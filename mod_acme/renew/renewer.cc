@@ -77,9 +77,16 @@ std::set<std::string> published_tokens(const Store& store) {
 // Answers of jobs still on disk stay: the CA may be validating one this
 // moment (a watchdog killed just after it answered is followed within a
 // second by the next one, whose start used to withdraw every answer, and
-// the validation failed). The rest, left by a previous life, are withdrawn.
+// the validation failed). So do `acmectl preflight`'s probes, which expire
+// on their own (ProbePublisher::adopt): the previous watchdog may have
+// published one just before it handed over, and acmectl, which saw its
+// request taken, is probing it now. The rest, left by a previous life, are
+// withdrawn.
 void Renewer::start() {
-  table_.retain(published_tokens(store_));
+  std::set<std::string> keep = published_tokens(store_);
+  for (const auto& token : table_.tokens())
+    if (probes_.adopt(token, clock_.now())) keep.insert(token);
+  table_.retain(keep);
   // After a full restart shared memory holds no OCSP response: staple the
   // persisted ones that still verify until the next refresh.
   if (ocsp_)

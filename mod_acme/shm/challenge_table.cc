@@ -136,6 +136,16 @@ void ChallengeTable::retain(const std::set<std::string>& keep) {
   }
 }
 
+std::vector<std::string> ChallengeTable::tokens() const {
+  TableSlots slots(region_);
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < capacity(); ++i) {
+    const Slot& s = slots.peek(i);
+    if (s.in_use) out.emplace_back(s.token, strnlen(s.token, sizeof s.token));
+  }
+  return out;
+}
+
 void ChallengeTable::clear() {
   TableSlots slots(region_);
   for (std::size_t i = 0; i < capacity(); ++i) free_slot(slots, i);

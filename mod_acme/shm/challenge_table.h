@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "shm/slot_region.h"
@@ -42,6 +43,8 @@ class ChallengeTable {
   void clear();
   // Removes every entry whose token is not in keep.
   void retain(const std::set<std::string>& keep);
+  // The tokens in use (the watchdog's start, the only writer, reads them).
+  std::vector<std::string> tokens() const;
   std::size_t used() const;
   std::size_t capacity() const;
 

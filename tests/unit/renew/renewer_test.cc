@@ -7,6 +7,7 @@
 
 #include "certset/cert_files.h"
 #include "crypto/crypto_test_util.h"
+#include "preflight/probe.h"
 #include "renew/renew_test_util.h"
 
 // Last: CppUTest redefines new for leak detection.
@@ -175,6 +176,26 @@ TEST(Renewer, StartKeepsAnswersAJobOnDiskPublished) {
   CHECK(h.table.lookup("a.example", "in-flight", &value));
   STRCMP_EQUAL("in-flight.thumb", value.c_str());
   CHECK_FALSE(h.table.lookup("a.example", "orphan", nullptr));
+}
+
+// The previous watchdog took `acmectl preflight`'s request and published its
+// probe just before it handed over; acmectl, which saw the request taken, is
+// probing it now: the next watchdog's start keeps it, and it still expires.
+TEST(Renewer, StartKeepsAProbeThePreviousWatchdogPublishedUntilItExpires) {
+  live_set(-1 * kDay, 89 * kDay);
+  CHECK(h.table.put("new.example", "preflight-abc", "preflight-abc.value").ok());
+  CHECK(h.table.put("a.example", "orphan", "orphan.thumb").ok());
+  make_renewer({h.cert});
+  std::string value;
+  CHECK(h.table.lookup("new.example", "preflight-abc", &value));
+  STRCMP_EQUAL("preflight-abc.value", value.c_str());
+  CHECK_FALSE(h.table.lookup("a.example", "orphan", nullptr));
+  h.clock.advance(kProbeLifetime - Seconds(1));
+  renewer->run_once();
+  CHECK(h.table.lookup("new.example", "preflight-abc", nullptr));
+  h.clock.advance(Seconds(2));
+  renewer->run_once();
+  CHECK_FALSE(h.table.lookup("new.example", "preflight-abc", nullptr));
 }
 
 TEST(Renewer, WakesForAdminRequestsEvenWhenNothingIsDue) {

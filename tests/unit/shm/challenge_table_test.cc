@@ -52,6 +52,15 @@ TEST(ChallengeTable, PutLookupRemove) {
   LONGS_EQUAL(0, table.used());
 }
 
+TEST(ChallengeTable, TokensListsWhatIsInUse) {
+  CHECK(table.put("a.test", "t1", "v1").ok());
+  CHECK(table.put("b.test", "t2", "v2").ok());
+  table.remove("t1");
+  std::vector<std::string> tokens = table.tokens();
+  LONGS_EQUAL(1, tokens.size());
+  STRCMP_EQUAL("t2", tokens[0].c_str());
+}
+
 TEST(ChallengeTable, HostIsCaseInsensitiveAndMustMatch) {
   CHECK(table.put("WWW.Example.ORG", "t", "v").ok());
   std::string value;
