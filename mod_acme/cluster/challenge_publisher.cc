@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <set>
 
-#include "base/fiber.h"
 #include "cluster/node_registry.h"
 
 namespace acme {
@@ -36,19 +35,12 @@ ChallengePublisher::ChallengePublisher(EtcdClient& etcd, EtcdLayout layout, Clus
       options_(options),
       clock_(clock ? *clock : system_clock_) {}
 
-Status ChallengePublisher::not_blocking(const std::string& key, const char* doing) const {
-  if (!options_.require_fiber || Fiber::current() != nullptr) return Status();
-  return Status(Code::kInvalidArgument,
-                std::string("etcd challenges: ") + doing + " " + key +
-                    " outside a fiber would block the watchdog's tick on the network; "
-                    "call it from a job's or a side fiber");
-}
-
 Status ChallengePublisher::publish(const ChallengeAnswer& a) {
   const std::string key = layout_.challenge(a.token);
   auto it = published_.find(a.token);
   if (it != published_.end() && it->second.answer == a) return Status();  // written already
-  ACME_RETURN_IF_ERROR(not_blocking(key, "publishing"));
+  ACME_RETURN_IF_ERROR(
+      etcd_call_in_fiber(options_.require_fiber, "etcd challenges", "publishing", key));
   auto value = encode_challenge(a, key_, key);
   ACME_RETURN_IF_ERROR(value);
   auto revision = etcd_.put(key, *value);
@@ -70,7 +62,8 @@ Result<AckReport> ChallengePublisher::ready(const std::string& token) {
     return Status(Code::kNotFound,
                   "etcd challenge " + key + " was not published by this node: publish() it first");
   }
-  ACME_RETURN_IF_ERROR(not_blocking(key, "reading the acks of"));
+  ACME_RETURN_IF_ERROR(
+      etcd_call_in_fiber(options_.require_fiber, "etcd challenges", "reading the acks of", key));
   EtcdTxn txn;  // no compares: both ranges at one revision
   txn.success.push_back(EtcdOp::range(layout_.nodes(), prefix_end(layout_.nodes())));
   txn.success.push_back(EtcdOp::range(layout_.acks(token), prefix_end(layout_.acks(token))));
@@ -102,7 +95,8 @@ AckReport ChallengePublisher::judge(const Published& p, const EtcdOpResult& node
 
 Status ChallengePublisher::withdraw(const std::string& token) {
   const std::string key = layout_.challenge(token);
-  ACME_RETURN_IF_ERROR(not_blocking(key, "withdrawing"));
+  ACME_RETURN_IF_ERROR(
+      etcd_call_in_fiber(options_.require_fiber, "etcd challenges", "withdrawing", key));
   EtcdTxn txn;
   txn.success.push_back(EtcdOp::remove(key));
   txn.success.push_back(EtcdOp::remove(layout_.acks(token), prefix_end(layout_.acks(token))));

@@ -81,7 +81,6 @@ class ChallengePublisher {
     long long revision = 0;
     TimePoint since;  // the first publish(): the bound runs from here
   };
-  Status not_blocking(const std::string& key, const char* doing) const;
   AckReport judge(const Published& p, const EtcdOpResult& nodes, const EtcdOpResult& acks) const;
 
   EtcdClient& etcd_;

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/fiber.h"
 #include "cluster/etcd_json.h"
 #include "http/curl_http_client.h"
 
@@ -104,6 +105,15 @@ Result<std::vector<std::string>> etcd_check_endpoints(const std::vector<std::str
     out.push_back(url);
   }
   return out;
+}
+
+Status etcd_call_in_fiber(bool required, const char* who, const char* doing,
+                          const std::string& key) {
+  if (!required || Fiber::current() != nullptr) return Status();
+  return Status(Code::kInvalidArgument,
+                std::string(who) + ": " + doing + " " + key +
+                    " outside a fiber would block the watchdog's tick on the network; "
+                    "call it from a job's or a side fiber");
 }
 
 Status etcd_check_tls(const EtcdTls& tls) {

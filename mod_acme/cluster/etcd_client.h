@@ -39,6 +39,12 @@ struct EtcdTls {
 // "/" dropped) and the TLS files' pairing. Errors name the value and the fix.
 Result<std::vector<std::string>> etcd_check_endpoints(const std::vector<std::string>& endpoints);
 Status etcd_check_tls(const EtcdTls& tls);
+
+// A request that waits for etcd, made outside a fiber (base/fiber.h), would
+// block the watchdog's tick on the network: with `required` (the callers'
+// Options::require_fiber) it is refused at once, naming who, what and the key.
+Status etcd_call_in_fiber(bool required, const char* who, const char* doing,
+                          const std::string& key);
 // The libcurl client for etcd: short timeouts (a lock's TTL is ~10 s), the
 // client certificate when one is configured.
 std::unique_ptr<HttpClient> make_etcd_http_client(const EtcdTls& tls);

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 
-#include "base/fiber.h"
 #include "cluster/shared_paths.h"
 
 namespace acme {
@@ -81,16 +80,8 @@ Result<std::string> EtcdStore::key_for(const std::string& path, const char* doin
                                               "'.' or '..' component");
   }
   const std::string key = layout_.store(path);
-  ACME_RETURN_IF_ERROR(not_blocking(key, doing));
+  ACME_RETURN_IF_ERROR(etcd_call_in_fiber(options_.require_fiber, "etcd store", doing, key));
   return key;
-}
-
-Status EtcdStore::not_blocking(const std::string& key, const char* doing) const {
-  if (!options_.require_fiber || Fiber::current() != nullptr) return Status();
-  return Status(Code::kInvalidArgument,
-                std::string("etcd store: ") + doing + " " + key +
-                    " outside a fiber would block the watchdog's tick on the network; "
-                    "call it from a job's or a side fiber");
 }
 
 Result<std::string> etcd_store_content(const ClusterKey& cluster_key, const std::string& path,
@@ -246,7 +237,8 @@ Result<std::vector<std::string>> EtcdStore::list(const std::string& dir) const {
     ACME_RETURN_IF_ERROR(key);
     below = *key + "/";
   } else {
-    ACME_RETURN_IF_ERROR(not_blocking(below, "listing"));
+    ACME_RETURN_IF_ERROR(
+        etcd_call_in_fiber(options_.require_fiber, "etcd store", "listing", below));
   }
   auto r = etcd_.range(keys_only(below, prefix_end(below), 0));
   if (!r.ok()) return r.status().with_context("etcd store: listing " + below);

@@ -88,7 +88,6 @@ class EtcdStore : public Store {
 
  private:
   Result<std::string> key_for(const std::string& path, const char* doing) const;
-  Status not_blocking(const std::string& key, const char* doing) const;
   Result<std::string> get_content(const std::string& path, const char* doing,
                                   EtcdValueType want) const;
   Status commit(const std::string& key, std::vector<EtcdOp> ops, const EtcdLock* lock);
