@@ -105,22 +105,10 @@ Result<std::vector<std::string>> MirrorStore::list(const std::string& dir) const
   return mirror_.names_below(*key + "/");
 }
 
-Status MirrorStore::read_only(const std::string& path) const {
+Status MirrorStore::refusal(const std::string& path) const {
   return Status(Code::kInvalidArgument, "etcd mirror: " + layout_.store(path) +
                                             " cannot be written through the mirror; write it "
                                             "through the EtcdStore from a fiber");
-}
-
-Status MirrorStore::write(const std::string& path, const std::string&, int) {
-  return read_only(path);
-}
-
-Status MirrorStore::remove(const std::string& path) {
-  return read_only(path);
-}
-
-Status MirrorStore::link(const std::string&, const std::string& link_path) {
-  return read_only(link_path);
 }
 
 std::string MirrorStore::absolute(const std::string& path) const {

@@ -24,7 +24,7 @@
 #include "cluster/cluster_key.h"
 #include "cluster/etcd_layout.h"
 #include "cluster/etcd_types.h"
-#include "store/store.h"
+#include "store/read_only_store.h"
 
 namespace acme {
 
@@ -54,25 +54,24 @@ class EtcdMirror {
   std::map<std::string, std::string> kv_;
 };
 
-class MirrorStore : public Store {
+class MirrorStore : public ReadOnlyStore {
  public:
   MirrorStore(const EtcdMirror& mirror, EtcdLayout layout, ClusterKey key)
       : mirror_(mirror), layout_(std::move(layout)), key_(std::move(key)) {}
 
   Result<std::string> read(const std::string& path) const override;
-  Status write(const std::string& path, const std::string& data, int mode = 0644) override;
   bool exists(const std::string& path) const override;
-  Status remove(const std::string& path) override;
   Result<std::vector<std::string>> list(const std::string& dir) const override;
-  Status link(const std::string& target, const std::string& link_path) override;
   Result<std::string> read_link(const std::string& link_path) const override;
   std::string absolute(const std::string& path) const override;
+
+ protected:
+  Status refusal(const std::string& path) const override;
 
  private:
   Result<std::string> key_for(const std::string& path) const;
   Status loaded(const std::string& key) const;  // kNetwork before the first load()
   Result<std::string> content(const std::string& path, bool link) const;
-  Status read_only(const std::string& path) const;
 
   const EtcdMirror& mirror_;
   EtcdLayout layout_;
