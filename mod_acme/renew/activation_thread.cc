@@ -98,7 +98,14 @@ bool ActivationThread::start(LogSink& log) {
     return false;
   }
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  std::unique_lock<std::mutex> lock(mutex_);
+  wake_.wait_for(lock, std::chrono::seconds(2), [this] { return running_; });
   return true;
+}
+
+bool ActivationThread::running() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return running_;
 }
 
 void ActivationThread::stop() {
@@ -140,6 +147,8 @@ bool ActivationThread::tick(Steady::time_point now) {
 
 void ActivationThread::run() {
   std::unique_lock<std::mutex> lock(mutex_);
+  running_ = true;
+  wake_.notify_all();  // start() waits for this
   while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) tick(Steady::now());
 }
 

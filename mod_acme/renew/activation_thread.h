@@ -83,10 +83,16 @@ class ActivationThread {
   ActivationThread& operator=(const ActivationThread&) = delete;
 
   // Starts the thread with every signal blocked (it inherits the mask), so
-  // signals meant for httpd keep reaching the MPM's main thread. False when
-  // std::thread cannot start one (logged: the monitor hook activates instead,
-  // within about 10 s).
+  // signals meant for httpd keep reaching the MPM's main thread, and returns
+  // once the thread runs its own code (at most 2 s): the MPM forks children
+  // right after, and a thread still being set up may hold a lock of the
+  // runtime's that the children then inherit taken (ASan's thread registry:
+  // every child of that generation hung in its first pthread_create). False
+  // when std::thread cannot start one (logged: the monitor hook activates
+  // instead, within about 10 s).
   bool start(LogSink& log);
+  // The thread has entered its loop (start() waits for it).
+  bool running() const;
   // Joins the thread; in a forked child (which has no thread) does nothing.
   void stop();
   // The generation ends (the parent's pconf cleanup, in the main thread):
@@ -115,9 +121,10 @@ class ActivationThread {
   const std::chrono::milliseconds interval_;
   const pid_t owner_;
   std::thread thread_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  bool running_ = false;  // under mutex_
   std::atomic<Steady::rep> last_tick_;
   std::atomic<std::uint64_t> activated_{0};
 };

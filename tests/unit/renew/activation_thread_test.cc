@@ -101,6 +101,16 @@ TEST(ActivationThread, TheThreadRestartsAndIsJoined) {
   LONGS_EQUAL(1, thread->activated());
 }
 
+// The MPM forks right after start(): by then the thread runs its own loop,
+// past the runtime's setup of a new thread (see start()).
+TEST(ActivationThread, StartReturnsOnceTheThreadRuns) {
+  auto thread = make(1, std::chrono::seconds(60));  // no tick during the test
+  CHECK_FALSE(thread->running());
+  CHECK(thread->start(h.log));
+  CHECK(thread->running());
+  thread->stop();
+}
+
 TEST(ActivationThread, ReportsTheSetsItActivated) {
   auto thread = make(1);
   thread->report(h.log);
