@@ -135,7 +135,7 @@ class Parser {
     args_.command = lookup_command(word);
     if (args_.command != Command::kNone) return Status::ok_status();
     return usage_error(
-        "unknown command '" + word + "': use status, check, renew, revoke or rollover",
+        "unknown command '" + word + "': use status, check, preflight, renew, revoke or rollover",
         Command::kNone);
   }
 

@@ -109,6 +109,7 @@ TEST(Args, RenewAndRevoke) {
 TEST(Args, RejectsBadUsage) {
   check_rejected({}, "no command");
   check_rejected({"stats"}, "unknown command 'stats'");
+  check_rejected({"stats"}, "use status, check, preflight, renew, revoke or rollover");
   check_rejected({"--frobnicate", "status"}, "unknown option '--frobnicate'");
   check_rejected({"status", "extra"}, "takes no argument");
   check_rejected({"status", "--ca-file", "x"}, "unknown option '--ca-file' for status");
