@@ -19,6 +19,8 @@
 #include "base/status.h"
 
 #include "certset/cert_files.h"  // HttpdVersion
+#include "cluster/cluster_key.h"
+#include "cluster/cluster_settings.h"
 #include "config/managed_cert.h"
 #include "config/settings.h"
 #include "shm/activation_signal.h"
@@ -53,6 +55,11 @@ struct Generation {
   WatchdogRun* watchdog = nullptr;     // the watchdog child's own (renew/watchdog_run.h)
   // Parent: the thread that starts activation restarts (renew/activation_thread.h).
   ActivationThread* activation = nullptr;
+  // ACMESharedStore and its directives (issue 10), checked at post_config;
+  // the cluster key is read there by root (the file stays root's, mode
+  // 0600) and reaches the watchdog child in this memory, never from disk.
+  ClusterSettings cluster;
+  std::optional<ClusterKey> cluster_key;  // set when cluster.enabled
 };
 
 // Where a generation's shared-memory regions come from, by key

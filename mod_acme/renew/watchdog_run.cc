@@ -17,6 +17,8 @@ WatchdogSession::Options session_options(const Generation& g, Millis min_interva
   o.tls_alpn_names = g.tls_alpn_names;
   o.generation = g.httpd_generation;
   o.min_interval = min_interval;
+  o.cluster = g.cluster;
+  o.cluster_key = g.cluster_key;
   return o;
 }
 

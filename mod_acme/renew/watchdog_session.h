@@ -20,12 +20,15 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/clock.h"
 #include "base/file_lock.h"
 #include "base/log.h"
+#include "cluster/cluster_key.h"
+#include "cluster/cluster_settings.h"
 #include "config/managed_cert.h"
 #include "http/curl_multi.h"
 #include "http/http_client.h"
@@ -81,6 +84,9 @@ class WatchdogSession {
     Millis drain_limit{20000};
     Millis drain_horizon{2000};  // steps due later resume in the next watchdog
     Millis verdict_wait{300};    // the parent's word comes within its 100 ms tick
+    // A cluster (ACMESharedStore, docs/cluster.md): shared state in etcd.
+    ClusterSettings cluster;
+    std::optional<ClusterKey> cluster_key;  // set when cluster.enabled
   };
   // parent_gone: httpd's parent has exited; process_stopping: the MPM stops
   // this child. Both are asked from inside ticks.
