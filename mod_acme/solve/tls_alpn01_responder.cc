@@ -86,7 +86,7 @@ Status TlsAlpn01Responder::publish(const Identifier& id, const std::string& toke
   auto published = tokens_.find(name);
   std::string existing;
   if (published != tokens_.end() && table_.get(name, &existing)) {
-    if (published->second == token) return Status();  // idempotent: already served
+    if (published->second.token == token) return Status();  // idempotent: already served
     // Not a problem of the order: kIo keeps it, and the job retries later.
     return Status(Code::kIo, "tls-alpn-01 for " + id.value +
                                  " is busy with another order (a handshake for " + name +
@@ -95,12 +95,13 @@ Status TlsAlpn01Responder::publish(const Identifier& id, const std::string& toke
   auto made = make_self_signed({id.value}, KeyType::kP256, clock_.now(), kChallengeCertValidity,
                                sha256(key_authorization));
   if (!made.ok()) return made.status();
-  Status stored = table_.put(name, made->cert_pem + made->key_pem);
+  std::string pems = made->cert_pem + made->key_pem;
+  Status stored = table_.put(name, pems);
   if (!stored.ok()) {
     return Status(stored.code(), "tls-alpn-01 certificate for " + id.value +
                                      " not stored in shared memory: " + stored.message());
   }
-  tokens_[name] = token;
+  tokens_[name] = Served{token, std::move(pems)};
   return Status();
 }
 
@@ -110,9 +111,15 @@ void TlsAlpn01Responder::withdraw(const Identifier& id, const std::string& token
   auto published = tokens_.find(name);
   // Another job's answer for the same name stays; after a restart (nothing
   // known) whatever is there goes: withdrawn tokens are never needed again.
-  if (published != tokens_.end() && published->second != token) return;
+  if (published != tokens_.end() && published->second.token != token) return;
   table_.remove(name);
   if (published != tokens_.end()) tokens_.erase(published);
+}
+
+std::string TlsAlpn01Responder::served_pems(const Identifier& id, const std::string& token) const {
+  auto published = tokens_.find(tls_alpn01_server_name(id));
+  return published != tokens_.end() && published->second.token == token ? published->second.pems
+                                                                        : "";
 }
 
 void TlsAlpn01Responder::withdraw_all() {

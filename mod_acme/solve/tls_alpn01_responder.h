@@ -58,11 +58,19 @@ class TlsAlpn01Responder : public ChallengeResponder {
   // The watchdog starts: whatever a previous life left in the table goes;
   // running jobs publish theirs again on their next step.
   void withdraw_all();
+  // The certificate PEM + key PEM publish() made for token and id, as served
+  // (on a cluster every node serves the same, renew/cluster_responder.h);
+  // "" when token is not what this responder serves for id.
+  std::string served_pems(const Identifier& id, const std::string& token) const;
 
  private:
+  struct Served {
+    std::string token;
+    std::string pems;  // certificate PEM + key PEM
+  };
   AlpnCertTable& table_;
   const Clock& clock_;
-  std::map<std::string, std::string> tokens_;  // server name -> token published for it
+  std::map<std::string, Served> tokens_;  // by server name: what is published for it
   bool restricted_ = false;
   std::set<std::string> answerable_;  // server names, when restricted_
 };

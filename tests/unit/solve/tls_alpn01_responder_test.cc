@@ -210,3 +210,15 @@ TEST(TlsAlpn01Names, SplitRefusesWhatIsNotCertAndKey) {
   CHECK_FALSE(split_challenge_pems("-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n",
                                    &cert, &key));
 }
+
+TEST(TlsAlpn01Responder, ServedPemsAreWhatTheHandshakeShows) {
+  TlsAlpn01Responder r(table, clock);
+  STRCMP_EQUAL("", r.served_pems({"dns", "a.example"}, "t1").c_str());
+  CHECK_TRUE(r.publish({"dns", "a.example"}, "t1", kKeyAuthz).ok());
+  std::string blob;
+  CHECK_TRUE(table.get("a.example", &blob));
+  CHECK_TRUE(r.served_pems({"dns", "A.example."}, "t1") == blob);
+  STRCMP_EQUAL("", r.served_pems({"dns", "a.example"}, "t2").c_str());
+  r.withdraw({"dns", "a.example"}, "t1");
+  STRCMP_EQUAL("", r.served_pems({"dns", "a.example"}, "t1").c_str());
+}
