@@ -58,6 +58,8 @@ enum MsgId : int {
                                  // or refused one published in etcd
   kMsgSharedSet = 10210,         // cluster: a certificate set published to, or awaited from, etcd
   kMsgClusterWithdraw = 10230,   // cluster: a challenge answer not withdrawn from etcd (retried)
+  kMsgClusterStore = 10240,      // cluster: the shared store (etcd) loaded, unreachable, back
+  kMsgClusterOrder = 10241,      // cluster: another node holds a certificate's lock, or renewed it
 };
 
 class LogSink {

@@ -92,6 +92,7 @@ ChallengeResponder* RenewalJob::responder_for(const std::string& type) const {
 }
 
 void RenewalJob::load() {
+  loaded_ = true;
   auto text = store_.read(layout::job_file(cert_.name));
   if (!text.ok()) return;  // a fresh job
   auto state = parse_job_state(*text);
@@ -303,7 +304,9 @@ Status RenewalJob::finish(CaSession& session, const Order& order, Outcome* outco
   }
   if (already_live(chain)) {
     // A watchdog killed after staging, before it removed this job: the parent
-    // has promoted the very certificate since. Not staged (and activated) twice.
+    // has promoted the very certificate since. Not staged (and activated) twice;
+    // on a cluster, published (again: the same set writes nothing) first.
+    if (publish_) ACME_RETURN_IF_ERROR(publish_(chain, key_pem_));
     withdraw_challenges();
     remove_logged(store_, layout::job_dir(cert_.name), log_);  // left: removed as remains later
     log_.log(LogLevel::kInfo, kMsgCertStaged,
@@ -315,6 +318,7 @@ Status RenewalJob::finish(CaSession& session, const Order& order, Outcome* outco
   ACME_RETURN_IF_ERROR(stage_set(store_, cert_.name, chain, key_pem_));
   Status kept = remember_key(store_, cert_, key_pem_);
   if (!kept.ok()) log_.log(LogLevel::kWarn, kMsgKeyReuse, kept.message());
+  if (publish_) ACME_RETURN_IF_ERROR(publish_(chain, key_pem_));
   withdraw_challenges();
   remove_logged(store_, layout::job_dir(cert_.name), log_);  // left: removed as remains later
   log_.log(LogLevel::kNotice, kMsgCertStaged,

@@ -72,6 +72,13 @@ class RenewalJob {
              std::optional<std::vector<ChallengeResponder*>> responders = std::nullopt);
 
   void load();  // resumes from jobs/<name>/, or starts fresh (an unreadable state is logged)
+  bool loaded() const { return loaded_; }
+  // A cluster: the verified set is published for every node
+  // (OrderCoordinator::publish) before the job ends; until that succeeds the
+  // job stays, and a node that takes it over publishes instead.
+  void set_publisher(std::function<Status(const std::string& chain, const std::string& key)> p) {
+    publish_ = std::move(p);
+  }
   Outcome step(CaSession& session);
   const JobState& state() const { return state_; }
   const ManagedCert& cert() const { return cert_; }
@@ -107,6 +114,8 @@ class RenewalJob {
   std::vector<ChallengeResponder*> responders_;
   JobState state_;
   std::function<bool()> stopping_;
+  std::function<Status(const std::string&, const std::string&)> publish_;
+  bool loaded_ = false;
   std::optional<OrderStatus> polled_status_;  // the order's status at the last poll
   TimePoint waiting_since_{};  // the first poll of this status was planned (PollPace)
   bool answered_ = false;      // authorize() succeeded in this process

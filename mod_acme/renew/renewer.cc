@@ -122,7 +122,8 @@ bool Renewer::due(const ManagedCert& cert, TimePoint now, TimePoint* next_check)
     log_.log(LogLevel::kInfo, kMsgRenewalDue, "resuming the order in progress for " + cert.name);
     return true;
   }
-  if (store_.exists(layout::file_in(job_dir, layout::kPrivkeyFile))) {
+  // On a cluster only the lock's holder may clear a job's remains.
+  if (!coordinator_ && store_.exists(layout::file_in(job_dir, layout::kPrivkeyFile))) {
     // No job.json: a watchdog killed while it removed a finished job (the
     // removal is file by file), or before a new job's first order. Nothing
     // there can be resumed; the key was never in a CSR the CA has.
@@ -311,9 +312,17 @@ TimePoint Renewer::process(const ManagedCert& cert, TimePoint now) {
       return now + options_.request_poll;
     }
     waiting_.erase(cert.name);
-    auto created = std::make_unique<RenewalJob>(cert, store_, table_, activation_, clock_, log_,
+    Store& store = coordinator_ ? coordinator_->job_store(cert.name) : store_;
+    auto created = std::make_unique<RenewalJob>(cert, store, table_, activation_, clock_, log_,
                                                 random01_, responders_for(cert));
-    created->load();  // logs an unreadable state itself; a fresh job then
+    if (coordinator_) {  // loaded in its first step, under the lock
+      seen_[cert.name] = coordinator_->shared_set_seen(cert.name);
+      created->set_publisher([this, &cert](const std::string& chain, const std::string& key) {
+        return coordinator_->publish(cert.name, chain, key);
+      });
+    } else {
+      created->load();  // logs an unreadable state itself; a fresh job then
+    }
     created->set_stopping(stopping_);
     // A first order: its names are checked once, and it goes ahead anyway.
     if (preflight_ && !live_.get(cert.name).ok()) preflight_->check(cert);
@@ -339,8 +348,10 @@ TimePoint Renewer::start_step(const ManagedCert& cert, RenewalJob& job, TimePoin
     const std::string id = canonical_ca_url(ca.directory_url);
     if (!registering_.insert(id).second) return now + kIoSlice;  // another step registers
     auto fiber = std::make_unique<Fiber>([this, &cert, &job, &session, id] {
-      step(cert, job, session);
+      const bool go = !coordinator_ || account_claimed(id, cert.name);
+      if (go) step(cert, job, session);
       registering_.erase(id);
+      if (go && coordinator_) coordinator_->release_account(id);
     });
     running_.emplace(cert.name, std::move(fiber));
     return now;
@@ -352,6 +363,7 @@ TimePoint Renewer::start_step(const ManagedCert& cert, RenewalJob& job, TimePoin
 
 // One step of a job and its consequences; the job is gone when it staged.
 void Renewer::step(const ManagedCert& cert, RenewalJob& job, CaSession& session) {
+  if (coordinator_ && !claimed(cert, job)) return;
   const int failures_before = job.state().failures;
   RenewalJob::Outcome outcome = job.step(session);
   after_step(cert, job, failures_before, outcome);
@@ -366,10 +378,16 @@ void Renewer::step(const ManagedCert& cert, RenewalJob& job, CaSession& session)
   }
   step_at_[cert.name] = outcome.next;
   if (outcome.staged) {
-    step_at_.erase(cert.name);
-    jobs_.erase(cert.name);
     next_check_[cert.name] = clock_.now() + options_.check_interval;
+    end_job(cert.name);  // last: the job is gone
   }
+}
+
+void Renewer::end_job(const std::string& name) {
+  step_at_.erase(name);
+  seen_.erase(name);
+  jobs_.erase(name);
+  if (coordinator_) coordinator_->release(name);
 }
 
 void Renewer::after_step(const ManagedCert& cert, const RenewalJob& job, int failures_before,
@@ -395,7 +413,8 @@ std::vector<ChallengeResponder*> Renewer::responders_for(const ManagedCert& cert
   if (cert.challenges.empty()) {
     std::vector<ChallengeResponder*> usable;
     for (ChallengeResponder* r : responders_)
-      if (options_.http01_by_default || r != &http01_) usable.push_back(r);
+      if (options_.http01_by_default || std::string(r->type()) != http01_.type())
+        usable.push_back(r);
     return usable;
   }
   std::vector<ChallengeResponder*> ordered;

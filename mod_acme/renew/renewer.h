@@ -31,6 +31,7 @@
 #include "renew/ca_session.h"
 #include "renew/first_order_preflight.h"
 #include "renew/job.h"
+#include "renew/order_coordinator.h"
 #include "report/notifier.h"
 #include "report/status_record.h"
 #include "shm/activation_signal.h"
@@ -77,6 +78,17 @@ class Renewer {
   void set_ocsp(OcspRefresher* ocsp) { ocsp_ = ocsp; }
   // Challenge types beyond http-01 (which is built in), in default order.
   void add_responder(ChallengeResponder* responder) { responders_.push_back(responder); }
+  // The built-in http-01 responder, and a stand-in for a responder (a
+  // cluster's ClusterResponder wrapping it: renew/cluster_responder.h).
+  Http01Responder& http01() { return http01_; }
+  void replace_responder(ChallengeResponder* old, ChallengeResponder* with) {
+    for (auto& r : responders_)
+      if (r == old) r = with;
+  }
+  // Other nodes share the certificates (renew/cluster_session.h): each job
+  // claims its certificate before a step, works on the coordinator's store
+  // and publishes its set. Jobs then load their state in their first step.
+  void set_coordinator(OrderCoordinator* coordinator) { coordinator_ = coordinator; }
   // The watchdog starts: answers left in shared memory by a previous life are
   // withdrawn; running jobs publish theirs again on their next step.
   void start();
@@ -124,6 +136,10 @@ class Renewer {
   TimePoint process(const ManagedCert& cert, TimePoint now);
   TimePoint start_step(const ManagedCert& cert, RenewalJob& job, TimePoint now);
   void step(const ManagedCert& cert, RenewalJob& job, CaSession& session);
+  // Cluster: whether this node may step the job now (renew/order_coordinator.h).
+  bool claimed(const ManagedCert& cert, RenewalJob& job);
+  bool account_claimed(const std::string& ca, const std::string& name);
+  void end_job(const std::string& name);
   void pump(TimePoint deadline);
   void start_due_steps();   // steps of existing jobs whose time came (polls)
   void fill_free_places();  // new orders for waiting names, as places free up
@@ -190,6 +206,8 @@ class Renewer {
   std::unique_ptr<FirstOrderPreflight> preflight_;  // Options::preflight
   std::vector<ChallengeResponder*> responders_{&http01_};
   NullNotifier null_notifier_;
+  OrderCoordinator* coordinator_ = nullptr;
+  std::map<std::string, std::string> seen_;  // cluster: the shared set a job began with
   Notifier* notifier_ = &null_notifier_;
 };
 

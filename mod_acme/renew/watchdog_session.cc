@@ -32,10 +32,22 @@ WatchdogSession::Parts WatchdogSession::Parts::over_multi(
     std::random_device device;
     return std::uniform_real_distribution<double>(0.0, 1.0)(device);
   };
-  return {store,      table,      signal,
-          ocsp_table, alpn_table, clock,
-          log,        ca_http,    std::make_unique<MultiHttpClient>(multi, HttpOptions()),
-          &multi,     random01};
+  Parts parts{store,      table,      signal,
+              ocsp_table, alpn_table, clock,
+              log,        ca_http,    std::make_unique<MultiHttpClient>(multi, HttpOptions()),
+              &multi,     random01};
+  parts.etcd_http = [&multi](const HttpOptions& o) -> std::unique_ptr<HttpClient> {
+    return std::make_unique<MultiHttpClient>(multi, o);
+  };
+  return parts;
+}
+
+std::unique_ptr<ClusterSession> WatchdogSession::make_cluster(Parts& parts) {
+  if (!options_.cluster.enabled || !options_.cluster_key || !parts.etcd_http) return nullptr;
+  return std::make_unique<ClusterSession>(ClusterSession::Parts{
+      options_.cluster, *options_.cluster_key, parts.store, parts.table, parts.alpn_table,
+      parts.signal, parts.clock, parts.log,
+      parts.etcd_http(etcd_http_options(options_.cluster.tls)), parts.driver});
 }
 
 WatchdogSession::WatchdogSession(Parts parts, Options options, std::function<bool()> parent_gone,
@@ -48,10 +60,12 @@ WatchdogSession::WatchdogSession(Parts parts, Options options, std::function<boo
       sleep_(std::move(parts.sleep)),
       lock_(announced(log_, options_)),
       notifier_(options_.notify_command, log_),
-      ocsp_(parts.store, parts.ocsp_table, clock_, log_, std::move(parts.ocsp_http)),
-      dns01_(options_.certs, parts.store, log_),
+      cluster_(make_cluster(parts)),
+      store_(cluster_ ? cluster_->tick_store() : parts.store),
+      ocsp_(store_, parts.ocsp_table, clock_, log_, std::move(parts.ocsp_http)),
+      dns01_(options_.certs, store_, log_),
       tls_alpn01_(parts.alpn_table, clock_),
-      renewer_(parts.store, parts.table, signal_, clock_, log_, std::move(parts.ca_http),
+      renewer_(store_, parts.table, signal_, clock_, log_, std::move(parts.ca_http),
                std::move(parts.random01), options_.renewer) {
   renewer_.set_http_driver(parts.driver);
   // Steps stop with the process, unless this watchdog outlives a graceful
@@ -65,6 +79,16 @@ WatchdogSession::WatchdogSession(Parts parts, Options options, std::function<boo
   if (options_.tls_alpn_wanted) renewer_.add_responder(&tls_alpn01_);
   // Last: the default order is http-01, tls-alpn-01, dns-01.
   if (!dns01_.empty()) renewer_.add_responder(&dns01_);
+  if (cluster_) {
+    // Any node may receive the CA's validation: the answers go to every node.
+    renewer_.set_coordinator(cluster_.get());
+    cluster_http01_ =
+        std::make_unique<ClusterResponder>(renewer_.http01(), cluster_->publisher(), log_);
+    cluster_tls_alpn01_ =
+        std::make_unique<ClusterResponder>(tls_alpn01_, cluster_->publisher(), log_);
+    renewer_.replace_responder(&renewer_.http01(), cluster_http01_.get());
+    renewer_.replace_responder(&tls_alpn01_, cluster_tls_alpn01_.get());
+  }
 }
 
 bool WatchdogSession::halted() const {
@@ -72,7 +96,22 @@ bool WatchdogSession::halted() const {
 }
 
 bool WatchdogSession::take_store() {
-  if (lock_.held()) return true;
+  if (started_) return true;
+  if (!lock_.held() && !take_lock()) return false;
+  if (cluster_ && !cluster_->ready()) {
+    cluster_->tick(options_.certs);  // loads etcd's state; nothing starts before it
+    if (!cluster_->ready()) return false;
+  }
+  renewer_.set_certs(options_.certs);
+  renewer_.start();
+  tls_alpn01_.withdraw_all();  // as start() does for http-01
+  dns01_.withdraw_all();
+  if (cluster_) cluster_->restore_answers();  // other nodes' orders' answers stay
+  started_ = true;
+  return true;
+}
+
+bool WatchdogSession::take_lock() {
   Status locked = lock_.try_lock();
   if (!locked.ok()) {
     signal_.note_watchdog_waiting(options_.generation);  // the old one hands over
@@ -87,17 +126,15 @@ bool WatchdogSession::take_store() {
   }
   if (!lock_trouble_.empty())
     log_.log(LogLevel::kInfo, kMsgWatchdog, "store lock " + lock_.path() + " taken");
-  renewer_.set_certs(options_.certs);
-  renewer_.start();
-  tls_alpn01_.withdraw_all();  // as start() does for http-01
-  dns01_.withdraw_all();
   return true;
 }
 
 std::chrono::microseconds WatchdogSession::tick() {
   if (!take_store()) return options_.min_interval;
   TimePoint now = clock_.now();
+  if (cluster_) cluster_->tick(options_.certs);
   TimePoint next = renewer_.run_once();
+  if (cluster_ && cluster_->busy()) next = now;  // its requests: back at the next slice
   auto wait = std::max<std::chrono::system_clock::duration>(next - now, options_.min_interval);
   return std::chrono::duration_cast<std::chrono::microseconds>(wait);
 }
@@ -115,7 +152,7 @@ bool WatchdogSession::may_drain() const {
 }
 
 void WatchdogSession::drain() {
-  if (!lock_.held() || !renewer_.has_work(options_.drain_horizon) || !may_drain()) return;
+  if (!started_ || !renewer_.has_work(options_.drain_horizon) || !may_drain()) return;
   draining_.store(true);
   log_.log(LogLevel::kInfo, kMsgWatchdog,
            "graceful restart: this watchdog works on until the next one is up, then finishes "
@@ -134,6 +171,7 @@ void WatchdogSession::drain() {
       successor_up = true;
     }
     TimePoint now = clock_.now();
+    if (cluster_) cluster_->tick(options_.certs);  // lock keep-alives, acks, queued writes
     TimePoint next = renewer_.run_once();
     if (!renewer_.has_work(options_.drain_horizon)) break;
     if (successor_up && renewer_.steps_in_flight() == 0) break;

@@ -32,6 +32,8 @@
 #include "config/managed_cert.h"
 #include "http/curl_multi.h"
 #include "http/http_client.h"
+#include "renew/cluster_responder.h"
+#include "renew/cluster_session.h"
 #include "renew/renewer.h"
 #include "report/notifier.h"
 #include "shm/activation_signal.h"
@@ -64,6 +66,9 @@ class WatchdogSession {
     // How a drain waits between its ticks; null: this thread sleeps (tests
     // pass their fake clock's time instead).
     std::function<void(std::chrono::system_clock::duration)> sleep = nullptr;
+    // A client for etcd with these options (a cluster only): over the same
+    // multi handle as the CA's, so its requests suspend only their fiber.
+    std::function<std::unique_ptr<HttpClient>(const HttpOptions&)> etcd_http = nullptr;
 
     // The watchdog's own: every CA's client and the OCSP client share one
     // multi handle (http/curl_multi.h), randomness from the system.
@@ -105,9 +110,12 @@ class WatchdogSession {
   void drain();
 
   bool holds_store() const { return lock_.held(); }
+  bool started() const { return started_; }
 
  private:
-  bool take_store();
+  bool take_store();  // the store lock, etcd's state (a cluster), then the renewer's start
+  bool take_lock();
+  std::unique_ptr<ClusterSession> make_cluster(Parts& parts);
   bool may_drain() const;
   bool halted() const;  // a stop or a hard restart, or the parent gone
 
@@ -120,10 +128,17 @@ class WatchdogSession {
   std::atomic<bool> draining_{false};
   FileLock lock_;  // released last, after the hooks' grace
   CommandNotifier notifier_;
+  // On a cluster, the store of the tick is the cluster's (shared paths from
+  // etcd's mirror); else the node's files.
+  std::unique_ptr<ClusterSession> cluster_;
+  Store& store_;
   OcspRefresher ocsp_;
   Dns01Responder dns01_;  // before renewer_, which points at it
   TlsAlpn01Responder tls_alpn01_;
   Renewer renewer_;
+  std::unique_ptr<ClusterResponder> cluster_http01_;  // the fan-out around each responder
+  std::unique_ptr<ClusterResponder> cluster_tls_alpn01_;
+  bool started_ = false;      // the renewer started (a cluster: once etcd's state is loaded)
   std::string lock_trouble_;  // the last reason the lock was not taken (logged once)
 };
 

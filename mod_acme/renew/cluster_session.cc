@@ -1,0 +1,349 @@
+#include "renew/cluster_session.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "renew/shm_challenge_sink.h"
+#include "store/layout.h"
+
+namespace acme {
+
+namespace {
+
+constexpr Millis kLoadRetry{2000};       // etcd unreachable at start: asked again this often
+const char kAccountLock[] = "account:";  // ':' is in no DNS name: no certificate's lock
+
+EtcdStore::Options in_fibers() {
+  EtcdStore::Options o;
+  o.require_fiber = true;
+  return o;
+}
+
+ChallengePublisher::Options publisher_options() {
+  ChallengePublisher::Options o;
+  o.require_fiber = true;
+  return o;
+}
+
+std::string endpoints_of(const ClusterSettings& s) {
+  std::string all;
+  for (const auto& e : s.endpoints) all += (all.empty() ? "" : " ") + e;
+  return all;
+}
+
+}  // namespace
+
+ClusterSession::ServedSink::ServedSink(ChallengeTable& table, AlpnCertTable& alpn)
+    : shm_(std::make_unique<ShmChallengeSink>(table, alpn)) {}
+
+Status ClusterSession::ServedSink::publish(const ChallengeAnswer& a) {
+  Status s = shm_->publish(a);
+  if (s.ok()) served_[a.token] = a;
+  return s;
+}
+
+void ClusterSession::ServedSink::withdraw(const ChallengeAnswer& a) {
+  shm_->withdraw(a);
+  served_.erase(a.token);
+}
+
+void ClusterSession::ServedSink::restore() {
+  for (const auto& [token, a] : served_) (void)shm_->publish(a);  // served before: fits again
+}
+
+ClusterSession::ClusterSession(Parts parts)
+    : settings_(parts.settings),
+      layout_(*EtcdLayout::make(parts.settings.prefix)),  // checked with the directive
+      key_(parts.key),
+      files_(parts.files),
+      signal_(parts.signal),
+      clock_(parts.clock),
+      log_(parts.log),
+      driver_(parts.driver),
+      etcd_(parts.settings.endpoints, std::move(parts.http)),
+      shared_(etcd_, layout_, key_, in_fibers()),
+      mirror_(layout_.store_root()),
+      mirror_view_(mirror_, layout_, key_),
+      queued_(mirror_view_, clock_),
+      tick_store_(files_, queued_),
+      store_watch_(parts.settings.endpoints, parts.settings.tls),
+      challenge_watch_(parts.settings.endpoints, parts.settings.tls),
+      registry_(etcd_, layout_, parts.settings.node_name),
+      sink_(parts.table, parts.alpn_table),
+      subscriber_(layout_, key_, sink_),
+      publisher_(etcd_, layout_, key_, parts.settings.node_name, publisher_options(), &clock_) {
+  log_.log(LogLevel::kInfo, kMsgClusterStore,
+           "cluster node " + settings_.node_name + ": shared store " + endpoints_of(settings_) +
+               " under " + layout_.prefix());
+}
+
+ClusterSession::~ClusterSession() {
+  for (auto& [name, h] : locks_) h.releasing = true;
+  run("bye", [this] {
+    for (auto& [name, h] : locks_)
+      if (h.lock->held()) (void)h.lock->release();       // a lease already gone is no loss
+    if (registry_.registered()) (void)registry_.stop();  // else it expires with its lease
+  });
+  const auto until = std::chrono::steady_clock::now() + Millis(2000);
+  while (!fibers_.empty() && std::chrono::steady_clock::now() < until) {
+    if (driver_ && driver_->in_flight() > 0) driver_->wait(Millis(20));
+    if (!pump() && !(driver_ && driver_->in_flight() > 0)) break;
+  }
+  // Fibers still suspended are dropped with their stacks (Renewer::~Renewer).
+}
+
+void ClusterSession::run(const std::string& key, std::function<void()> body) {
+  if (fibers_.count(key)) return;
+  auto fiber = std::make_unique<Fiber>(std::move(body));
+  fiber->resume();
+  if (!fiber->done()) fibers_.emplace(key, std::move(fiber));
+}
+
+bool ClusterSession::pump() {
+  bool progressed = false;
+  for (auto it = fibers_.begin(); it != fibers_.end();) {
+    if (it->second->ready()) {
+      it->second->resume();
+      progressed = true;
+    }
+    it = it->second->done() ? fibers_.erase(it) : std::next(it);
+  }
+  return progressed;
+}
+
+void ClusterSession::trouble(const std::string& what, const Status& status) {
+  std::string& said = troubles_[what];
+  if (said == status.message()) return;
+  said = status.message();
+  log_.log(LogLevel::kWarn, kMsgClusterStore, what + ": " + status.message());
+}
+
+void ClusterSession::untroubled(const std::string& what) {
+  if (troubles_.erase(what) > 0)
+    log_.log(LogLevel::kNotice, kMsgClusterStore, what + ": works again");
+}
+
+void ClusterSession::tick(const std::vector<ManagedCert>& certs) {
+  pump();
+  const TimePoint now = clock_.now();
+  if ((!ready() || reload_) && now >= next_load_) load();
+  poll_watches();
+  queued_.settle();
+  keep_up(now);
+  keep_locks(now);
+  if (ready()) install(certs, now);
+}
+
+// One range for the shared store and one for the challenges, then a watch
+// over each from the revision after it. Until it succeeds, nothing runs.
+void ClusterSession::load() {
+  run("load", [this] {
+    const char* what =
+        "cluster: loading the shared store (no order starts until it answers; "
+        "the certificates in use keep serving)";
+    auto store = etcd_.range({mirror_.root(), mirror_.range_end()});
+    auto answers = store.ok() ? etcd_.range({subscriber_.root(), subscriber_.range_end()})
+                              : Result<EtcdRangeResult>(store.status());
+    if (!answers.ok()) {
+      next_load_ = clock_.now() + kLoadRetry;
+      return trouble(what, answers.status());
+    }
+    reload_ = false;
+    mirror_.load(*store);
+    Status served = subscriber_.load(*answers);
+    if (!served.ok()) trouble("cluster: challenge answers", served);
+    watching_ =
+        store_watch_.start(mirror_.root(), mirror_.range_end(), mirror_.next_revision()).ok() &&
+        challenge_watch_
+            .start(subscriber_.root(), subscriber_.range_end(), subscriber_.next_revision())
+            .ok();
+    untroubled(what);
+    log_.log(LogLevel::kInfo, kMsgClusterStore,
+             "cluster: shared store loaded at revision " + std::to_string(mirror_.revision()) +
+                 " (" + std::to_string(mirror_.size()) + " keys)");
+  });
+}
+
+// A broken stream is started again from its next revision (on the next
+// member); history compacted away means a range again (the mirror serves
+// its last state meanwhile).
+void ClusterSession::poll_watches() {
+  if (!ready() || !watching_) return;
+  auto news = store_watch_.poll(Millis(0));
+  if (!news.ok()) {
+    trouble("cluster: watching the shared store", news.status());
+    (void)store_watch_.start(mirror_.root(), mirror_.range_end(), mirror_.next_revision());
+  }
+  for (const auto& message : news.ok() ? *news : std::vector<EtcdWatchResponse>()) {
+    if (!mirror_.apply(message).ok()) reload_ = true;  // events may be missing
+  }
+  auto answers = challenge_watch_.poll(Millis(0));
+  if (!answers.ok()) {
+    trouble("cluster: watching the challenge answers", answers.status());
+    (void)challenge_watch_.start(subscriber_.root(), subscriber_.range_end(),
+                                 subscriber_.next_revision());
+  }
+  for (const auto& message : answers.ok() ? *answers : std::vector<EtcdWatchResponse>()) {
+    if (message.compact_revision > 0 || message.canceled) reload_ = true;
+    Status applied = subscriber_.apply(message);
+    if (!applied.ok()) trouble("cluster: challenge answers", applied);
+  }
+}
+
+// The registration and its keep-alive (every third of its TTL), the acks of
+// new answers, the tick's queued writes: each in a fiber of its own.
+void ClusterSession::keep_up(TimePoint now) {
+  if (!ready()) return;
+  if (!registry_.registered() || now >= next_keep_alive_) {
+    next_keep_alive_ = now + Seconds(NodeRegistry::kDefaultTtlS) / 3;
+    run("registry", [this] {
+      const char* what = "cluster: registering this node";
+      Status s = registry_.registered() ? registry_.keep_alive() : registry_.start();
+      if (!s.ok()) return trouble(what, s);
+      untroubled(what);
+    });
+  }
+  if (registry_.registered() && subscriber_.unacked() > 0) {
+    run("acks", [this] {
+      Status s = subscriber_.write_acks(etcd_, registry_);
+      if (!s.ok()) trouble("cluster: acknowledging challenge answers", s);
+    });
+  }
+  if (queued_.queued() > 0) {
+    run("flush", [this] {
+      const char* what = "cluster: writing status and requests to the shared store";
+      Status s = queued_.flush(shared_);
+      if (!s.ok()) return trouble(what, s);
+      untroubled(what);
+    });
+  }
+}
+
+// Held locks are renewed from here (a third of the TTL before they run
+// out), so a step that waits long on its CA does not lose its lock; ended
+// jobs' locks are given up. One fiber per lock: never two requests at once
+// on one EtcdLock.
+void ClusterSession::keep_locks(TimePoint now) {
+  const auto margin = Seconds(EtcdLock::kDefaultTtlS) * 2 / 3;
+  for (auto it = locks_.begin(); it != locks_.end();) {
+    const std::string name = it->first;
+    Held& h = it->second;
+    const bool idle = !fibers_.count("lock " + name);
+    if (idle && h.releasing && !h.lock->held()) {
+      it = locks_.erase(it);
+      continue;
+    }
+    if (idle && h.releasing) {
+      run("lock " + name, [&h] { (void)h.lock->release(); });  // gone: it expires anyway
+    } else if (idle && h.lock->held() && h.lock->valid_until() - now < margin) {
+      run("lock " + name, [this, &h, name] {
+        Status s = h.lock->keep_alive();
+        if (!s.ok()) trouble("cluster: keeping the lock of " + name, s);
+      });
+    }
+    ++it;
+  }
+}
+
+// A set another node published: verified and staged here, then activated
+// by this node's parent like any staged set. Looked at when `current` moves.
+void ClusterSession::install(const std::vector<ManagedCert>& certs, TimePoint now) {
+  for (const auto& cert : certs) {
+    auto current = tick_store_.read_link(layout::shared_set_current(cert.name));
+    if (!current.ok()) continue;
+    auto seen = installed_.find(cert.name);
+    if (seen != installed_.end() && seen->second == *current) continue;
+    auto staged = install_shared_set(tick_store_, files_, cert, now, sets_, log_);
+    if (!staged.ok()) {
+      trouble("cluster: installing the certificate of " + cert.name, staged.status());
+      continue;
+    }
+    if (!sets_.waiting.count(cert.name)) installed_[cert.name] = *current;
+    if (*staged) signal_.request_activation();
+  }
+}
+
+void ClusterSession::restore_answers() {
+  sink_.restore();
+}
+
+std::string ClusterSession::shared_set_seen(const std::string& name) {
+  auto current = tick_store_.read_link(layout::shared_set_current(name));
+  return current.ok() ? *current : "";
+}
+
+ClusterSession::Held& ClusterSession::held(const std::string& lock_name) {
+  Held& h = locks_[lock_name];
+  if (!h.lock) {
+    h.lock = std::make_unique<EtcdLock>(etcd_, layout_.lock(lock_name), settings_.node_name,
+                                        EtcdLock::kDefaultTtlS, &clock_);
+    h.view = std::make_unique<EtcdStoreUnderLock>(shared_, *h.lock);
+    h.store = std::make_unique<RoutingStore>(files_, *h.view);
+  }
+  h.releasing = false;
+  return h;
+}
+
+Store& ClusterSession::job_store(const std::string& name) {
+  return *held(name).store;
+}
+
+// kGo while held (renewed from the tick); else one try to take it.
+Result<OrderCoordinator::Claim> ClusterSession::take(const std::string& lock_name,
+                                                     const std::string& what) {
+  Held& h = held(lock_name);
+  if (fibers_.count("lock " + lock_name)) return Claim::kElsewhere;  // a renewal or release runs
+  if (h.lock->held_now()) return Claim::kGo;
+  auto got = h.lock->acquire();
+  if (!got.ok()) return got.status();
+  if (*got) {
+    h.holder_said.clear();
+    return Claim::kGo;
+  }
+  if (h.holder_said != h.lock->holder()) {
+    h.holder_said = h.lock->holder();
+    log_.log(LogLevel::kInfo, kMsgClusterOrder,
+             "cluster node " + h.lock->holder() + " works on " + what + "; this node waits");
+  }
+  return Claim::kElsewhere;
+}
+
+Result<OrderCoordinator::Claim> ClusterSession::claim(const std::string& name,
+                                                      const std::string& seen) {
+  const bool was_held = held(name).lock->held_now();
+  auto claimed = take(name, "the certificate " + name);
+  if (!claimed.ok()) return claimed;
+  if (*claimed == Claim::kElsewhere)  // the holder may have published already
+    return shared_set_seen(name) != seen ? Claim::kDone : Claim::kElsewhere;
+  if (was_held || shared_.exists(layout::job_file(name))) return Claim::kGo;  // resumes an order
+  auto current = shared_.read_link(layout::shared_set_current(name));
+  if (!current.ok() && current.status().code() != Code::kNotFound) return current.status();
+  if ((current.ok() ? *current : "") == seen) return Claim::kGo;
+  log_.log(LogLevel::kInfo, kMsgClusterOrder,
+           "another cluster node renewed " + name + " meanwhile: this node installs its set");
+  (void)held(name).lock->release();  // not needed; if lost, it expires with its lease
+  return Claim::kDone;
+}
+
+Status ClusterSession::publish(const std::string& name, const std::string& chain_pem,
+                               const std::string& key_pem) {
+  auto seq = publish_shared_set(job_store(name), name, chain_pem, key_pem, log_);
+  if (!seq.ok()) return seq.status().with_context("publishing the set of " + name);
+  installed_[name] = *seq;  // this node staged it itself
+  return Status();
+}
+
+void ClusterSession::release(const std::string& name) {
+  auto it = locks_.find(name);
+  if (it != locks_.end()) it->second.releasing = true;
+}
+
+Result<OrderCoordinator::Claim> ClusterSession::claim_account(const std::string& ca) {
+  return take(kAccountLock + ca, "the account at " + ca);
+}
+
+void ClusterSession::release_account(const std::string& ca) {
+  release(kAccountLock + ca);
+}
+
+}  // namespace acme

@@ -1,0 +1,163 @@
+// ClusterSession: the watchdog's side of a cluster (ACMESharedStore, issue
+// 10; docs/cluster.md). Owns this node's connection to etcd and everything
+// fed from it, and never makes the tick wait for the network: every etcd
+// request runs in a fiber of its own (base/fiber.h) on the watchdog's
+// CurlMulti, and the tick reads shared state from the watched mirror.
+//
+// - tick_store(): the Store the tick and its side fibers use: this node's
+//   files and, for the shared paths (cluster/shared_paths.h), the mirror,
+//   with writes queued and sent in order by a fiber (cluster/queued_store.h).
+// - ready() once the mirror and the challenges are loaded: before that the
+//   renewer does not start, so with etcd unreachable no order starts and the
+//   node serves what its files hold.
+// - The challenge fan-out: this node registers itself (with a lease), serves
+//   every published answer from its shared memory and acks it.
+// - OrderCoordinator for the renewer: one lease-held lock per certificate
+//   (and per CA account), kept alive from the tick, the job's store under it,
+//   the new set published for every node.
+// - New sets published by any node are installed here (verified, staged,
+//   activation raised) as the mirror shows them.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/fiber.h"
+#include "base/log.h"
+#include "certset/shared_sets.h"
+#include "cluster/challenge_publisher.h"
+#include "cluster/challenge_subscriber.h"
+#include "cluster/cluster_key.h"
+#include "cluster/cluster_settings.h"
+#include "cluster/etcd_client.h"
+#include "cluster/etcd_lock.h"
+#include "cluster/etcd_mirror.h"
+#include "cluster/etcd_store.h"
+#include "cluster/etcd_watch.h"
+#include "cluster/node_registry.h"
+#include "cluster/queued_store.h"
+#include "cluster/routing_store.h"
+#include "config/managed_cert.h"
+#include "http/http_client.h"
+#include "renew/order_coordinator.h"
+#include "shm/activation_signal.h"
+#include "shm/alpn_cert_table.h"
+#include "shm/challenge_table.h"
+
+namespace acme {
+
+class ClusterSession : public OrderCoordinator {
+ public:
+  struct Parts {
+    const ClusterSettings& settings;
+    const ClusterKey& key;
+    Store& files;  // this node's FileStore
+    ChallengeTable& table;
+    AlpnCertTable& alpn_table;
+    ActivationSignal& signal;
+    const Clock& clock;
+    LogSink& log;
+    std::unique_ptr<HttpClient> http;  // for etcd: over the watchdog's CurlMulti
+    HttpDriver* driver = nullptr;      // where the fibers' requests progress
+  };
+  explicit ClusterSession(Parts parts);
+  // Gives up held locks and the registration, waiting at most ~2 s: the
+  // next watchdog of this node (an activation) need not wait out the leases.
+  ~ClusterSession() override;
+  ClusterSession(const ClusterSession&) = delete;
+  ClusterSession& operator=(const ClusterSession&) = delete;
+
+  Store& tick_store() { return tick_store_; }
+  ChallengePublisher& publisher() { return publisher_; }
+  bool ready() const { return mirror_.loaded() && subscriber_.loaded(); }
+  // Each tick: moves the fibers along, applies what the watches brought,
+  // starts the background requests that are due, installs new shared sets.
+  void tick(const std::vector<ManagedCert>& certs);
+  bool busy() const { return !fibers_.empty(); }
+  // Resumes the fibers whose requests are answered (also from the renewer's
+  // pump, so a job waiting on an ack does not wait for the next tick).
+  bool pump();
+  // Shared memory holds every published answer again (after the renewer's
+  // start withdrew what no local job published).
+  void restore_answers();
+
+  // OrderCoordinator
+  std::string shared_set_seen(const std::string& name) override;
+  Store& job_store(const std::string& name) override;
+  Result<Claim> claim(const std::string& name, const std::string& seen) override;
+  Status publish(const std::string& name, const std::string& chain_pem,
+                 const std::string& key_pem) override;
+  void release(const std::string& name) override;
+  Result<Claim> claim_account(const std::string& ca) override;
+  void release_account(const std::string& ca) override;
+
+ private:
+  // A certificate's (or an account's) lock and the job's store under it.
+  struct Held {
+    std::unique_ptr<EtcdLock> lock;
+    std::unique_ptr<EtcdStoreUnderLock> view;
+    std::unique_ptr<RoutingStore> store;
+    bool releasing = false;   // the job ended: give the lock up when idle
+    std::string holder_said;  // the other holder last logged
+  };
+  // Serves through the shared-memory sink and remembers what it serves.
+  class ServedSink : public ChallengeSink {
+   public:
+    ServedSink(ChallengeTable& table, AlpnCertTable& alpn);
+    Status publish(const ChallengeAnswer& a) override;
+    void withdraw(const ChallengeAnswer& a) override;
+    void restore();
+
+   private:
+    std::unique_ptr<ChallengeSink> shm_;
+    std::map<std::string, ChallengeAnswer> served_;  // by token
+  };
+
+  void run(const std::string& key, std::function<void()> body);
+  void load();
+  void poll_watches();
+  void keep_up(TimePoint now);
+  void keep_locks(TimePoint now);
+  void install(const std::vector<ManagedCert>& certs, TimePoint now);
+  Held& held(const std::string& lock_name);
+  Result<Claim> take(const std::string& lock_name, const std::string& what);
+  void trouble(const std::string& what, const Status& status);  // logged once per cause
+  void untroubled(const std::string& what);
+
+  const ClusterSettings& settings_;
+  EtcdLayout layout_;
+  ClusterKey key_;
+  Store& files_;
+  ActivationSignal& signal_;
+  const Clock& clock_;
+  LogSink& log_;
+  HttpDriver* driver_;
+  EtcdClient etcd_;
+  EtcdStore shared_;
+  EtcdMirror mirror_;
+  MirrorStore mirror_view_;
+  QueuedStore queued_;
+  RoutingStore tick_store_;
+  EtcdWatch store_watch_;
+  EtcdWatch challenge_watch_;
+  bool watching_ = false;
+  bool reload_ = false;  // a watch lost events: range again, serving the last state meanwhile
+  TimePoint next_load_{};
+  NodeRegistry registry_;
+  TimePoint next_keep_alive_{};
+  ServedSink sink_;
+  ChallengeSubscriber subscriber_;
+  ChallengePublisher publisher_;
+  std::map<std::string, Held> locks_;  // by lock name
+  std::map<std::string, std::unique_ptr<Fiber>> fibers_;
+  SharedSetMemory sets_;
+  std::map<std::string, std::string> installed_;  // by cert name: the `current` last looked at
+  std::map<std::string, std::string> troubles_;   // what -> the cause last logged
+};
+
+}  // namespace acme

@@ -1,0 +1,53 @@
+// The Renewer on a cluster (renew/order_coordinator.h): the claims a job's
+// step makes before it runs.
+#include "renew/renewer.h"
+
+namespace acme {
+
+namespace {
+// Another node holds the certificate's lock; etcd did not answer.
+constexpr Millis kClaimPoll{1000};
+constexpr Millis kClaimRetry{5000};
+}  // namespace
+
+// One node orders a certificate at a time; the others wait, and drop their
+// job once the holder has published (its set reaches them by installation).
+bool Renewer::claimed(const ManagedCert& cert, RenewalJob& job) {
+  auto claim = coordinator_->claim(cert.name, seen_[cert.name]);
+  const TimePoint now = clock_.now();
+  if (!claim.ok()) {
+    log_.log(LogLevel::kWarn, kMsgClusterOrder,
+             "cannot claim the order for " + cert.name + " in the shared store (" +
+                 claim.status().message() +
+                 "); the certificate in use keeps serving, tried again shortly");
+    step_at_[cert.name] = now + kClaimRetry;
+    return false;
+  }
+  if (*claim == OrderCoordinator::Claim::kElsewhere) {
+    step_at_[cert.name] = now + kClaimPoll;
+    return false;
+  }
+  if (*claim == OrderCoordinator::Claim::kDone) {
+    next_check_[cert.name] = now;
+    end_job(cert.name);
+    return false;
+  }
+  if (job.loaded()) return true;
+  job.load();  // the shared state, read under the lock
+  if (job.state().next_attempt <= now) return true;
+  step_at_[cert.name] = job.state().next_attempt;  // backing off: the lock lapses meanwhile
+  return false;
+}
+
+bool Renewer::account_claimed(const std::string& ca, const std::string& name) {
+  auto claim = coordinator_->claim_account(ca);
+  if (claim.ok() && *claim == OrderCoordinator::Claim::kGo) return true;
+  if (!claim.ok())
+    log_.log(LogLevel::kWarn, kMsgClusterOrder,
+             "cannot claim the account at " + ca + " in the shared store (" +
+                 claim.status().message() + "); tried again shortly");
+  step_at_[name] = clock_.now() + (claim.ok() ? kClaimPoll : kClaimRetry);
+  return false;
+}
+
+}  // namespace acme
