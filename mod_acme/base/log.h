@@ -57,6 +57,7 @@ enum MsgId : int {
   kMsgClusterChallenge = 10200,  // a cluster node did not ack a challenge answer in time,
                                  // or refused one published in etcd
   kMsgSharedSet = 10210,         // cluster: a certificate set published to, or awaited from, etcd
+  kMsgCluster = 10220,           // cluster: this node's name, prefix and etcd members at start
   kMsgClusterWithdraw = 10230,   // cluster: a challenge answer not withdrawn from etcd (retried)
   kMsgClusterStore = 10240,      // cluster: the shared store (etcd) loaded, unreachable, back
   kMsgClusterOrder = 10241,      // cluster: another node holds a certificate's lock, or renewed it

@@ -1,14 +1,12 @@
 #include "cluster/cluster_key.h"
 
-#include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <memory>
 
+#include "cluster/private_file.h"
 #include "crypto/base64url.h"
 
 namespace acme {
@@ -34,28 +32,23 @@ Status key_file_error(const std::string& path, const std::string& cause) {
                     "; create it with: umask 077; openssl rand -base64 32 > " + path);
 }
 
+// Root reads it (post_config, acmectl) under the privilege rule
+// (cluster/private_file.h): nothing another user can write is on its way.
 Result<std::string> read_key_file(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0) return key_file_error(path, "cannot be opened (missing, a symlink or no access)");
-  struct stat st;
-  std::string text(kMaxKeyFile + 1, '\0');
-  ssize_t n = -1;
-  bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-  if (regular && (st.st_mode & 077) == 0) n = read(fd, &text[0], text.size());
-  close(fd);
-  if (!regular) return key_file_error(path, "is not a regular file");
-  if ((st.st_mode & 077) != 0) {
+  auto text = read_private_file(path, kMaxKeyFile);
+  if (text.status().tag() == kPrivateFileMode) {
     return Status(Code::kInvalidArgument, "ACMESharedStoreKeyFile " + path +
                                               ": group or others may access it; make it the "
                                               "owner's alone: chmod 600 " +
                                               path);
   }
-  if (n < 0 || static_cast<std::size_t>(n) > kMaxKeyFile) {
-    return key_file_error(path, "cannot be read or is larger than a key file");
+  if (text.status().code() == Code::kNotFound) return key_file_error(path, "does not exist");
+  if (!text.ok()) {
+    return Status(Code::kInvalidArgument,
+                  "ACMESharedStoreKeyFile " + path + ": " + text.status().message());
   }
-  text.resize(static_cast<std::size_t>(n));
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
-    text.pop_back();
+  while (!text->empty() && (text->back() == '\n' || text->back() == '\r' || text->back() == ' ')) {
+    text->pop_back();
   }
   return text;
 }

@@ -33,6 +33,21 @@ Status check_tls_endpoints(const ClusterSettings& s) {
   return etcd_check_tls(s.tls);
 }
 
+// A directive that means nothing without ACMESharedStore, named with its value.
+Status without_store(const ClusterSettings& s) {
+  std::string given = s.prefix_given         ? "ACMESharedStorePrefix '" + s.prefix + "'"
+                      : !s.key_file.empty()  ? "ACMESharedStoreKeyFile '" + s.key_file + "'"
+                      : !s.node_name.empty() ? "ACMENodeName '" + s.node_name + "'"
+                      : s.tls_given          ? "ACMESharedStoreTLS '" + s.tls.cert_file + "'"
+                                             : "";
+  if (given.empty()) return Status::ok_status();
+  return Status(Code::kInvalidArgument,
+                given +
+                    " needs ACMESharedStore etcd URL... (this server is not in a cluster "
+                    "without it); add ACMESharedStore or remove the ACMEShared*/ACMENodeName "
+                    "lines");
+}
+
 }  // namespace
 
 Status parse_shared_store(const std::vector<std::string>& args, ClusterSettings* out) {
@@ -83,13 +98,7 @@ Status parse_node_name(const std::string& arg, ClusterSettings* out) {
 }
 
 Status check_cluster_settings(ClusterSettings* s, const std::string& host_name) {
-  if (!s->enabled) {
-    bool other = s->tls_given || !s->key_file.empty() || s->prefix_given;
-    if (!other) return Status::ok_status();
-    return Status(Code::kInvalidArgument,
-                  "ACMESharedStorePrefix, ACMESharedStoreTLS and ACMESharedStoreKeyFile need "
-                  "ACMESharedStore etcd URL...; add it or remove them");
-  }
+  if (!s->enabled) return without_store(*s);
   if (s->key_file.empty()) {
     return Status(Code::kInvalidArgument,
                   "ACMESharedStore needs ACMESharedStoreKeyFile: every private key is encrypted "
@@ -102,6 +111,19 @@ Status check_cluster_settings(ClusterSettings* s, const std::string& host_name) 
     Status named = parse_node_name(host_name, s);
     if (!named.ok()) return named.with_context("the host name as ACMENodeName: ");
   }
+  return Status::ok_status();
+}
+
+Status load_cluster_key(const ClusterSettings& s, std::optional<ClusterKey>* key, LogSink& log) {
+  if (!s.enabled) return Status::ok_status();
+  Result<ClusterKey> loaded = ClusterKey::load(s.key_file);
+  ACME_RETURN_IF_ERROR(loaded);
+  key->emplace(std::move(*loaded));
+  std::string members;
+  for (const std::string& url : s.endpoints) members += " " + url;
+  log.log(LogLevel::kNotice, kMsgCluster,
+          "cluster node '" + s.node_name + "' under " + s.prefix + " on etcd" + members +
+              "; key file " + s.key_file + " read (the watchdog talks to etcd, the parent never)");
   return Status::ok_status();
 }
 

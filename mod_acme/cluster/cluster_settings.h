@@ -9,13 +9,18 @@
 //   ACMESharedStoreKeyFile path            required with ACMESharedStore
 //   ACMENodeName web1                      default: the host name
 //
-// Not registered with httpd yet: see docs/cluster.md, "Next".
+// Registered with httpd as server-wide directives (config/directive_actions.cc);
+// `apachectl -t` and every start run check_cluster_settings (config/settings.h's
+// check_global), and the parent loads the key with load_cluster_key.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "base/log.h"
 #include "base/status.h"
+#include "cluster/cluster_key.h"
 #include "cluster/etcd_client.h"
 
 namespace acme {
@@ -37,10 +42,16 @@ Status parse_shared_store_tls(const std::vector<std::string>& args, ClusterSetti
 Status parse_shared_store_key_file(const std::string& arg, ClusterSettings* out);
 Status parse_node_name(const std::string& arg, ClusterSettings* out);
 
-// The rules across directives, once all are read: the other directives need
-// ACMESharedStore, which needs ACMESharedStoreKeyFile (loaded and checked
+// The rules across directives, once all are read: the other directives
+// (ACMENodeName too) need ACMESharedStore, which needs ACMESharedStoreKeyFile (loaded and checked
 // here: mode and size); ACMESharedStoreTLS needs https:// endpoints and
 // readable files; the node name defaults to host_name.
 Status check_cluster_settings(ClusterSettings* s, const std::string& host_name);
+
+// Parent (root), post_config's real pass, on checked settings: the cluster
+// key into *key (nothing when there is no cluster), and a notice naming the
+// node, the prefix and the members (ACME10220). The key reaches the watchdog
+// child in memory, by fork; the file stays root's, mode 0600.
+Status load_cluster_key(const ClusterSettings& s, std::optional<ClusterKey>* key, LogSink& log);
 
 }  // namespace acme

@@ -117,6 +117,17 @@ Status preflight_resolver(To to, const Args& a) {
   return Status();
 }
 
+// The cluster directives fill the one ClusterSettings through the parsers
+// acmectl --cluster uses too (cluster/cluster_settings.h).
+template <auto Parse>
+Status cluster_word(To to, const Args& a) {
+  return Parse(a[0], &to.global.cluster);
+}
+template <auto Parse>
+Status cluster_words(To to, const Args& a) {
+  return Parse(a, &to.global.cluster);
+}
+
 using V = VhostDirectives;
 using G = GlobalSettings;
 constexpr bool kVhost = false;  // also in <VirtualHost>, merged over the main server's
@@ -151,6 +162,13 @@ constexpr DirectiveAction kActions[] = {
     {"ACMEDns01Command", kVhost, dns01_command},
     {"ACMEPreflight", kGlobal, flag<&G::preflight>},
     {"ACMEPreflightResolver", kGlobal, preflight_resolver},
+    // A cluster on etcd (issue 10, docs/cluster.md); the rules across them:
+    // check_global.
+    {"ACMESharedStore", kGlobal, cluster_words<parse_shared_store>},
+    {"ACMESharedStorePrefix", kGlobal, cluster_word<parse_shared_store_prefix>},
+    {"ACMESharedStoreTLS", kGlobal, cluster_words<parse_shared_store_tls>},
+    {"ACMESharedStoreKeyFile", kGlobal, cluster_word<parse_shared_store_key_file>},
+    {"ACMENodeName", kGlobal, cluster_word<parse_node_name>},
 };
 
 }  // namespace

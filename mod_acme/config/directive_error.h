@@ -20,7 +20,8 @@ Status value_error(const std::string& value, const std::string& fix);
 // "needs ...": the directive was given no argument.
 Status usage_error(const std::string& text);
 
-// "DIRECTIVE: 'value' fix", or "DIRECTIVE needs ..." for a usage error.
+// "DIRECTIVE: 'value' fix", or "DIRECTIVE needs ..." for a usage error; a
+// message that begins with the directive's name (then ' ' or ':') as is.
 std::string directive_message(const std::string& directive, const Status& error);
 
 }  // namespace acme

@@ -1,5 +1,7 @@
 #include "config/settings.h"
 
+#include <unistd.h>
+
 #include <map>
 
 #include "acme/directory.h"
@@ -106,6 +108,12 @@ std::vector<ManagedCert> managed_certs(const std::vector<VhostDirectives>& vhost
       certs.push_back(std::move(each));
   }
   return certs;
+}
+
+Status check_global(GlobalSettings* global) {
+  char host[256] = "";
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';  // then ACMENodeName is needed
+  return check_cluster_settings(&global->cluster, host);
 }
 
 }  // namespace acme

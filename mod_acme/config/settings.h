@@ -12,6 +12,7 @@
 
 #include "base/clock.h"
 #include "base/status.h"
+#include "cluster/cluster_settings.h"
 #include "config/directive_values.h"
 #include "config/managed_cert.h"
 #include "crypto/key.h"
@@ -66,6 +67,13 @@ struct GlobalSettings {
   bool preflight = true;         // ACMEPreflight
   std::string preflight_server;  // ACMEPreflightResolver; empty = the system's resolver
   int preflight_port = 53;
+  ClusterSettings cluster;  // ACMESharedStore and its directives (issue 10)
 };
+
+// The rules across the server-wide directives no single one can check: the
+// cluster's (cluster/cluster_settings.h's check_cluster_settings), which also
+// fills in the node name from this host's name. `apachectl -t` and every
+// start run it on the main server's settings.
+Status check_global(GlobalSettings* global);
 
 }  // namespace acme

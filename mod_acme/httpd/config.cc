@@ -72,6 +72,7 @@ void* acme_merge_server_conf(apr_pool_t* p, void* base_conf, void* add_conf) {
 int acme_check_config(apr_pool_t*, apr_pool_t*, apr_pool_t*, server_rec* s) {
   return guarded(s, HTTP_INTERNAL_SERVER_ERROR, [&] {
     Status error = check_config(all_directives(s));
+    if (error.ok()) error = check_global(&server_conf(s)->global);
     if (error.ok()) return OK;
     ServerLogSink(s).log(LogLevel::kError, kMsgConfig, error.message());
     return HTTP_INTERNAL_SERVER_ERROR;

@@ -114,6 +114,11 @@ const command_rec kDirectives[] = {
               "order and warn (ACME10180)"),
     ACME_TAKE1("ACMEPreflightResolver",
                "ADDRESS:PORT of the DNS server the preflight asks (default: the system's)"),
+    ACME_ARGV("ACMESharedStore", "etcd URL...: a cluster's shared state in etcd"),
+    ACME_TAKE1("ACMESharedStorePrefix", "the cluster's etcd key prefix (default /mod_acme)"),
+    ACME_ARGV("ACMESharedStoreTLS", "CERT KEY CA: client certificate for etcd"),
+    ACME_TAKE1("ACMESharedStoreKeyFile", "the cluster key (root's, mode 0600)"),
+    ACME_TAKE1("ACMENodeName", "this node's name in the cluster (default: host name)"),
     {nullptr}};
 
 }  // namespace acme

@@ -152,6 +152,11 @@ int startup(apr_pool_t* pconf, server_rec* s) {
   if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG &&
       hand_existing_files(pconf, *st))
     return OK;
+  st->cluster = st->settings.cluster;  // checked by acme_check_config
+  if (Status key = load_cluster_key(st->cluster, &st->cluster_key, log); !key.ok()) {
+    log.log(LogLevel::kError, kMsgConfig, key.message());
+    return HTTP_INTERNAL_SERVER_ERROR;
+  }
   Result<FilePlan> plan = plan_real_pass(
       st->settings.store_dir, ChildUser{ap_unixd_config.user_id, ap_unixd_config.group_id},
       st->certs, st->version, std::chrono::system_clock::now(), log);

@@ -149,3 +149,16 @@ TEST(ClusterKey, FileNotBase64OrMissingRefused) {
   CHECK_TEXT(contains(missing.status().message(), "/nonexistent/acme-cluster.key"),
              missing.status().message().c_str());
 }
+
+TEST(ClusterKey, FileInADirectoryOthersCanWriteRefused) {
+  KeyFile file(base64_encode(kRaw), 0600);
+  std::string dir = file.path().substr(0, file.path().rfind('/'));
+  chmod(dir.c_str(), 0777);  // as a directory the child user may write
+  auto key = ClusterKey::load(file.path());
+  chmod(dir.c_str(), 0700);
+  CHECK_FALSE(key.ok());
+  const std::string& m = key.status().message();
+  CHECK_TEXT(
+      contains(m, "ACMESharedStoreKeyFile " + file.path()) && contains(m, "directory " + dir),
+      m.c_str());
+}

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "base/memory_log_sink.h"
 #include "crypto/base64url.h"
 
 #include <CppUTest/TestHarness.h>
@@ -94,7 +95,48 @@ TEST(ClusterSettings, OtherDirectivesNeedTheStore) {
   ClusterSettings s;
   CHECK_TRUE(check_cluster_settings(&s, "h").ok());  // no cluster at all
   CHECK_TRUE(parse_shared_store_prefix("/mod_acme", &s).ok());
-  CHECK_ERROR_NAMES(check_cluster_settings(&s, "h"), "need ACMESharedStore etcd");
+  CHECK_ERROR_NAMES(check_cluster_settings(&s, "h"),
+                    "ACMESharedStorePrefix '/mod_acme' needs ACMESharedStore etcd");
+  ClusterSettings named;
+  CHECK_TRUE(parse_node_name("web1", &named).ok());
+  CHECK_ERROR_NAMES(check_cluster_settings(&named, "h"),
+                    "ACMENodeName 'web1' needs ACMESharedStore etcd URL...");
+  CHECK_ERROR_NAMES(check_cluster_settings(&named, "h"), "add ACMESharedStore or remove");
+}
+
+TEST(ClusterSettings, LoadClusterKeyReadsTheKeyAndNamesTheNode) {
+  ClusterSettings s = configured();
+  CHECK_TRUE(check_cluster_settings(&s, "web2").ok());
+  std::optional<ClusterKey> key;
+  MemoryLogSink log;
+  Status loaded = load_cluster_key(s, &key, log);
+  CHECK_TEXT(loaded.ok(), loaded.message().c_str());
+  CHECK_TRUE(key.has_value());
+  auto sealed = key->seal("x", "/k");
+  auto same = ClusterKey::from_bytes(std::string(32, 'k'));  // the file's bytes
+  STRCMP_EQUAL("x", same->open_sealed(*sealed, "/k")->c_str());
+  LONGS_EQUAL(1, log.lines.size());
+  LONGS_EQUAL(kMsgCluster, log.lines[0].msgno);
+  CHECK_TEXT(log.contains("node 'web2' under /mod_acme on etcd https://e1:2379 https://e2:2379"),
+             log.lines[0].message.c_str());
+}
+
+TEST(ClusterSettings, LoadClusterKeyWithoutClusterLoadsNothing) {
+  std::optional<ClusterKey> key;
+  MemoryLogSink log;
+  CHECK_TRUE(load_cluster_key(ClusterSettings(), &key, log).ok());
+  CHECK_FALSE(key.has_value());
+  LONGS_EQUAL(0, log.lines.size());
+}
+
+TEST(ClusterSettings, LoadClusterKeyFailsOnAKeyFileChangedSinceTheCheck) {
+  ClusterSettings s = configured();
+  CHECK_TRUE(check_cluster_settings(&s, "h").ok());
+  chmod(key_file.c_str(), 0640);
+  std::optional<ClusterKey> key;
+  MemoryLogSink log;
+  CHECK_ERROR_NAMES(load_cluster_key(s, &key, log), "chmod 600 " + key_file);
+  CHECK_FALSE(key.has_value());
 }
 
 TEST(ClusterSettings, TlsWantsHttpsAndReadableFiles) {

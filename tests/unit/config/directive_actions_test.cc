@@ -42,9 +42,10 @@ TEST(DirectiveActions, OnlyTheModulesDirectivesAreFound) {
 }
 
 TEST(DirectiveActions, ServerWideDirectivesAreGlobalOnly) {
-  for (const char* name :
-       {"ACMEStoreDir", "ACMEActivation", "ACMECheckInterval", "ACMEMaxParallel", "ACMEPortMap",
-        "ACMENotifyCommand", "ACMEStapling", "ACMEPreflight", "ACMEPreflightResolver"})
+  for (const char* name : {"ACMEStoreDir", "ACMEActivation", "ACMECheckInterval", "ACMEMaxParallel",
+                           "ACMEPortMap", "ACMENotifyCommand", "ACMEStapling", "ACMEPreflight",
+                           "ACMEPreflightResolver", "ACMESharedStore", "ACMESharedStorePrefix",
+                           "ACMESharedStoreTLS", "ACMESharedStoreKeyFile", "ACMENodeName"})
     CHECK_TEXT(find_directive(name)->global_only, name);
   for (const char* name : {"ACMEDomain", "ACMECertificateAuthority", "ACMEKeyType",
                            "ACMEChallenges", "ACMERetryDelay", "ACMERenewWindow"})
@@ -141,4 +142,36 @@ TEST(DirectiveActions, TermsEabProfileResolver) {
   r.line("ACMEPreflightResolver", {"127.0.0.1:5353"});
   STRCMP_EQUAL("127.0.0.1", r.global.preflight_server.c_str());
   LONGS_EQUAL(5353, r.global.preflight_port);
+}
+
+TEST(DirectiveActions, ClusterDirectivesFillTheClusterSettings) {
+  Record r;
+  STRCMP_EQUAL("",
+               r.line("ACMESharedStore", {"etcd", "https://e1:2379", "https://e2:2379"}).c_str());
+  STRCMP_EQUAL("", r.line("ACMESharedStorePrefix", {"/mod_acme/prod"}).c_str());
+  STRCMP_EQUAL("", r.line("ACMESharedStoreTLS", {"/c.pem", "/c.key", "/ca.pem"}).c_str());
+  STRCMP_EQUAL("", r.line("ACMESharedStoreKeyFile", {"/etc/apache2/acme-cluster.key"}).c_str());
+  STRCMP_EQUAL("", r.line("ACMENodeName", {"web1"}).c_str());
+  const ClusterSettings& c = r.global.cluster;
+  CHECK(c.enabled && c.prefix_given && c.tls_given);
+  LONGS_EQUAL(2, c.endpoints.size());
+  STRCMP_EQUAL("https://e2:2379", c.endpoints[1].c_str());
+  STRCMP_EQUAL("/mod_acme/prod", c.prefix.c_str());
+  STRCMP_EQUAL("/ca.pem", c.tls.ca_file.c_str());
+  STRCMP_EQUAL("/etc/apache2/acme-cluster.key", c.key_file.c_str());
+  STRCMP_EQUAL("web1", c.node_name.c_str());
+}
+
+TEST(DirectiveActions, ClusterRefusalsNameTheDirectiveOnce) {
+  Record r;
+  STRCMP_EQUAL(
+      "ACMENodeName 'web 1': use 1 to 253 letters, digits, '-', '.' or '_' (e.g. web1), "
+      "unique in the cluster",
+      r.line("ACMENodeName", {"web 1"}).c_str());
+  CHECK(r.global.cluster.node_name.empty());
+  STRCMP_EQUAL("ACMESharedStoreKeyFile 'acme.key': give an absolute path",
+               r.line("ACMESharedStoreKeyFile", {"acme.key"}).c_str());
+  std::string consul = r.line("ACMESharedStore", {"consul", "http://c:8500"});
+  CHECK_TEXT(consul.rfind("ACMESharedStore 'consul': ", 0) == 0, consul.c_str());
+  CHECK(!r.global.cluster.enabled);
 }

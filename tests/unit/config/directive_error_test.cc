@@ -21,3 +21,15 @@ TEST(DirectiveError, TheNameIsTakenAsTheAdminWroteIt) {
   STRCMP_EQUAL("acmedomain: 'x' is bad",
                directive_message("acmedomain", value_error("x", "is bad")).c_str());
 }
+
+TEST(DirectiveError, AMessageThatNamesTheDirectiveIsKeptWhole) {
+  Status named(Code::kInvalidArgument, "ACMESharedStorePrefix 'x': begin it with '/'");
+  STRCMP_EQUAL("ACMESharedStorePrefix 'x': begin it with '/'",
+               directive_message("acmesharedstoreprefix", named).c_str());
+  Status colon(Code::kInvalidArgument, "ACMESharedStore: no endpoint");
+  STRCMP_EQUAL("ACMESharedStore: no endpoint", directive_message("ACMESharedStore", colon).c_str());
+  // Only the whole name counts: another directive's name is no match.
+  Status other(Code::kInvalidArgument, "ACMESharedStoreTLS: the certificate is missing");
+  STRCMP_EQUAL("ACMESharedStore: ACMESharedStoreTLS: the certificate is missing",
+               directive_message("ACMESharedStore", other).c_str());
+}

@@ -2,6 +2,10 @@
 // directives (check_config) and every default of a ManagedCert.
 #include "config/settings.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -171,4 +175,35 @@ TEST(MergeVhost, PairedSettingsComeWholeFromOneSide) {
   VhostDirectives own = merge_vhost(base, add);
   CHECK(own.eab_kid == "kid-b" && own.eab_key == "b3du");
   CHECK(own.profile.name == "shortlived" && !own.profile.mandatory);
+}
+
+TEST(Settings, CheckGlobalNamesTheNodeAfterThisHost) {
+  GlobalSettings g;
+  CHECK_TRUE(check_global(&g).ok());  // no cluster: nothing to check
+  CHECK(g.cluster.node_name.empty());
+  char tmpl[] = "/tmp/acme-check-global.XXXXXX";
+  CHECK(mkdtemp(tmpl) != nullptr);
+  const std::string key_file = std::string(tmpl) + "/cluster.key";
+  FILE* f = fopen(key_file.c_str(), "w");
+  CHECK(f != nullptr);
+  fputs((base64_encode(std::string(32, 'k')) + "\n").c_str(), f);
+  fclose(f);
+  chmod(key_file.c_str(), 0600);
+  CHECK_TRUE(parse_shared_store({"etcd", "http://127.0.0.1:2379"}, &g.cluster).ok());
+  CHECK_TRUE(parse_shared_store_key_file(key_file, &g.cluster).ok());
+  Status checked = check_global(&g);
+  char host[256] = "";
+  gethostname(host, sizeof host - 1);
+  unlink(key_file.c_str());
+  rmdir(tmpl);
+  CHECK_TEXT(checked.ok(), checked.message().c_str());
+  STRCMP_EQUAL(host, g.cluster.node_name.c_str());
+}
+
+TEST(Settings, CheckGlobalRefusesANodeNameWithoutCluster) {
+  GlobalSettings g;
+  CHECK_TRUE(parse_node_name("web1", &g.cluster).ok());
+  Status checked = check_global(&g);
+  CHECK_TEXT(checked.message().find("ACMENodeName 'web1' needs ACMESharedStore") == 0,
+             checked.message().c_str());
 }
