@@ -1,0 +1,72 @@
+"""The cluster tests' harness itself (harness/cluster.py), without mod_acme's
+cluster directives: a three-member etcd whose members stop and start on
+their own, and HAProxy on 127.0.0.1 in front of three httpd nodes on
+127.0.0.2-4 that round-robins their connections and through which pebble
+validates, on the HTTP port (http-01) and the TLS port (tls-alpn-01).
+"""
+import uuid
+from types import SimpleNamespace
+
+from harness import ports
+from harness.cluster import (  # noqa: F401 (fixtures)
+    cluster, cluster_nodes, http01_answerers, served_serial, tls_alpn_answerers)
+from harness.httpd import VHost
+
+TLS_ALPN = "Protocols http/1.1 acme-tls/1\nACMEChallenges tls-alpn-01"
+
+
+def test_805_01_etcd_members_stop_and_start_on_their_own(cluster):
+    members = cluster.etcd.members
+    assert len(members) == 3 and all(m.healthy() for m in members)
+    key, value = f"/harness/{uuid.uuid4()}", "written through m1"
+    members[0].put(key, value)
+    assert [m.get(key) for m in members] == [value] * 3   # one cluster, not three
+
+    cluster.etcd.stop_member(1)
+    assert not ports.is_listening(members[1].client_port)
+    members[0].put(key, "written while m2 was down")      # two of three: a quorum
+    assert members[2].get(key) == "written while m2 was down"
+
+    cluster.etcd.start_member(1)                          # rejoins with its data dir
+    assert all(m.healthy() for m in members)
+    assert members[1].get(key) == "written while m2 was down"
+
+
+def test_805_02_haproxy_round_robin_and_validation_through_it(cluster, cluster_nodes):
+    """web1 orders alone while web2 and web3 are down: pebble's http-01 and
+    tls-alpn-01 requests reach it through HAProxy. Then web2 and web3 come up
+    with a CA that never answers (they serve their own fallbacks): the three
+    serve three serials, and HAProxy hands them out in turn."""
+    pebble, proxy = cluster.pebble, cluster.haproxy
+    dead_ca = SimpleNamespace(directory_url=f"https://127.0.0.1:{ports.free_port()}/dir",
+                              ca_file=pebble.ca_file, trust_anchor_file=pebble.trust_anchor_file,
+                              dns_port=pebble.dns_port)
+    vhosts = [VHost.managed("h.c805.test"), VHost.managed("t.c805.test", extra=TLS_ALPN)]
+    web1, _, _ = cluster_nodes(vhosts)
+    _, web2, web3 = cluster_nodes(vhosts, ca=dead_ca)
+    proxy.wait_states({"web1": "DOWN", "web2": "DOWN", "web3": "DOWN"})
+    web1.start()
+    proxy.wait_states({"web1": "UP", "web2": "DOWN", "web3": "DOWN"})
+    web1.wait_for_cert("h.c805.test", timeout=60)
+    web1.wait_for_cert("t.c805.test", timeout=60)
+    assert f"Attempting to validate w/ HTTP: http://h.c805.test:{proxy.http_port}/" \
+        in pebble.log_text()
+    assert http01_answerers([web1], "h.c805.test") == [web1]
+    assert tls_alpn_answerers([web1], "t.c805.test") == [web1]
+
+    web2.start()
+    web3.start()
+    proxy.wait_states({"web1": "UP", "web2": "UP", "web3": "UP"})
+    direct = {n.node_name: served_serial(n, "h.c805.test") for n in (web1, web2, web3)}
+    assert None not in direct.values() and len(set(direct.values())) == 3, direct
+    through = [served_serial_via(cluster, "h.c805.test") for _ in range(6)]
+    # Round robin: any three consecutive connections reach the three nodes.
+    assert set(through[:3]) == set(direct.values()) == set(through[3:]), (direct, through)
+    assert through[:3] == through[3:], through
+
+
+def served_serial_via(cluster, name):
+    from harness.certs import CertInfo
+    leaf = cluster.via_haproxy_leaf(name)
+    assert leaf is not None, f"no TLS handshake for {name} through HAProxy"
+    return CertInfo(leaf).serial
