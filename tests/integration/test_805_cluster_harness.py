@@ -9,7 +9,8 @@ from types import SimpleNamespace
 
 from harness import ports
 from harness.cluster import (  # noqa: F401 (fixtures)
-    cluster, cluster_nodes, http01_answerers, served_serial, tls_alpn_answerers)
+    PebbleCounts, cluster, cluster_nodes, http01_answerers, log_count, orderers, served_serial,
+    tls_alpn_answerers)
 from harness.httpd import VHost
 
 TLS_ALPN = "Protocols http/1.1 acme-tls/1\nACMEChallenges tls-alpn-01"
@@ -43,8 +44,10 @@ def test_805_02_haproxy_round_robin_and_validation_through_it(cluster, cluster_n
                               dns_port=pebble.dns_port)
     vhosts = [VHost.managed("h.c805.test"), VHost.managed("t.c805.test", extra=TLS_ALPN)]
     web1, _, _ = cluster_nodes(vhosts)
-    _, web2, web3 = cluster_nodes(vhosts, ca=dead_ca)
+    # No preflight either: its probes would go through HAProxy and take turns.
+    _, web2, web3 = cluster_nodes(vhosts, ca=dead_ca, acme={"ACMEPreflight": "off"})
     proxy.wait_states({"web1": "DOWN", "web2": "DOWN", "web3": "DOWN"})
+    counts = PebbleCounts(pebble)
     web1.start()
     proxy.wait_states({"web1": "UP", "web2": "DOWN", "web3": "DOWN"})
     web1.wait_for_cert("h.c805.test", timeout=60)
@@ -53,6 +56,11 @@ def test_805_02_haproxy_round_robin_and_validation_through_it(cluster, cluster_n
         in pebble.log_text()
     assert http01_answerers([web1], "h.c805.test") == [web1]
     assert tls_alpn_answerers([web1], "t.c805.test") == [web1]
+    # What test_810 counts, on one node ordering alone: two orders, one account.
+    assert counts.orders() == 2 and counts.accounts() == 1
+    assert counts.validations("h.c805.test") >= 1 and counts.validations("t.c805.test") == 0
+    assert orderers([web1, web2, web3], "h.c805.test") == [web1]
+    assert log_count([web1], r"ACME10010: ") == 1
 
     web2.start()
     web3.start()

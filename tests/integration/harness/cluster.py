@@ -3,7 +3,7 @@
 Cluster(session) holds what a test module shares: a three-member etcd
 (harness/etcd.py EtcdCluster), HAProxy on 127.0.0.1 (harness/haproxy.py) in
 front of three node addresses, 127.0.0.2, 127.0.0.3 and 127.0.0.4 (the same
-two port numbers on each, free on all four addresses), a pebble whose
+two port numbers on each and on HAProxy's 127.0.0.1, free on all four), a pebble whose
 httpPort/tlsPort are HAProxy's (it validates through the balancer; the
 session's challtestsrv answers 127.0.0.1 for every name), and the cluster's
 key file (32 random bytes, base64, mode 0600).
@@ -46,9 +46,12 @@ class Cluster:
         self.workdir = session.mkdir("cluster")
         self.http_port, self.https_port = ports.free_ports(2, hosts=(ports.HOST,) + NODE_ADDRESSES)
         self.etcd = EtcdCluster(self._subdir("etcd"))
+        # HAProxy on 127.0.0.1 at the nodes' port numbers, as a balancer's port 80
+        # leads to the nodes' port 80: the names resolve to 127.0.0.1, so the
+        # nodes' preflight (ACMEPortMap's ports) reaches them through it too.
         self.haproxy = HAProxy(self._subdir("haproxy"), [
             Server(n, a, self.http_port, self.https_port)
-            for n, a in zip(NODE_NAMES, NODE_ADDRESSES)])
+            for n, a in zip(NODE_NAMES, NODE_ADDRESSES)], self.http_port, self.https_port)
         self.key_file = os.path.join(self.workdir, "cluster.key")
         self.pebbles = []
         self._prefixes = 0
@@ -229,7 +232,8 @@ class PebbleCounts:
         return len(re.findall(r"There are now \d+ accounts in memory", self._since()))
 
     def validations(self, name):
-        """http-01 validations pebble attempted for name (its log names the URL)."""
+        """http-01 attempts pebble made for name (its log names the URL); pebble 2.4
+        tries from three perspectives: three attempts, three connections, per challenge."""
         return len(re.findall(rf"Attempting to validate w/ HTTP: http://{re.escape(name)}:",
                               self._since()))
 

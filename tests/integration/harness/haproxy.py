@@ -2,7 +2,7 @@
 
 HAProxy(workdir, servers).start() runs /usr/sbin/haproxy in the foreground
 (-db) as our child with a generated config: two frontends on 127.0.0.1,
-http_port and tls_port (ports from harness/ports.py), each to a backend of
+http_port and tls_port (given, else from harness/ports.py), each to a backend of
 `servers` (Server: name, address, http_port, https_port) in TCP mode, so the
 TLS port passes the CA's acme-tls/1 handshake through untouched (tls-alpn-01
 reaches the nodes). Round robin: consecutive connections go to consecutive
@@ -36,12 +36,14 @@ class Server:
 
 
 class HAProxy:
-    def __init__(self, workdir, servers):
+    def __init__(self, workdir, servers, http_port=None, tls_port=None):
         if not os.access(HAPROXY, os.X_OK):
             raise RuntimeError(f"{HAPROXY} is missing: install haproxy (scripts/deps.sh test)")
         self.workdir = workdir
         self.servers = list(servers)
-        self.http_port, self.tls_port = ports.free_ports(2)
+        if http_port is None or tls_port is None:
+            http_port, tls_port = ports.free_ports(2)
+        self.http_port, self.tls_port = http_port, tls_port
         self.config_file = os.path.join(workdir, "haproxy.cfg")
         self.socket_path = os.path.join(workdir, "admin.sock")
         self.log_file = os.path.join(workdir, "haproxy.log")
