@@ -8,8 +8,9 @@ import uuid
 from types import SimpleNamespace
 
 from harness import ports
-from harness.cluster import (  # noqa: F401 (fixtures)
-    PebbleCounts, cluster, cluster_nodes, http01_answerers, log_count, orderers, served_serial,
+from harness.certs import CertInfo
+from harness.cluster import (
+    PebbleCounts, http01_answerers, log_count, orderers, served_serial,
     tls_alpn_answerers)
 from harness.httpd import VHost
 
@@ -74,7 +75,6 @@ def test_805_02_haproxy_round_robin_and_validation_through_it(cluster, cluster_n
 
 
 def served_serial_via(cluster, name):
-    from harness.certs import CertInfo
     leaf = cluster.via_haproxy_leaf(name)
     assert leaf is not None, f"no TLS handshake for {name} through HAProxy"
     return CertInfo(leaf).serial

@@ -24,8 +24,6 @@ import re
 import signal
 import time
 
-import pytest
-
 from . import client, ports, procs
 from .certs import CertInfo
 from .etcd import EtcdCluster
@@ -237,30 +235,3 @@ class PebbleCounts:
         return len(re.findall(rf"Attempting to validate w/ HTTP: http://{re.escape(name)}:",
                               self._since()))
 
-
-# ---- fixtures (imported by the cluster test modules) -----------------------
-@pytest.fixture(scope="module")
-def cluster(session):
-    """The module's etcd cluster, HAProxy and pebble, started."""
-    c = Cluster(session).start()
-    try:
-        yield c
-    finally:
-        c.stop()
-
-
-@pytest.fixture
-def cluster_nodes(session, cluster):
-    """cluster_nodes(vhosts, prefix=..., ca=..., acme=...) -> [web1, web2, web3],
-    not started; stopped (any child killed) and removed after the test."""
-    made = []
-
-    def make(vhosts, **kw):
-        nodes = cluster.nodes(vhosts, **kw)
-        made.extend(nodes)
-        return nodes
-    try:
-        yield make
-    finally:
-        for h in made:
-            session.release(h)
