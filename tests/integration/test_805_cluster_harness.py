@@ -2,15 +2,17 @@
 cluster directives: a three-member etcd whose members stop and start on
 their own, and HAProxy on 127.0.0.1 in front of three httpd nodes on
 127.0.0.2-4 that round-robins their connections and through which pebble
-validates, on the HTTP port (http-01) and the TLS port (tls-alpn-01).
+validates, on the HTTP port (http-01) and the TLS port (tls-alpn-01); a
+frozen HAProxy holds a validation; kill9() ends a node's every process.
 """
+import time
 import uuid
 from types import SimpleNamespace
 
-from harness import ports
+from harness import ports, procs
 from harness.certs import CertInfo
 from harness.cluster import (
-    PebbleCounts, http01_answerers, log_count, orderers, served_serial,
+    PebbleCounts, http01_answerers, kill9, log_count, orderers, served_serial,
     tls_alpn_answerers)
 from harness.httpd import VHost
 
@@ -78,3 +80,42 @@ def served_serial_via(cluster, name):
     leaf = cluster.via_haproxy_leaf(name)
     assert leaf is not None, f"no TLS handshake for {name} through HAProxy"
     return CertInfo(leaf).serial
+
+
+def test_805_03_frozen_haproxy_holds_the_validation_and_kill9_leaves_nothing(cluster,
+                                                                            cluster_nodes):
+    """What test_810_06 relies on: with HAProxy frozen (its checks off, every
+    server counted up) pebble's validation waits in its listen queue; thawed,
+    the connections meeting the two nodes that do not run are redispatched to
+    web1, which gets its certificate. kill9() then ends web1's parent and
+    every child."""
+    pebble, proxy = cluster.pebble, cluster.haproxy
+    name = "k.c805.test"
+    web1, _, _ = cluster_nodes([VHost.managed(name)], acme={"ACMEPreflight": "off"})
+    counts = PebbleCounts(pebble)
+    proxy.force_up()
+    proxy.freeze()
+    try:
+        web1.start()
+        wait_for(lambda: counts.validations(name) >= 1, 60, "pebble's validation attempt")
+        assert not pebble.issued_by_me(web1.served_chain(name, verify=False).leaf.pem)
+    finally:
+        proxy.thaw()
+        proxy.restore_checks()
+    web1.wait_for_cert(name, timeout=60)
+    assert http01_answerers([web1], name) == [web1]
+    parent = web1.proc
+    children = procs.descendants(parent.pid)   # {pid: start time}
+    assert children, "httpd runs no child"
+    kill9(web1)
+    assert parent.poll() is not None
+    # Gone or a zombie (the init of this machine reaps the orphans in its own time).
+    assert not [p for p, t in children.items() if procs.alive_as(p, t)], "kill9 left a process"
+    proxy.wait_states({"web1": "DOWN"})
+
+
+def wait_for(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"no {what} within {timeout}s"
+        time.sleep(0.05)
