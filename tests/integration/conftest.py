@@ -18,6 +18,10 @@ pebble-challtestsrv as DNS. Fixtures:
   acme_double     the scripted ACME test double in hold mode, for one test
   httpd_factory   httpd_factory(ca, vhosts=..., ...) -> harness.httpd.Httpd, not
                   started; stopped (and any child killed) after the test
+  cluster         harness.cluster.Cluster of a test module: a three-member etcd,
+                  HAProxy on 127.0.0.1 and a pebble validating through it
+  cluster_nodes   cluster_nodes(vhosts, prefix=..., ...) -> [web1, web2, web3]
+                  on 127.0.0.2-4, not started; stopped and removed after the test
   session         the Session below (for module-scoped fixtures of your own)
 
 On failure, the report gets the tail of each running httpd's error_log and
@@ -35,6 +39,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 from acme_double import AcmeDouble  # noqa: E402
 from harness import certs, ports, procs  # noqa: E402
+from harness.cluster import Cluster  # noqa: E402
 from harness.httpd import APACHE2, Httpd  # noqa: E402
 from harness.pebble import CHALLTESTSRV, PEBBLE, ChallTestSrv, Pebble  # noqa: E402
 
@@ -231,6 +236,30 @@ def httpd_factory(session):
         h = session.new_httpd(ca, **kw)
         made.append(h)
         return h
+    try:
+        yield make
+    finally:
+        for h in made:
+            session.release(h)
+
+
+@pytest.fixture(scope="module")
+def cluster(session):
+    c = Cluster(session).start()   # stops what it started if it fails
+    try:
+        yield c
+    finally:
+        c.stop()
+
+
+@pytest.fixture
+def cluster_nodes(session, cluster):
+    made = []
+
+    def make(vhosts, **kw):
+        nodes = cluster.nodes(vhosts, **kw)
+        made.extend(nodes)
+        return nodes
     try:
         yield make
     finally:

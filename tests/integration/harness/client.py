@@ -1,5 +1,6 @@
-"""What a client sees. Every connection goes to 127.0.0.1: names travel only
-in SNI and Host headers, never through DNS.
+"""What a client sees. Every connection goes to 127.0.0.1 (or the loopback
+address given as host/address: the cluster tests' nodes on 127.0.0.2-4):
+names travel only in SNI and Host headers, never through DNS.
 
 served_chain()  openssl s_client -showcerts: the chain httpd sends for a name
 http_get()      a plain HTTP request with a Host header
@@ -44,14 +45,14 @@ class ServedChain:
         return self.returncode == 0 and self.verify_code == 0
 
 
-def served_chain(port, servername, cafile=None, verify=True, timeout=15):
-    """The chain served on 127.0.0.1:port for SNI servername.
+def served_chain(port, servername, cafile=None, verify=True, timeout=15, host=HOST):
+    """The chain served on host:port for SNI servername.
 
     verify=True adds -verify_return_error, so an unverifiable chain fails the
     handshake (returncode != 0, usually no chain). verify=False still reports
     the verify result of the (completed) handshake.
     """
-    argv = ["openssl", "s_client", "-connect", f"{HOST}:{port}", "-servername", servername,
+    argv = ["openssl", "s_client", "-connect", f"{host}:{port}", "-servername", servername,
             "-showcerts"]
     if cafile:
         argv += ["-CAfile", cafile]
@@ -108,17 +109,18 @@ def raw_http(port, request, timeout=10):
     return data
 
 
-def http_get(port, path, host, method="GET", body=None, headers=None, timeout=10):
-    """A plain HTTP request to 127.0.0.1:port with Host: host."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout * TIMEOUT_SCALE)
+def http_get(port, path, host, method="GET", body=None, headers=None, timeout=10,
+             address=HOST):
+    """A plain HTTP request to address:port with Host: host."""
+    conn = http.client.HTTPConnection(address, port, timeout=timeout * TIMEOUT_SCALE)
     return _request(conn, method, path, host, body, headers)
 
 
 class _SniHTTPSConnection(http.client.HTTPSConnection):
-    """Connects to 127.0.0.1 but sends servername in SNI."""
+    """Connects to address (127.0.0.1) but sends servername in SNI."""
 
-    def __init__(self, port, servername, context, timeout):
-        super().__init__(HOST, port, timeout=timeout, context=context)
+    def __init__(self, port, servername, context, timeout, address=HOST):
+        super().__init__(address, port, timeout=timeout, context=context)
         self._servername = servername
         self._ctx = context
 
@@ -127,7 +129,8 @@ class _SniHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._ctx.wrap_socket(sock, server_hostname=self._servername)
 
 
-def https_get(port, path, servername, cafile=None, method="GET", headers=None, timeout=10):
+def https_get(port, path, servername, cafile=None, method="GET", headers=None, timeout=10,
+              address=HOST):
     """An HTTPS request with SNI and Host = servername. cafile=None: no verification."""
     if cafile:
         ctx = ssl.create_default_context(cafile=cafile)
@@ -135,18 +138,18 @@ def https_get(port, path, servername, cafile=None, method="GET", headers=None, t
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
-    conn = _SniHTTPSConnection(port, servername, ctx, timeout * TIMEOUT_SCALE)
+    conn = _SniHTTPSConnection(port, servername, ctx, timeout * TIMEOUT_SCALE, address)
     return _request(conn, method, path, servername, headers=headers)
 
 
-def served_leaf(port, servername, timeout=2):
-    """The leaf served on 127.0.0.1:port for SNI servername (PEM), verifying
+def served_leaf(port, servername, timeout=2, host=HOST):
+    """The leaf served on host:port for SNI servername (PEM), verifying
     nothing; None without a handshake. In-process: cheap enough to poll often."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
     try:
-        with socket.create_connection((HOST, port), timeout) as sock:
+        with socket.create_connection((host, port), timeout) as sock:
             with ctx.wrap_socket(sock, server_hostname=servername) as tls:
                 der = tls.getpeercert(binary_form=True)
     except (OSError, ssl.SSLError):
@@ -166,7 +169,7 @@ def _awaited(leaf_pem, ca, not_serial):
             and (not_serial is None or CertInfo(leaf_pem).serial != not_serial))
 
 
-def wait_for_cert(port, name, ca, timeout=60, not_serial=None, alive=None):
+def wait_for_cert(port, name, ca, timeout=60, not_serial=None, alive=None, host=HOST):
     """Poll until name is served a chain that verifies against ca's root and
     whose leaf ca's intermediate signed (not the self-signed fallback).
 
@@ -179,19 +182,19 @@ def wait_for_cert(port, name, ca, timeout=60, not_serial=None, alive=None):
     last = None
     seen, checked_at = None, None
     while True:
-        leaf = served_leaf(port, name)
+        leaf = served_leaf(port, name, host=host)
         since = time.monotonic() - checked_at if checked_at is not None else FULL_CHECK
         due = since >= FULL_CHECK or (since >= RECHECK and _awaited(leaf, ca, not_serial))
         if leaf != seen or due:
             seen, checked_at = leaf, time.monotonic()
-            last = served_chain(port, name, cafile=ca.trust_anchor_file, verify=True)
+            last = served_chain(port, name, cafile=ca.trust_anchor_file, verify=True, host=host)
             if (last.verified and ca.issued_by_me(last.chain[0])
                     and (not_serial is None or last.leaf.serial != not_serial)):
                 return last
         if alive:
             alive()
         if time.monotonic() > deadline:
-            leaf = served_chain(port, name, verify=False).leaf
+            leaf = served_chain(port, name, verify=False, host=host).leaf
             raise AssertionError(
                 f"no certificate from the CA served for {name} after {timeout}s"
                 f" (last: rc={last.returncode}, verify={last.verify_code} {last.verify_text},"

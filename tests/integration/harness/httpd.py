@@ -17,6 +17,8 @@ The configuration is built from parameters:
                 value of None drops the directive
   load_acme     False leaves mod_acme out (used to validate the harness itself)
   log_level     LogLevel arguments (default "info acme:debug ssl:warn")
+  address       the loopback address it listens on (default 127.0.0.1; the
+                cluster tests' nodes use 127.0.0.2-4, harness/cluster.py)
 
 MOD_ACME_ASAN=1 in the environment runs every httpd (and `apache2 -t`) with
 the ASan runtime preloaded, for a mod_acme.so built with -DACME_SANITIZE=ON
@@ -83,7 +85,9 @@ def assert_loopback_preflight(directives):
 
 class Httpd:
     def __init__(self, workdir, http_port, https_port, mod_acme_so, ca=None, vhosts=None,
-                 http_extra="", global_extra="", acme=None, load_acme=True, log_level=None):
+                 http_extra="", global_extra="", acme=None, load_acme=True, log_level=None,
+                 address=ports.HOST):
+        self.address = address
         self.workdir = self.server_root = workdir
         self.http_port, self.https_port = http_port, https_port
         self.mod_acme_so = mod_acme_so
@@ -133,7 +137,7 @@ class Httpd:
 
     def _vhost_text(self, v):
         port = self.https_port if v.tls else self.http_port
-        lines = [f"<VirtualHost 127.0.0.1:{port}>", f"    ServerName {v.name}"]
+        lines = [f"<VirtualHost {self.address}:{port}>", f"    ServerName {v.name}"]
         if v.aliases:
             lines.append(f"    ServerAlias {' '.join(v.aliases)}")
         lines.append(f"    DocumentRoot {self.doc_root}")
@@ -161,8 +165,8 @@ class Httpd:
             # As root httpd runs its children as www-data (as on Debian); else as us.
             *(["User www-data", "Group www-data"] if os.geteuid() == 0 else []),
             "ServerName localhost",
-            f"Listen 127.0.0.1:{self.http_port}",
-            f"Listen 127.0.0.1:{self.https_port}",
+            f"Listen {self.address}:{self.http_port}",
+            f"Listen {self.address}:{self.https_port}",
             f"ErrorLog {self.error_log}",
             f"LogLevel {self.log_level}",
             "TypesConfig /etc/mime.types",
@@ -179,7 +183,7 @@ class Httpd:
             f"<Directory {self.doc_root}>\n    Require all granted\n</Directory>",
             *acme,
             textwrap.dedent(self.global_extra).strip(),
-            f"<VirtualHost 127.0.0.1:{self.http_port}>\n    ServerName localhost\n"
+            f"<VirtualHost {self.address}:{self.http_port}>\n    ServerName localhost\n"
             f"    DocumentRoot {self.doc_root}\n{http_extra}\n</VirtualHost>",
             *[self._vhost_text(v) for v in self.vhosts],
         ]
@@ -262,11 +266,12 @@ class Httpd:
 
     def start(self, timeout=20):
         self.write_config()
-        ports.wait_closed(self.http_port)
-        ports.wait_closed(self.https_port)
+        ports.wait_closed(self.http_port, host=self.address)
+        ports.wait_closed(self.https_port, host=self.address)
         self.proc = procs.start(self._argv("-DFOREGROUND"), self.stderr_log, env=self._env())
         deadline = time.monotonic() + timeout
-        while not (ports.is_listening(self.http_port) and ports.is_listening(self.https_port)
+        while not (ports.is_listening(self.http_port, self.address)
+                   and ports.is_listening(self.https_port, self.address)
                    and self._pid_file_pid() == self.proc.pid):
             if self.proc.poll() is not None:
                 raise RuntimeError(f"httpd exited with {self.proc.returncode} at start:\n"
@@ -391,21 +396,23 @@ class Httpd:
     def served_chain(self, name, verify=True):
         from . import client
         cafile = self.ca.trust_anchor_file if self.ca is not None else None
-        return client.served_chain(self.https_port, name, cafile=cafile, verify=verify)
+        return client.served_chain(self.https_port, name, cafile=cafile, verify=verify,
+                                   host=self.address)
 
     def wait_for_cert(self, name, timeout=60, not_serial=None):
         """Wait until name is served a verifying chain issued by self.ca."""
         from . import client
         return client.wait_for_cert(self.https_port, name, self.ca, timeout=timeout,
-                                    not_serial=not_serial, alive=self.assert_alive)
+                                    not_serial=not_serial, alive=self.assert_alive,
+                                    host=self.address)
 
     def http_get(self, path, host, **kw):
         from . import client
-        return client.http_get(self.http_port, path, host, **kw)
+        return client.http_get(self.http_port, path, host, address=self.address, **kw)
 
     def https_get(self, path, name, **kw):
         from . import client
-        return client.https_get(self.https_port, path, name, **kw)
+        return client.https_get(self.https_port, path, name, address=self.address, **kw)
 
 
 def asan_runtime():

@@ -1,4 +1,4 @@
-"""Free TCP ports on 127.0.0.1.
+"""Free TCP ports on 127.0.0.1 (and on other loopback addresses, when asked).
 
 Alone, the kernel picks them (bind to port 0); all sockets of one call stay
 open until every port is chosen, so the ports of one call are distinct.
@@ -31,20 +31,21 @@ def _worker_block():
 _BLOCK = _worker_block()
 
 
-def _bindable(port):
-    for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
-        with socket.socket(socket.AF_INET, kind) as s:
-            try:
-                s.bind((HOST, port))
-            except OSError:
-                return False
+def _bindable(port, hosts=(HOST,)):
+    for host in hosts:
+        for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+            with socket.socket(socket.AF_INET, kind) as s:
+                try:
+                    s.bind((host, port))
+                except OSError:
+                    return False
     return True
 
 
-def _from_block(count):
+def _from_block(count, hosts):
     picked = []
     for port in itertools.islice(_BLOCK, BLOCK_SIZE):  # at most one round
-        if _bindable(port):
+        if _bindable(port, hosts):
             picked.append(port)
             if len(picked) == count:
                 return picked
@@ -52,9 +53,19 @@ def _from_block(count):
                        f"({os.environ.get('PYTEST_XDIST_WORKER')})")
 
 
-def free_ports(count):
+def free_ports(count, hosts=(HOST,)):
+    """count distinct ports free on every address of hosts (loopback
+    addresses: the cluster tests' nodes listen on 127.0.0.2-4 too)."""
     if _BLOCK is not None:
-        return _from_block(count)
+        return _from_block(count, hosts)
+    for _ in range(100):
+        picked = _kernel_ports(count)
+        if all(_bindable(p, hosts) for p in picked):
+            return picked
+    raise RuntimeError(f"no {count} ports free on all of {hosts} in 100 tries")
+
+
+def _kernel_ports(count):
     socks = []
     try:
         for _ in range(count):

@@ -95,6 +95,17 @@ def _kill_if_same(pid, starttime, sig=signal.SIGKILL):
             pass
 
 
+def kill_if_same(pid, starttime, sig=signal.SIGKILL):
+    """Signal pid (SIGKILL) only if it is still the process seen with starttime."""
+    _kill_if_same(pid, starttime, sig)
+
+
+def alive_as(pid, starttime):
+    """True while pid is the process seen with starttime (not a zombie)."""
+    st = _stat(pid)
+    return st is not None and st[2] == starttime
+
+
 def stop(proc, timeout=10.0, sig=signal.SIGTERM):
     """End proc (sig, then SIGKILL after timeout) and everything it left behind."""
     if proc is None:
