@@ -7,7 +7,8 @@ namespace acme::ctl {
 
 namespace {
 
-constexpr const char kOverview[] = R"(Usage: acmectl [--store DIR] [--cluster FILE] COMMAND [OPTIONS]
+constexpr const char kOverview[] =
+    R"(Usage: acmectl [--store DIR] [--cluster FILE] COMMAND [OPTIONS]
 
 Looks after the certificates of mod_acme, the ACME client module of Apache
 httpd, and checks what any HTTPS server sends to its clients.
@@ -140,7 +141,8 @@ Exit status: 0 the request is written; 1 NAME is not managed in this store;
 2 wrong usage or the store could not be written.
 )";
 
-constexpr const char kRevoke[] = R"(Usage: acmectl [--store DIR] [--cluster FILE] revoke NAME [REASON]
+constexpr const char kRevoke[] =
+    R"(Usage: acmectl [--store DIR] [--cluster FILE] revoke NAME [REASON]
 
 Asks the running httpd to revoke NAME's certificate at its CA and to order a
 replacement with a new key: writes requests/NAME.json into the store, which
