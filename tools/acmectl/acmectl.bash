@@ -34,7 +34,7 @@ _acmectl() {
 
     case $prev in
         --store) _acmectl_reply -d; return 0 ;;
-        --ca-file) _acmectl_reply -f; return 0 ;;
+        --ca-file | --cluster) _acmectl_reply -f; return 0 ;;
         --connect | --ca | --resolver | --http-port | --tls-port) return 0 ;;
         --challenges) _acmectl_reply -W "http-01 tls-alpn-01 dns-01 http-01,dns-01"; return 0 ;;
     esac
@@ -44,7 +44,7 @@ _acmectl() {
         [[ ${COMP_WORDS[i + 1]} == "=" ]] && ((i++))
         case $word in
             --store) ((i++)); store=${COMP_WORDS[i]} ;;
-            --ca-file | --connect | --ca | --resolver | --http-port | --tls-port | --challenges)
+            --cluster | --ca-file | --connect | --ca | --resolver | --http-port | --tls-port | --challenges)
                 ((i++)) ;;
             -*) ;;
             *) if [[ -z $cmd ]]; then cmd=$word; else ((npos++)); fi ;;
@@ -53,7 +53,7 @@ _acmectl() {
 
     if [[ -z $cmd ]]; then
         if [[ $cur == -* ]]; then
-            _acmectl_reply -W "--store --help --version"
+            _acmectl_reply -W "--store --cluster --help --version"
         else
             _acmectl_reply -W "$commands"
         fi
@@ -62,10 +62,10 @@ _acmectl() {
 
     local opts="--help"
     case $cmd in
-        status) opts="--json --store --help" ;;
+        status) opts="--json --store --cluster --help" ;;
         check) opts="--ca-file --connect --help" ;;
         preflight) opts="--ca --resolver --challenges --http-port --tls-port --store --help" ;;
-        renew | revoke | rollover) opts="--store --help" ;;
+        renew | revoke | rollover) opts="--store --cluster --help" ;;
     esac
     if [[ $cur == -* ]]; then
         _acmectl_reply -W "$opts"

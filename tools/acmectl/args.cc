@@ -28,9 +28,9 @@ Status usage_error(const std::string& message, Command command) {
 }
 
 bool takes_value(const std::string& option) {
-  return option == "--store" || option == "--ca-file" || option == "--connect" ||
-         option == "--ca" || option == "--resolver" || option == "--http-port" ||
-         option == "--tls-port" || option == "--challenges";
+  return option == "--store" || option == "--cluster" || option == "--ca-file" ||
+         option == "--connect" || option == "--ca" || option == "--resolver" ||
+         option == "--http-port" || option == "--tls-port" || option == "--challenges";
 }
 
 // "--opt=value" becomes "--opt" "value", so one loop handles both spellings.
@@ -116,6 +116,12 @@ class Parser {
         args_.store_dir = *dir;
         continue;
       }
+      if (word == "--cluster") {
+        auto file = value_of(word);
+        ACME_RETURN_IF_ERROR(file);
+        args_.cluster_file = *file;
+        continue;
+      }
       if (word == "--help" || word == "-h") {
         args_.help = true;
       } else if (word == "--version" || word == "-V") {
@@ -165,6 +171,8 @@ class Parser {
       args_.json = true;
     } else if (option == "--store" && c != Command::kCheck) {
       target = &args_.store_dir;
+    } else if (option == "--cluster" && c != Command::kCheck && c != Command::kPreflight) {
+      target = &args_.cluster_file;
     } else if (option == "--ca-file" && c == Command::kCheck) {
       target = &args_.ca_file;
     } else if (option == "--connect" && c == Command::kCheck) {

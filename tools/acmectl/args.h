@@ -35,6 +35,7 @@ struct Args {
   bool help = false;     // print usage (of command, or overall for kNone)
   bool version = false;  // print the version
   std::string store_dir;
+  std::string cluster_file;            // --cluster: the ACMESharedStore* lines (cluster_store.h)
   bool json = false;                   // status --json
   std::string ca_file;                 // check --ca-file
   Endpoint target;                     // check: the name for SNI and verification, and its port

@@ -4,10 +4,10 @@
 #include <unistd.h>
 
 #include <cctype>
-#include <filesystem>
 
 #include "base/time_format.h"
 #include "certset/cert_files.h"
+#include "cluster_store.h"
 #include "json/json.h"
 #include "report/status_record.h"
 #include "status_cmd.h"
@@ -149,9 +149,9 @@ int run_request(Store& store, const Args& args, TimePoint now, std::ostream& out
 
 int run_request(const Args& args, std::ostream& out, std::ostream& err) {
   if (!store_dir_usable(args, err)) return kExitUsage;
-  // Absolute, so messages name the files wherever the admin ran us from.
-  FileStore store(std::filesystem::absolute(args.store_dir).string());
-  return run_request(store, args, std::chrono::system_clock::now(), out, err);
+  return with_store(args, err, [&](Store& store) {
+    return run_request(store, args, std::chrono::system_clock::now(), out, err);
+  });
 }
 
 }  // namespace acme::ctl

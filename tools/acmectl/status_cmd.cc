@@ -1,8 +1,8 @@
 #include "status_cmd.h"
 
 #include <algorithm>
-#include <filesystem>
 
+#include "cluster_store.h"
 #include "report/status_page.h"
 #include "store/file_store.h"
 #include "text.h"
@@ -101,9 +101,9 @@ int run_status(const Store& store, bool json, TimePoint now, std::ostream& out, 
 
 int run_status(const Args& args, std::ostream& out, std::ostream& err) {
   if (!store_dir_usable(args, err)) return kExitUsage;
-  // Absolute, so messages name the files wherever the admin ran us from.
-  FileStore store(std::filesystem::absolute(args.store_dir).string());
-  return run_status(store, args.json, std::chrono::system_clock::now(), out, err);
+  return with_store(args, err, [&](Store& store) {
+    return run_status(store, args.json, std::chrono::system_clock::now(), out, err);
+  });
 }
 
 }  // namespace acme::ctl

@@ -7,7 +7,8 @@ namespace acme::ctl {
 
 namespace {
 
-constexpr const char kOverview[] = R"(Usage: acmectl [--store DIR] COMMAND [OPTIONS]
+constexpr const char kOverview[] =
+    R"(Usage: acmectl [--store DIR] [--cluster FILE] COMMAND [OPTIONS]
 
 Looks after the certificates of mod_acme, the ACME client module of Apache
 httpd, and checks what any HTTPS server sends to its clients.
@@ -26,6 +27,10 @@ Commands:
 Options:
   --store DIR    mod_acme's store (the ACMEStoreDir directive); default
                  $ACME_STORE_DIR, else /var/lib/apache2/acme
+  --cluster FILE on a cluster node (ACMESharedStore): the Apache config file
+                 holding its ACMEShared* and ACMENodeName lines; status,
+                 renew, revoke and rollover then work for the whole cluster
+                 through etcd (run as root: it reads the cluster key)
   -h, --help     this text; `acmectl COMMAND --help` explains one command
   -V, --version  print the version
 
@@ -33,7 +38,7 @@ Exit status: 0 all is well, 1 a problem was found, 2 wrong usage or the
 store or server could not be read.
 )";
 
-constexpr const char kStatus[] = R"(Usage: acmectl [--store DIR] status [--json]
+constexpr const char kStatus[] = R"(Usage: acmectl [--store DIR] [--cluster FILE] status [--json]
 
 Lists every certificate in mod_acme's store: the names with a status record
 (status/NAME.json, written by the running httpd) and any live/NAME set
@@ -46,6 +51,9 @@ user who can read it (root on Debian).
                not_before, not_after, next_renewal, last_error, ...)
   --store DIR  the store (ACMEStoreDir); default $ACME_STORE_DIR, else
                /var/lib/apache2/acme
+  --cluster FILE
+               on a cluster node: the file with its ACMEShared* lines; the
+               status records are then the cluster's, read from etcd
 
 Exit status: 0 every certificate is fine; 1 one is expired, in error, or its
 last renewal attempt failed; 2 the store could not be read.
@@ -120,18 +128,21 @@ what to change); 2 wrong usage, or something could not be checked (the DNS
 server did not answer, the running httpd did not take the probe).
 )";
 
-constexpr const char kRenew[] = R"(Usage: acmectl [--store DIR] renew NAME
+constexpr const char kRenew[] = R"(Usage: acmectl [--store DIR] [--cluster FILE] renew NAME
 
 Asks the running httpd to renew NAME's certificate now, whatever its expiry:
 writes requests/NAME.json into the store, which mod_acme's watchdog picks up
 within seconds. NAME is the first name of an ACMEDomain line (as in
 `acmectl status`). Run it as a user who can write the store (root on Debian).
+With --cluster FILE (the file with the node's ACMEShared* lines) the request
+goes to etcd and the node that holds the certificate's lock renews it.
 
 Exit status: 0 the request is written; 1 NAME is not managed in this store;
 2 wrong usage or the store could not be written.
 )";
 
-constexpr const char kRevoke[] = R"(Usage: acmectl [--store DIR] revoke NAME [REASON]
+constexpr const char kRevoke[] =
+    R"(Usage: acmectl [--store DIR] [--cluster FILE] revoke NAME [REASON]
 
 Asks the running httpd to revoke NAME's certificate at its CA and to order a
 replacement with a new key: writes requests/NAME.json into the store, which
@@ -146,7 +157,7 @@ Exit status: 0 the request is written; 1 NAME is not managed in this store;
 2 wrong usage or the store could not be written.
 )";
 
-constexpr const char kRollover[] = R"(Usage: acmectl [--store DIR] rollover
+constexpr const char kRollover[] = R"(Usage: acmectl [--store DIR] [--cluster FILE] rollover
 
 Asks the running httpd to replace the key of each of its ACME accounts (one
 per CA in use) with a new one (RFC 8555 key rollover): the account, its URL

@@ -148,6 +148,18 @@ TEST(Args, Rollover) {
   STRCMP_EQUAL("/s", rollover->store_dir.c_str());
   STRCMP_EQUAL("/late", parse({"rollover", "--store", "/late"})->store_dir.c_str());
   check_rejected({"rollover", "a.example"}, "rollover takes no argument");
-  CHECK(contains(usage_text(Command::kRollover), "acmectl [--store DIR] rollover"));
+  CHECK(
+      contains(usage_text(Command::kRollover), "acmectl [--store DIR] [--cluster FILE] rollover"));
   CHECK(contains(usage_text(Command::kNone), "rollover"));
+}
+
+TEST(Args, ClusterFileBeforeOrAfterTheCommand) {
+  CHECK(parse({"status"})->cluster_file.empty());
+  STRCMP_EQUAL("/etc/c.conf", parse({"--cluster", "/etc/c.conf", "status"})->cluster_file.c_str());
+  STRCMP_EQUAL("/etc/c.conf",
+               parse({"--cluster=/etc/c.conf", "renew", "a.example"})->cluster_file.c_str());
+  STRCMP_EQUAL("/etc/c.conf",
+               parse({"rollover", "--cluster", "/etc/c.conf"})->cluster_file.c_str());
+  check_rejected({"check", "--cluster", "/etc/c.conf", "https://a.example"}, "--cluster");
+  check_rejected({"status", "--cluster"}, "--cluster needs a value");
 }
