@@ -13,7 +13,7 @@ build=(apache2 apache2-dev libapr1-dev libaprutil1-dev libssl-dev libcurl4-opens
 # prometheus: its promtool checks the metrics exposition (tests/integration/test_460_metrics.py).
 # etcd-server: the cluster store's etcd (tests/integration/test_800_etcd_client.py).
 # haproxy: the load balancer in front of the cluster tests' three httpd nodes
-# (tests/integration/harness/haproxy.py, test_805/test_810).
+# (tests/integration/harness/haproxy.py, test_809/test_810).
 test=(pebble python3 python3-pytest python3-pytest-xdist python3-cryptography openssl curl chromium
       wrk prometheus etcd-server haproxy)
 bench=(wrk)

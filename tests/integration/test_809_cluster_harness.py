@@ -19,7 +19,7 @@ from harness.httpd import VHost
 TLS_ALPN = "Protocols http/1.1 acme-tls/1\nACMEChallenges tls-alpn-01"
 
 
-def test_805_01_etcd_members_stop_and_start_on_their_own(cluster):
+def test_809_01_etcd_members_stop_and_start_on_their_own(cluster):
     members = cluster.etcd.members
     assert len(members) == 3 and all(m.healthy() for m in members)
     key, value = f"/harness/{uuid.uuid4()}", "written through m1"
@@ -36,7 +36,7 @@ def test_805_01_etcd_members_stop_and_start_on_their_own(cluster):
     assert members[1].get(key) == "written while m2 was down"
 
 
-def test_805_02_haproxy_round_robin_and_validation_through_it(cluster, cluster_nodes):
+def test_809_02_haproxy_round_robin_and_validation_through_it(cluster, cluster_nodes):
     """web1 orders alone while web2 and web3 are down: pebble's http-01 and
     tls-alpn-01 requests reach it through HAProxy. Then web2 and web3 come up
     with a CA that never answers (they serve their own fallbacks): the three
@@ -45,7 +45,7 @@ def test_805_02_haproxy_round_robin_and_validation_through_it(cluster, cluster_n
     dead_ca = SimpleNamespace(directory_url=f"https://127.0.0.1:{ports.free_port()}/dir",
                               ca_file=pebble.ca_file, trust_anchor_file=pebble.trust_anchor_file,
                               dns_port=pebble.dns_port)
-    vhosts = [VHost.managed("h.c805.test"), VHost.managed("t.c805.test", extra=TLS_ALPN)]
+    vhosts = [VHost.managed("h.c809.test"), VHost.managed("t.c809.test", extra=TLS_ALPN)]
     web1, _, _ = cluster_nodes(vhosts)
     # No preflight either: its probes would go through HAProxy and take turns.
     _, web2, web3 = cluster_nodes(vhosts, ca=dead_ca, acme={"ACMEPreflight": "off"})
@@ -53,24 +53,24 @@ def test_805_02_haproxy_round_robin_and_validation_through_it(cluster, cluster_n
     counts = PebbleCounts(pebble)
     web1.start()
     proxy.wait_states({"web1": "UP", "web2": "DOWN", "web3": "DOWN"})
-    web1.wait_for_cert("h.c805.test", timeout=60)
-    web1.wait_for_cert("t.c805.test", timeout=60)
-    assert f"Attempting to validate w/ HTTP: http://h.c805.test:{proxy.http_port}/" \
+    web1.wait_for_cert("h.c809.test", timeout=60)
+    web1.wait_for_cert("t.c809.test", timeout=60)
+    assert f"Attempting to validate w/ HTTP: http://h.c809.test:{proxy.http_port}/" \
         in pebble.log_text()
-    assert http01_answerers([web1], "h.c805.test") == [web1]
-    assert tls_alpn_answerers([web1], "t.c805.test") == [web1]
+    assert http01_answerers([web1], "h.c809.test") == [web1]
+    assert tls_alpn_answerers([web1], "t.c809.test") == [web1]
     # What test_810 counts, on one node ordering alone: two orders, one account.
     assert counts.orders() == 2 and counts.accounts() == 1
-    assert counts.validations("h.c805.test") >= 1 and counts.validations("t.c805.test") == 0
-    assert orderers([web1, web2, web3], "h.c805.test") == [web1]
+    assert counts.validations("h.c809.test") >= 1 and counts.validations("t.c809.test") == 0
+    assert orderers([web1, web2, web3], "h.c809.test") == [web1]
     assert log_count([web1], r"ACME10010: ") == 1
 
     web2.start()
     web3.start()
     proxy.wait_states({"web1": "UP", "web2": "UP", "web3": "UP"})
-    direct = {n.node_name: served_serial(n, "h.c805.test") for n in (web1, web2, web3)}
+    direct = {n.node_name: served_serial(n, "h.c809.test") for n in (web1, web2, web3)}
     assert None not in direct.values() and len(set(direct.values())) == 3, direct
-    through = [served_serial_via(cluster, "h.c805.test") for _ in range(6)]
+    through = [served_serial_via(cluster, "h.c809.test") for _ in range(6)]
     # Round robin: any three consecutive connections reach the three nodes.
     assert set(through[:3]) == set(direct.values()) == set(through[3:]), (direct, through)
     assert through[:3] == through[3:], through
@@ -82,7 +82,7 @@ def served_serial_via(cluster, name):
     return CertInfo(leaf).serial
 
 
-def test_805_03_frozen_haproxy_holds_the_validation_and_kill9_leaves_nothing(cluster,
+def test_809_03_frozen_haproxy_holds_the_validation_and_kill9_leaves_nothing(cluster,
                                                                             cluster_nodes):
     """What test_810_06 relies on: with HAProxy frozen (its checks off, every
     server counted up) pebble's validation waits in its listen queue; thawed,
@@ -90,7 +90,7 @@ def test_805_03_frozen_haproxy_holds_the_validation_and_kill9_leaves_nothing(clu
     web1, which gets its certificate. kill9() then ends web1's parent and
     every child."""
     pebble, proxy = cluster.pebble, cluster.haproxy
-    name = "k.c805.test"
+    name = "k.c809.test"
     web1, _, _ = cluster_nodes([VHost.managed(name)], acme={"ACMEPreflight": "off"})
     counts = PebbleCounts(pebble)
     proxy.force_up()
