@@ -10,7 +10,8 @@ namespace acme {
 
 namespace {
 
-constexpr Millis kLoadRetry{2000};       // etcd unreachable at start: asked again this often
+constexpr Millis kLoadRetry{2000};
+constexpr Millis kIoSlice{20};  // the longest a tick waits here for etcd's answers       // etcd unreachable at start: asked again this often
 const char kAccountLock[] = "account:";  // ':' is in no DNS name: no certificate's lock
 
 EtcdStore::Options in_fibers() {
@@ -131,6 +132,10 @@ void ClusterSession::tick(const std::vector<ManagedCert>& certs) {
   queued_.settle();
   keep_up(now);
   keep_locks(now);
+  // Before the renewer starts nothing else drives the multi handle its
+  // requests are on: a short wait for them, then on with what answered.
+  if (driver_ && driver_->in_flight() > 0) driver_->wait(kIoSlice);
+  pump();
   if (ready()) install(certs, now);
 }
 
