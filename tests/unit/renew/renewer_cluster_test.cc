@@ -1,0 +1,128 @@
+// The Renewer with an OrderCoordinator (a cluster): a scripted coordinator
+// (a test double) says whether this node holds a certificate's lock, and
+// records what the renewer asks of it.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "certset/cert_files.h"
+#include "renew/order_coordinator.h"
+#include "renew/renew_test_util.h"
+#include "renew/renewer.h"
+
+// Last: CppUTest redefines new for leak detection.
+#include <CppUTest/TestHarness.h>
+
+using namespace acme;
+using namespace acme::testing;
+
+namespace {
+
+class ScriptedCoordinator : public OrderCoordinator {
+ public:
+  explicit ScriptedCoordinator(Store& store) : store_(store) {}
+  Claim answer = Claim::kGo;
+  Claim account_answer = Claim::kGo;
+  std::string shared_seq;  // what shared_set_seen() says
+  std::vector<std::string> calls;
+  std::vector<std::string> published;  // cert names
+
+  std::string shared_set_seen(const std::string&) override { return shared_seq; }
+  Store& job_store(const std::string& name) override {
+    calls.push_back("store " + name);
+    return store_;
+  }
+  Result<Claim> claim(const std::string& name, const std::string& seen) override {
+    calls.push_back("claim " + name + " seen=" + seen);
+    return answer;
+  }
+  Status publish(const std::string& name, const std::string& chain,
+                 const std::string& key) override {
+    CHECK(chain.find("BEGIN CERTIFICATE") != std::string::npos);
+    CHECK(key.find("PRIVATE KEY") != std::string::npos);
+    published.push_back(name);
+    return Status();
+  }
+  void release(const std::string& name) override { calls.push_back("release " + name); }
+  Result<Claim> claim_account(const std::string& ca) override {
+    calls.push_back("account " + ca);
+    return account_answer;
+  }
+  void release_account(const std::string& ca) override { calls.push_back("unaccount " + ca); }
+  int count(const std::string& prefix) const {
+    int n = 0;
+    for (const auto& c : calls) n += c.rfind(prefix, 0) == 0;
+    return n;
+  }
+
+ private:
+  Store& store_;
+};
+
+}  // namespace
+
+TEST_GROUP(RenewerCluster) {
+  RenewHarness h;
+  std::unique_ptr<ScriptedCoordinator> coordinator;
+  std::unique_ptr<Renewer> renewer;
+
+  void setup() override {
+    coordinator = std::make_unique<ScriptedCoordinator>(h.store);
+    Renewer::Options options;
+    options.request_poll = Seconds(365 * 86400);
+    renewer = std::make_unique<Renewer>(
+        h.store, h.table, h.activation, h.clock, h.log,
+        [this](const CaSettings&) { return h.ca.client(); }, [] { return 0.5; }, options);
+    renewer->set_coordinator(coordinator.get());
+    renewer->set_certs({h.cert});
+    renewer->start();
+  }
+  void run(int ticks) {
+    for (int i = 0; i < ticks; ++i) {
+      TimePoint wake = renewer->run_once();
+      if (wake > h.clock.now()) h.clock.set(wake);
+    }
+  }
+};
+
+TEST(RenewerCluster, WhileAnotherNodeHoldsTheLockNothingIsAskedOfTheCa) {
+  coordinator->answer = OrderCoordinator::Claim::kElsewhere;
+  run(5);
+  LONGS_EQUAL(0, h.ca.requests_seen());
+  CHECK(coordinator->count("claim a.example") >= 2);  // asked again, later
+  CHECK_FALSE(has_staged(h.store, "a.example"));
+  LONGS_EQUAL(0, coordinator->count("release"));  // the job waits on
+}
+
+TEST(RenewerCluster, WithTheLockTheJobOrdersPublishesAndReleases) {
+  coordinator->shared_seq = "20260101T000000Z-01";
+  run(30);
+  CHECK_TEXT(has_staged(h.store, "a.example"), h.log_text().c_str());
+  LONGS_EQUAL(1, coordinator->published.size());
+  STRCMP_EQUAL("a.example", coordinator->published[0].c_str());
+  CHECK(coordinator->count("claim a.example seen=20260101T000000Z-01") > 0);
+  LONGS_EQUAL(1, coordinator->count("release a.example"));
+  LONGS_EQUAL(1, coordinator->count("account "));  // the first step registers, under its lock
+  LONGS_EQUAL(1, coordinator->count("unaccount "));
+}
+
+TEST(RenewerCluster, AnotherNodeRenewedItTheJobIsDroppedWithoutAnOrder) {
+  coordinator->answer = OrderCoordinator::Claim::kDone;
+  run(1);
+  LONGS_EQUAL(1, coordinator->count("release a.example"));
+  CHECK_FALSE(has_staged(h.store, "a.example"));
+  CHECK(coordinator->published.empty());
+  // Only the directory (account step) may have been asked; no order.
+  CHECK_FALSE(h.log.contains("ordering certificate"));
+}
+
+TEST(RenewerCluster, TheAccountOfACaIsRegisteredByOneNodeAtATime) {
+  coordinator->account_answer = OrderCoordinator::Claim::kElsewhere;
+  run(4);
+  LONGS_EQUAL(0, h.ca.requests_seen());
+  CHECK(coordinator->count("account ") >= 2);
+  LONGS_EQUAL(0, coordinator->count("claim a.example"));  // never got as far as the job
+  coordinator->account_answer = OrderCoordinator::Claim::kGo;
+  run(30);
+  CHECK_TEXT(has_staged(h.store, "a.example"), h.log_text().c_str());
+}
