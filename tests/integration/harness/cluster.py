@@ -64,6 +64,7 @@ class Cluster:
             self._write_key()
             self.etcd.start()
             self.haproxy.start()
+            self.session.active.append(self.haproxy)   # its log in failure reports
             self.pebble = self.new_pebble()
         except BaseException:
             self.stop()
@@ -92,6 +93,8 @@ class Cluster:
         finally:
             try:
                 self.haproxy.stop()
+                if self.haproxy in self.session.active:
+                    self.session.active.remove(self.haproxy)
             finally:
                 self.etcd.stop()
 
