@@ -286,6 +286,6 @@ def pytest_runtest_makereport(item, call):
             text = _tail(obj.stderr_log, 20) + _tail(obj.error_log, 80)
             title = f"httpd error_log {obj.error_log}"
         else:
-            text, title = _tail(obj.log_file, 30), f"pebble log {obj.log_file}"
+            text, title = _tail(obj.log_file, 30), f"{type(obj).__name__} log {obj.log_file}"
         if text:
             rep.sections.append((title, text))

@@ -16,7 +16,6 @@ three connections, which round robin spreads over the three nodes); and the
 failures of issue 10 item 6.
 """
 import re
-import threading
 import time
 
 import pytest
@@ -39,21 +38,12 @@ ETCD_DOWN = (r"(?m)^(?=.*ACME\d{5}:)(?=.*\betcd\b)"
 
 
 def start_together(nodes):
-    """Start the nodes at once (one thread each): none orders long before the others run."""
-    errors = []
-
-    def run(node):
-        try:
-            node.start()
-        except BaseException as e:  # noqa: B902 (reported below)
-            errors.append(e)
-    threads = [threading.Thread(target=run, args=(n,)) for n in nodes]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if errors:
-        raise errors[0]
+    """Start the nodes at once (spawned one after the other, then waited for):
+    none orders long before the others run."""
+    for node in nodes:
+        node.spawn()
+    for node in nodes:
+        node.wait_started()
 
 
 def assert_one_order(cluster, nodes, names, counts, timeout=ISSUE_TIMEOUT):

@@ -64,6 +64,7 @@ class Cluster:
             self._write_key()
             self.etcd.start()
             self.haproxy.start()
+            self.session.active.append(self.haproxy)   # its log in failure reports
             self.pebble = self.new_pebble()
         except BaseException:
             self.stop()
@@ -92,6 +93,8 @@ class Cluster:
         finally:
             try:
                 self.haproxy.stop()
+                if self.haproxy in self.session.active:
+                    self.session.active.remove(self.haproxy)
             finally:
                 self.etcd.stop()
 
@@ -197,17 +200,20 @@ def tls_alpn_answerers(nodes, name):
 
 
 def kill9(node):
-    """kill -9 of node's httpd: the parent first (it would fork new children),
-    then every process it had; waits until they are gone."""
-    left = procs.descendants(node.pid)
-    node.proc.send_signal(signal.SIGKILL)
+    """kill -9 of node's httpd: SIGKILL to its process group (the harness starts
+    httpd in a session of its own, so the group is the parent and every child,
+    one forked a moment ago included: a snapshot of the children could miss it,
+    and it would go on accepting on the node's ports). Waits until all are gone."""
+    pgid = node.pid
+    if os.getpgid(pgid) != pgid:
+        raise AssertionError(f"{node.node_name}'s httpd (pid {pgid}) leads no process group")
+    os.killpg(pgid, signal.SIGKILL)
     node.proc.wait(10)
-    for pid, start in left.items():
-        procs.kill_if_same(pid, start)
     deadline = time.monotonic() + 10
-    while any(procs.alive_as(pid, start) for pid, start in left.items()):
+    while procs.group_members(pgid):   # zombies are not members: their sockets are closed
         if time.monotonic() > deadline:
-            raise AssertionError(f"children of {node.node_name} still alive 10 s after kill -9")
+            raise AssertionError(f"processes of {node.node_name} still alive 10 s after kill -9: "
+                                 f"{sorted(procs.group_members(pgid))}")
         time.sleep(0.02)
     node.proc = None  # nothing left to stop
 

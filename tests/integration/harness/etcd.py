@@ -247,7 +247,8 @@ class EtcdCluster:
         while not all(m.healthy() for m in members):
             for m in members:
                 if not m.is_running():
-                    raise RuntimeError(f"etcd member {m.name} exited:\n{m.log_tail()}")
+                    code = m.proc.returncode if m.proc else None
+                    raise RuntimeError(f"etcd member {m.name} exited ({code}):\n{m.log_tail()}")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"etcd members not healthy after {timeout} s:\n" +
                                    "\n".join(f"--- {m.name}\n{m.log_tail()}" for m in members))

@@ -265,10 +265,20 @@ class Httpd:
         return r.returncode, r.stdout.decode(errors="replace")
 
     def start(self, timeout=20):
+        self.spawn()
+        return self.wait_started(timeout)
+
+    def spawn(self):
+        """start() without the wait: spawn() several, then wait_started() each, to
+        start them together. From the main thread: the child gets SIGTERM when the
+        thread that spawned it ends (procs.start, setpriv --pdeathsig)."""
         self.write_config()
         ports.wait_closed(self.http_port, host=self.address)
         ports.wait_closed(self.https_port, host=self.address)
         self.proc = procs.start(self._argv("-DFOREGROUND"), self.stderr_log, env=self._env())
+
+    def wait_started(self, timeout=20):
+        """Until httpd listens on both ports and wrote its pid file."""
         deadline = time.monotonic() + timeout
         while not (ports.is_listening(self.http_port, self.address)
                    and ports.is_listening(self.https_port, self.address)

@@ -95,11 +95,6 @@ def _kill_if_same(pid, starttime, sig=signal.SIGKILL):
             pass
 
 
-def kill_if_same(pid, starttime, sig=signal.SIGKILL):
-    """Signal pid (SIGKILL) only if it is still the process seen with starttime."""
-    _kill_if_same(pid, starttime, sig)
-
-
 def alive_as(pid, starttime):
     """True while pid is the process seen with starttime (not a zombie)."""
     st = _stat(pid)
