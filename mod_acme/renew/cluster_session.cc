@@ -11,7 +11,10 @@ namespace acme {
 namespace {
 
 constexpr Millis kLoadRetry{2000};
-constexpr Millis kIoSlice{20};  // the longest a tick waits here for etcd's answers       // etcd unreachable at start: asked again this often
+constexpr Millis kIoSlice{20};
+constexpr Millis kWatchRetry{
+    1000};  // a broken watch: started again after this  // the longest a tick waits here for etcd's
+            // answers       // etcd unreachable at start: asked again this often
 const char kAccountLock[] = "account:";  // ':' is in no DNS name: no certificate's lock
 
 EtcdStore::Options in_fibers() {
@@ -112,10 +115,10 @@ bool ClusterSession::pump() {
   return progressed;
 }
 
+// Once per outage and concern (the cause names a member, and the next try
+// goes to the next member: logging each cause would repeat every tick).
 void ClusterSession::trouble(const std::string& what, const Status& status) {
-  std::string& said = troubles_[what];
-  if (said == status.message()) return;
-  said = status.message();
+  if (!troubles_.emplace(what, status.message()).second) return;
   log_.log(LogLevel::kWarn, kMsgClusterStore, what + ": " + status.message());
 }
 
@@ -156,7 +159,7 @@ void ClusterSession::load() {
     reload_ = false;
     mirror_.load(*store);
     Status served = subscriber_.load(*answers);
-    if (!served.ok()) trouble("cluster: challenge answers", served);
+    if (!served.ok()) log_.log(LogLevel::kWarn, kMsgClusterChallenge, served.message());
     watching_ =
         store_watch_.start(mirror_.root(), mirror_.range_end(), mirror_.next_revision()).ok() &&
         challenge_watch_
@@ -174,10 +177,15 @@ void ClusterSession::load() {
 // its last state meanwhile).
 void ClusterSession::poll_watches() {
   if (!ready() || !watching_) return;
+  const TimePoint now = clock_.now();
+  if (now < next_watch_) return;  // a watch broke: started again after a pause
   auto news = store_watch_.poll(Millis(0));
   if (!news.ok()) {
     trouble("cluster: watching the shared store", news.status());
     (void)store_watch_.start(mirror_.root(), mirror_.range_end(), mirror_.next_revision());
+    next_watch_ = now + kWatchRetry;
+  } else if (!news->empty()) {
+    untroubled("cluster: watching the shared store");
   }
   for (const auto& message : news.ok() ? *news : std::vector<EtcdWatchResponse>()) {
     if (!mirror_.apply(message).ok()) reload_ = true;  // events may be missing
@@ -187,11 +195,14 @@ void ClusterSession::poll_watches() {
     trouble("cluster: watching the challenge answers", answers.status());
     (void)challenge_watch_.start(subscriber_.root(), subscriber_.range_end(),
                                  subscriber_.next_revision());
+    next_watch_ = now + kWatchRetry;
+  } else if (!answers->empty()) {
+    untroubled("cluster: watching the challenge answers");
   }
   for (const auto& message : answers.ok() ? *answers : std::vector<EtcdWatchResponse>()) {
     if (message.compact_revision > 0 || message.canceled) reload_ = true;
     Status applied = subscriber_.apply(message);
-    if (!applied.ok()) trouble("cluster: challenge answers", applied);
+    if (!applied.ok()) log_.log(LogLevel::kWarn, kMsgClusterChallenge, applied.message());
   }
 }
 
@@ -210,8 +221,10 @@ void ClusterSession::keep_up(TimePoint now) {
   }
   if (registry_.registered() && subscriber_.unacked() > 0) {
     run("acks", [this] {
+      const char* what = "cluster: acknowledging challenge answers";
       Status s = subscriber_.write_acks(etcd_, registry_);
-      if (!s.ok()) trouble("cluster: acknowledging challenge answers", s);
+      if (!s.ok()) return trouble(what, s);
+      untroubled(what);
     });
   }
   if (queued_.queued() > 0) {
@@ -242,8 +255,10 @@ void ClusterSession::keep_locks(TimePoint now) {
       run("lock " + name, [&h] { (void)h.lock->release(); });  // gone: it expires anyway
     } else if (idle && h.lock->held() && h.lock->valid_until() - now < margin) {
       run("lock " + name, [this, &h, name] {
+        const std::string what = "cluster: keeping the lock of " + name;
         Status s = h.lock->keep_alive();
-        if (!s.ok()) trouble("cluster: keeping the lock of " + name, s);
+        if (!s.ok()) return trouble(what, s);
+        untroubled(what);
       });
     }
     ++it;
@@ -258,11 +273,13 @@ void ClusterSession::install(const std::vector<ManagedCert>& certs, TimePoint no
     if (!current.ok()) continue;
     auto seen = installed_.find(cert.name);
     if (seen != installed_.end() && seen->second == *current) continue;
+    const std::string what = "cluster: installing the certificate of " + cert.name;
     auto staged = install_shared_set(tick_store_, files_, cert, now, sets_, log_);
     if (!staged.ok()) {
-      trouble("cluster: installing the certificate of " + cert.name, staged.status());
+      trouble(what, staged.status());
       continue;
     }
+    untroubled(what);
     if (!sets_.waiting.count(cert.name)) installed_[cert.name] = *current;
     if (*staged) signal_.request_activation();
   }

@@ -148,6 +148,7 @@ class ClusterSession : public OrderCoordinator {
   bool watching_ = false;
   bool reload_ = false;  // a watch lost events: range again, serving the last state meanwhile
   TimePoint next_load_{};
+  TimePoint next_watch_{};
   NodeRegistry registry_;
   TimePoint next_keep_alive_{};
   ServedSink sink_;

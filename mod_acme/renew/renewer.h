@@ -208,6 +208,7 @@ class Renewer {
   NullNotifier null_notifier_;
   OrderCoordinator* coordinator_ = nullptr;
   std::map<std::string, std::string> seen_;  // cluster: the shared set a job began with
+  bool claims_failing_ = false;              // cluster: etcd did not answer the last claim
   Notifier* notifier_ = &null_notifier_;
 };
 

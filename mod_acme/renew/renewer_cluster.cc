@@ -16,13 +16,18 @@ bool Renewer::claimed(const ManagedCert& cert, RenewalJob& job) {
   auto claim = coordinator_->claim(cert.name, seen_[cert.name]);
   const TimePoint now = clock_.now();
   if (!claim.ok()) {
-    log_.log(LogLevel::kWarn, kMsgClusterOrder,
-             "cannot claim the order for " + cert.name + " in the shared store (" +
-                 claim.status().message() +
-                 "); the certificate in use keeps serving, tried again shortly");
+    if (!claims_failing_)  // once per outage, not once per certificate and try
+      log_.log(LogLevel::kWarn, kMsgClusterOrder,
+               "cannot claim the order for " + cert.name + " in the shared store (" +
+                   claim.status().message() +
+                   "); the certificates in use keep serving, no order starts until it answers");
+    claims_failing_ = true;
     step_at_[cert.name] = now + kClaimRetry;
     return false;
   }
+  if (claims_failing_)
+    log_.log(LogLevel::kNotice, kMsgClusterOrder, "the shared store answers claims again");
+  claims_failing_ = false;
   if (*claim == OrderCoordinator::Claim::kElsewhere) {
     step_at_[cert.name] = now + kClaimPoll;
     return false;
@@ -42,10 +47,11 @@ bool Renewer::claimed(const ManagedCert& cert, RenewalJob& job) {
 bool Renewer::account_claimed(const std::string& ca, const std::string& name) {
   auto claim = coordinator_->claim_account(ca);
   if (claim.ok() && *claim == OrderCoordinator::Claim::kGo) return true;
-  if (!claim.ok())
+  if (!claim.ok() && !claims_failing_)
     log_.log(LogLevel::kWarn, kMsgClusterOrder,
              "cannot claim the account at " + ca + " in the shared store (" +
                  claim.status().message() + "); tried again shortly");
+  claims_failing_ = !claim.ok();
   step_at_[name] = clock_.now() + (claim.ok() ? kClaimPoll : kClaimRetry);
   return false;
 }
