@@ -49,7 +49,7 @@ _SESSION = None
 # figures): with each worker taking its next test only when it is free (the
 # scheduler below), the run ends with short tests on every worker, not with
 # one worker still in a 40 s test. The rest keep their order.
-LONGEST_FIRST = ("test_600_privilege.py", "test_610_faults.py", "test_450_ocsp.py",
+LONGEST_FIRST = ("test_810_cluster.py", "test_600_privilege.py", "test_610_faults.py", "test_450_ocsp.py",
                  "test_530_ari.py", "test_630_kill.py", "test_230_resilience.py",
                  "test_800_etcd_client.py", "test_205_activation.py", "test_470_preflight.py",
                  "test_430_status.py", "test_440_notify.py", "test_220_renew.py")
