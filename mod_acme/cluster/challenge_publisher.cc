@@ -5,23 +5,14 @@
 #include <cstdlib>
 #include <set>
 
+#include "base/text.h"
 #include "cluster/node_registry.h"
 
 namespace acme {
 
-namespace {
-
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
-}  // namespace
-
 std::string not_acked_message(const ChallengeAnswer& a, const AckReport& report) {
   return std::string(challenge_kind_name(a.kind)) + " answer for " + a.identifier + " (token " +
-         a.token + ") not acknowledged by node(s) " + joined(report.missing) +
+         a.token + ") not acknowledged by node(s) " + join(report.missing, ", ") +
          " in time; the CA is told to validate anyway, and fails if it asks such a node "
          "(check that node's watchdog and its connection to etcd)";
 }

@@ -3,15 +3,11 @@
 
 #include <vector>
 
+#include "base/text.h"
+
 namespace acme {
 
 namespace {
-
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
 
 std::string described(const ChallengeAnswer& a) {
   return std::string(challenge_kind_name(a.kind)) + " answer for " + a.identifier + " (token " +
@@ -70,7 +66,7 @@ Result<ChallengeAnswer> ClusterResponder::answer_of(const Identifier& id, const 
 Status ClusterResponder::judge(const ChallengeAnswer& a, const AckReport& report) {
   if (!report.go) {
     return Status(Code::kPending, "the " + described(a) + " waits for node(s) " +
-                                      joined(report.missing) +
+                                      join(report.missing, ", ") +
                                       " to serve it from etcd before the CA is told to validate");
   }
   Went& went = went_[a.token];

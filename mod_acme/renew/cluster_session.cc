@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "base/text.h"
 #include "renew/shm_challenge_sink.h"
 #include "store/layout.h"
 
@@ -27,12 +28,6 @@ ChallengePublisher::Options publisher_options() {
   ChallengePublisher::Options o;
   o.require_fiber = true;
   return o;
-}
-
-std::string endpoints_of(const ClusterSettings& s) {
-  std::string all;
-  for (const auto& e : s.endpoints) all += (all.empty() ? "" : " ") + e;
-  return all;
 }
 
 }  // namespace
@@ -77,8 +72,8 @@ ClusterSession::ClusterSession(Parts parts)
       subscriber_(layout_, key_, sink_),
       publisher_(etcd_, layout_, key_, parts.settings.node_name, publisher_options(), &clock_) {
   log_.log(LogLevel::kInfo, kMsgClusterStore,
-           "cluster node " + settings_.node_name + ": shared store " + endpoints_of(settings_) +
-               " under " + layout_.prefix());
+           "cluster node " + settings_.node_name + ": shared store " +
+               join(settings_.endpoints, " ") + " under " + layout_.prefix());
 }
 
 ClusterSession::~ClusterSession() {
