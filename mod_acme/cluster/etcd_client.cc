@@ -196,6 +196,21 @@ Result<EtcdRangeResult> EtcdClient::range(const EtcdRange& range) {
   return parsed(call("/v3/kv/range", etcd_range_json(range)), etcd_parse_range);
 }
 
+Result<EtcdRangeResult> EtcdClient::range_all(EtcdRange range, long long page) {
+  range.limit = page;
+  EtcdRangeResult all;
+  for (;;) {
+    auto part = this->range(range);
+    if (!part.ok()) return part;
+    if (range.revision == 0) all.revision = range.revision = part->revision;
+    all.kvs.insert(all.kvs.end(), part->kvs.begin(), part->kvs.end());
+    if (!part->more || part->kvs.empty()) break;
+    range.key = part->kvs.back().key + std::string(1, '\0');  // the next key after it
+  }
+  all.count = static_cast<long long>(all.kvs.size());
+  return all;
+}
+
 Result<EtcdRangeResult> EtcdClient::get(const std::string& key) {
   EtcdRange r;
   r.key = key;

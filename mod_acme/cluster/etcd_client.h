@@ -60,6 +60,12 @@ class EtcdClient {
   Result<long long> put(const std::string& key, const std::string& value, long long lease = 0);
   Result<EtcdRangeResult> range(const EtcdRange& range);
   Result<EtcdRangeResult> get(const std::string& key);  // one key; kvs empty when absent
+  // The whole range in pages of at most `page` keys, all read at the first
+  // page's revision (one snapshot however many pages; the answer limit is per
+  // page, so a prefix of any size loads). An error when the snapshot was
+  // compacted away between pages: range again.
+  Result<EtcdRangeResult> range_all(EtcdRange range, long long page = kRangePage);
+  static constexpr long long kRangePage = 500;
   Result<long long> remove(const std::string& key, const std::string& range_end = "");
   Result<EtcdTxnResult> txn(const EtcdTxn& txn);
 

@@ -207,6 +207,7 @@ Json etcd_range_json(const EtcdRange& range) {
   if (range.limit > 0) j.set("limit", range.limit);
   if (range.keys_only) j.set_bool("keys_only", true);
   if (range.count_only) j.set_bool("count_only", true);
+  if (range.revision > 0) j.set("revision", range.revision);
   return j;
 }
 

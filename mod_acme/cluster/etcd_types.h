@@ -24,6 +24,7 @@ struct EtcdRange {  // RangeRequest: key alone, or [key, range_end)
   long long limit = 0;    // 0 = no limit
   bool keys_only = false;
   bool count_only = false;
+  long long revision = 0;  // 0 = the latest; else as of that revision (one snapshot, paged)
 };
 
 struct EtcdRangeResult {

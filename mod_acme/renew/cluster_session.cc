@@ -144,8 +144,9 @@ void ClusterSession::load() {
     const char* what =
         "cluster: loading the shared store (no order starts until it answers; "
         "the certificates in use keep serving)";
-    auto store = etcd_.range({mirror_.root(), mirror_.range_end()});
-    auto answers = store.ok() ? etcd_.range({subscriber_.root(), subscriber_.range_end()})
+    // Paged: one answer per 500 keys, however large the cluster's store.
+    auto store = etcd_.range_all({mirror_.root(), mirror_.range_end()});
+    auto answers = store.ok() ? etcd_.range_all({subscriber_.root(), subscriber_.range_end()})
                               : Result<EtcdRangeResult>(store.status());
     if (!answers.ok()) {
       next_load_ = clock_.now() + kLoadRetry;

@@ -140,6 +140,29 @@ TEST(EtcdClient, AgainstTheFakeEtcd) {
   STRCMP_EQUAL("2", r->kvs[1].value.c_str());
 }
 
+// The mirror's load: a store of any size in pages, one snapshot.
+TEST(EtcdClient, RangeAllReadsEveryPageAtTheFirstPagesRevision) {
+  acme::testing::FakeEtcd fake;
+  http.handler = [&](const HttpRequest& r) { return fake.handle(r); };
+  for (char c = 'a'; c <= 'g'; ++c) CHECK_TRUE(etcd->put(std::string("/p/") + c, {c}).ok());
+  CHECK_TRUE(etcd->put("/q", "outside").ok());
+  EtcdRange range;
+  range.key = "/p/";
+  range.range_end = prefix_end("/p/");
+  const std::size_t before = http.requests.size();
+  auto all = etcd->range_all(range, 3);
+  CHECK_TRUE(all.ok());
+  LONGS_EQUAL(7, all->kvs.size());
+  STRCMP_EQUAL("/p/a", all->kvs.front().key.c_str());
+  STRCMP_EQUAL("/p/g", all->kvs.back().key.c_str());
+  LONGS_EQUAL(3, http.requests.size() - before);  // 3 + 3 + 1
+  CHECK(contains(http.requests[before].body, "\"limit\":3"));
+  CHECK_FALSE(contains(http.requests[before].body, "\"revision\""));
+  const std::string pinned = "\"revision\":" + std::to_string(all->revision);
+  CHECK(contains(http.requests[before + 1].body, pinned));
+  CHECK(contains(http.requests[before + 2].body, pinned));
+}
+
 TEST_GROUP(EtcdConfig){};
 
 TEST(EtcdConfig, EndpointsChecked) {
