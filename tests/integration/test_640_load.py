@@ -79,8 +79,9 @@ def test_640_01_load_during_activations(pebble, httpd_factory):
         # A graceful restart closes each idle keep-alive connection (httpd's own
         # behaviour: the last answer cannot announce it); wrk counts a read error
         # for a request it had just sent on such a connection, which a browser
-        # retries. Probably (not proven): a connection wrk opens again can land on an old-generation
-        # child that is closing too: up to two per connection and restart. The
+        # retries. Probably (not proven): a connection wrk opens again can land
+        # on an old-generation child that is closing too: up to two per
+        # connection and restart. The
         # bound was one, and failed at 13 of 12 both with this session's module
         # and with the one before it (2d2eecf), 1 run in 4 on a quiet machine.
         assert c["read"] + c["write"] <= 2 * 4 * RENEWALS, c["output"]
