@@ -212,6 +212,7 @@ void ClusterSession::keep_up(TimePoint now) {
       const char* what = "cluster: registering this node";
       Status s = registry_.registered() ? registry_.keep_alive() : registry_.start();
       if (!s.ok()) return trouble(what, s);
+      if (registered_at_ == TimePoint{}) registered_at_ = clock_.now();
       untroubled(what);
     });
   }
@@ -279,6 +280,11 @@ void ClusterSession::install(const std::vector<ManagedCert>& certs, TimePoint no
     if (!sets_.waiting.count(cert.name)) installed_[cert.name] = *current;
     if (*staged) signal_.request_activation();
   }
+}
+
+bool ClusterSession::settled() const {
+  return registry_.registered() && registered_at_ != TimePoint{} &&
+         clock_.now() - registered_at_ >= kJoinGrace;
 }
 
 void ClusterSession::restore_answers() {

@@ -75,6 +75,11 @@ class ClusterSession : public OrderCoordinator {
   Store& tick_store() { return tick_store_; }
   ChallengePublisher& publisher() { return publisher_; }
   bool ready() const { return mirror_.loaded() && subscriber_.loaded(); }
+  // Registered for kJoinGrace: nodes started together see each other before
+  // this one orders (an order's answer is acked by the live nodes only, and
+  // a node whose port is open but not registered yet would answer 404).
+  bool settled() const;
+  static constexpr Millis kJoinGrace{2000};
   // Each tick: moves the fibers along, applies what the watches brought,
   // starts the background requests that are due, installs new shared sets.
   void tick(const std::vector<ManagedCert>& certs);
@@ -151,6 +156,7 @@ class ClusterSession : public OrderCoordinator {
   TimePoint next_watch_{};
   NodeRegistry registry_;
   TimePoint next_keep_alive_{};
+  TimePoint registered_at_{};  // this watchdog's first registration
   ServedSink sink_;
   ChallengeSubscriber subscriber_;
   ChallengePublisher publisher_;

@@ -98,9 +98,11 @@ bool WatchdogSession::halted() const {
 bool WatchdogSession::take_store() {
   if (started_) return true;
   if (!lock_.held() && !take_lock()) return false;
-  if (cluster_ && !cluster_->ready()) {
-    cluster_->tick(options_.certs);  // loads etcd's state; nothing starts before it
-    if (!cluster_->ready()) return false;
+  if (cluster_ && !(cluster_->ready() && cluster_->settled())) {
+    // Loads etcd's state and registers; nothing starts before, and the
+    // renewer only once the nodes started with this one are registered too.
+    cluster_->tick(options_.certs);
+    if (!(cluster_->ready() && cluster_->settled())) return false;
   }
   renewer_.set_certs(options_.certs);
   renewer_.start();
