@@ -11,11 +11,9 @@ namespace acme {
 
 namespace {
 
-constexpr Millis kLoadRetry{2000};
+constexpr Millis kLoadRetry{2000};  // etcd unreachable at start: asked again this often
 constexpr Millis kIoSlice{20};
-constexpr Millis kWatchRetry{
-    1000};  // a broken watch: started again after this  // the longest a tick waits here for etcd's
-            // answers       // etcd unreachable at start: asked again this often
+constexpr Millis kWatchRetry{1000};      // a broken watch: started again after this
 const char kAccountLock[] = "account:";  // ':' is in no DNS name: no certificate's lock
 
 EtcdStore::Options in_fibers() {
@@ -80,8 +78,7 @@ ClusterSession::~ClusterSession() {
   for (auto& [name, h] : locks_) h.releasing = true;
   run("bye", [this] {
     for (auto& [name, h] : locks_)
-      if (h.lock->held()) (void)h.lock->release();       // a lease already gone is no loss
-    if (registry_.registered()) (void)registry_.stop();  // else it expires with its lease
+      if (h.lock->held()) (void)h.lock->release();  // a lease already gone is no loss
   });
   const auto until = std::chrono::steady_clock::now() + Millis(2000);
   while (!fibers_.empty() && std::chrono::steady_clock::now() < until) {
@@ -125,8 +122,8 @@ void ClusterSession::untroubled(const std::string& what) {
 void ClusterSession::tick(const std::vector<ManagedCert>& certs) {
   pump();
   const TimePoint now = clock_.now();
-  if ((!ready() || reload_) && now >= next_load_) load();
-  poll_watches();
+  load(now);
+  poll_watches(now);
   queued_.settle();
   keep_up(now);
   keep_locks(now);
@@ -137,75 +134,97 @@ void ClusterSession::tick(const std::vector<ManagedCert>& certs) {
   if (ready()) install(certs, now);
 }
 
-// One range for the shared store and one for the challenges, then a watch
-// over each from the revision after it. Until it succeeds, nothing runs.
-void ClusterSession::load() {
-  run("load", [this] {
-    const char* what =
-        "cluster: loading the shared store (no order starts until it answers; "
-        "the certificates in use keep serving)";
-    // Paged: one answer per 500 keys, however large the cluster's store.
-    auto store = etcd_.range_all({mirror_.root(), mirror_.range_end()});
-    auto answers = store.ok() ? etcd_.range_all({subscriber_.root(), subscriber_.range_end()})
-                              : Result<EtcdRangeResult>(store.status());
-    if (!answers.ok()) {
-      next_load_ = clock_.now() + kLoadRetry;
-      return trouble(what, answers.status());
-    }
-    reload_ = false;
-    mirror_.load(*store);
-    Status served = subscriber_.load(*answers);
-    if (!served.ok()) log_.log(LogLevel::kWarn, kMsgClusterChallenge, served.message());
-    watching_ =
-        store_watch_.start(mirror_.root(), mirror_.range_end(), mirror_.next_revision()).ok() &&
-        challenge_watch_
-            .start(subscriber_.root(), subscriber_.range_end(), subscriber_.next_revision())
-            .ok();
-    untroubled(what);
-    log_.log(LogLevel::kInfo, kMsgClusterStore,
-             "cluster: shared store loaded at revision " + std::to_string(mirror_.revision()) +
-                 " (" + std::to_string(mirror_.size()) + " keys)");
-  });
+// Two ranges, each then watched from the revision after it: the challenge
+// answers (a few keys: this node serves and acks them within a tick or two
+// of its start, also after each graceful restart, when an order of another
+// node may be waiting for its ack) and the shared store (every
+// certificate's files: megabytes at a thousand names). Until both answered,
+// the renewer does not start; a failed one is tried again after a pause.
+void ClusterSession::load(TimePoint now) {
+  if ((!subscriber_.loaded() || answers_.reload) && now >= answers_.next_try)
+    run("load answers", [this] { load_answers(); });
+  if ((!mirror_.loaded() || store_.reload) && now >= store_.next_try)
+    run("load store", [this] { load_store(); });
+}
+
+void ClusterSession::load_answers() {
+  const char* what = "cluster: loading the challenge answers (this node answers no CA until then)";
+  auto answers = etcd_.range_all({subscriber_.root(), subscriber_.range_end()});
+  if (!answers.ok()) {
+    answers_.next_try = clock_.now() + kLoadRetry;
+    return trouble(what, answers.status());
+  }
+  answers_.reload = false;
+  Status served = subscriber_.load(*answers);
+  if (!served.ok()) log_.log(LogLevel::kWarn, kMsgClusterChallenge, served.message());
+  answers_.watching =
+      challenge_watch_
+          .start(subscriber_.root(), subscriber_.range_end(), subscriber_.next_revision())
+          .ok();
+  untroubled(what);
+}
+
+void ClusterSession::load_store() {
+  const char* what =
+      "cluster: loading the shared store (no order starts until it answers; "
+      "the certificates in use keep serving)";
+  // Paged: one answer per 500 keys, however large the cluster's store.
+  auto store = etcd_.range_all({mirror_.root(), mirror_.range_end()});
+  if (!store.ok()) {
+    store_.next_try = clock_.now() + kLoadRetry;
+    return trouble(what, store.status());
+  }
+  store_.reload = false;
+  mirror_.load(*store);
+  store_.watching =
+      store_watch_.start(mirror_.root(), mirror_.range_end(), mirror_.next_revision()).ok();
+  untroubled(what);
+  log_.log(LogLevel::kInfo, kMsgClusterStore,
+           "cluster: shared store loaded at revision " + std::to_string(mirror_.revision()) + " (" +
+               std::to_string(mirror_.size()) + " keys)");
 }
 
 // A broken stream is started again from its next revision (on the next
-// member); history compacted away means a range again (the mirror serves
-// its last state meanwhile).
-void ClusterSession::poll_watches() {
-  if (!ready() || !watching_) return;
-  const TimePoint now = clock_.now();
-  if (now < next_watch_) return;  // a watch broke: started again after a pause
-  auto news = store_watch_.poll(Millis(0));
-  if (!news.ok()) {
-    trouble("cluster: watching the shared store", news.status());
-    (void)store_watch_.start(mirror_.root(), mirror_.range_end(), mirror_.next_revision());
-    next_watch_ = now + kWatchRetry;
-  } else if (!news->empty()) {
-    untroubled("cluster: watching the shared store");
+// member) after a pause; history compacted away means a range again (the
+// mirror, and shared memory, serve their last state meanwhile).
+void ClusterSession::poll_watches(TimePoint now) {
+  if (mirror_.loaded() && store_.watching && now >= store_.next_watch) {
+    auto news = store_watch_.poll(Millis(0));
+    if (!news.ok()) {
+      trouble("cluster: watching the shared store", news.status());
+      (void)store_watch_.start(mirror_.root(), mirror_.range_end(), mirror_.next_revision());
+      store_.next_watch = now + kWatchRetry;
+    } else if (!news->empty()) {
+      untroubled("cluster: watching the shared store");
+    }
+    for (const auto& message : news.ok() ? *news : std::vector<EtcdWatchResponse>()) {
+      if (!mirror_.apply(message).ok()) store_.reload = true;  // events may be missing
+    }
   }
-  for (const auto& message : news.ok() ? *news : std::vector<EtcdWatchResponse>()) {
-    if (!mirror_.apply(message).ok()) reload_ = true;  // events may be missing
-  }
-  auto answers = challenge_watch_.poll(Millis(0));
-  if (!answers.ok()) {
-    trouble("cluster: watching the challenge answers", answers.status());
-    (void)challenge_watch_.start(subscriber_.root(), subscriber_.range_end(),
-                                 subscriber_.next_revision());
-    next_watch_ = now + kWatchRetry;
-  } else if (!answers->empty()) {
-    untroubled("cluster: watching the challenge answers");
-  }
-  for (const auto& message : answers.ok() ? *answers : std::vector<EtcdWatchResponse>()) {
-    if (message.compact_revision > 0 || message.canceled) reload_ = true;
-    Status applied = subscriber_.apply(message);
-    if (!applied.ok()) log_.log(LogLevel::kWarn, kMsgClusterChallenge, applied.message());
+  if (subscriber_.loaded() && answers_.watching && now >= answers_.next_watch) {
+    auto answers = challenge_watch_.poll(Millis(0));
+    if (!answers.ok()) {
+      trouble("cluster: watching the challenge answers", answers.status());
+      (void)challenge_watch_.start(subscriber_.root(), subscriber_.range_end(),
+                                   subscriber_.next_revision());
+      answers_.next_watch = now + kWatchRetry;
+    } else if (!answers->empty()) {
+      untroubled("cluster: watching the challenge answers");
+    }
+    for (const auto& message : answers.ok() ? *answers : std::vector<EtcdWatchResponse>()) {
+      if (message.compact_revision > 0 || message.canceled) answers_.reload = true;
+      Status applied = subscriber_.apply(message);
+      if (!applied.ok()) log_.log(LogLevel::kWarn, kMsgClusterChallenge, applied.message());
+    }
   }
 }
 
 // The registration and its keep-alive (every third of its TTL), the acks of
 // new answers, the tick's queued writes: each in a fiber of its own.
+// This node registers (and acks) once it serves the answers, without
+// waiting for the shared store.
 void ClusterSession::keep_up(TimePoint now) {
-  if (!ready()) return;
+  if (!subscriber_.loaded()) return;
   if (!registry_.registered() || now >= next_keep_alive_) {
     next_keep_alive_ = now + Seconds(NodeRegistry::kDefaultTtlS) / 3;
     run("registry", [this] {

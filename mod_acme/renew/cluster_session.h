@@ -66,8 +66,14 @@ class ClusterSession : public OrderCoordinator {
     HttpDriver* driver = nullptr;      // where the fibers' requests progress
   };
   explicit ClusterSession(Parts parts);
-  // Gives up held locks and the registration, waiting at most ~2 s: the
-  // next watchdog of this node (an activation) need not wait out the leases.
+  // Gives up held locks, waiting at most ~2 s: the next watchdog of this
+  // node (an activation) need not wait out their leases. The registration
+  // stays: a graceful restart ends this watchdog, and while the next one
+  // starts an order of another node must wait for this node's ack (its
+  // shared memory keeps serving every answer it had; a new answer it has
+  // not loaded yet would get the CA a 404). The next watchdog registers
+  // again (the same key under a new lease, so the old lease ends harmless);
+  // a node that stopped drops out when its lease runs out (TTL 10 s).
   ~ClusterSession() override;
   ClusterSession(const ClusterSession&) = delete;
   ClusterSession& operator=(const ClusterSession&) = delete;
@@ -124,8 +130,10 @@ class ClusterSession : public OrderCoordinator {
   };
 
   void run(const std::string& key, std::function<void()> body);
-  void load();
-  void poll_watches();
+  void load(TimePoint now);
+  void load_answers();
+  void load_store();
+  void poll_watches(TimePoint now);
   void keep_up(TimePoint now);
   void keep_locks(TimePoint now);
   void install(const std::vector<ManagedCert>& certs, TimePoint now);
@@ -150,10 +158,15 @@ class ClusterSession : public OrderCoordinator {
   RoutingStore tick_store_;
   EtcdWatch store_watch_;
   EtcdWatch challenge_watch_;
-  bool watching_ = false;
-  bool reload_ = false;  // a watch lost events: range again, serving the last state meanwhile
-  TimePoint next_load_{};
-  TimePoint next_watch_{};
+  // The answers' and the store's range and watch.
+  struct Stream {
+    bool watching = false;
+    bool reload = false;  // the watch lost events: range again, serving the last state meanwhile
+    TimePoint next_try{};
+    TimePoint next_watch{};
+  };
+  Stream answers_;
+  Stream store_;
   NodeRegistry registry_;
   TimePoint next_keep_alive_{};
   TimePoint registered_at_{};  // this watchdog's first registration

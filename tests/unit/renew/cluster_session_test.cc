@@ -1,0 +1,161 @@
+// ClusterSession: what a node's watchdog does for the challenge fan-out when
+// it starts and when it ends (a graceful restart ends one watchdog and
+// starts the next). Over FakeEtcd (tests/unit/cluster/fake_etcd.h); the
+// watches point at a closed loopback port and never connect, so what a node
+// serves comes from its ranges.
+#include "renew/cluster_session.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/fake_clock.h"
+#include "base/memory_log_sink.h"
+#include "cluster/fake_etcd.h"
+#include "crypto/base64url.h"
+#include "fakes/fake_http_client.h"
+#include "store/memory_store.h"
+
+// Last: CppUTest redefines new for leak detection.
+#include <CppUTest/TestHarness.h>
+
+using namespace acme;
+using namespace acme::testing;
+
+namespace {
+
+const TimePoint kStart = from_unix(1767225600);  // 2026-01-01T00:00:00Z
+
+template <class Table, class... Slots>
+struct TableMemory {
+  explicit TableMemory(Slots... slots)
+      : memory(Table::region_size(slots...) / 8 + 1),
+        table(*Table::format(memory.data(), memory.size() * 8, slots...)) {}
+  std::vector<std::uint64_t> memory;
+  Table table;
+};
+
+ChallengeAnswer http01(const std::string& token) {
+  ChallengeAnswer a;
+  a.kind = ChallengeKind::kHttp01;
+  a.identifier = "a.example";
+  a.token = token;
+  a.answer = token + ".thumbprint";
+  return a;
+}
+
+}  // namespace
+
+TEST_GROUP(ClusterSession) {
+  FakeEtcd fake;
+  FakeHttpClient http;  // what every etcd client of the test talks to
+  bool store_down = false;
+  FakeClock clock{kStart};
+  MemoryLogSink log;
+  MemoryStore files;
+  TableMemory<ChallengeTable, std::size_t> table{8};
+  TableMemory<AlpnCertTable, std::size_t> alpn{4};
+  TableMemory<ActivationSignal> signal;
+  ClusterSettings settings;
+  ClusterKey key = *ClusterKey::from_bytes(std::string(ClusterKey::kKeyBytes, 'k'));
+  EtcdLayout layout = *EtcdLayout::make("/p");
+  // Another node, web2, publishing an answer of its order.
+  std::unique_ptr<EtcdClient> other_etcd;
+  std::unique_ptr<ChallengePublisher> other;
+
+  void setup() override {
+    // A range over the shared store fails while store_down; the rest works.
+    const std::string store_key = base64_encode(layout.store_root());
+    http.handler = [this, store_key](const HttpRequest& r) -> Result<HttpResponse> {
+      const bool store_range = r.url.find("/v3/kv/range") != std::string::npos &&
+                               r.body.find(store_key) != std::string::npos;
+      if (store_down && store_range) return Status(Code::kNetwork, "store range refused");
+      return fake.handle(r);
+    };
+    settings.enabled = true;
+    settings.endpoints = {"http://127.0.0.1:1"};
+    settings.prefix = "/p";
+    settings.node_name = "web1";
+    other_etcd = std::make_unique<EtcdClient>(settings.endpoints,
+                                              std::make_unique<ForwardingHttpClient>(http));
+    other = std::make_unique<ChallengePublisher>(*other_etcd, layout, key, "web2",
+                                                 ChallengePublisher::Options(), &clock);
+  }
+  std::unique_ptr<ClusterSession> start_node() {
+    return std::make_unique<ClusterSession>(
+        ClusterSession::Parts{settings, key, files, table.table, alpn.table, signal.table, clock,
+                              log, std::make_unique<ForwardingHttpClient>(http), nullptr});
+  }
+  bool serves(const std::string& token) {
+    std::string value;
+    return table.table.lookup("a.example", token, &value) && value == token + ".thumbprint";
+  }
+  bool registered(const std::string& node) {
+    EtcdRange r;
+    r.key = layout.node(node);
+    auto got = other_etcd->range(r);
+    return got.ok() && got->kvs.size() == 1;
+  }
+  // The publisher's ack report names node among the acked.
+  bool acked_by(const std::string& token, const std::string& node) {
+    auto report = other->ready(token);
+    if (!report.ok()) return false;
+    for (const auto& n : report->acked)
+      if (n == node) return true;
+    return false;
+  }
+  int requests_to(const std::string& path) {
+    int n = 0;
+    for (const auto& p : fake.paths) n += p == path;
+    return n;
+  }
+};
+
+// A restarting node must serve and ack other nodes' answers as soon as it
+// can: it loads them, registers and acks without waiting for the shared
+// store (megabytes at a thousand names), and the renewer does not start.
+TEST(ClusterSession, AnswersServedAndAckedBeforeTheStoreLoads) {
+  CHECK_TRUE(other->publish(http01("tok1")).ok());
+  store_down = true;
+  auto node = start_node();
+  for (int i = 0; i < 3; ++i) node->tick({});
+
+  CHECK_TRUE(serves("tok1"));
+  CHECK_TRUE(registered("web1"));
+  CHECK_TRUE(acked_by("tok1", "web1"));
+  CHECK_FALSE(node->ready());
+
+  store_down = false;
+  clock.advance(std::chrono::seconds(3));  // past the retry pause
+  node->tick({});
+  CHECK_TRUE(node->ready());
+}
+
+// A graceful restart ends the watchdog: its registration stays, so an order
+// of another node still waits for this node's ack; the next watchdog
+// registers again under a new lease and acks again.
+TEST(ClusterSession, EndingKeepsTheRegistrationTheNextOneRenewsIt) {
+  auto node = start_node();
+  node->tick({});
+  CHECK_TRUE(registered("web1"));
+  const long long first_lease = fake.kv_.at(layout.node("web1")).lease;
+  node.reset();
+  CHECK_EQUAL(0, requests_to("/v3/lease/revoke"));
+  CHECK_TRUE(registered("web1"));
+
+  CHECK_TRUE(other->publish(http01("tok2")).ok());
+  auto waiting = other->ready("tok2");
+  CHECK_TRUE(waiting.ok());
+  CHECK_FALSE(waiting->go);  // web1 is live and has not acked
+  CHECK_EQUAL(std::string("web1"), waiting->missing.front());
+
+  auto next = start_node();
+  next->tick({});
+  const long long second_lease = fake.kv_.at(layout.node("web1")).lease;
+  CHECK(second_lease != first_lease);
+  fake.expire(first_lease);  // the ended watchdog's lease runs out
+  CHECK_TRUE(registered("web1"));
+  CHECK_TRUE(acked_by("tok2", "web1"));
+  CHECK_TRUE(serves("tok2"));
+}
