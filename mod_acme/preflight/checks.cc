@@ -73,6 +73,14 @@ void check_reachable(NameReport& r, const PreflightSettings& s,
         add(r, Severity::kOk, what + ": answered by this server");
         continue;
       }
+      if (s.cluster && answered.code() == Code::kNotFound) {
+        add(r, Severity::kUnchecked,
+            what + ": " + answered.message() +
+                "; on a cluster that may be another node behind the balancer",
+            "nothing, if " + address + " port " + std::to_string(port) +
+                " is the balancer in front of the cluster's nodes");
+        continue;
+      }
       add(r, Severity::kProblem, what + ": " + answered.message(),
           "make " + address + " port " + std::to_string(port) +
               " reach this httpd (firewall, port forward, load balancer), or point " + r.name +

@@ -35,6 +35,9 @@ struct PreflightSettings {
   int tls_port = 443;
   std::vector<std::string> local_addresses;  // this host's addresses (getifaddrs)
   bool probes_served = true;                 // false: the running httpd did not take the probes
+  // ACMESharedStore: the balancer may send a probe to another node, which
+  // does not serve this node's probe (a wrong answer is then no finding).
+  bool cluster = false;
 };
 
 enum class Severity { kOk, kProblem, kUnchecked };

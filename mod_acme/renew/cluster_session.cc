@@ -229,6 +229,7 @@ void ClusterSession::keep_up(TimePoint now) {
     next_keep_alive_ = now + Seconds(NodeRegistry::kDefaultTtlS) / 3;
     run("registry", [this] {
       const char* what = "cluster: registering this node";
+      if (registered_at_ == TimePoint{} && !registry_.registered()) rejoined_ = still_registered();
       Status s = registry_.registered() ? registry_.keep_alive() : registry_.start();
       if (!s.ok()) return trouble(what, s);
       if (registered_at_ == TimePoint{}) registered_at_ = clock_.now();
@@ -303,7 +304,16 @@ void ClusterSession::install(const std::vector<ManagedCert>& certs, TimePoint no
 
 bool ClusterSession::settled() const {
   return registry_.registered() && registered_at_ != TimePoint{} &&
-         clock_.now() - registered_at_ >= kJoinGrace;
+         (rejoined_ || clock_.now() - registered_at_ >= kJoinGrace);
+}
+
+// This node's key is live: the watchdog before this one (a graceful
+// restart) registered it, and every node has counted this one since.
+bool ClusterSession::still_registered() {
+  EtcdRange r;
+  r.key = registry_.key();
+  auto got = etcd_.range(r);
+  return got.ok() && !got->kvs.empty();
 }
 
 void ClusterSession::restore_answers() {
@@ -335,7 +345,7 @@ Store& ClusterSession::job_store(const std::string& name) {
 Result<OrderCoordinator::Claim> ClusterSession::take(const std::string& lock_name,
                                                      const std::string& what) {
   Held& h = held(lock_name);
-  if (fibers_.count("lock " + lock_name)) return Claim::kElsewhere;  // a renewal or release runs
+  if (fibers_.count("lock " + lock_name)) return Claim::kWait;  // a renewal or release runs
   if (h.lock->held_now()) return Claim::kGo;
   auto got = h.lock->acquire();
   if (!got.ok()) return got.status();

@@ -83,7 +83,9 @@ class ClusterSession : public OrderCoordinator {
   bool ready() const { return mirror_.loaded() && subscriber_.loaded(); }
   // Registered for kJoinGrace: nodes started together see each other before
   // this one orders (an order's answer is acked by the live nodes only, and
-  // a node whose port is open but not registered yet would answer 404).
+  // a node whose port is open but not registered yet would answer 404). At
+  // once when this node's registration was still live (the watchdog of a
+  // graceful restart: each costs its in-flight orders a hand-over already).
   bool settled() const;
   static constexpr Millis kJoinGrace{2000};
   // Each tick: moves the fibers along, applies what the watches brought,
@@ -141,6 +143,7 @@ class ClusterSession : public OrderCoordinator {
   Result<Claim> take(const std::string& lock_name, const std::string& what);
   void trouble(const std::string& what, const Status& status);  // logged once per cause
   void untroubled(const std::string& what);
+  bool still_registered();
 
   const ClusterSettings& settings_;
   EtcdLayout layout_;
@@ -170,6 +173,7 @@ class ClusterSession : public OrderCoordinator {
   NodeRegistry registry_;
   TimePoint next_keep_alive_{};
   TimePoint registered_at_{};  // this watchdog's first registration
+  bool rejoined_ = false;      // this node's key was live then (settled() at once)
   ServedSink sink_;
   ChallengeSubscriber subscriber_;
   ChallengePublisher publisher_;

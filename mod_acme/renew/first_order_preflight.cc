@@ -97,6 +97,7 @@ PreflightSettings FirstOrderPreflight::settings_for(const ManagedCert& cert) con
   s.ca = cert.ca.directory_url;  // its CAA identity is not known here: see docs/decisions.md
   s.http_port = options_.http_port;
   s.tls_port = options_.tls_port;
+  s.cluster = options_.cluster;
   return s;
 }
 

@@ -46,7 +46,8 @@ class FirstOrderPreflight {
   static constexpr std::size_t kHandedMax = 2;  // certificates with the worker at once
 
   struct Options {
-    int http_port = 80;  // where the CA's port 80 arrives here (ACMEPortMap)
+    int http_port = 80;    // where the CA's port 80 arrives here (ACMEPortMap)
+    bool cluster = false;  // ACMESharedStore (PreflightSettings::cluster)
     int tls_port = 443;
     bool http01_by_default = true;
     // ACMEPreflightResolver: server "" = the system's (resolv.conf). The

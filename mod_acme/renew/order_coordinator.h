@@ -20,7 +20,8 @@ class OrderCoordinator {
  public:
   enum class Claim {
     kGo,         // this node holds the lock: step
-    kElsewhere,  // another node holds it: try again later
+    kElsewhere,  // another node holds it: drop the job, look again later
+    kWait,       // this node's own request on the lock runs: step again shortly
     kDone,       // another node renewed it since the job began: drop the job
   };
   virtual ~OrderCoordinator() = default;

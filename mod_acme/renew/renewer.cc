@@ -36,6 +36,7 @@ Renewer::Renewer(Store& store, ChallengeTable& table, ActivationSignal& activati
   FirstOrderPreflight::Options p;
   p.http_port = options_.preflight_http_port;
   p.tls_port = options_.preflight_tls_port;
+  p.cluster = options_.preflight_cluster;
   p.http01_by_default = options_.http01_by_default;
   p.resolver = options_.preflight_resolver;
   preflight_ = std::make_unique<FirstOrderPreflight>(probes_, clock_, log_, p);
@@ -324,8 +325,9 @@ TimePoint Renewer::process(const ManagedCert& cert, TimePoint now) {
       created->load();  // logs an unreadable state itself; a fresh job then
     }
     created->set_stopping(stopping_);
-    // A first order: its names are checked once, and it goes ahead anyway.
-    if (preflight_ && !live_.get(cert.name).ok()) preflight_->check(cert);
+    // A first order: its names are checked once, and it goes ahead anyway
+    // (on a cluster by the node that claims it: Renewer::claimed).
+    if (!coordinator_) preflight_first_order(cert);
     job = jobs_.emplace(cert.name, std::move(created)).first;
   }
   return start_step(cert, *job->second, now);
@@ -381,6 +383,10 @@ void Renewer::step(const ManagedCert& cert, RenewalJob& job, CaSession& session)
     next_check_[cert.name] = clock_.now() + options_.check_interval;
     end_job(cert.name);  // last: the job is gone
   }
+}
+
+void Renewer::preflight_first_order(const ManagedCert& cert) {
+  if (preflight_ && !live_.get(cert.name).ok()) preflight_->check(cert);
 }
 
 void Renewer::end_job(const std::string& name) {

@@ -62,6 +62,7 @@ class Renewer {
     bool preflight = false;
     int preflight_http_port = 80;  // where the CA's port 80 arrives (ACMEPortMap)
     int preflight_tls_port = 443;
+    bool preflight_cluster = false;      // ACMESharedStore (preflight/checks.h)
     ResolverOptions preflight_resolver;  // ACMEPreflightResolver; server "" = the system's
   };
 
@@ -140,6 +141,7 @@ class Renewer {
   bool claimed(const ManagedCert& cert, RenewalJob& job);
   bool account_claimed(const std::string& ca, const std::string& name);
   void end_job(const std::string& name);
+  void preflight_first_order(const ManagedCert& cert);  // no live set yet: checked once
   void pump(TimePoint deadline);
   void start_due_steps();   // steps of existing jobs whose time came (polls)
   void fill_free_places();  // new orders for waiting names, as places free up

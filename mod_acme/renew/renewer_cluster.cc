@@ -8,10 +8,14 @@ namespace {
 // Another node holds the certificate's lock; etcd did not answer.
 constexpr Millis kClaimPoll{1000};
 constexpr Millis kClaimRetry{5000};
+// Another node orders the certificate: looked at again after this. By then
+// its set has usually arrived (installed: not due any more); if its holder
+// died, its lock lapses (TTL 10 s) and a later look claims the order.
+constexpr Millis kElsewhereRecheck{5000};
 }  // namespace
 
-// One node orders a certificate at a time; the others wait, and drop their
-// job once the holder has published (its set reaches them by installation).
+// One node orders a certificate at a time; the others drop their job and
+// look again later (the holder's set reaches them by installation).
 bool Renewer::claimed(const ManagedCert& cert, RenewalJob& job) {
   auto claim = coordinator_->claim(cert.name, seen_[cert.name]);
   const TimePoint now = clock_.now();
@@ -28,8 +32,16 @@ bool Renewer::claimed(const ManagedCert& cert, RenewalJob& job) {
   if (claims_failing_)
     log_.log(LogLevel::kNotice, kMsgClusterOrder, "the shared store answers claims again");
   claims_failing_ = false;
-  if (*claim == OrderCoordinator::Claim::kElsewhere) {
+  if (*claim == OrderCoordinator::Claim::kWait) {
     step_at_[cert.name] = now + kClaimPoll;
+    return false;
+  }
+  if (*claim == OrderCoordinator::Claim::kElsewhere) {
+    // Its place under ACMEMaxParallel goes to a name nobody orders yet:
+    // nodes that wait on each other's orders would otherwise fill their
+    // places with the same names and order one after another.
+    next_check_[cert.name] = now + kElsewhereRecheck;
+    end_job(cert.name);
     return false;
   }
   if (*claim == OrderCoordinator::Claim::kDone) {
@@ -38,6 +50,7 @@ bool Renewer::claimed(const ManagedCert& cert, RenewalJob& job) {
     return false;
   }
   if (job.loaded()) return true;
+  preflight_first_order(cert);
   job.load();  // the shared state, read under the lock
   if (job.state().next_attempt <= now) return true;
   step_at_[cert.name] = job.state().next_attempt;  // backing off: the lock lapses meanwhile

@@ -18,6 +18,7 @@ WatchdogSession::Options watchdog_options(const GlobalSettings& settings,
   o.renewer.preflight_resolver.port = settings.preflight_port;
   o.renewer.preflight_http_port = settings.port_http;
   o.renewer.preflight_tls_port = settings.port_https;
+  o.renewer.preflight_cluster = settings.cluster.enabled;
   o.certs = std::move(certs);
   o.lock_path = settings.store_dir + "/" + layout::kWatchdogLockFile;
   o.notify_command = settings.notify_command;

@@ -16,12 +16,16 @@ class FakeProber : public Prober {
   Status probe(const std::string& address, int port, bool tls, const std::string& name) override {
     asked.push_back(address + ":" + std::to_string(port) + (tls ? " tls " : " ") + name);
     if (reaching.count(address)) return Status::ok_status();
+    if (other_server.count(address))
+      return Status(Code::kNotFound,
+                    "a server answered (HTTP 404) but not with this httpd's probe");
     return Status(Code::kNetwork, "Couldn't connect to server");
   }
   std::string url(const std::string& name, int, bool) const override {
     return "http://" + name + "/.well-known/acme-challenge/P";
   }
   std::set<std::string> reaching;
+  std::set<std::string> other_server;  // a server answers there, not with the probe
   std::vector<std::string> asked;
 };
 
@@ -148,4 +152,20 @@ TEST(Preflight, ProbesTheServerDidNotTakeAreUnchecked) {
   CHECK(has_severity(r, Severity::kUnchecked));
   CHECK_FALSE(has_severity(r, Severity::kProblem));
   LONGS_EQUAL(0, prober.asked.size());
+}
+
+// On a cluster the balancer may hand the probe to another node, which does
+// not serve this node's probe: no finding. Nobody answering still is one.
+TEST(Preflight, OnAClusterAnotherServersAnswerIsUnchecked) {
+  dns.add("a.example", kDnsTypeA, v4(192, 0, 2, 10));
+  prober.other_server = {"192.0.2.10"};
+  PreflightSettings s = settings();
+  CHECK(has_severity(run_preflight("a.example", s, dns, prober), Severity::kProblem));
+  s.cluster = true;
+  NameReport r = run_preflight("a.example", s, dns, prober);
+  CHECK_FALSE(has_severity(r, Severity::kProblem));
+  CHECK_TEXT(contains(text(r), "another node behind the balancer"), text(r).c_str());
+
+  prober.other_server.clear();  // nothing answers at all
+  CHECK(has_severity(run_preflight("a.example", s, dns, prober), Severity::kProblem));
 }

@@ -134,11 +134,15 @@ TEST(ClusterSession, AnswersServedAndAckedBeforeTheStoreLoads) {
 
 // A graceful restart ends the watchdog: its registration stays, so an order
 // of another node still waits for this node's ack; the next watchdog
-// registers again under a new lease and acks again.
+// registers again under a new lease, acks again and orders without the
+// join grace of a first start.
 TEST(ClusterSession, EndingKeepsTheRegistrationTheNextOneRenewsIt) {
   auto node = start_node();
   node->tick({});
   CHECK_TRUE(registered("web1"));
+  CHECK_FALSE(node->settled());  // a node's first start: the join grace
+  clock.advance(ClusterSession::kJoinGrace);
+  CHECK_TRUE(node->settled());
   const long long first_lease = fake.kv_.at(layout.node("web1")).lease;
   node.reset();
   CHECK_EQUAL(0, requests_to("/v3/lease/revoke"));
@@ -152,6 +156,7 @@ TEST(ClusterSession, EndingKeepsTheRegistrationTheNextOneRenewsIt) {
 
   auto next = start_node();
   next->tick({});
+  CHECK_TRUE(next->settled());  // no grace: every node counted this one all along
   const long long second_lease = fake.kv_.at(layout.node("web1")).lease;
   CHECK(second_lease != first_lease);
   fake.expire(first_lease);  // the ended watchdog's lease runs out

@@ -1,6 +1,7 @@
 // The Renewer with an OrderCoordinator (a cluster): a scripted coordinator
 // (a test double) says whether this node holds a certificate's lock, and
 // records what the renewer asks of it.
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ class ScriptedCoordinator : public OrderCoordinator {
  public:
   explicit ScriptedCoordinator(Store& store) : store_(store) {}
   Claim answer = Claim::kGo;
+  std::map<std::string, Claim> answers;  // by name; else `answer`
   Claim account_answer = Claim::kGo;
   std::string shared_seq;  // what shared_set_seen() says
   std::vector<std::string> calls;
@@ -34,7 +36,8 @@ class ScriptedCoordinator : public OrderCoordinator {
   }
   Result<Claim> claim(const std::string& name, const std::string& seen) override {
     calls.push_back("claim " + name + " seen=" + seen);
-    return answer;
+    auto it = answers.find(name);
+    return it != answers.end() ? it->second : answer;
   }
   Status publish(const std::string& name, const std::string& chain,
                  const std::string& key) override {
@@ -67,8 +70,10 @@ TEST_GROUP(RenewerCluster) {
   std::unique_ptr<Renewer> renewer;
 
   void setup() override {
+    make(Renewer::Options());
+  }
+  void make(Renewer::Options options) {
     coordinator = std::make_unique<ScriptedCoordinator>(h.store);
-    Renewer::Options options;
     options.request_poll = Seconds(365 * 86400);
     renewer = std::make_unique<Renewer>(
         h.store, h.table, h.activation, h.clock, h.log,
@@ -89,9 +94,35 @@ TEST(RenewerCluster, WhileAnotherNodeHoldsTheLockNothingIsAskedOfTheCa) {
   coordinator->answer = OrderCoordinator::Claim::kElsewhere;
   run(5);
   LONGS_EQUAL(0, h.ca.requests_seen());
-  CHECK(coordinator->count("claim a.example") >= 2);  // asked again, later
+  CHECK(coordinator->count("claim a.example") >= 2);  // looked at again, later
   CHECK_FALSE(has_staged(h.store, "a.example"));
-  LONGS_EQUAL(0, coordinator->count("release"));  // the job waits on
+  CHECK(coordinator->count("release a.example") >= 1);  // the job is dropped each time
+}
+
+// While this node's own request on the lock runs (a keep-alive), the job
+// keeps its place and steps again shortly.
+TEST(RenewerCluster, WhileItsOwnLockRequestRunsTheJobWaits) {
+  coordinator->answer = OrderCoordinator::Claim::kWait;
+  run(3);
+  CHECK(coordinator->count("claim a.example") >= 2);
+  LONGS_EQUAL(0, coordinator->count("release"));
+  coordinator->answer = OrderCoordinator::Claim::kGo;
+  run(30);
+  CHECK_TEXT(has_staged(h.store, "a.example"), h.log_text().c_str());
+}
+
+// Nodes wait on each other's orders: a name another node orders gives its
+// place under ACMEMaxParallel to one nobody orders yet.
+TEST(RenewerCluster, ANameOrderedElsewhereFreesItsPlace) {
+  Renewer::Options one;
+  one.max_parallel = 1;
+  make(one);
+  ManagedCert b = managed_cert("b.example", {"b.example"}, h.ca.trust_anchor_file());
+  renewer->set_certs({h.cert, b});
+  coordinator->answers["a.example"] = OrderCoordinator::Claim::kElsewhere;
+  run(30);
+  CHECK_TEXT(has_staged(h.store, "b.example"), h.log_text().c_str());
+  CHECK_FALSE(has_staged(h.store, "a.example"));
 }
 
 TEST(RenewerCluster, WithTheLockTheJobOrdersPublishesAndReleases) {
