@@ -39,7 +39,21 @@ Result<bool> EtcdLock::try_create(long long lease) {
   if (result->responses[0].kvs.empty()) return false;  // deleted in between: try again later
   const EtcdKeyValue& kv = result->responses[0].kvs[0];
   holder_ = kv.value;
+  holder_lease_ = kv.lease;
   return kv.lease == lease;  // ours already: an earlier try whose answer was lost
+}
+
+Result<bool> EtcdLock::try_adopt(long long lease) {
+  EtcdTxn txn;
+  EtcdCompare same;
+  same.target = EtcdCompare::Target::kLease;
+  same.key = key_;
+  same.number = holder_lease_;
+  txn.compare.push_back(same);
+  txn.success.push_back(EtcdOp::put(key_, owner_, lease));
+  auto result = etcd_.txn(txn);
+  ACME_RETURN_IF_ERROR(result);
+  return result->succeeded;  // else it changed hands meanwhile: try again later
 }
 
 Result<bool> EtcdLock::acquire() {
@@ -48,6 +62,7 @@ Result<bool> EtcdLock::acquire() {
   auto lease = etcd_.lease_grant(ttl_s_);
   ACME_RETURN_IF_ERROR(lease);
   auto created = try_create(lease->id);
+  if (created.ok() && !*created && holder_ == owner_) created = try_adopt(lease->id);
   if (!created.ok() || !*created) {
     (void)etcd_.lease_revoke(lease->id);  // best effort: it expires within the TTL anyway
     return created;

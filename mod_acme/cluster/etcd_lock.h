@@ -9,6 +9,14 @@
 // next acquire() by another node succeeds. release() revokes the lease, which
 // deletes the key at once.
 //
+// The owner is one node, whose watchdogs follow each other (a graceful
+// restart ends one, the next starts) and never run at once (the node's
+// store lock): a key this owner holds under another lease is its previous
+// watchdog's, which ended without giving it up so that its orders stay on
+// this node. acquire() takes such a key over under its own lease, in one
+// transaction that compares the lease it saw (the old lease then ends
+// harmless; a key another node took meanwhile is left alone).
+//
 // A transaction whose answer was lost (member failover) may have created the
 // key: acquire() then sees the key bound to its own lease and counts that as
 // held, so repeating it is safe. holds_compare() is the guard for the
@@ -58,6 +66,7 @@ class EtcdLock {
 
  private:
   Result<bool> try_create(long long lease);
+  Result<bool> try_adopt(long long lease);
 
   EtcdClient& etcd_;
   SystemClock system_clock_;
@@ -68,6 +77,7 @@ class EtcdLock {
   long long ttl_s_;
   long long lease_ = 0;  // 0 while not held
   std::string holder_;
+  long long holder_lease_ = 0;  // the lease the key was seen under
 };
 
 }  // namespace acme

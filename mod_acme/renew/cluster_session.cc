@@ -75,10 +75,9 @@ ClusterSession::ClusterSession(Parts parts)
 }
 
 ClusterSession::~ClusterSession() {
-  for (auto& [name, h] : locks_) h.releasing = true;
   run("bye", [this] {
     for (auto& [name, h] : locks_)
-      if (h.lock->held()) (void)h.lock->release();  // a lease already gone is no loss
+      if (h.releasing && h.lock->held()) (void)h.lock->release();  // a lease gone is no loss
   });
   const auto until = std::chrono::steady_clock::now() + Millis(2000);
   while (!fibers_.empty() && std::chrono::steady_clock::now() < until) {

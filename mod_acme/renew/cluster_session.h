@@ -66,9 +66,12 @@ class ClusterSession : public OrderCoordinator {
     HttpDriver* driver = nullptr;      // where the fibers' requests progress
   };
   explicit ClusterSession(Parts parts);
-  // Gives up held locks, waiting at most ~2 s: the next watchdog of this
-  // node (an activation) need not wait out their leases. The registration
-  // stays: a graceful restart ends this watchdog, and while the next one
+  // Gives up the locks of ended jobs, waiting at most ~2 s. The locks of
+  // orders still in progress stay: the next watchdog of this node (a
+  // graceful restart) takes them over (cluster/etcd_lock.h) and resumes the
+  // orders here; when the node stopped they lapse with their leases (TTL
+  // 10 s) and another node resumes them. The registration stays too: a
+  // graceful restart ends this watchdog, and while the next one
   // starts an order of another node must wait for this node's ack (its
   // shared memory keeps serving every answer it had; a new answer it has
   // not loaded yet would get the CA a 404). The next watchdog registers

@@ -151,3 +151,23 @@ TEST(EtcdLock, HeldNowEndsOneTtlAfterTheLastRenewalWasSent) {
   CHECK_TRUE(web1.held());       // etcd said nothing else...
   CHECK_FALSE(web1.held_now());  // ...but it is no longer safe to act on
 }
+
+// A graceful restart: web1's next watchdog takes over the lock web1's ended
+// watchdog kept; the old lease's end no longer frees it, and web2 still
+// cannot have it.
+TEST(EtcdLock, TheSameNodesNextWatchdogTakesItOver) {
+  auto ended = std::make_unique<EtcdLock>(*etcd, kLock, "web1");
+  CHECK_TRUE(*ended->acquire());
+  const long long old_lease = ended->lease();
+  ended.reset();  // kept, not released
+  EtcdLock next(*etcd, kLock, "web1");
+  auto got = next.acquire();
+  CHECK_TRUE(got.ok() && *got);
+  CHECK(next.lease() != old_lease);
+  CHECK_TRUE(fake.kv_[kLock].lease == next.lease());
+  fake.expire(old_lease);
+  LONGS_EQUAL(1, fake.kv_.count(kLock));
+  EtcdLock web2(*etcd, kLock, "web2");
+  CHECK_FALSE(*web2.acquire());
+  STRCMP_EQUAL("web1", web2.holder().c_str());
+}

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/fake_clock.h"
+#include "base/fiber.h"
 #include "base/memory_log_sink.h"
 #include "cluster/fake_etcd.h"
 #include "crypto/base64url.h"
@@ -105,6 +106,15 @@ TEST_GROUP(ClusterSession) {
       if (n == node) return true;
     return false;
   }
+  // What the renewer's claim says (in a fiber, as the renewer's steps run).
+  OrderCoordinator::Claim claim(ClusterSession & node, const std::string& name) {
+    Result<OrderCoordinator::Claim> got = Status(Code::kPending, "not run");
+    Fiber fiber([&] { got = node.claim(name, ""); });
+    fiber.resume();
+    CHECK_TRUE(fiber.done());
+    CHECK_TRUE(got.ok());
+    return *got;
+  }
   int requests_to(const std::string& path) {
     int n = 0;
     for (const auto& p : fake.paths) n += p == path;
@@ -163,4 +173,22 @@ TEST(ClusterSession, EndingKeepsTheRegistrationTheNextOneRenewsIt) {
   CHECK_TRUE(registered("web1"));
   CHECK_TRUE(acked_by("tok2", "web1"));
   CHECK_TRUE(serves("tok2"));
+}
+
+// The order a node's ended watchdog was working on stays with the node: the
+// next watchdog takes its lock over (another node could not), while the
+// lock of a job that ended is given up.
+TEST(ClusterSession, AnOrderInProgressStaysWithTheNodeAcrossARestart) {
+  auto node = start_node();
+  node->tick({});
+  CHECK_TRUE(OrderCoordinator::Claim::kGo == claim(*node, "a.example"));
+  CHECK_TRUE(OrderCoordinator::Claim::kGo == claim(*node, "b.example"));
+  node->release("b.example");  // b's job ended
+  node.reset();
+  CHECK_EQUAL(1u, fake.kv_.count(layout.lock("a.example")));
+  CHECK_EQUAL(0u, fake.kv_.count(layout.lock("b.example")));
+
+  auto next = start_node();
+  next->tick({});
+  CHECK_TRUE(OrderCoordinator::Claim::kGo == claim(*next, "a.example"));
 }
