@@ -71,6 +71,7 @@ AckReport ChallengePublisher::judge(const Published& p, const EtcdOpResult& node
                                     const EtcdOpResult& acks) const {
   std::set<std::string> want = {self_}, acked;
   for (const ClusterNode& n : parse_node_range(layout_, nodes.kvs)) want.insert(n.name);
+  if (options_.self_served) want.erase(self_);
   const std::string below = layout_.acks(p.answer.token);
   for (const EtcdKeyValue& kv : acks.kvs) {
     auto node = etcd_key_component_decode(kv.key.substr(std::min(below.size(), kv.key.size())));

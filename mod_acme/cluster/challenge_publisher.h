@@ -8,7 +8,9 @@
 //
 // The ack rule, ready(token): go ahead when every live node (a key under
 // <prefix>/nodes/, cluster/node_registry.h) and this node itself has acked
-// the revision this publisher wrote (or a later one); or, once `bound` has
+// the revision this publisher wrote (or a later one; this node not when
+// Options::self_served: its caller put the answer into this node's shared
+// memory before publishing it); or, once `bound` has
 // passed since the first publish() of the token, go ahead anyway and name the
 // nodes that did not ack, for the caller to log (base/log.h kMsgClusterChallenge): such a
 // node may answer the CA wrongly and the validation may fail, but one stuck
@@ -59,6 +61,11 @@ class ChallengePublisher {
   struct Options {
     Millis bound = kDefaultBound;
     bool require_fiber = false;
+    // This node serves what it publishes already (renew/cluster_responder.h
+    // publishes locally first): its own ack is not waited for. On a busy
+    // ordering node that ack comes last, behind the watch and its own
+    // writes, and used to hold back most validations (bench/cluster.py).
+    bool self_served = false;
   };
 
   // self: this node's name (as registered); clock: nullptr = the system clock.

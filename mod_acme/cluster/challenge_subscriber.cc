@@ -104,6 +104,19 @@ Status ChallengeSubscriber::write_acks(EtcdClient& etcd, const NodeRegistry& reg
                                        "); register it first");
   }
   Status errors;
+  std::vector<Entry*> batch;  // acks to write, kAckBatch to a transaction
+  EtcdTxn txn;
+  auto flush = [&] {
+    if (batch.empty()) return;
+    // Safe to repeat after a lost answer: the same values under the same lease.
+    auto put = etcd.txn(txn);
+    for (Entry* e : batch)
+      if (put.ok()) e->acked_lease = registry.lease();
+    collect(&errors, put.status().with_context("acknowledging " + std::to_string(batch.size()) +
+                                               " challenge answer(s) as node " + registry.node()));
+    batch.clear();
+    txn = EtcdTxn();
+  };
   for (auto& [key, e] : entries_) {
     if (!e.served) {
       Status again = sink_.publish(e.answer);
@@ -111,12 +124,12 @@ Status ChallengeSubscriber::write_acks(EtcdClient& etcd, const NodeRegistry& reg
       collect(&errors, again.with_context("serving etcd challenge " + key));
     }
     if (!e.served || e.acked_lease == registry.lease()) continue;
-    // Safe to repeat after a lost answer: the same value under the same lease.
-    const std::string ack = layout_.ack(e.answer.token, registry.node());
-    auto put = etcd.put(ack, std::to_string(e.revision), registry.lease());
-    if (put.ok()) e.acked_lease = registry.lease();
-    collect(&errors, put.status().with_context("acknowledging " + key + " as " + ack));
+    txn.success.push_back(EtcdOp::put(layout_.ack(e.answer.token, registry.node()),
+                                      std::to_string(e.revision), registry.lease()));
+    batch.push_back(&e);
+    if (batch.size() == kAckBatch) flush();
   }
+  flush();
   return errors;
 }
 

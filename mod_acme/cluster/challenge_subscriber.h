@@ -65,7 +65,9 @@ class ChallengeSubscriber {
   long long next_revision() const { return revision_ + 1; }
 
   // Puts the ack of every served answer not yet acked under registry's
-  // current lease (all of them again after a re-registration).
+  // current lease (all of them again after a re-registration), kAckBatch
+  // to a transaction: a busy node acks a burst of answers in one request.
+  static constexpr std::size_t kAckBatch = 64;  // etcd's --max-txn-ops is 128
   Status write_acks(EtcdClient& etcd, const NodeRegistry& registry);
 
   std::size_t serving() const;  // answers the sink holds now

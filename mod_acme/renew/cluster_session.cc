@@ -25,6 +25,7 @@ EtcdStore::Options in_fibers() {
 ChallengePublisher::Options publisher_options() {
   ChallengePublisher::Options o;
   o.require_fiber = true;
+  o.self_served = true;  // ClusterResponder publishes to this node's shared memory first
   return o;
 }
 

@@ -153,6 +153,23 @@ TEST(ChallengePublisher, TheOrderingNodeItselfMustAckEvenUnregistered) {
   CHECK_TRUE((r.missing == Names{"web1"}));
 }
 
+// The module's ordering node serves its answer before publishing it
+// (self_served): only the other nodes' acks are waited for.
+TEST(ChallengePublisher, SelfServedWaitsForTheOtherNodesOnly) {
+  ChallengePublisher::Options options;
+  options.self_served = true;
+  publisher = std::make_unique<ChallengePublisher>(*c.etcd, c.layout, fanout_key(), "web1", options,
+                                                   &clock);
+  CHECK_TRUE(publisher->publish(http01("t1", "t1.x")).ok());
+  AckReport before = ready("t1");
+  CHECK_FALSE(before.go);
+  CHECK_TRUE((before.missing == Names{"web2"}));
+  CHECK_TRUE(c.round(*web2).ok());
+  AckReport after = ready("t1");
+  CHECK_TRUE(after.go && after.all_acked);
+  CHECK_TRUE((after.acked == Names{"web2"}));
+}
+
 TEST(ChallengePublisher, ErrorsNameTheKey) {
   c.fake.fail_status = 503;
   c.fake.fail_message = "etcdserver: no leader";

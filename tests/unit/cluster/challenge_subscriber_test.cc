@@ -159,3 +159,25 @@ TEST(ChallengeSubscriber, AnswerMovedToAnotherNameOrKindIsWithdrawnFirst) {
   LONGS_EQUAL(2, web1->sink.withdrawals);
   CHECK_TRUE(web1->sink.served.at("t1") == alpn);
 }
+
+// A burst of answers is acked in one request, each ack under the node's
+// lease with the revision it serves.
+TEST(ChallengeSubscriber, ABurstOfAnswersIsAckedInOneTransaction) {
+  auto web1 = c.join("web1");
+  put("t1", http01("a.example", "t1.x"));
+  put("t2", http01("b.example", "t2.x"));
+  put("t3", http01("c.example", "t3.x"));
+  CHECK_TRUE(c.feed(*web1).ok());
+  const std::size_t before = c.fake.paths.size();
+  CHECK_TRUE(web1->subscriber.write_acks(*c.etcd, web1->registry).ok());
+  LONGS_EQUAL(before + 1, c.fake.paths.size());
+  STRCMP_EQUAL("/v3/kv/txn", c.fake.paths.back().c_str());
+  LONGS_EQUAL(0, web1->subscriber.unacked());
+  for (const char* t : {"t1", "t2", "t3"}) {
+    const auto& ack = c.fake.kv_.at(c.layout.ack(t, "web1"));
+    CHECK_TRUE(ack.lease == web1->registry.lease());
+    STRCMP_EQUAL(
+        std::to_string(c.fake.kv_.at("/p/challenges/" + std::string(t)).mod_revision).c_str(),
+        ack.value.c_str());
+  }
+}
