@@ -12,12 +12,14 @@
 #include <http_config.h>
 #include <http_ssl.h>
 
+#include <array>
 #include <string>
 #include <vector>
 
 #include "base/guard.h"
 #include "base/log.h"
 #include "certset/startup_files.h"
+#include "config/directive_actions.h"
 #include "config/settings.h"
 #include "renew/generation.h"
 
@@ -34,7 +36,8 @@ struct ServerConf {
   HandedFiles files;      // set in post_config for the SSL hooks and the request path
 };
 
-extern const command_rec kDirectives[];
+// httpd/directives.cc: config/directive_actions.h's list, null-terminated.
+extern const std::array<command_rec, kDirectiveCount + 1> kDirectives;
 
 ServerConf* server_conf(const server_rec* s);
 // Every server's directives, main server first, each with its "FILE:LINE".
