@@ -73,9 +73,6 @@ auto guarded(server_rec* s, decltype(std::declval<F>()()) fallback, F&& body) no
 }
 
 // --- C++ helpers of post_config ---------------------------------------------
-// Parent, post_config: solve/tls_alpn_answer.h's plan_tls_alpn for the
-// vhosts with ACMEDomain names (tls_alpn.cc).
-bool check_tls_alpn(server_rec* main_server, LogSink& log, std::vector<std::string>* names);
 // Registers the singleton watchdog with mod_watchdog (watchdog.cc).
 bool start_watchdog(apr_pool_t* pconf, ModuleState& state);
 
