@@ -1,5 +1,5 @@
 // Which files mod_ssl gets at startup, with the store work each pass may do
-// (httpd/startup.cc hands the result to the vhosts' records): the real pass
+// (renew/generation_start.h hands the result to the servers' records): the real pass
 // promotes staged sets and makes missing fallbacks first; the dry run (the
 // first of httpd's two post_config runs) writes nothing.
 #pragma once

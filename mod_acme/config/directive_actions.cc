@@ -1,5 +1,6 @@
 #include "config/directive_actions.h"
 
+#include <iterator>
 #include <utility>
 
 #include "crypto/base64url.h"
@@ -136,42 +137,79 @@ constexpr bool kGlobal = true;
 constexpr DirectiveAction kActions[] = {
     // The first CA is used, the others in turn after repeated failures
     // (schedule/ca_resilience.h).
-    {"ACMECertificateAuthority", kVhost, all<&V::cas, parse_cas>},
-    {"ACMECACertificateFile", kVhost, file<&V::ca_file>},
-    {"ACMETrustAnchorFile", kVhost, file<&V::trust_anchor_file>},
-    {"ACMETermsOfService", kVhost, terms},
-    {"ACMEContactEmail", kVhost, one<&V::contact, parse_contact>},
-    {"ACMEExternalAccountBinding", kVhost, eab},
-    {"ACMEStoreDir", kGlobal, store_dir},
-    {"ACMEDomain", kVhost, domains},
+    {"ACMECertificateAuthority", kVhost, Arity::kWords, all<&V::cas, parse_cas>,
+     "ACME directory URL or known CA name; more: failover in that order"},
+    {"ACMECACertificateFile", kVhost, Arity::kOne, file<&V::ca_file>,
+     "PEM roots trusted for the CA's HTTPS API"},
+    {"ACMETrustAnchorFile", kVhost, Arity::kOne, file<&V::trust_anchor_file>,
+     "PEM roots issued chains must verify to"},
+    {"ACMETermsOfService", kVhost, Arity::kOne, terms,
+     "'agreed' once you have read the CA's terms"},
+    {"ACMEContactEmail", kVhost, Arity::kOne, one<&V::contact, parse_contact>,
+     "contact e-mail for the ACME account"},
+    {"ACMEExternalAccountBinding", kVhost, Arity::kOneOrTwo, eab,
+     "KID HMAC-KEY from the CA, or a JSON file {\"kid\", \"hmac_key\"}"},
+    {"ACMEStoreDir", kGlobal, Arity::kOne, store_dir,
+     "directory for accounts, keys and certificates"},
+    {"ACMEDomain", kVhost, Arity::kWords, domains,
+     "names for this virtual host's certificate; the first names it"},
     // One certificate per type (config/key_variants.h).
-    {"ACMEKeyType", kVhost, all<&V::key_types, parse_key_types>},
-    {"ACMEKeyReuse", kVhost, flag<&V::key_reuse>},
-    {"ACMEPreferredChain", kVhost, one<&V::preferred_chain, parse_preferred_chain>},
-    {"ACMEProfile", kVhost, profile},
-    {"ACMERenewWindow", kVhost, one<&V::renew_window, parse_renew_window_value>},
-    {"ACMEActivation", kGlobal, one<&G::manual_activation, parse_activation>},
-    {"ACMECheckInterval", kGlobal, one<&G::check_interval, parse_check_interval>},
-    {"ACMEMaxParallel", kGlobal, one<&G::max_parallel, parse_max_parallel>},
-    {"ACMERetryDelay", kVhost, one<&V::retry_delay, parse_retry_delay>},
-    {"ACMEPortMap", kGlobal, port_map},
-    {"ACMENotifyCommand", kGlobal, notify_command},
-    {"ACMEStapling", kGlobal, flag<&G::stapling>},
+    {"ACMEKeyType", kVhost, Arity::kWords, all<&V::key_types, parse_key_types>,
+     "one or two of rsa2048, rsa3072, rsa4096, p256, p384 (one RSA, one ECDSA)"},
+    {"ACMEKeyReuse", kVhost, Arity::kFlag, flag<&V::key_reuse>,
+     "off (default): a new key per certificate; on: renewals keep the live key"},
+    {"ACMEPreferredChain", kVhost, Arity::kOne, one<&V::preferred_chain, parse_preferred_chain>,
+     "issuer name (CN) the chain's topmost certificate should have"},
+    {"ACMEProfile", kVhost, Arity::kOneOrTwo, profile,
+     "certificate profile the CA offers; 'mandatory': no order without it"},
+    {"ACMERenewWindow", kVhost, Arity::kOne, one<&V::renew_window, parse_renew_window_value>,
+     "renew when less than this remains: 33% or 30d"},
+    {"ACMEActivation", kGlobal, Arity::kOne, one<&G::manual_activation, parse_activation>,
+     "auto (graceful restart by the module) or manual"},
+    {"ACMECheckInterval", kGlobal, Arity::kOne, one<&G::check_interval, parse_check_interval>,
+     "how often the watchdog looks at the certificates"},
+    {"ACMEMaxParallel", kGlobal, Arity::kOne, one<&G::max_parallel, parse_max_parallel>,
+     "orders the watchdog runs at once (1-1024)"},
+    {"ACMERetryDelay", kVhost, Arity::kOne, one<&V::retry_delay, parse_retry_delay>,
+     "first delay after a failure; doubles up to a day"},
+    {"ACMEPortMap", kGlobal, Arity::kWords, port_map, "80:LOCAL 443:LOCAL ports the CA reaches"},
+    {"ACMENotifyCommand", kGlobal, Arity::kWholeLine, notify_command,
+     "program called as PROGRAM NAME EVENT on renewed, installed, expiring, errored, "
+     "revoked, ocsp-errored"},
+    {"ACMEStapling", kGlobal, Arity::kFlag, flag<&G::stapling>,
+     "on (default): fetch, verify and staple OCSP responses for managed certificates"},
     // Most preferred first (solve/challenge_responder.h).
-    {"ACMEChallenges", kVhost, all<&V::challenges, parse_challenges>},
-    {"ACMEDns01Command", kVhost, dns01_command},
-    {"ACMEPreflight", kGlobal, flag<&G::preflight>},
-    {"ACMEPreflightResolver", kGlobal, preflight_resolver},
+    {"ACMEChallenges", kVhost, Arity::kWords, all<&V::challenges, parse_challenges>,
+     "challenge types to use, most preferred first: http-01, tls-alpn-01, dns-01"},
+    {"ACMEDns01Command", kVhost, Arity::kWords, dns01_command,
+     "program [args], run as PROGRAM [ARGS] setup|teardown NAME TOKEN TXTVALUE "
+     "for dns-01 (needed for wildcard names)"},
+    {"ACMEPreflight", kGlobal, Arity::kFlag, flag<&G::preflight>,
+     "on (default): check each name's DNS, reachability and CAA before its first "
+     "order and warn (ACME10180)"},
+    {"ACMEPreflightResolver", kGlobal, Arity::kOne, preflight_resolver,
+     "ADDRESS:PORT of the DNS server the preflight asks (default: the system's)"},
     // A cluster on etcd (issue 10, docs/cluster.md); the rules across them:
     // check_global.
-    {"ACMESharedStore", kGlobal, cluster_words<parse_shared_store>},
-    {"ACMESharedStorePrefix", kGlobal, cluster_word<parse_shared_store_prefix>},
-    {"ACMESharedStoreTLS", kGlobal, cluster_words<parse_shared_store_tls>},
-    {"ACMESharedStoreKeyFile", kGlobal, cluster_word<parse_shared_store_key_file>},
-    {"ACMENodeName", kGlobal, cluster_word<parse_node_name>},
+    {"ACMESharedStore", kGlobal, Arity::kWords, cluster_words<parse_shared_store>,
+     "etcd URL...: a cluster's shared state in etcd"},
+    {"ACMESharedStorePrefix", kGlobal, Arity::kOne, cluster_word<parse_shared_store_prefix>,
+     "the cluster's etcd key prefix (default /mod_acme)"},
+    {"ACMESharedStoreTLS", kGlobal, Arity::kWords, cluster_words<parse_shared_store_tls>,
+     "CERT KEY CA: client certificate for etcd"},
+    {"ACMESharedStoreKeyFile", kGlobal, Arity::kOne, cluster_word<parse_shared_store_key_file>,
+     "the cluster key (root's, mode 0600)"},
+    {"ACMENodeName", kGlobal, Arity::kOne, cluster_word<parse_node_name>,
+     "this node's name in the cluster (default: host name)"},
 };
 
+static_assert(std::size(kActions) == kDirectiveCount, "kDirectiveCount counts kActions");
+
 }  // namespace
+
+const DirectiveAction* directive_actions() {
+  return kActions;
+}
 
 const DirectiveAction* find_directive(const std::string& name) {
   for (const DirectiveAction& action : kActions) {

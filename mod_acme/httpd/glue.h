@@ -12,12 +12,14 @@
 #include <http_config.h>
 #include <http_ssl.h>
 
+#include <array>
 #include <string>
 #include <vector>
 
 #include "base/guard.h"
 #include "base/log.h"
 #include "certset/startup_files.h"
+#include "config/directive_actions.h"
 #include "config/settings.h"
 #include "renew/generation.h"
 
@@ -34,7 +36,8 @@ struct ServerConf {
   HandedFiles files;      // set in post_config for the SSL hooks and the request path
 };
 
-extern const command_rec kDirectives[];
+// httpd/directives.cc: config/directive_actions.h's list, null-terminated.
+extern const std::array<command_rec, kDirectiveCount + 1> kDirectives;
 
 ServerConf* server_conf(const server_rec* s);
 // Every server's directives, main server first, each with its "FILE:LINE".
@@ -70,9 +73,6 @@ auto guarded(server_rec* s, decltype(std::declval<F>()()) fallback, F&& body) no
 }
 
 // --- C++ helpers of post_config ---------------------------------------------
-// Parent, post_config: solve/tls_alpn_answer.h's plan_tls_alpn for the
-// vhosts with ACMEDomain names (tls_alpn.cc).
-bool check_tls_alpn(server_rec* main_server, LogSink& log, std::vector<std::string>* names);
 // Registers the singleton watchdog with mod_watchdog (watchdog.cc).
 bool start_watchdog(apr_pool_t* pconf, ModuleState& state);
 

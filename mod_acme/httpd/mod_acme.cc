@@ -82,7 +82,7 @@ module AP_MODULE_DECLARE_DATA acme_module = {STANDARD20_MODULE_STUFF,
                                              nullptr,                  // merge per-directory
                                              acme_create_server_conf,  // per-server config
                                              acme_merge_server_conf,   // merge per-server
-                                             kDirectives,
+                                             kDirectives.data(),
                                              acme_register_hooks,
 #if defined(AP_MODULE_FLAG_NONE)
                                              AP_MODULE_FLAG_ALWAYS_MERGE

@@ -1,6 +1,7 @@
-// Parent-side startup work in post_config: the shared memory, the store
-// prepared for the child user, staged sets promoted into live/, and the
-// files each vhost hands to mod_ssl (live set or self-signed fallback).
+// Parent-side startup work in post_config: what httpd knows (the APR
+// segments under the shared memory, Listen, User, the dry run, each
+// server's Protocols) handed to renew/generation_start.h, which does the
+// work, and its files given to each server's record for the SSL hooks.
 #include <httpd.h>  // first: the other httpd headers need its types
 
 #include <ap_listen.h>
@@ -9,20 +10,20 @@
 #include <apr_strings.h>
 #include <http_core.h>
 #include <http_log.h>
+#include <http_protocol.h>
 #include <unistd.h>
 #include <unixd.h>
 
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <utility>
+#include <vector>
 
-#include "certset/startup_files.h"
 #include "config/dry_run_placeholder.h"
-#include "config/file_plan.h"
-#include "http/curl_http_client.h"
 #include "httpd/glue.h"
-#include "store/file_store.h"
+#include "renew/generation_start.h"
+#include "solve/tls_alpn_answer.h"
 
 namespace acme {
 
@@ -59,38 +60,13 @@ apr_status_t close_fd(void* data) {
 }
 
 // The dry run's placeholder for mod_ssl (config/dry_run_placeholder.h says
-// when and why) as "/proc/self/fd/N", closed with pool; null if it cannot be made.
-const char* dry_run_placeholder(apr_pool_t* pool) {
+// when and why) as "/proc/self/fd/N", closed with pool; "" if it cannot be made.
+std::string dry_run_placeholder(apr_pool_t* pool) {
   int fd = placeholder_fd();
-  if (fd < 0) return nullptr;
+  if (fd < 0) return "";
   apr_pool_cleanup_register(pool, reinterpret_cast<void*>(static_cast<intptr_t>(fd)), close_fd,
                             apr_pool_cleanup_null);
-  return apr_psprintf(pool, "/proc/self/fd/%d", fd);
-}
-
-// Hands plan's files to each vhost's record, where the SSL hooks find them.
-void hand_plan(const ModuleState& st, const FilePlan& plan, const char* placeholder) {
-  const FileStore store(st.settings.store_dir);
-  std::unordered_map<std::string, ServerConf*> vhosts;  // first ACMEDomain name -> its record
-  for (server_rec* s = st.main_server; s; s = s->next) {
-    ServerConf* sc = server_conf(s);
-    if (!sc->vhost.domains.empty()) vhosts.emplace(sc->vhost.domains.front(), sc);
-  }
-  for (const auto& [first_name, files] : plan.vhosts) {
-    auto it = vhosts.find(first_name);
-    ServerConf* sc = it == vhosts.end() ? server_conf(st.main_server) : it->second;
-    hand_files(store, files, placeholder, sc->files);
-  }
-}
-
-// The dry run's files for mod_ssl, which loads a pair for every SSL vhost in
-// both passes: read only, the placeholder where nothing exists yet. False if
-// that cannot be made.
-bool hand_existing_files(apr_pool_t* p, const ModuleState& st) {
-  const char* placeholder = dry_run_placeholder(p);  // first: all or nothing
-  if (!placeholder) return false;
-  hand_plan(st, plan_dry_run_files(st.settings.store_dir, st.certs), placeholder);
-  return true;
+  return "/proc/self/fd/" + std::to_string(fd);
 }
 
 std::vector<int> listen_ports() {
@@ -101,11 +77,22 @@ std::vector<int> listen_ports() {
   return ports;
 }
 
-// The main server's global settings, the store directory's default filled in.
-GlobalSettings global_settings(apr_pool_t* p, server_rec* main_server) {
-  GlobalSettings g = server_conf(main_server)->global;
-  if (g.store_dir.empty()) g.store_dir = ap_server_root_relative(p, "acme");
-  return g;
+// What httpd knows that renew/generation_start.h's start_generation needs.
+StartupInputs startup_inputs(apr_pool_t* pconf, server_rec* s) {
+  StartupInputs in;
+  in.settings = server_conf(s)->global;
+  if (in.settings.store_dir.empty()) in.settings.store_dir = ap_server_root_relative(pconf, "acme");
+  in.vhosts = all_directives(s);
+  in.regions = process_regions(s);
+  in.listen_ports = listen_ports();
+  for (server_rec* v = s; v; v = v->next) {
+    in.servers.push_back({v->server_hostname ? v->server_hostname : "?",
+                          ap_is_allowed_protocol(nullptr, nullptr, v, kAcmeTls1) != 0});
+  }
+  in.child = ChildUser{ap_unixd_config.user_id, ap_unixd_config.group_id};
+  if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG)
+    in.dry_run_placeholder = [pconf] { return dry_run_placeholder(pconf); };
+  return in;
 }
 
 apr_status_t delete_state(void* data) {
@@ -115,19 +102,16 @@ apr_status_t delete_state(void* data) {
   return APR_SUCCESS;
 }
 
-// This generation's state, owned by pconf, with what the directives and the
-// MPM say; the shared memory comes next.
+// This generation's state, owned by pconf, with what the MPM says;
+// start_generation fills in the rest.
 ModuleState* new_state(apr_pool_t* pconf, server_rec* s) {
   auto* st = new ModuleState();
   apr_pool_cleanup_register(pconf, st, delete_state, apr_pool_cleanup_null);
   set_module_state(st);
   st->main_server = s;
-  st->settings = global_settings(pconf, s);
-  st->certs = managed_certs(all_directives(s));
   ap_version_t v;
   ap_get_server_revision(&v);
   st->version = HttpdVersion{v.major, v.minor, v.patch};
-  st->managed_hosts = http01_hosts(st->certs);
   int generation = 0;
   ap_mpm_query(AP_MPMQ_GENERATION, &generation);
   st->httpd_generation = static_cast<std::uint64_t>(generation);
@@ -138,34 +122,11 @@ ModuleState* new_state(apr_pool_t* pconf, server_rec* s) {
 int startup(apr_pool_t* pconf, server_rec* s) {
   ServerLogSink log(s);
   ModuleState* st = new_state(pconf, s);
-  if (Status attached = attach_shared_memory(*st, process_regions(s), log); !attached.ok()) {
-    log.log(LogLevel::kError, kMsgConfig, attached.message());
-    return HTTP_INTERNAL_SERVER_ERROR;
-  }
-  if (st->certs.empty()) return OK;
-  st->settings.http01_reachable =
-      http01_reachable(listen_ports(), st->settings.port_http, may_use_http01(st->certs), log);
-  st->tls_alpn_wanted = check_tls_alpn(s, log, &st->tls_alpn_names);
-  CurlHttpClient::global_init();
-  // The first of the two post_config runs at startup is a dry run: nothing
-  // is written, promoted, generated or run; mod_ssl gets what already exists.
-  if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG &&
-      hand_existing_files(pconf, *st))
-    return OK;
-  st->cluster = st->settings.cluster;  // checked by acme_check_config
-  if (Status key = load_cluster_key(st->cluster, &st->cluster_key, log); !key.ok()) {
-    log.log(LogLevel::kError, kMsgConfig, key.message());
-    return HTTP_INTERNAL_SERVER_ERROR;
-  }
-  Result<FilePlan> plan = plan_real_pass(
-      st->settings.store_dir, ChildUser{ap_unixd_config.user_id, ap_unixd_config.group_id},
-      st->certs, st->version, std::chrono::system_clock::now(), log);
-  if (!plan.ok()) {
-    log.log(LogLevel::kError, kMsgStoreError,
-            "ACMEStoreDir " + st->settings.store_dir + ": " + plan.status().message());
-    return HTTP_INTERNAL_SERVER_ERROR;
-  }
-  hand_plan(*st, *plan, "");
+  Startup started = start_generation(*st, startup_inputs(pconf, s), log);
+  if (!started.ok) return HTTP_INTERNAL_SERVER_ERROR;
+  std::size_t i = 0;  // the records in the order of all_directives()
+  for (server_rec* v = s; v; v = v->next) server_conf(v)->files = std::move(started.handed.at(i++));
+  if (!started.start_watchdog) return OK;
   return start_watchdog(pconf, *st) ? OK : HTTP_INTERNAL_SERVER_ERROR;
 }
 

@@ -22,11 +22,9 @@
 #include <http_protocol.h>
 #include <http_ssl.h>
 
-#include <algorithm>
 #include <cstring>
 #include <string>
 
-#include "acme/challenge.h"
 #include "httpd/glue.h"
 #include "solve/tls_alpn_answer.h"
 
@@ -42,25 +40,7 @@ struct ConnState {
   const char* protocol;
 };
 
-TlsAlpnVhost vhost(server_rec* s, const ServerConf& sc) {
-  TlsAlpnVhost v;
-  v.where = std::string(s->server_hostname ? s->server_hostname : "?") + " (" +
-            (s->defn_name ? s->defn_name : "?") + ":" + std::to_string(s->defn_line_number) + ")";
-  v.domains = sc.vhost.domains;
-  v.allows_acme_tls1 = ap_is_allowed_protocol(nullptr, nullptr, s, kAcmeTls1);
-  const auto& types = sc.vhost.challenges;
-  v.lists_tls_alpn01 = std::find(types.begin(), types.end(), kTlsAlpn01) != types.end();
-  return v;
-}
-
 }  // namespace
-
-bool check_tls_alpn(server_rec* main_server, LogSink& log, std::vector<std::string>* names) {
-  std::vector<TlsAlpnVhost> vhosts;
-  for (server_rec* s = main_server; s; s = s->next)
-    if (!server_conf(s)->vhost.domains.empty()) vhosts.push_back(vhost(s, *server_conf(s)));
-  return plan_tls_alpn(vhosts, log, names);
-}
 
 }  // namespace acme
 

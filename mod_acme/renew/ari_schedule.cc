@@ -2,6 +2,7 @@
 
 #include "base/time_format.h"
 #include "crypto/certificate.h"
+#include "json/record_file.h"
 #include "schedule/ari_policy.h"
 #include "store/layout.h"
 
@@ -18,6 +19,20 @@ TimePoint time_or_zero(const Json& json, const std::string& key) {
   return t.ok() ? *t : TimePoint{};
 }
 
+Status read_ari_record(const Json& json, AriRecord* r) {
+  r->cert_id = json.get_string_or("cert_id", "");
+  r->next_poll = time_or_zero(json, "next_poll");
+  Json window = json.get("window");
+  if (window.is_object()) {
+    r->window_start = time_or_zero(window, "start");
+    r->window_end = time_or_zero(window, "end");
+    r->chosen = time_or_zero(json, "chosen");
+    r->has_window = r->window_end > r->window_start && r->chosen != TimePoint{};
+  }
+  r->explanation_url = json.get_string_or("explanation_url", "");
+  return Status();
+}
+
 }  // namespace
 
 std::string ari_record_json(const AriRecord& r) {
@@ -29,24 +44,11 @@ std::string ari_record_json(const AriRecord& r) {
     j.set("chosen", time_json(r.chosen));
   }
   if (!r.explanation_url.empty()) j.set("explanation_url", r.explanation_url);
-  return j.dump_pretty() + "\n";
+  return record_file_text(j);
 }
 
 Result<AriRecord> parse_ari_record(const std::string& text) {
-  auto json = Json::parse(text);
-  if (!json.ok()) return json.status();
-  AriRecord r;
-  r.cert_id = json->get_string_or("cert_id", "");
-  r.next_poll = time_or_zero(*json, "next_poll");
-  Json window = json->get("window");
-  if (window.is_object()) {
-    r.window_start = time_or_zero(window, "start");
-    r.window_end = time_or_zero(window, "end");
-    r.chosen = time_or_zero(*json, "chosen");
-    r.has_window = r.window_end > r.window_start && r.chosen != TimePoint{};
-  }
-  r.explanation_url = json->get_string_or("explanation_url", "");
-  return r;
+  return parse_record_file(text, read_ari_record);
 }
 
 Result<std::string> live_cert_id(const Store& store, const std::string& name) {

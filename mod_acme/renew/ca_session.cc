@@ -5,6 +5,7 @@
 #include "acme/key_change.h"
 #include "acme/problem.h"
 #include "crypto/jwk.h"
+#include "json/record_file.h"
 #include "store/layout.h"
 
 namespace acme {
@@ -79,7 +80,7 @@ Status CaSession::write_record(Store& store, const std::string& url) {
   Json contact = Json::array();
   for (const auto& c : contact_uris(ca_.contact)) contact.append(c);
   record.set("contact", contact);
-  return store.write(record_path(), record.dump_pretty() + "\n", 0644);
+  return store.write(record_path(), record_file_text(record), 0644);
 }
 
 Status CaSession::ensure_account(Store& store, LogSink& log) {

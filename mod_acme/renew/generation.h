@@ -1,5 +1,5 @@
 // What one configuration generation of mod_acme knows: built by the parent
-// in post_config (httpd/startup.cc) from the directives, and shared (by
+// in post_config (renew/generation_start.h) from the directives, and shared (by
 // fork) with every child. httpd/glue.h's ModuleState adds httpd's main
 // server record. Owned through a plain pointer and deleted by a pconf
 // cleanup: no static C++ objects with destructors live in the DSO, which

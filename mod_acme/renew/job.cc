@@ -15,6 +15,7 @@
 #include "crypto/csr.h"
 #include "crypto/verify.h"
 #include "json/json.h"
+#include "json/record_file.h"
 #include "renew/ca_errors.h"
 #include "renew/order_placement.h"
 #include "schedule/ca_resilience.h"
@@ -34,6 +35,23 @@ TimePoint unix_or_now(long long secs) {
   return secs > 0 && secs <= kLatest ? from_unix(secs) : TimePoint{};
 }
 
+Status read_job_state(const Json& json, JobState* s) {
+  s->order_url = json.get_string_or("order", "");
+  Json published = json.get("challenges");
+  for (std::size_t i = 0; i < published.size(); ++i)
+    s->published.push_back({published.at(i).get_string_or("type", "http-01"),
+                            published.at(i).get_string_or("host", ""),
+                            published.at(i).get_string_or("token", "")});
+  auto responded = json.get_string_array("responded");
+  if (responded.ok()) s->responded.insert(responded->begin(), responded->end());
+  s->failures = static_cast<int>(json.get_int_or("failures", 0));
+  s->last_error = json.get_string_or("last_error", "");
+  s->next_attempt = unix_or_now(json.get_int_or("next_attempt", 0));
+  s->ca_index = static_cast<int>(json.get_int_or("ca", 0));
+  s->ca_failures = static_cast<int>(json.get_int_or("ca_failures", 0));
+  return Status();
+}
+
 }  // namespace
 
 std::string job_state_json(const JobState& s) {
@@ -48,27 +66,11 @@ std::string job_state_json(const JobState& s) {
   j.set("next_attempt", static_cast<long long>(to_unix(s.next_attempt)));
   j.set("ca", static_cast<long long>(s.ca_index));
   j.set("ca_failures", static_cast<long long>(s.ca_failures));
-  return j.dump_pretty() + "\n";
+  return record_file_text(j);
 }
 
 Result<JobState> parse_job_state(const std::string& text) {
-  auto json = Json::parse(text);
-  if (!json.ok()) return json.status();
-  JobState s;
-  s.order_url = json->get_string_or("order", "");
-  Json published = json->get("challenges");
-  for (std::size_t i = 0; i < published.size(); ++i)
-    s.published.push_back({published.at(i).get_string_or("type", "http-01"),
-                           published.at(i).get_string_or("host", ""),
-                           published.at(i).get_string_or("token", "")});
-  auto responded = json->get_string_array("responded");
-  if (responded.ok()) s.responded.insert(responded->begin(), responded->end());
-  s.failures = static_cast<int>(json->get_int_or("failures", 0));
-  s.last_error = json->get_string_or("last_error", "");
-  s.next_attempt = unix_or_now(json->get_int_or("next_attempt", 0));
-  s.ca_index = static_cast<int>(json->get_int_or("ca", 0));
-  s.ca_failures = static_cast<int>(json->get_int_or("ca_failures", 0));
-  return s;
+  return parse_record_file(text, read_job_state);
 }
 
 RenewalJob::RenewalJob(const ManagedCert& cert, Store& store, ChallengeTable& table,

@@ -1,6 +1,7 @@
 #include "report/ca_counts.h"
 
 #include "json/json.h"
+#include "json/record_file.h"
 #include "store/layout.h"
 
 namespace acme {
@@ -9,6 +10,20 @@ namespace {
 
 std::string path_for(const std::string& directory_url) {
   return layout::ca_counts_file(directory_url);
+}
+
+Status read_ca_counts(const Json& j, CaCounts* c) {
+  auto ca = j.get_string("ca");
+  if (!ca.ok()) return ca.status();
+  c->ca = *ca;
+  c->counts.requests = j.get_int_or("requests", 0);
+  Json errors = j.get("errors");
+  for (std::size_t i = 0; errors.is_array() && i < errors.size(); ++i) {
+    const Json e = errors.at(i);
+    const std::string type = e.get_string_or("type", "");
+    if (!type.empty()) c->counts.errors[type] += e.get_int_or("count", 0);
+  }
+  return Status();
 }
 
 }  // namespace
@@ -22,24 +37,11 @@ std::string ca_counts_json(const CaCounts& c) {
   }
   Json j = Json::object();
   j.set("ca", c.ca).set("requests", c.counts.requests).set("errors", errors);
-  return j.dump_pretty() + "\n";
+  return record_file_text(j);
 }
 
 Result<CaCounts> parse_ca_counts(const std::string& text) {
-  auto j = Json::parse(text);
-  if (!j.ok()) return j.status();
-  CaCounts c;
-  auto ca = j->get_string("ca");
-  if (!ca.ok()) return ca.status();
-  c.ca = *ca;
-  c.counts.requests = j->get_int_or("requests", 0);
-  Json errors = j->get("errors");
-  for (std::size_t i = 0; errors.is_array() && i < errors.size(); ++i) {
-    const Json e = errors.at(i);
-    const std::string type = e.get_string_or("type", "");
-    if (!type.empty()) c.counts.errors[type] += e.get_int_or("count", 0);
-  }
-  return c;
+  return parse_record_file(text, read_ca_counts);
 }
 
 // Unsynced like the status records: a report, not state the renewal needs.

@@ -6,6 +6,7 @@
 #include "base/time_format.h"
 #include "certset/cert_files.h"
 #include "json/json.h"
+#include "json/record_file.h"
 #include "store/layout.h"
 
 namespace acme {
@@ -24,6 +25,28 @@ TimePoint get_time(const Json& j, const char* key) {
   return t.ok() ? *t : TimePoint{};
 }
 
+Status read_status_record(const Json& j, StatusRecord* r) {
+  auto name = j.get_string("name");
+  if (!name.ok()) return name.status();
+  r->name = *name;
+  auto names = j.get_string_array("names");
+  if (names.ok()) r->names = *names;
+  r->key_type = j.get_string_or("key_type", "");
+  r->state = j.get_string_or("state", "");
+  r->serial = j.get_string_or("serial", "");
+  r->last_error = j.get_string_or("last_error", "");
+  r->failures = static_cast<int>(j.get_int_or("failures", 0));
+  r->ocsp_status = j.get_string_or("ocsp_status", "");
+  r->not_before = get_time(j, "not_before");
+  r->not_after = get_time(j, "not_after");
+  r->next_renewal = get_time(j, "next_renewal");
+  r->last_error_at = get_time(j, "last_error_at");
+  r->last_success = get_time(j, "last_success");
+  r->ocsp_next_update = get_time(j, "ocsp_next_update");
+  r->updated = get_time(j, "updated");
+  return Status();
+}
+
 }  // namespace
 
 std::string status_record_json(const StatusRecord& r) {
@@ -40,32 +63,11 @@ std::string status_record_json(const StatusRecord& r) {
   set_time(j, "last_success", r.last_success);
   set_time(j, "ocsp_next_update", r.ocsp_next_update);
   set_time(j, "updated", r.updated);
-  return j.dump_pretty() + "\n";
+  return record_file_text(j);
 }
 
 Result<StatusRecord> parse_status_record(const std::string& text) {
-  auto j = Json::parse(text);
-  if (!j.ok()) return j.status();
-  StatusRecord r;
-  auto name = j->get_string("name");
-  if (!name.ok()) return name.status();
-  r.name = *name;
-  auto names = j->get_string_array("names");
-  if (names.ok()) r.names = *names;
-  r.key_type = j->get_string_or("key_type", "");
-  r.state = j->get_string_or("state", "");
-  r.serial = j->get_string_or("serial", "");
-  r.last_error = j->get_string_or("last_error", "");
-  r.failures = static_cast<int>(j->get_int_or("failures", 0));
-  r.ocsp_status = j->get_string_or("ocsp_status", "");
-  r.not_before = get_time(*j, "not_before");
-  r.not_after = get_time(*j, "not_after");
-  r.next_renewal = get_time(*j, "next_renewal");
-  r.last_error_at = get_time(*j, "last_error_at");
-  r.last_success = get_time(*j, "last_success");
-  r.ocsp_next_update = get_time(*j, "ocsp_next_update");
-  r.updated = get_time(*j, "updated");
-  return r;
+  return parse_record_file(text, read_status_record);
 }
 
 // Unsynced: a report, rewritten at every step; a power loss at worst shows
@@ -165,7 +167,7 @@ Status write_admin_request(Store& store, const std::string& name, const AdminReq
   j.set("action", request.action == RequestAction::kRevoke ? "revoke" : "renew");
   j.set("reason", static_cast<long long>(request.reason));
   set_time(j, "requested", request.requested);
-  return store.write(layout::request_file(name), j.dump_pretty() + "\n", 0644);
+  return store.write(layout::request_file(name), record_file_text(j), 0644);
 }
 
 Result<AdminRequest> read_admin_request(const Store& store, const std::string& name) {

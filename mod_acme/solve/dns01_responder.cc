@@ -4,6 +4,7 @@
 
 #include "crypto/base64url.h"
 #include "json/json.h"
+#include "json/record_file.h"
 #include "store/layout.h"
 
 namespace acme {
@@ -82,7 +83,7 @@ Status Dns01Responder::publish(const Identifier& id, const std::string& token,
   }
   Record record{id.value, dns01_txt_value(key_authorization)};
   Json saved = Json::object().set("name", record.name).set("value", record.value);
-  ACME_RETURN_IF_ERROR(store_.write(record_path(token), saved.dump_pretty() + "\n", 0644));
+  ACME_RETURN_IF_ERROR(store_.write(record_path(token), record_file_text(saved), 0644));
   start(*command, "setup", token, record);
   return Status(Code::kPending, "ACMEDns01Command setup for " + record.name + " is running");
 }

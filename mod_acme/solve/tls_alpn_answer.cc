@@ -1,8 +1,22 @@
 #include "solve/tls_alpn_answer.h"
 
+#include <algorithm>
+
+#include "acme/challenge.h"
 #include "solve/tls_alpn01_responder.h"
 
 namespace acme {
+
+TlsAlpnVhost tls_alpn_vhost(const VhostDirectives& directives, const std::string& server_name,
+                            bool allows_acme_tls1) {
+  TlsAlpnVhost v;
+  v.where = server_name + " (" + directives.where + ")";
+  v.domains = directives.domains;
+  v.allows_acme_tls1 = allows_acme_tls1;
+  const auto& types = directives.challenges;
+  v.lists_tls_alpn01 = std::find(types.begin(), types.end(), kTlsAlpn01) != types.end();
+  return v;
+}
 
 bool plan_tls_alpn(const std::vector<TlsAlpnVhost>& vhosts, LogSink& log,
                    std::vector<std::string>* names) {

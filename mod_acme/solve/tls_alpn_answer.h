@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/log.h"
+#include "config/settings.h"
 #include "shm/alpn_cert_table.h"
 
 namespace acme {
@@ -24,6 +25,11 @@ struct TlsAlpnVhost {
   bool allows_acme_tls1 = false;     // its Protocols allow acme-tls/1
   bool lists_tls_alpn01 = false;     // its ACMEChallenges lists tls-alpn-01
 };
+
+// A server's TlsAlpnVhost from its directives (their `where`, "FILE:LINE"),
+// its ServerName and whether its Protocols allow acme-tls/1.
+TlsAlpnVhost tls_alpn_vhost(const VhostDirectives& directives, const std::string& server_name,
+                            bool allows_acme_tls1);
 
 // Collects the names of vhosts that allow acme-tls/1 (the only names
 // tls-alpn-01 answers for), and warns (ACME10160) for each vhost whose

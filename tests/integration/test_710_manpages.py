@@ -1,6 +1,7 @@
 """The man pages: acmectl(8) and mod_acme(5) render without a warning from
 man or groff, mod_acme(5) documents every directive the module registers
-(mod_acme/httpd/directives.cc) with its syntax, context, default and an
+(config/directive_actions.cc's list, from which httpd/directives.cc makes
+the command table) with its syntax, context, default and an
 example, and acmectl(8) every command `acmectl --help` lists. A new directive
 or command without its documentation fails here.
 """
@@ -12,7 +13,7 @@ from harness import acmectl
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MAN_DIR = os.path.join(TOP, "man")
-DIRECTIVES_CC = os.path.join(TOP, "mod_acme", "httpd", "directives.cc")
+DIRECTIVES_CC = os.path.join(TOP, "mod_acme", "config", "directive_actions.cc")
 FIELDS = ("Syntax:", "Context:", "Default:", "Example:")
 
 
@@ -44,7 +45,7 @@ def sections(text):
 
 def registered_directives():
     with open(DIRECTIVES_CC) as f:
-        names = re.findall(r'(?:AP_INIT|ACME)_[A-Z0-9_]+\(\s*"(\w+)"', f.read())
+        names = re.findall(r'\{"(ACME\w+)", k(?:Vhost|Global), Arity::', f.read())
     assert len(names) >= 20, f"only {names} found in {DIRECTIVES_CC}: has its table moved?"
     return names
 

@@ -9,6 +9,7 @@
 #include "certset/cert_files.h"
 #include "cluster_store.h"
 #include "json/json.h"
+#include "json/record_file.h"
 #include "report/status_record.h"
 #include "status_cmd.h"
 #include "store/file_store.h"
@@ -125,7 +126,7 @@ Result<std::string> request_rollover(Store& store, TimePoint now) {
   }
   Json request = Json::object().set("action", "rollover").set("requested", format_rfc3339(now));
   ACME_RETURN_IF_ERROR(store.write(layout::request_path(layout::kAccountRolloverRequest),
-                                   request.dump_pretty() + "\n", 0644));
+                                   record_file_text(request), 0644));
   match_requests_owner(store);
   return "Requested new keys for the ACME accounts of every CA in use (" + join(*accounts) +
          ").\nmod_acme's watchdog will roll them over within a few seconds; watch the error "

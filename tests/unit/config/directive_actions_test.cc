@@ -3,6 +3,8 @@
 // record; a refused value leaves the record as it was.
 #include "config/directive_actions.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -174,4 +176,32 @@ TEST(DirectiveActions, ClusterRefusalsNameTheDirectiveOnce) {
   std::string consul = r.line("ACMESharedStore", {"consul", "http://c:8500"});
   CHECK_TEXT(consul.rfind("ACMESharedStore 'consul': ", 0) == 0, consul.c_str());
   CHECK(!r.global.cluster.enabled);
+}
+
+TEST(DirectiveActions, TheListHoldsEachDirectiveOnceWithItsHelp) {
+  std::vector<std::string> seen;
+  for (std::size_t i = 0; i < kDirectiveCount; ++i) {
+    const DirectiveAction& action = directive_actions()[i];
+    const std::string name = action.name;
+    CHECK_TEXT(name.rfind("ACME", 0) == 0, name.c_str());
+    CHECK_TEXT(action.help && *action.help, name.c_str());
+    CHECK_TEXT(std::find(seen.begin(), seen.end(), name) == seen.end(), name.c_str());
+    POINTERS_EQUAL(&action, find_directive(name));
+    seen.push_back(name);
+  }
+}
+
+// httpd counts the words before apply() runs, by the arity the table gives it.
+TEST(DirectiveActions, EachTakesTheWordsItsValueNeeds) {
+  for (const char* name : {"ACMEKeyReuse", "ACMEStapling", "ACMEPreflight"})
+    CHECK_TEXT(find_directive(name)->arity == Arity::kFlag, name);
+  for (const char* name : {"ACMEExternalAccountBinding", "ACMEProfile"})
+    CHECK_TEXT(find_directive(name)->arity == Arity::kOneOrTwo, name);
+  for (const char* name :
+       {"ACMEDomain", "ACMECertificateAuthority", "ACMEKeyType", "ACMEPortMap", "ACMEChallenges",
+        "ACMEDns01Command", "ACMESharedStore", "ACMESharedStoreTLS"})
+    CHECK_TEXT(find_directive(name)->arity == Arity::kWords, name);
+  CHECK(find_directive("ACMENotifyCommand")->arity == Arity::kWholeLine);
+  for (const char* name : {"ACMEStoreDir", "ACMEContactEmail", "ACMERenewWindow", "ACMENodeName"})
+    CHECK_TEXT(find_directive(name)->arity == Arity::kOne, name);
 }

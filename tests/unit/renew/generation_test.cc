@@ -3,40 +3,17 @@
 #include "renew/generation.h"
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "base/memory_log_sink.h"
+#include "renew/heap_segments.h"
 
 // Last: CppUTest redefines new for leak detection.
 #include <CppUTest/TestHarness.h>
 
 using namespace acme;
-
-namespace {
-
-// Segments by key on the heap, as the process pool keeps them in httpd.
-struct Segments {
-  std::map<std::string, std::vector<std::uint64_t>> by_key;
-  int made = 0;
-  RegionSource source() {
-    RegionSource regions;
-    regions.existing = [this](const char* key) -> std::optional<Region> {
-      auto it = by_key.find(key);
-      if (it == by_key.end()) return std::nullopt;
-      return Region{it->second.data(), it->second.size() * 8};
-    };
-    regions.make = [this](const char* key, std::size_t size) -> Result<Region> {
-      ++made;
-      auto& words = by_key[key] = std::vector<std::uint64_t>(size / 8 + 1);
-      return Region{words.data(), words.size() * 8};
-    };
-    return regions;
-  }
-};
-
-}  // namespace
+using acme::testing::Segments;
 
 TEST_GROUP(Generation){};
 

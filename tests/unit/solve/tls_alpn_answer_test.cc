@@ -66,7 +66,8 @@ TEST(TlsAlpnPlan, AskingWithoutTheProtocolWarnsNamingTheVhostAndTheFix) {
 
 TEST_GROUP(TlsAlpnAnswer) {
   FakeClock clock{kStart};
-  std::vector<std::uint64_t> memory = std::vector<std::uint64_t>(AlpnCertTable::region_size(4) / 8 + 1);
+  std::vector<std::uint64_t> memory =
+      std::vector<std::uint64_t>(AlpnCertTable::region_size(4) / 8 + 1);
   AlpnCertTable table = *AlpnCertTable::format(memory.data(), memory.size() * 8, 4);
   TlsAlpn01Responder responder{table, clock};
 };
@@ -98,4 +99,18 @@ TEST(TlsAlpnAnswer, AnIpAddressIsAskedForByItsReverseName) {
   std::string cert, key;
   CHECK(challenge_certificate(table, "1.0.0.127.in-addr.arpa", &cert, &key));
   CHECK_FALSE(challenge_published(table, "127.0.0.1"));
+}
+
+TEST(TlsAlpnPlan, AServersVhostNamesItsServerNameAndPlaceAndWhetherItAsks) {
+  VhostDirectives directives;
+  directives.where = "httpd.conf:12";
+  directives.domains = {"a.example"};
+  directives.challenges = {"http-01", "tls-alpn-01"};
+  TlsAlpnVhost v = tls_alpn_vhost(directives, "www.a.example", true);
+  STRCMP_EQUAL("www.a.example (httpd.conf:12)", v.where.c_str());
+  CHECK(v.domains == directives.domains);
+  CHECK(v.allows_acme_tls1);
+  CHECK(v.lists_tls_alpn01);
+  directives.challenges = {"http-01"};
+  CHECK_FALSE(tls_alpn_vhost(directives, "www.a.example", false).lists_tls_alpn01);
 }
