@@ -221,10 +221,11 @@ void ClusterSession::poll_watches(TimePoint now) {
 
 // The registration and its keep-alive (every third of its TTL), the acks of
 // new answers, the tick's queued writes: each in a fiber of its own.
-// This node registers (and acks) once it serves the answers, without
-// waiting for the shared store.
+// This node registers at once: from then on the other nodes' orders wait
+// for its ack (a node whose port is open but which is not registered yet
+// would answer the CA 404 for an answer it has not loaded). It acks once it
+// serves the answers, without waiting for the shared store.
 void ClusterSession::keep_up(TimePoint now) {
-  if (!subscriber_.loaded()) return;
   if (!registry_.registered() || now >= next_keep_alive_) {
     next_keep_alive_ = now + Seconds(NodeRegistry::kDefaultTtlS) / 3;
     run("registry", [this] {
@@ -236,7 +237,7 @@ void ClusterSession::keep_up(TimePoint now) {
       untroubled(what);
     });
   }
-  if (registry_.registered() && subscriber_.unacked() > 0) {
+  if (registry_.registered() && subscriber_.loaded() && subscriber_.unacked() > 0) {
     run("acks", [this] {
       const char* what = "cluster: acknowledging challenge answers";
       Status s = subscriber_.write_acks(etcd_, registry_);

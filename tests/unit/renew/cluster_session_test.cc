@@ -52,6 +52,7 @@ TEST_GROUP(ClusterSession) {
   FakeEtcd fake;
   FakeHttpClient http;  // what every etcd client of the test talks to
   bool store_down = false;
+  bool answers_down = false;
   FakeClock clock{kStart};
   MemoryLogSink log;
   MemoryStore files;
@@ -68,10 +69,13 @@ TEST_GROUP(ClusterSession) {
   void setup() override {
     // A range over the shared store fails while store_down; the rest works.
     const std::string store_key = base64_encode(layout.store_root());
-    http.handler = [this, store_key](const HttpRequest& r) -> Result<HttpResponse> {
-      const bool store_range = r.url.find("/v3/kv/range") != std::string::npos &&
-                               r.body.find(store_key) != std::string::npos;
-      if (store_down && store_range) return Status(Code::kNetwork, "store range refused");
+    const std::string answers_key = base64_encode(layout.challenges());
+    http.handler = [this, store_key, answers_key](const HttpRequest& r) -> Result<HttpResponse> {
+      const bool range = r.url.find("/v3/kv/range") != std::string::npos;
+      if (store_down && range && r.body.find(store_key) != std::string::npos)
+        return Status(Code::kNetwork, "store range refused");
+      if (answers_down && range && r.body.find(answers_key) != std::string::npos)
+        return Status(Code::kNetwork, "answers range refused");
       return fake.handle(r);
     };
     settings.enabled = true;
@@ -191,4 +195,25 @@ TEST(ClusterSession, AnOrderInProgressStaysWithTheNodeAcrossARestart) {
   auto next = start_node();
   next->tick({});
   CHECK_TRUE(OrderCoordinator::Claim::kGo == claim(*next, "a.example"));
+}
+
+// A node registers before it has loaded the answers: from then on another
+// node's order waits for its ack instead of letting the CA reach a node
+// that would answer 404.
+TEST(ClusterSession, RegistersBeforeItServesTheAnswers) {
+  answers_down = true;
+  auto node = start_node();
+  node->tick({});
+  CHECK_TRUE(registered("web1"));
+  CHECK_TRUE(other->publish(http01("tok3")).ok());
+  auto waiting = other->ready("tok3");
+  CHECK_TRUE(waiting.ok());
+  CHECK_FALSE(waiting->go);
+  CHECK_FALSE(serves("tok3"));
+
+  answers_down = false;
+  clock.advance(std::chrono::seconds(3));  // past the retry pause
+  node->tick({});
+  CHECK_TRUE(serves("tok3"));
+  CHECK_TRUE(acked_by("tok3", "web1"));
 }
