@@ -22,6 +22,7 @@ import base64
 import os
 import re
 import signal
+import socket
 import time
 
 from . import client, ports, procs
@@ -215,7 +216,25 @@ def kill9(node):
             raise AssertionError(f"processes of {node.node_name} still alive 10 s after kill -9: "
                                  f"{sorted(procs.group_members(pgid))}")
         time.sleep(0.02)
+    # A socket can outlive its process by a moment: test_810_06 once saw
+    # HAProxy connect to the killed node right after this returned, and the
+    # CA's validation end in EOF instead of being redispatched.
+    deadline = time.monotonic() + 10
+    while port_accepts(node.address, node.http_port):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{node.node_name}'s port {node.http_port} still accepts "
+                                 "10 s after kill -9")
+        time.sleep(0.02)
     node.proc = None  # nothing left to stop
+
+
+def port_accepts(address, port):
+    """True while something accepts TCP connections on address:port."""
+    try:
+        with socket.create_connection((address, port), timeout=1):
+            return True
+    except OSError:
+        return False
 
 
 class PebbleCounts:
