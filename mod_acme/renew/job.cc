@@ -97,6 +97,7 @@ void RenewalJob::load() {
   loaded_ = true;
   auto text = store_.read(layout::job_file(cert_.name));
   if (!text.ok()) return;  // a fresh job
+  resumed_ = true;
   auto state = parse_job_state(*text);
   if (!state.ok()) {
     log_.log(LogLevel::kWarn, kMsgStoreError,

@@ -73,6 +73,7 @@ class RenewalJob {
 
   void load();  // resumes from jobs/<name>/, or starts fresh (an unreadable state is logged)
   bool loaded() const { return loaded_; }
+  bool resumed() const { return resumed_; }  // load() found a saved state
   // A cluster: the verified set is published for every node
   // (OrderCoordinator::publish) before the job ends; until that succeeds the
   // job stays, and a node that takes it over publishes instead.
@@ -116,6 +117,7 @@ class RenewalJob {
   std::function<bool()> stopping_;
   std::function<Status(const std::string&, const std::string&)> publish_;
   bool loaded_ = false;
+  bool resumed_ = false;
   std::optional<OrderStatus> polled_status_;  // the order's status at the last poll
   TimePoint waiting_since_{};  // the first poll of this status was planned (PollPace)
   bool answered_ = false;      // authorize() succeeded in this process

@@ -109,6 +109,7 @@ CaSession& Renewer::session_for(const CaSettings& ca) {
 // the renew window has come. A staged set waits for activation instead.
 bool Renewer::due(const ManagedCert& cert, TimePoint now, TimePoint* next_check) {
   *next_check = now + options_.check_interval;
+  resuming_.erase(cert.name);
   if (has_staged(store_, cert.name)) {
     record(cert, "staged", *next_check, nullptr);
     return false;
@@ -121,6 +122,7 @@ bool Renewer::due(const ManagedCert& cert, TimePoint now, TimePoint* next_check)
     // An earlier watchdog's order (killed mid-order, or an admin's renewal it
     // had taken): it resumes, and ends there if its certificate is live.
     log_.log(LogLevel::kInfo, kMsgRenewalDue, "resuming the order in progress for " + cert.name);
+    resuming_.insert(cert.name);
     return true;
   }
   // On a cluster only the lock's holder may clear a job's remains.
@@ -301,6 +303,7 @@ TimePoint Renewer::process(const ManagedCert& cert, TimePoint now) {
       return now + options_.request_poll;
     auto& check = next_check_[cert.name];
     bool forced = forced_.erase(cert.name) > 0;
+    if (forced) resuming_.erase(cert.name);  // an admin's renewal orders whatever due() saw
     if (!forced && check > now) return check;
     if (!forced && !due(cert, now, &check)) {
       waiting_.erase(cert.name);
@@ -391,6 +394,7 @@ void Renewer::preflight_first_order(const ManagedCert& cert) {
 
 void Renewer::end_job(const std::string& name) {
   step_at_.erase(name);
+  resuming_.erase(name);
   seen_.erase(name);
   jobs_.erase(name);
   if (coordinator_) coordinator_->release(name);

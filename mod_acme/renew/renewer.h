@@ -176,7 +176,8 @@ class Renewer {
   std::map<std::string, TimePoint> ocsp_next_;   // by cert name: the OCSP refresher's next
   LiveCache live_{store_};                       // parsed live sets (certset/live_cache.h)
   std::map<std::string, std::unique_ptr<RenewalJob>> jobs_;
-  std::set<std::string> waiting_;  // due, waiting for a place under max_parallel
+  std::set<std::string> waiting_;   // due, waiting for a place under max_parallel
+  std::set<std::string> resuming_;  // due only for a saved job (Renewer::due)
   std::map<std::string, std::unique_ptr<CaSession>> sessions_;
   std::map<std::string, std::string> counts_written_;  // by canonical CA URL (report/ca_counts.h)
   std::map<std::string, TimePoint> step_at_;           // Outcome::next, by cert name

@@ -7,9 +7,11 @@
 #include <vector>
 
 #include "certset/cert_files.h"
+#include "crypto/crypto_test_util.h"
 #include "renew/order_coordinator.h"
 #include "renew/renew_test_util.h"
 #include "renew/renewer.h"
+#include "store/layout.h"
 
 // Last: CppUTest redefines new for leak detection.
 #include <CppUTest/TestHarness.h>
@@ -21,7 +23,9 @@ namespace {
 
 class ScriptedCoordinator : public OrderCoordinator {
  public:
-  explicit ScriptedCoordinator(Store& store) : store_(store) {}
+  explicit ScriptedCoordinator(Store& store) : store_(&store) {}
+  // What a job reads under the lock (etcd), when it differs from the tick's view.
+  void set_job_store(Store& store) { store_ = &store; }
   Claim answer = Claim::kGo;
   std::map<std::string, Claim> answers;  // by name; else `answer`
   Claim account_answer = Claim::kGo;
@@ -32,7 +36,7 @@ class ScriptedCoordinator : public OrderCoordinator {
   std::string shared_set_seen(const std::string&) override { return shared_seq; }
   Store& job_store(const std::string& name) override {
     calls.push_back("store " + name);
-    return store_;
+    return *store_;
   }
   Result<Claim> claim(const std::string& name, const std::string& seen) override {
     calls.push_back("claim " + name + " seen=" + seen);
@@ -59,7 +63,7 @@ class ScriptedCoordinator : public OrderCoordinator {
   }
 
  private:
-  Store& store_;
+  Store* store_;
 };
 
 }  // namespace
@@ -156,4 +160,24 @@ TEST(RenewerCluster, TheAccountOfACaIsRegisteredByOneNodeAtATime) {
   coordinator->account_answer = OrderCoordinator::Claim::kGo;
   run(30);
   CHECK_TEXT(has_staged(h.store, "a.example"), h.log_text().c_str());
+}
+
+// The tick's view (the mirror) still shows a job that its holder has ended
+// since; under the lock etcd has none, and the live certificate is not due:
+// no new order, and the name is looked at again later.
+TEST(RenewerCluster, AJobEndedElsewhereMeanwhileIsNotOrderedAgain) {
+  Issued root =
+      issue("Root", nullptr, "", h.clock.now() - 400 * kDay, h.clock.now() + 400 * kDay, 1);
+  Issued leaf = issue("a.example", &root, "DNS:a.example,DNS:www.a.example", h.clock.now() - kDay,
+                      h.clock.now() + 89 * kDay, 7);
+  CHECK(h.store.write("archive/a.example/1/cert.pem", leaf.cert.to_pem()).ok());
+  CHECK(h.store.link("../archive/a.example/1", "live/a.example").ok());
+  CHECK(h.store.write(layout::job_file("a.example"), "{}").ok());  // the mirror's stale view
+  MemoryStore etcd_now;  // under the lock: the job is gone
+  coordinator->set_job_store(etcd_now);
+  run(3);
+  CHECK_FALSE(h.log.contains("ordering certificate"));
+  CHECK_TEXT(h.log.contains("ended on another node meanwhile"), h.log_text().c_str());
+  CHECK(coordinator->count("release a.example") >= 1);
+  LONGS_EQUAL(0, h.ca.requests_seen());
 }
