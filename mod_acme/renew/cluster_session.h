@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "base/clock.h"
-#include "base/fiber.h"
+#include "base/fiber_set.h"
 #include "base/log.h"
 #include "certset/shared_sets.h"
 #include "cluster/challenge_publisher.h"
@@ -181,7 +181,7 @@ class ClusterSession : public OrderCoordinator {
   ChallengeSubscriber subscriber_;
   ChallengePublisher publisher_;
   std::map<std::string, Held> locks_;  // by lock name
-  std::map<std::string, std::unique_ptr<Fiber>> fibers_;
+  FiberSet fibers_;
   SharedSetMemory sets_;
   std::map<std::string, std::string> installed_;  // by cert name: the `current` last looked at
   std::map<std::string, std::string> troubles_;   // what -> the cause last logged
