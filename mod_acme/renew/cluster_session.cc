@@ -237,7 +237,8 @@ void ClusterSession::keep_up(TimePoint now) {
   if (queued_.queued() > 0) {
     run("flush", [this] {
       const char* what = "cluster: writing status and requests to the shared store";
-      Status s = queued_.flush(shared_);
+      EtcdStoreView to(shared_);
+      Status s = queued_.flush(to);
       if (!s.ok()) return trouble(what, s);
       untroubled(what);
     });
@@ -320,7 +321,7 @@ ClusterSession::Held& ClusterSession::held(const std::string& lock_name) {
   if (!h.lock) {
     h.lock = std::make_unique<EtcdLock>(etcd_, layout_.lock(lock_name), settings_.node_name,
                                         EtcdLock::kDefaultTtlS, &clock_);
-    h.view = std::make_unique<EtcdStoreUnderLock>(shared_, *h.lock);
+    h.view = std::make_unique<EtcdStoreView>(shared_, h.lock.get());
     h.store = std::make_unique<RoutingStore>(files_, *h.view);
   }
   h.releasing = false;

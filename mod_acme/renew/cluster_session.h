@@ -116,7 +116,7 @@ class ClusterSession : public OrderCoordinator {
   // A certificate's (or an account's) lock and the job's store under it.
   struct Held {
     std::unique_ptr<EtcdLock> lock;
-    std::unique_ptr<EtcdStoreUnderLock> view;
+    std::unique_ptr<EtcdStoreView> view;
     std::unique_ptr<RoutingStore> store;
     bool releasing = false;   // the job ended: give the lock up when idle
     std::string holder_said;  // the other holder last logged
