@@ -152,12 +152,8 @@ Status EtcdStore::commit(const std::string& key, std::vector<EtcdOp> ops, const 
                                      "the next holder carries on from the shared state");
 }
 
-Status EtcdStore::write(const std::string& path, const std::string& data, int mode) {
-  return write_guarded(path, data, mode, nullptr);
-}
-
-Status EtcdStore::write_guarded(const std::string& path, const std::string& data, int mode,
-                                const EtcdLock* lock) {
+Status EtcdStore::write(const std::string& path, const std::string& data, int mode,
+                        const EtcdLock* lock) {
   auto key = key_for(path, "writing");
   ACME_RETURN_IF_ERROR(key);
   if (data.size() > kMaxStoreFileSize) {
@@ -184,23 +180,15 @@ Status EtcdStore::write_guarded(const std::string& path, const std::string& data
   return commit(*key, {EtcdOp::put(*key, value)}, lock);
 }
 
-Status EtcdStore::remove(const std::string& path) {
-  return remove_guarded(path, nullptr);
-}
-
-Status EtcdStore::remove_guarded(const std::string& path, const EtcdLock* lock) {
+Status EtcdStore::remove(const std::string& path, const EtcdLock* lock) {
   auto key = key_for(path, "removing");
   ACME_RETURN_IF_ERROR(key);
   const std::string below = *key + "/";
   return commit(*key, {EtcdOp::remove(*key), EtcdOp::remove(below, prefix_end(below))}, lock);
 }
 
-Status EtcdStore::link(const std::string& target, const std::string& link_path) {
-  return link_guarded(target, link_path, nullptr);
-}
-
-Status EtcdStore::link_guarded(const std::string& target, const std::string& link_path,
-                               const EtcdLock* lock) {
+Status EtcdStore::link(const std::string& target, const std::string& link_path,
+                       const EtcdLock* lock) {
   auto key = key_for(link_path, "linking");
   ACME_RETURN_IF_ERROR(key);
   if (!target_ok(target, link_path) || target.size() > 4096) {

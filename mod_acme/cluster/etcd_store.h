@@ -1,7 +1,9 @@
-// EtcdStore: the Store of store/store.h over etcd (issue 10), for the subtrees
-// the nodes of a cluster share (cluster/shared_paths.h; RoutingStore sends
-// each path to it or to the node's FileStore). docs/cluster.md "The shared
-// store" has the design.
+// EtcdStore: the store of store/store.h's paths over etcd (issue 10), for the
+// subtrees the nodes of a cluster share (cluster/shared_paths.h). It is the
+// transport, not itself a Store: each write says which lock it is made under
+// (or none), and EtcdStoreView below is the Store over it, with or without a
+// lock (RoutingStore sends each path to a view or to the node's FileStore).
+// docs/cluster.md "The shared store" has the design.
 //
 // Store path P is the etcd key <prefix>/store/P (cluster/etcd_layout.h). Its
 // value is one type byte, 'f' (a file) or 'l' (a link), then the content: a
@@ -19,7 +21,7 @@
 // - Every write is one transaction, atomic as the file store's rename, and
 //   durable once etcd answers (raft commit): write_unsynced() is write().
 //   remove() deletes the key and everything under it in one transaction.
-// - Writes through an EtcdStoreUnderLock carry the lock's holds_compare().
+// - Writes through a view under a lock carry the lock's holds_compare().
 // - Links do not resolve inside paths (read("sets/a/current/x") finds
 //   nothing): read_link() and then read() the target.
 // - Blocking: each call is one or two etcd requests, each bounded by the
@@ -39,7 +41,6 @@
 #include "cluster/etcd_client.h"
 #include "cluster/etcd_layout.h"
 #include "cluster/etcd_lock.h"
-#include "store/forwarding_store.h"
 #include "store/store.h"
 
 namespace acme {
@@ -55,7 +56,7 @@ Result<std::string> etcd_store_content(const ClusterKey& cluster_key, const std:
 // A store path EtcdStore accepts: relative, no empty, '.' or '..' component.
 bool etcd_store_path_ok(const std::string& path);
 
-class EtcdStore : public Store {
+class EtcdStore {
  public:
   struct Options {
     bool require_fiber = false;
@@ -69,22 +70,19 @@ class EtcdStore : public Store {
   EtcdStore(const EtcdStore&) = delete;
   EtcdStore& operator=(const EtcdStore&) = delete;
 
-  Result<std::string> read(const std::string& path) const override;
-  Status write(const std::string& path, const std::string& data, int mode = 0644) override;
-  bool exists(const std::string& path) const override;
-  Status remove(const std::string& path) override;
-  Result<std::vector<std::string>> list(const std::string& dir) const override;
-  Status link(const std::string& target, const std::string& link_path) override;
-  Result<std::string> read_link(const std::string& link_path) const override;
+  // As Store's reads (store/store.h), with the errors described above.
+  Result<std::string> read(const std::string& path) const;
+  bool exists(const std::string& path) const;
+  Result<std::vector<std::string>> list(const std::string& dir) const;
+  Result<std::string> read_link(const std::string& link_path) const;
   // "etcd:<key>", for messages (nothing in a shared subtree is handed to mod_ssl).
-  std::string absolute(const std::string& path) const override;
+  std::string absolute(const std::string& path) const;
 
-  // The writes, with the compare of the lock they are made under (nullptr: none).
-  Status write_guarded(const std::string& path, const std::string& data, int mode,
-                       const EtcdLock* lock);
-  Status remove_guarded(const std::string& path, const EtcdLock* lock);
-  Status link_guarded(const std::string& target, const std::string& link_path,
-                      const EtcdLock* lock);
+  // As Store's writes, with the compare of the lock they are made under
+  // (nullptr: none).
+  Status write(const std::string& path, const std::string& data, int mode, const EtcdLock* lock);
+  Status remove(const std::string& path, const EtcdLock* lock);
+  Status link(const std::string& target, const std::string& link_path, const EtcdLock* lock);
 
  private:
   Result<std::string> key_for(const std::string& path, const char* doing) const;
@@ -99,36 +97,44 @@ class EtcdStore : public Store {
   Options options_;
 };
 
-// The view of an EtcdStore for work done under a certificate's lock (the
-// renewal job of that certificate is built with it): reads as the store;
-// every write, link and removal carries lock.holds_compare(), so etcd applies
-// it only while this node's lease still holds the lock, and is refused
-// without a request once lock.held_now() is false (the lease may have run out
-// unseen). A refused write is kNotFound naming the key and the lock. One view
-// per job, so interleaved fibers never share a "current lock".
-class EtcdStoreUnderLock : public ForwardingStore {
+// The Store over an EtcdStore. Reads as the store. With a lock (work done
+// under a certificate's lock: the renewal job of that certificate is built
+// with such a view), every write, link and removal carries
+// lock->holds_compare(), so etcd applies it only while this node's lease
+// still holds the lock, and is refused without a request once
+// lock->held_now() is false (the lease may have run out unseen). A refused
+// write is kNotFound naming the key and the lock. One view per job, so
+// interleaved fibers never share a "current lock".
+class EtcdStoreView : public Store {
  public:
-  EtcdStoreUnderLock(EtcdStore& store, const EtcdLock& lock) : store_(store), lock_(lock) {}
+  explicit EtcdStoreView(EtcdStore& store, const EtcdLock* lock = nullptr)
+      : store_(store), lock_(lock) {}
 
+  Result<std::string> read(const std::string& path) const override { return store_.read(path); }
   Status write(const std::string& path, const std::string& data, int mode = 0644) override {
-    return store_.write_guarded(path, data, mode, &lock_);
+    return store_.write(path, data, mode, lock_);
   }
   // Durable once etcd answers, as every EtcdStore write (see above).
   Status write_unsynced(const std::string& path, const std::string& data,
                         int mode = 0644) override {
     return write(path, data, mode);
   }
-  Status remove(const std::string& path) override { return store_.remove_guarded(path, &lock_); }
-  Status link(const std::string& target, const std::string& link_path) override {
-    return store_.link_guarded(target, link_path, &lock_);
+  bool exists(const std::string& path) const override { return store_.exists(path); }
+  Status remove(const std::string& path) override { return store_.remove(path, lock_); }
+  Result<std::vector<std::string>> list(const std::string& dir) const override {
+    return store_.list(dir);
   }
-
- protected:
-  Store& store_for(const std::string&) const override { return store_; }  // reads as the store
+  Status link(const std::string& target, const std::string& link_path) override {
+    return store_.link(target, link_path, lock_);
+  }
+  Result<std::string> read_link(const std::string& link_path) const override {
+    return store_.read_link(link_path);
+  }
+  std::string absolute(const std::string& path) const override { return store_.absolute(path); }
 
  private:
   EtcdStore& store_;
-  const EtcdLock& lock_;
+  const EtcdLock* lock_;
 };
 
 }  // namespace acme

@@ -1,6 +1,6 @@
 // RoutingStore: one Store over two, so the renewal job and the reporting code
 // keep using the one Store interface on a cluster: each path goes to the
-// shared store (an EtcdStore, or its EtcdStoreUnderLock view) or to this
+// shared store (an EtcdStoreView, with or without a lock) or to this
 // node's local store (the FileStore) by cluster/shared_paths.h's table.
 //
 // - list(dir) asks dir's side; when the table puts a directory right below

@@ -89,22 +89,11 @@ ClusterSession::~ClusterSession() {
 }
 
 void ClusterSession::run(const std::string& key, std::function<void()> body) {
-  if (fibers_.count(key)) return;
-  auto fiber = std::make_unique<Fiber>(std::move(body));
-  fiber->resume();
-  if (!fiber->done()) fibers_.emplace(key, std::move(fiber));
+  (void)fibers_.start(key, std::move(body));  // ended at once, or kept: either is fine
 }
 
 bool ClusterSession::pump() {
-  bool progressed = false;
-  for (auto it = fibers_.begin(); it != fibers_.end();) {
-    if (it->second->ready()) {
-      it->second->resume();
-      progressed = true;
-    }
-    it = it->second->done() ? fibers_.erase(it) : std::next(it);
-  }
-  return progressed;
+  return fibers_.pump();
 }
 
 // Once per outage and concern (the cause names a member, and the next try
@@ -248,7 +237,8 @@ void ClusterSession::keep_up(TimePoint now) {
   if (queued_.queued() > 0) {
     run("flush", [this] {
       const char* what = "cluster: writing status and requests to the shared store";
-      Status s = queued_.flush(shared_);
+      EtcdStoreView to(shared_);
+      Status s = queued_.flush(to);
       if (!s.ok()) return trouble(what, s);
       untroubled(what);
     });
@@ -264,7 +254,7 @@ void ClusterSession::keep_locks(TimePoint now) {
   for (auto it = locks_.begin(); it != locks_.end();) {
     const std::string name = it->first;
     Held& h = it->second;
-    const bool idle = !fibers_.count("lock " + name);
+    const bool idle = !fibers_.contains("lock " + name);
     if (idle && h.releasing && !h.lock->held()) {
       it = locks_.erase(it);
       continue;
@@ -331,7 +321,7 @@ ClusterSession::Held& ClusterSession::held(const std::string& lock_name) {
   if (!h.lock) {
     h.lock = std::make_unique<EtcdLock>(etcd_, layout_.lock(lock_name), settings_.node_name,
                                         EtcdLock::kDefaultTtlS, &clock_);
-    h.view = std::make_unique<EtcdStoreUnderLock>(shared_, *h.lock);
+    h.view = std::make_unique<EtcdStoreView>(shared_, h.lock.get());
     h.store = std::make_unique<RoutingStore>(files_, *h.view);
   }
   h.releasing = false;
@@ -346,7 +336,7 @@ Store& ClusterSession::job_store(const std::string& name) {
 Result<OrderCoordinator::Claim> ClusterSession::take(const std::string& lock_name,
                                                      const std::string& what) {
   Held& h = held(lock_name);
-  if (fibers_.count("lock " + lock_name)) return Claim::kWait;  // a renewal or release runs
+  if (fibers_.contains("lock " + lock_name)) return Claim::kWait;  // a renewal or release runs
   if (h.lock->held_now()) return Claim::kGo;
   auto got = h.lock->acquire();
   if (!got.ok()) return got.status();

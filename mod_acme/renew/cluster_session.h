@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "base/clock.h"
-#include "base/fiber.h"
+#include "base/fiber_set.h"
 #include "base/log.h"
 #include "certset/shared_sets.h"
 #include "cluster/challenge_publisher.h"
@@ -116,7 +116,7 @@ class ClusterSession : public OrderCoordinator {
   // A certificate's (or an account's) lock and the job's store under it.
   struct Held {
     std::unique_ptr<EtcdLock> lock;
-    std::unique_ptr<EtcdStoreUnderLock> view;
+    std::unique_ptr<EtcdStoreView> view;
     std::unique_ptr<RoutingStore> store;
     bool releasing = false;   // the job ended: give the lock up when idle
     std::string holder_said;  // the other holder last logged
@@ -181,7 +181,7 @@ class ClusterSession : public OrderCoordinator {
   ChallengeSubscriber subscriber_;
   ChallengePublisher publisher_;
   std::map<std::string, Held> locks_;  // by lock name
-  std::map<std::string, std::unique_ptr<Fiber>> fibers_;
+  FiberSet fibers_;
   SharedSetMemory sets_;
   std::map<std::string, std::string> installed_;  // by cert name: the `current` last looked at
   std::map<std::string, std::string> troubles_;   // what -> the cause last logged

@@ -196,8 +196,8 @@ void Renewer::pump(TimePoint deadline) {
   while (!stopping_()) {
     start_due_steps();
     fill_free_places();
-    bool progressed = resume_ready(running_);
-    progressed = resume_ready(side_) || progressed;
+    bool progressed = running_.pump();
+    progressed = side_.pump() || progressed;
     if (clock_.now() >= deadline) return;
     // A finished step may have cleared the way for others (the account is
     // ready now): start them before giving up.
@@ -212,24 +212,11 @@ void Renewer::pump(TimePoint deadline) {
   }
 }
 
-// Resumes the fibers whose wait is over; those done are dropped.
-bool Renewer::resume_ready(std::map<std::string, std::unique_ptr<Fiber>>& fibers) {
-  bool progressed = false;
-  for (auto it = fibers.begin(); it != fibers.end();) {
-    if (it->second->ready()) {
-      it->second->resume();
-      progressed = true;
-    }
-    it = it->second->done() ? fibers.erase(it) : std::next(it);
-  }
-  return progressed;
-}
-
 void Renewer::start_due_steps() {
   const TimePoint now = clock_.now();
   std::vector<std::string> idle;  // a synchronous step may end its job: no live iterator
   for (const auto& entry : jobs_)
-    if (!running_.count(entry.first)) idle.push_back(entry.first);
+    if (!running_.contains(entry.first)) idle.push_back(entry.first);
   for (const auto& name : idle) {
     auto job = jobs_.find(name);
     if (job != jobs_.end()) start_step(job->second->cert(), *job->second, now);
@@ -251,7 +238,7 @@ void Renewer::fill_free_places() {
 // An admin's rollover counts (its request file is gone); OCSP and renewal
 // information do not: the next watchdog asks again.
 bool Renewer::has_work(Millis horizon) const {
-  if (!running_.empty() || rollover_pending_ || side_.count(kRolloverKey)) return true;
+  if (!running_.empty() || rollover_pending_ || side_.contains(kRolloverKey)) return true;
   const TimePoint soon = clock_.now() + horizon;
   for (const auto& [name, job] : jobs_) {
     TimePoint at = job->state().next_attempt;
@@ -293,7 +280,7 @@ void Renewer::note_live_serial(const ManagedCert& cert, const std::string& seria
 }
 
 TimePoint Renewer::process(const ManagedCert& cert, TimePoint now) {
-  if (running_.count(cert.name)) return now;  // its step is in flight
+  if (running_.contains(cert.name)) return now;  // its step is in flight
   auto job = jobs_.find(cert.name);
   if (job == jobs_.end()) {
     if (draining_) return now + options_.check_interval;  // the next watchdog's
@@ -342,7 +329,7 @@ TimePoint Renewer::process(const ManagedCert& cert, TimePoint now) {
 TimePoint Renewer::start_step(const ManagedCert& cert, RenewalJob& job, TimePoint now) {
   if (job.state().next_attempt > now) return job.state().next_attempt;
   if (stopping_() || handing_over_) return now;
-  if (rollover_pending_ || side_.count(kRolloverKey)) return now + kIoSlice;  // keys change
+  if (rollover_pending_ || side_.contains(kRolloverKey)) return now + kIoSlice;  // keys change
   auto at = step_at_.find(cert.name);
   if (at != step_at_.end() && at->second > now) return at->second;
   const CaSettings& ca = cert.ca_at(job.state().ca_index);
@@ -352,17 +339,15 @@ TimePoint Renewer::start_step(const ManagedCert& cert, RenewalJob& job, TimePoin
   if (!session.account_ready()) {
     const std::string id = canonical_ca_url(ca.directory_url);
     if (!registering_.insert(id).second) return now + kIoSlice;  // another step registers
-    auto fiber = std::make_unique<Fiber>([this, &cert, &job, &session, id] {
+    running_.add(cert.name, [this, &cert, &job, &session, id] {
       const bool go = !coordinator_ || account_claimed(id, cert.name);
       if (go) step(cert, job, session);
       registering_.erase(id);
       if (go && coordinator_) coordinator_->release_account(id);
     });
-    running_.emplace(cert.name, std::move(fiber));
     return now;
   }
-  auto fiber = std::make_unique<Fiber>([this, &cert, &job, &session] { step(cert, job, session); });
-  running_.emplace(cert.name, std::move(fiber));
+  running_.add(cert.name, [this, &cert, &job, &session] { step(cert, job, session); });
   return now;
 }
 

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "base/clock.h"
-#include "base/fiber.h"
+#include "base/fiber_set.h"
 #include "base/log.h"
 #include "certset/live_cache.h"
 #include "config/managed_cert.h"
@@ -126,7 +126,6 @@ class Renewer {
   // at once: kBusy) to its first wait. kDone: it ended at once (an answer
   // already there, or a synchronous client).
   Side run_side(const std::string& key, std::function<void()> body);
-  bool resume_ready(std::map<std::string, std::unique_ptr<Fiber>>& fibers);
   // kDone when due() may decide now: renewal information is not to be
   // asked, or was answered at once. kInFlight: a side fiber asks, and sends
   // the certificate back to due() when the answer is in.
@@ -181,8 +180,8 @@ class Renewer {
   std::map<std::string, std::unique_ptr<CaSession>> sessions_;
   std::map<std::string, std::string> counts_written_;  // by canonical CA URL (report/ca_counts.h)
   std::map<std::string, TimePoint> step_at_;           // Outcome::next, by cert name
-  std::map<std::string, std::unique_ptr<Fiber>> running_;  // steps in flight, by cert name
-  std::map<std::string, std::unique_ptr<Fiber>> side_;  // "ocsp NAME", "ari NAME", "rollover", ...
+  FiberSet running_;                                   // steps in flight, by cert name
+  FiberSet side_;                                      // "ocsp NAME", "ari NAME", "rollover", ...
   bool rollover_pending_ = false;      // asked for; starts when no step is in flight
   std::set<std::string> unremovable_;  // request files that could not be removed (said once)
   std::map<std::string, TimePoint> ca_wait_until_;  // rate-limited CAs, canonical URL

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "acme/revocation.h"
+#include "base/fiber.h"
 #include "base/time_format.h"
 #include "certset/cert_files.h"
 #include "certset/key_reuse.h"
@@ -17,17 +18,13 @@
 namespace acme {
 
 Renewer::Side Renewer::run_side(const std::string& key, std::function<void()> body) {
-  if (side_.count(key)) return Side::kInFlight;
+  if (side_.contains(key)) return Side::kInFlight;
   if (Fiber::current()) {  // already in a fiber: it may wait in there itself
     body();
     return Side::kDone;
   }
   if (side_.size() >= options_.max_parallel) return Side::kBusy;
-  auto fiber = std::make_unique<Fiber>(std::move(body));
-  fiber->resume();
-  if (fiber->done()) return Side::kDone;
-  side_.emplace(key, std::move(fiber));
-  return Side::kInFlight;
+  return side_.start(key, std::move(body)) ? Side::kInFlight : Side::kDone;
 }
 
 Renewer::Side Renewer::ask_renewal_info(const ManagedCert& cert,
@@ -118,7 +115,7 @@ void Renewer::take_requests() {
     const std::string file = layout::file_name(cert.name) + ".json";
     if (!std::count(names->begin(), names->end(), file)) continue;
     const std::string key = "request " + cert.name;
-    if (side_.count(key) || side_.size() >= options_.max_parallel) continue;  // next tick
+    if (side_.contains(key) || side_.size() >= options_.max_parallel) continue;  // next tick
     auto request = read_admin_request(store_, cert.name);
     if (!take_request_file(layout::request_file(cert.name)) || !request.ok()) continue;
     AdminRequest taken = *request;
@@ -130,7 +127,7 @@ void Renewer::take_requests() {
 // (start_step) and the rollover starts once those in flight are done.
 void Renewer::start_rollover() {
   if (!rollover_pending_ || !running_.empty() || !registering_.empty()) return;
-  if (side_.count(kRolloverKey) || side_.size() >= options_.max_parallel) return;
+  if (side_.contains(kRolloverKey) || side_.size() >= options_.max_parallel) return;
   rollover_pending_ = false;
   run_side(kRolloverKey, [this] { roll_account_keys(); });
 }

@@ -1,7 +1,6 @@
 // ForwardingStore: a Store that passes every call on to the Store that
 // store_for(path) names, so a decorator overrides only the calls it changes
-// (leveldb's EnvWrapper). RoutingStore picks that Store by path;
-// EtcdStoreUnderLock has one and guards the writes to it.
+// (leveldb's EnvWrapper). RoutingStore picks that Store by path.
 //
 // Every call goes to that Store's own method, write_unsynced() included: a
 // decorator that changes write() must change write_unsynced() too, else the

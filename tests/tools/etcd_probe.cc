@@ -221,12 +221,12 @@ int store_text(const Result<std::string>& text, const char* field) {
 // locked LOCK PATH DATA: takes LOCK, writes PATH under it, then revokes the
 // lock's lease behind the lock's back (as etcd does when keep-alives stop)
 // and writes again; prints both results (the second must be refused).
-int store_locked(EtcdClient& etcd, EtcdStore& store, const Args& a) {
+int store_locked(EtcdClient& etcd, EtcdStore& etcd_store, const Args& a) {
   EtcdLock lock(etcd, a.at(3), "etcd_probe");
   auto got = lock.acquire();
   if (!got.ok()) return fail(got.status());
   if (!*got) return print(Json::object().set_bool("acquired", false), 3);
-  EtcdStoreUnderLock under(store, lock);
+  EtcdStoreView under(etcd_store, &lock);
   Status first = under.write(a.at(4), a.at(5));
   Status revoked = etcd.lease_revoke(lock.lease());
   if (!revoked.ok()) return fail(revoked);
@@ -244,7 +244,8 @@ int cmd_store(EtcdClient& etcd, const Args& a) {
   if (!key.ok()) return fail(key.status());
   auto layout = EtcdLayout::make(a.at(1));
   if (!layout.ok()) return fail(layout.status());
-  EtcdStore store(etcd, *layout, *key);
+  EtcdStore etcd_store(etcd, *layout, *key);
+  EtcdStoreView store(etcd_store);
   const std::string& op = a.at(2);
   if (op == "write") {
     int mode = a.size() > 5 ? static_cast<int>(std::strtol(a[5].c_str(), nullptr, 8)) : 0644;
@@ -256,7 +257,7 @@ int cmd_store(EtcdClient& etcd, const Args& a) {
   if (op == "remove") return store_status(store.remove(a.at(3)));
   if (op == "link") return store_status(store.link(a.at(3), a.at(4)));
   if (op == "read_link") return store_text(store.read_link(a.at(3)), "target");
-  if (op == "locked") return store_locked(etcd, store, a);
+  if (op == "locked") return store_locked(etcd, etcd_store, a);
   return fail(Status(Code::kInvalidArgument, "store: unknown operation " + op));
 }
 
@@ -319,7 +320,8 @@ int cmd_mirror(const std::vector<std::string>& endpoints, const EtcdTls& tls, co
   auto layout = EtcdLayout::make(a.at(1));
   if (!layout.ok()) return fail(layout.status());
   EtcdClient etcd(endpoints, make_etcd_http_client(tls));
-  EtcdStore store(etcd, *layout, *key);
+  EtcdStore etcd_store(etcd, *layout, *key);
+  EtcdStoreView store(etcd_store);
   EtcdMirror mirror(layout->store_root());
   EtcdRange all;
   all.key = mirror.root();

@@ -78,8 +78,9 @@ ClusterStore::ClusterStore(const ClusterSettings& s, EtcdLayout layout, ClusterK
                            const std::string& store_dir)
     : etcd_(s.endpoints, make_etcd_http_client(s.tls)),
       shared_(etcd_, std::move(layout), std::move(key)),
+      shared_view_(shared_),
       local_(store_dir),
-      routing_(local_, shared_) {}
+      routing_(local_, shared_view_) {}
 
 Result<std::unique_ptr<ClusterStore>> ClusterStore::open(const ClusterSettings& settings,
                                                          const std::string& store_dir) {

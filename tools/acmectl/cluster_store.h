@@ -45,6 +45,7 @@ class ClusterStore {
                const std::string& store_dir);
   EtcdClient etcd_;
   EtcdStore shared_;
+  EtcdStoreView shared_view_;
   FileStore local_;
   RoutingStore routing_;
 };

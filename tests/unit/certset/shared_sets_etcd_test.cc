@@ -31,8 +31,9 @@ const auto kDay = std::chrono::hours(24);
 const char kSets[] = "/mod_acme/store/sets/_.a.example/";
 
 struct Node {
-  explicit Node(EtcdStore& etcd) : store(files, etcd) {}
+  explicit Node(EtcdStore& etcd) : shared(etcd), store(files, shared) {}
   MemoryStore files;
+  EtcdStoreView shared;
   RoutingStore store;
   SharedSetMemory memory;
 };

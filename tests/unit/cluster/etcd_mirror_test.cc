@@ -46,14 +46,16 @@ TEST_GROUP(EtcdMirror) {
   FakeEtcd fake;
   FakeHttpClient http;
   std::unique_ptr<EtcdClient> etcd;
-  std::unique_ptr<EtcdStore> store;
+  std::unique_ptr<EtcdStore> etcd_store;
+  std::unique_ptr<EtcdStoreView> store;  // what writes the values
   EtcdMirror mirror{kRoot};
   std::unique_ptr<MirrorStore> view;
   void setup() override {
     http.handler = [this](const HttpRequest& r) { return fake.handle(r); };
     etcd = std::make_unique<EtcdClient>(std::vector<std::string>{"http://127.0.0.1:1"},
                                         std::make_unique<ForwardingHttpClient>(http));
-    store = std::make_unique<EtcdStore>(*etcd, etcd_layout(), cluster_key());
+    etcd_store = std::make_unique<EtcdStore>(*etcd, etcd_layout(), cluster_key());
+    store = std::make_unique<EtcdStoreView>(*etcd_store);
     view = std::make_unique<MirrorStore>(mirror, etcd_layout(), cluster_key());
   }
   void load() {

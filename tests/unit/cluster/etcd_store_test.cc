@@ -39,13 +39,15 @@ TEST_GROUP(EtcdStore) {
   FakeEtcd fake;
   FakeHttpClient http;
   std::unique_ptr<EtcdClient> etcd;
-  std::unique_ptr<EtcdStore> store;
+  std::unique_ptr<EtcdStore> etcd_store;
+  std::unique_ptr<EtcdStoreView> store;  // the Store over it, no lock
   void setup() override {
     http.handler = [this](const HttpRequest& r) { return fake.handle(r); };
     etcd = std::make_unique<EtcdClient>(
         std::vector<std::string>{"http://127.0.0.1:1", "http://127.0.0.1:2"},
         std::make_unique<ForwardingHttpClient>(http));
-    store = std::make_unique<EtcdStore>(*etcd, etcd_layout(), cluster_key());
+    etcd_store = std::make_unique<EtcdStore>(*etcd, etcd_layout(), cluster_key());
+    store = std::make_unique<EtcdStoreView>(*etcd_store);
   }
   std::string stored(const std::string& key) {
     return fake.kv_.at(key).value;
@@ -250,7 +252,7 @@ TEST(EtcdStore, AbsoluteNamesTheEtcdKey) {
 TEST(EtcdStore, WritesUnderALockCarryItsCompare) {
   EtcdLock web1(*etcd, "/mod_acme/locks/a.test", "web1");
   CHECK_TRUE(*web1.acquire());
-  EtcdStoreUnderLock under(*store, web1);
+  EtcdStoreView under(*etcd_store, &web1);
   CHECK_TRUE(under.write("jobs/a.test/job.json", "{\"by\":\"web1\"}").ok());
   CHECK_TRUE(contains(fake.bodies.back(), "\"target\":\"LEASE\""));
   STRCMP_EQUAL("{\"by\":\"web1\"}", under.read("jobs/a.test/job.json")->c_str());
@@ -262,7 +264,7 @@ TEST(EtcdStore, AWriteUnderALostLockIsRefusedAndLeavesTheNewHoldersState) {
   EtcdLock web1(*etcd, "/mod_acme/locks/a.test", "web1");
   EtcdLock web2(*etcd, "/mod_acme/locks/a.test", "web2");
   CHECK_TRUE(*web1.acquire());
-  EtcdStoreUnderLock under1(*store, web1), under2(*store, web2);
+  EtcdStoreView under1(*etcd_store, &web1), under2(*etcd_store, &web2);
   CHECK_TRUE(under1.write("jobs/a.test/job.json", "{\"by\":\"web1\"}").ok());
   fake.expire(web1.lease());  // web1 paused past its TTL; it does not know yet
   CHECK_TRUE(*web2.acquire());
@@ -282,7 +284,7 @@ TEST(EtcdStore, AWriteUnderALockPastItsLeaseIsRefusedUnsent) {
   FakeClock clock(TimePoint(Seconds(1000)));
   EtcdLock web1(*etcd, "/mod_acme/locks/a.test", "web1", 10, &clock);
   CHECK_TRUE(*web1.acquire());
-  EtcdStoreUnderLock under(*store, web1);
+  EtcdStoreView under(*etcd_store, &web1);
   clock.advance(Seconds(11));  // no keep-alive answered: the lease may be gone
   const std::size_t sent = fake.paths.size();
   Status s = under.write("jobs/a.test/job.json", "{}");
@@ -295,14 +297,14 @@ TEST(EtcdStore, RequireFiberRefusesCallsThatWouldBlockTheTick) {
   EtcdStore::Options options;
   options.require_fiber = true;
   EtcdStore in_fibers(*etcd, etcd_layout(), cluster_key(), options);
-  Status outside = in_fibers.write("status/a.test.json", "{}");
+  Status outside = in_fibers.write("status/a.test.json", "{}", 0644, nullptr);
   CHECK_TRUE(contains(outside.message(), "outside a fiber"));
   CHECK_TRUE(contains(outside.message(), "/mod_acme/store/status/a.test.json"));
   CHECK_FALSE(in_fibers.read("status/a.test.json").ok());
   CHECK_TRUE(contains(in_fibers.list("").status().message(), "outside a fiber"));
   CHECK_TRUE(fake.paths.empty());
   Status inside(Code::kProtocol, "not run");
-  Fiber fiber([&] { inside = in_fibers.write("status/a.test.json", "{}"); });
+  Fiber fiber([&] { inside = in_fibers.write("status/a.test.json", "{}", 0644, nullptr); });
   while (fiber.resume()) {
   }
   CHECK_TRUE(inside.ok());

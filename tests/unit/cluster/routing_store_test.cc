@@ -30,6 +30,7 @@ TEST_GROUP(RoutingStore) {
   MemoryStore local;
   std::unique_ptr<EtcdClient> etcd;
   std::unique_ptr<EtcdStore> shared;
+  std::unique_ptr<EtcdStoreView> shared_view;
   std::unique_ptr<RoutingStore> store;
   void setup() override {
     http.handler = [this](const HttpRequest& r) { return fake.handle(r); };
@@ -38,7 +39,8 @@ TEST_GROUP(RoutingStore) {
     shared = std::make_unique<EtcdStore>(
         *etcd, std::move(EtcdLayout::make("/mod_acme").value()),
         std::move(ClusterKey::from_bytes(std::string(32, '\x42')).value()));
-    store = std::make_unique<RoutingStore>(local, *shared);
+    shared_view = std::make_unique<EtcdStoreView>(*shared);
+    store = std::make_unique<RoutingStore>(local, *shared_view);
   }
   bool in_etcd(const std::string& path) {
     return fake.kv_.count("/mod_acme/store/" + path) > 0;
@@ -124,7 +126,7 @@ TEST(RoutingStore, ALinkAcrossTheSidesIsRefused) {
 TEST(RoutingStore, AJobsStoreWritesSharedStateUnderItsLock) {
   EtcdLock lock(*etcd, "/mod_acme/locks/a.test", "web1");
   CHECK_TRUE(*lock.acquire());
-  EtcdStoreUnderLock under(*shared, lock);
+  EtcdStoreView under(*shared, &lock);
   RoutingStore job_store(local, under);
   CHECK_TRUE(job_store.write("jobs/a.test/job.json", "{}").ok());
   fake.expire(lock.lease());
