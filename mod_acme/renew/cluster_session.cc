@@ -137,7 +137,9 @@ void ClusterSession::load(TimePoint now) {
 }
 
 void ClusterSession::load_answers() {
-  const char* what = "cluster: loading the challenge answers (this node answers no CA until then)";
+  const char* what =
+      "cluster: loading the challenge answers (other nodes' new answers are not served here "
+      "until it answers)";
   auto answers = etcd_.range_all({subscriber_.root(), subscriber_.range_end()});
   if (!answers.ok()) {
     answers_.next_try = clock_.now() + kLoadRetry;
@@ -150,6 +152,7 @@ void ClusterSession::load_answers() {
       challenge_watch_
           .start(subscriber_.root(), subscriber_.range_end(), subscriber_.next_revision())
           .ok();
+  if (!answers_.watching) again_later(answers_);
   untroubled(what);
 }
 
@@ -167,10 +170,18 @@ void ClusterSession::load_store() {
   mirror_.load(*store);
   store_.watching =
       store_watch_.start(mirror_.root(), mirror_.range_end(), mirror_.next_revision()).ok();
+  if (!store_.watching) again_later(store_);
   untroubled(what);
   log_.log(LogLevel::kInfo, kMsgClusterStore,
            "cluster: shared store loaded at revision " + std::to_string(mirror_.revision()) + " (" +
                std::to_string(mirror_.size()) + " keys)");
+}
+
+// A watch that did not start: a range and a watch again after a pause (what
+// was loaded serves meanwhile).
+void ClusterSession::again_later(Stream& stream) {
+  stream.reload = true;
+  stream.next_try = clock_.now() + kWatchRetry;
 }
 
 // A broken stream is started again from its next revision (on the next

@@ -173,6 +173,7 @@ class ClusterSession : public OrderCoordinator {
   };
   Stream answers_;
   Stream store_;
+  void again_later(Stream& stream);
   NodeRegistry registry_;
   TimePoint next_keep_alive_{};
   TimePoint registered_at_{};  // this watchdog's first registration
