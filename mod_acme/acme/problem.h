@@ -41,6 +41,15 @@ constexpr const char kUserActionRequired[] = "urn:ietf:params:acme:error:userAct
 // RFC 9773 §7.4 and draft-ietf-acme-profiles.
 constexpr const char kAlreadyReplaced[] = "urn:ietf:params:acme:error:alreadyReplaced";
 constexpr const char kInvalidProfile[] = "urn:ietf:params:acme:error:invalidProfile";
+
+// The CA could not verify the request's signature with the account's key
+// (RFC 8555 §6.2). No URN of its own: Boulder and pebble answer malformed,
+// "JWS verification error: ...". The account record and key the client
+// used do not belong together (e.g. a key file restored under a record
+// written since): the account is looked up again by its key (§7.3.1).
+inline bool signature_refused(const Status& s) {
+  return s.tag() == kMalformed && s.message().find("JWS verification error") != std::string::npos;
+}
 }  // namespace problem
 
 struct Subproblem {

@@ -352,7 +352,8 @@ Status RenewalJob::order_failure(CaSession& session, const Order& order) {
 
 RenewalJob::Outcome RenewalJob::fail(CaSession& session, const Status& error) {
   if (stopping_ && stopping_()) return Outcome{false, clock_.now()};
-  if (error.tag() == problem::kAccountDoesNotExist) session.forget_account(store_);
+  if (error.tag() == problem::kAccountDoesNotExist || problem::signature_refused(error))
+    session.forget_account(store_);
   // RFC 8555 §7.4: the CA refused the key or the CSR made with it; the next
   // attempt must not send the same key again (ACMEKeyReuse included).
   if (error.tag() == problem::kBadPublicKey || error.tag() == problem::kBadCSR)

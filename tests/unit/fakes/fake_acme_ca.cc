@@ -198,7 +198,9 @@ HttpResponse FakeAcmeCa::check_jws(const HttpRequest& request, bool new_account,
   }
   auto payload = key.ok() ? jws_verify(*key, request.body) : Result<std::string>(key.status());
   if (!payload.ok())
-    return problem(400, kErr + "malformed", "JWS does not verify: " + payload.status().message());
+    // Boulder's and pebble's words for a signature that does not verify.
+    return problem(400, kErr + "malformed",
+                   "JWS verification error: " + payload.status().message());
   out->payload = *payload;
   return HttpResponse();
 }

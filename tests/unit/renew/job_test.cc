@@ -118,6 +118,34 @@ TEST(RenewalJob, AccountUnknownToTheCaIsRegisteredAgain) {
   STRCMP_EQUAL(account_key.c_str(), h.store.files[account_dir + "/account.key.pem"].c_str());
 }
 
+// The account key file went back to an earlier key while the record names
+// the account registered since with a newer key (test_600_01 saw it: the
+// child user swapped the key file aside and back around a re-registration).
+// The CA refuses the signature; the job forgets the record and the next
+// attempt finds the key's own account again (RFC 8555 §7.3.1), no new one.
+TEST(RenewalJob, AKeyThatDoesNotMatchTheRecordIsLookedUpAgain) {
+  CHECK(run_job(*h.job(), *h.session(), h.clock).staged);
+  const std::string account_dir = layout::account_dir(FakeAcmeCa::kDirectoryUrl);
+  const std::string first_key = h.store.files[account_dir + "/account.key.pem"];
+  const std::string first_record = h.store.files[account_dir + "/account.json"];
+  CHECK(h.store.remove(account_dir + "/account.key.pem").ok());  // a second account, new key
+  ManagedCert b = managed_cert("b.example", {"b.example"}, h.ca.trust_anchor_file());
+  RenewalJob second(b, h.store, h.table, h.activation, h.clock, h.log, [] { return 0.5; });
+  CHECK(run_job(second, *h.session(), h.clock).staged);
+  LONGS_EQUAL(2, h.ca.accounts_created());
+  CHECK(h.store.write(account_dir + "/account.key.pem", first_key, 0600).ok());  // swapped back
+
+  ManagedCert c = managed_cert("c.example", {"c.example"}, h.ca.trust_anchor_file());
+  RenewalJob job(c, h.store, h.table, h.activation, h.clock, h.log, [] { return 0.5; });
+  auto session = h.session();  // a new watchdog: key and record read from the store
+  CHECK_FALSE(run_job(job, *session, h.clock).staged);
+  CHECK_TEXT(h.log.contains("JWS verification error"), h.log_text().c_str());
+  h.clock.set(job.state().next_attempt);
+  CHECK_TEXT(run_job(job, *session, h.clock).staged, h.log_text().c_str());
+  LONGS_EQUAL(2, h.ca.accounts_created());  // the first account, found again
+  STRCMP_EQUAL(first_record.c_str(), h.store.files[account_dir + "/account.json"].c_str());
+}
+
 enum class Interruption { kNeverArrived, kAnswerLost, kKilled };
 
 const char* describe(Interruption how) {
