@@ -39,7 +39,9 @@ cp "$work"/*.deb "$work"/*.buildinfo "$changes" "$out"/
 cp "$work"/*.ddeb "$out"/ 2>/dev/null || true
 # Errors fail the build; warnings and info are listed for the reader.
 status=0
-lintian --display-level '>=info' "$changes" >"$out/lintian.txt" 2>&1 || status=$?
+# Its temporary files (mldbm-elf-*) go under $work, which the trap removes:
+# in /tmp they were left behind by every run.
+TMPDIR="$work" lintian --display-level '>=info' "$changes" >"$out/lintian.txt" 2>&1 || status=$?
 cat "$out/lintian.txt"
 if [[ $status -ne 0 ]]; then
   echo "mod_acme: lintian reports errors (above, and in $out/lintian.txt)" >&2
