@@ -136,42 +136,47 @@ void ClusterSession::load(TimePoint now) {
     run("load store", [this] { load_store(); });
 }
 
-void ClusterSession::load_answers() {
-  const char* what =
-      "cluster: loading the challenge answers (other nodes' new answers are not served here "
-      "until it answers)";
-  auto answers = etcd_.range_all({subscriber_.root(), subscriber_.range_end()});
-  if (!answers.ok()) {
-    answers_.next_try = clock_.now() + kLoadRetry;
-    return trouble(what, answers.status());
+// One range (paged: 500 keys per answer, however large), handed to take(),
+// then a watch from the revision take() returns: what the two loads share.
+// False while etcd does not answer (tried again after kLoadRetry).
+bool ClusterSession::range_then_watch(
+    Stream& stream, EtcdWatch& watch, const std::string& root, const std::string& range_end,
+    const char* what, const std::function<long long(const EtcdRangeResult&)>& take) {
+  auto all = etcd_.range_all({root, range_end});
+  if (!all.ok()) {
+    stream.next_try = clock_.now() + kLoadRetry;
+    trouble(what, all.status());
+    return false;
   }
-  answers_.reload = false;
-  Status served = subscriber_.load(*answers);
-  if (!served.ok()) log_.log(LogLevel::kWarn, kMsgClusterChallenge, served.message());
-  answers_.watching =
-      challenge_watch_
-          .start(subscriber_.root(), subscriber_.range_end(), subscriber_.next_revision())
-          .ok();
-  if (!answers_.watching) again_later(answers_);
+  stream.reload = false;
+  stream.watching = watch.start(root, range_end, take(*all)).ok();
+  if (!stream.watching) again_later(stream);
   untroubled(what);
+  return true;
+}
+
+void ClusterSession::load_answers() {
+  (void)range_then_watch(  // a failure is logged and tried again
+      answers_, challenge_watch_, subscriber_.root(), subscriber_.range_end(),
+      "cluster: loading the challenge answers (other nodes' new answers are not served here "
+      "until it answers)",
+      [this](const EtcdRangeResult& all) {
+        Status served = subscriber_.load(all);
+        if (!served.ok()) log_.log(LogLevel::kWarn, kMsgClusterChallenge, served.message());
+        return subscriber_.next_revision();
+      });
 }
 
 void ClusterSession::load_store() {
-  const char* what =
-      "cluster: loading the shared store (no order starts until it answers; "
-      "the certificates in use keep serving)";
-  // Paged: one answer per 500 keys, however large the cluster's store.
-  auto store = etcd_.range_all({mirror_.root(), mirror_.range_end()});
-  if (!store.ok()) {
-    store_.next_try = clock_.now() + kLoadRetry;
-    return trouble(what, store.status());
-  }
-  store_.reload = false;
-  mirror_.load(*store);
-  store_.watching =
-      store_watch_.start(mirror_.root(), mirror_.range_end(), mirror_.next_revision()).ok();
-  if (!store_.watching) again_later(store_);
-  untroubled(what);
+  const bool loaded = range_then_watch(
+      store_, store_watch_, mirror_.root(), mirror_.range_end(),
+      "cluster: loading the shared store (no order starts until it answers; the certificates "
+      "in use keep serving)",
+      [this](const EtcdRangeResult& all) {
+        mirror_.load(all);
+        return mirror_.next_revision();
+      });
+  if (!loaded) return;
   log_.log(LogLevel::kInfo, kMsgClusterStore,
            "cluster: shared store loaded at revision " + std::to_string(mirror_.revision()) + " (" +
                std::to_string(mirror_.size()) + " keys)");

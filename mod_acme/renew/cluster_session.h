@@ -174,6 +174,9 @@ class ClusterSession : public OrderCoordinator {
   Stream answers_;
   Stream store_;
   void again_later(Stream& stream);
+  bool range_then_watch(Stream& stream, EtcdWatch& watch, const std::string& root,
+                        const std::string& range_end, const char* what,
+                        const std::function<long long(const EtcdRangeResult&)>& take);
   NodeRegistry registry_;
   TimePoint next_keep_alive_{};
   TimePoint registered_at_{};  // this watchdog's first registration
