@@ -59,9 +59,9 @@ bool RestartTiming::in_progress(Steady::time_point now) const {
 
 void pass_restart_kind(ActivationSignal& signal, std::uint64_t generation, RestartKind kind) {
   if (kind == RestartKind::kStopOrHard) {
-    signal.halt_drains(generation);
+    signal.mark(ActivationSignal::kDrainHalted, generation);
   } else if (kind == RestartKind::kGraceful) {
-    signal.permit_drain(generation);
+    signal.mark(ActivationSignal::kDrainPermitted, generation);
   }
 }
 
@@ -138,8 +138,8 @@ bool ActivationThread::tick(Steady::time_point now) {
   activated_.store(coalescer_.activated());
   // Before the signal, so the old watchdog sees them at once; an activation
   // keeps the configuration: it may go on ordering.
-  signal_.permit_drain(generation_);
-  signal_.permit_work_on(generation_);
+  signal_.mark(ActivationSignal::kDrainPermitted, generation_);
+  signal_.mark(ActivationSignal::kWorkOnPermitted, generation_);
   timing_.note_requested(now);
   hooks_.restart();
   return true;
@@ -172,8 +172,8 @@ bool activation_fallback(ActivationSignal& signal, std::uint64_t generation, boo
   }
   log.log(LogLevel::kNotice, kMsgActivationRestart,
           "a new certificate is staged and verified: graceful restart to activate it");
-  signal.permit_drain(generation);
-  signal.permit_work_on(generation);
+  signal.mark(ActivationSignal::kDrainPermitted, generation);
+  signal.mark(ActivationSignal::kWorkOnPermitted, generation);
   timing.note_requested(Steady::now());
   return true;
 }

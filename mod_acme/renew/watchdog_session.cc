@@ -92,7 +92,7 @@ WatchdogSession::WatchdogSession(Parts parts, Options options, std::function<boo
 }
 
 bool WatchdogSession::halted() const {
-  return signal_.drain_halted(options_.generation) || parent_gone_();
+  return signal_.marked(ActivationSignal::kDrainHalted, options_.generation) || parent_gone_();
 }
 
 bool WatchdogSession::take_store() {
@@ -116,7 +116,8 @@ bool WatchdogSession::take_store() {
 bool WatchdogSession::take_lock() {
   Status locked = lock_.try_lock();
   if (!locked.ok()) {
-    signal_.note_watchdog_waiting(options_.generation);  // the old one hands over
+    signal_.mark(ActivationSignal::kWatchdogWaiting,
+                 options_.generation);  // the old one hands over
     if (locked.message() != lock_trouble_) {
       const bool busy = locked.code() == Code::kPending;
       log_.log(busy ? LogLevel::kInfo : LogLevel::kWarn, kMsgWatchdog,
@@ -146,7 +147,7 @@ std::chrono::microseconds WatchdogSession::tick() {
 bool WatchdogSession::may_drain() const {
   const auto until = std::chrono::steady_clock::now() + options_.verdict_wait;
   while (!halted()) {
-    if (signal_.drain_permitted(options_.generation)) return true;
+    if (signal_.marked(ActivationSignal::kDrainPermitted, options_.generation)) return true;
     if (std::chrono::steady_clock::now() >= until) return false;
     std::this_thread::sleep_for(Millis(10));
   }
@@ -163,10 +164,12 @@ void WatchdogSession::drain() {
   const auto deadline = std::chrono::steady_clock::now() + options_.drain_limit;
   // After an admin's graceful restart (maybe a new configuration) only the
   // orders in flight are finished; after an activation it works on.
-  if (!signal_.work_on_permitted(options_.generation)) renewer_.set_draining();
+  if (!signal_.marked(ActivationSignal::kWorkOnPermitted, options_.generation))
+    renewer_.set_draining();
   bool successor_up = false;
   while (std::chrono::steady_clock::now() < deadline && !halted()) {
-    if (!successor_up && signal_.successor_waiting(options_.generation)) {
+    if (!successor_up &&
+        signal_.marked(ActivationSignal::kWatchdogWaiting, options_.generation + 1)) {
       // It resumes the orders from their job files: only the steps in
       // flight are finished here.
       renewer_.set_handing_over();

@@ -11,7 +11,7 @@
 //
 // Outliving a graceful restart: the old watchdog goes on working while the
 // parent restarts (seconds with many vhosts) if the parent permitted it
-// (ActivationSignal::permit_drain), and once the next generation's watchdog
+// (ActivationSignal::kDrainPermitted), and once the next generation's watchdog
 // waits for the store lock it starts no more steps, finishes those in
 // flight and hands its orders over through their job files.
 #pragma once

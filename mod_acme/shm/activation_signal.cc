@@ -12,10 +12,8 @@ namespace acme {
 
 struct ActivationSignal::Words {
   std::atomic<std::uint64_t> activation_gen;
-  std::atomic<std::uint64_t> drain_permit;  // highest generation that may drain, +1 (0: none)
-  std::atomic<std::uint64_t> drain_halt;    // highest generation that must not, +1 (0: none)
-  std::atomic<std::uint64_t> waiting;       // highest generation whose watchdog waits, +1
-  std::atomic<std::uint64_t> work_on;       // highest generation ended by an activation, +1
+  // Per Mark: the highest generation marked, +1 (0: none).
+  std::atomic<std::uint64_t> marks[kMarkCount];
 };
 
 namespace {
@@ -64,36 +62,12 @@ std::uint64_t ActivationSignal::activation_generation() const {
   return words_->activation_gen.load(std::memory_order_acquire);
 }
 
-void ActivationSignal::permit_drain(std::uint64_t generation) {
-  raise_to(words_->drain_permit, generation);
+void ActivationSignal::mark(Mark mark, std::uint64_t generation) {
+  raise_to(words_->marks[mark], generation);
 }
 
-void ActivationSignal::halt_drains(std::uint64_t generation) {
-  raise_to(words_->drain_halt, generation);
-}
-
-bool ActivationSignal::drain_permitted(std::uint64_t generation) const {
-  return raised_to(words_->drain_permit, generation);
-}
-
-bool ActivationSignal::drain_halted(std::uint64_t generation) const {
-  return raised_to(words_->drain_halt, generation);
-}
-
-void ActivationSignal::note_watchdog_waiting(std::uint64_t generation) {
-  raise_to(words_->waiting, generation);
-}
-
-void ActivationSignal::permit_work_on(std::uint64_t generation) {
-  raise_to(words_->work_on, generation);
-}
-
-bool ActivationSignal::work_on_permitted(std::uint64_t generation) const {
-  return raised_to(words_->work_on, generation);
-}
-
-bool ActivationSignal::successor_waiting(std::uint64_t generation) const {
-  return raised_to(words_->waiting, generation + 1);
+bool ActivationSignal::marked(Mark mark, std::uint64_t generation) const {
+  return raised_to(words_->marks[mark], generation);
 }
 
 }  // namespace acme

@@ -35,21 +35,23 @@ class ActivationSignal {
   void request_activation();
   std::uint64_t activation_generation() const;
 
-  // Draining (see above). Both only ever grow.
-  void permit_drain(std::uint64_t generation);
-  void halt_drains(std::uint64_t generation);
-  bool drain_permitted(std::uint64_t generation) const;
-  bool drain_halted(std::uint64_t generation) const;
-  // The next generation's watchdog is up and waits for the store lock: the
-  // draining one starts no more orders and hands over (see watchdog.cc).
-  void note_watchdog_waiting(std::uint64_t generation);
-  bool successor_waiting(std::uint64_t generation) const;
-  // The restart that ends G is one the module started to activate sets:
-  // the configuration is the same, so G's watchdog may also start new
-  // orders until its successor is up. After an admin's graceful restart
-  // (perhaps a changed configuration) it only finishes those in flight.
-  void permit_work_on(std::uint64_t generation);
-  bool work_on_permitted(std::uint64_t generation) const;
+  // Generation marks (see above): "mark(m, G)" records that m holds for
+  // generation G and every one before it; marks only ever grow.
+  enum Mark {
+    kDrainPermitted,  // G's watchdog may finish its orders in flight
+    kDrainHalted,     // a stop or hard restart: G's watchdog stops at once
+    // G's watchdog is up and waits for the store lock: G - 1's starts no
+    // more orders and hands over (renew/watchdog_session.h).
+    kWatchdogWaiting,
+    // The restart that ends G is one the module started to activate sets:
+    // the configuration is the same, so G's watchdog may also start new
+    // orders until its successor is up. After an admin's graceful restart
+    // (perhaps a changed configuration) it only finishes those in flight.
+    kWorkOnPermitted,
+    kMarkCount
+  };
+  void mark(Mark mark, std::uint64_t generation);
+  bool marked(Mark mark, std::uint64_t generation) const;
 
   struct Words;  // layout, defined in the .cc
 

@@ -65,7 +65,12 @@ class Dns01Responder : public ChallengeResponder {
 
   // No certificate has an ACMEDns01Command: nothing to register.
   bool empty() const { return commands_.empty(); }
+  // Watchdog start: tears down every TXT value an earlier watchdog left set
+  // up (it may have exited mid-teardown), as start() withdraws every http-01
+  // answer; a job still in flight publishes its own again on its next step.
+  void withdraw_all();
 
+  // ChallengeResponder:
   const char* type() const override { return "dns-01"; }
   // DNS identifiers (wildcard or not) of certificates with a command; never
   // IP addresses (RFC 8738 §7).
@@ -73,10 +78,6 @@ class Dns01Responder : public ChallengeResponder {
   Status publish(const Identifier& id, const std::string& token,
                  const std::string& key_authorization) override;
   void withdraw(const Identifier& id, const std::string& token) override;
-  // Watchdog start: tears down every TXT value an earlier watchdog left set
-  // up (it may have exited mid-teardown), as start() withdraws every http-01
-  // answer; a job still in flight publishes its own again on its next step.
-  void withdraw_all();
   // Follows running programs (timeouts, teardowns); true while any runs.
   bool poll() override;
 

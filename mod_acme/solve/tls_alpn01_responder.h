@@ -45,19 +45,21 @@ class TlsAlpn01Responder : public ChallengeResponder {
   TlsAlpn01Responder(const TlsAlpn01Responder&) = delete;
   TlsAlpn01Responder& operator=(const TlsAlpn01Responder&) = delete;
 
+  // The watchdog starts: whatever a previous life left in the table goes;
+  // running jobs publish theirs again on their next step.
+  void withdraw_all();
   // Only these names (ACMEDomain spelling) from now on; httpd/ passes those
   // of vhosts whose Protocols allow acme-tls/1. Not called: any name.
   void answer_only(const std::vector<std::string>& names);
 
+  // ChallengeResponder:
   const char* type() const override { return "tls-alpn-01"; }
   // DNS names and IP addresses (RFC 8738 §6), never wildcards (RFC 8737 §3).
   bool can_answer(const Identifier& id, bool wildcard) const override;
   Status publish(const Identifier& id, const std::string& token,
                  const std::string& key_authorization) override;
   void withdraw(const Identifier& id, const std::string& token) override;
-  // The watchdog starts: whatever a previous life left in the table goes;
-  // running jobs publish theirs again on their next step.
-  void withdraw_all();
+
   // The certificate PEM + key PEM publish() made for token and id, as served
   // (on a cluster every node serves the same, renew/cluster_responder.h);
   // "" when token is not what this responder serves for id.

@@ -51,8 +51,8 @@ TEST(ActivationThread, TheLastAwaitedSetRestartsAtOnce) {
   LONGS_EQUAL(1, restarts.load());
   LONGS_EQUAL(1, thread->activated());
   // The old watchdog may work on: the configuration stays the same.
-  CHECK(h.activation.drain_permitted(kGeneration));
-  CHECK(h.activation.work_on_permitted(kGeneration));
+  CHECK(h.activation.marked(ActivationSignal::kDrainPermitted, kGeneration));
+  CHECK(h.activation.marked(ActivationSignal::kWorkOnPermitted, kGeneration));
   CHECK(timing.in_progress(at(200)));
   CHECK_FALSE(thread->tick(at(300)));  // the counter did not move again
   LONGS_EQUAL(1, restarts.load());
@@ -77,14 +77,14 @@ TEST(ActivationThread, SetsStagedDuringARestartWaitForTheNext) {
 TEST(ActivationThread, PassesTheMpmsIntentToOldWatchdogs) {
   auto thread = make(0);
   thread->tick(at(0));
-  CHECK_FALSE(h.activation.drain_permitted(kGeneration));
+  CHECK_FALSE(h.activation.marked(ActivationSignal::kDrainPermitted, kGeneration));
   kind = RestartKind::kGraceful;
   thread->tick(at(100));
-  CHECK(h.activation.drain_permitted(kGeneration));
-  CHECK_FALSE(h.activation.drain_halted(kGeneration));
+  CHECK(h.activation.marked(ActivationSignal::kDrainPermitted, kGeneration));
+  CHECK_FALSE(h.activation.marked(ActivationSignal::kDrainHalted, kGeneration));
   kind = RestartKind::kStopOrHard;
   thread->tick(at(200));
-  CHECK(h.activation.drain_halted(kGeneration));
+  CHECK(h.activation.marked(ActivationSignal::kDrainHalted, kGeneration));
   LONGS_EQUAL(0, restarts.load());
 }
 
@@ -127,9 +127,9 @@ TEST(ActivationThread, FinishPassesTheMpmsIntentOnAndReports) {
   auto thread = make(1);
   h.activation.request_activation();
   CHECK(thread->tick(at(0)));  // a graceful restart: the old watchdog may drain
-  CHECK_FALSE(h.activation.drain_halted(kGeneration));
+  CHECK_FALSE(h.activation.marked(ActivationSignal::kDrainHalted, kGeneration));
   thread->finish(RestartKind::kStopOrHard, h.log);  // ...but the MPM stops instead
-  CHECK(h.activation.drain_halted(kGeneration));
+  CHECK(h.activation.marked(ActivationSignal::kDrainHalted, kGeneration));
   LONGS_EQUAL(1, h.log.lines.size());
   STRCMP_EQUAL("1 new certificate set(s) staged and verified: graceful restart to activate",
                h.log.lines.at(0).message.c_str());
@@ -167,8 +167,8 @@ TEST(ActivationFallback, RestartsOncePerChange) {
   CHECK(activation_fallback(h.activation, kGeneration, false, &seen, timing, h.log));
   LONGS_EQUAL(1, seen);
   LONGS_EQUAL(kMsgActivationRestart, h.log.lines.at(0).msgno);
-  CHECK(h.activation.drain_permitted(kGeneration));
-  CHECK(h.activation.work_on_permitted(kGeneration));
+  CHECK(h.activation.marked(ActivationSignal::kDrainPermitted, kGeneration));
+  CHECK(h.activation.marked(ActivationSignal::kWorkOnPermitted, kGeneration));
   CHECK(timing.in_progress(Steady::now()));
   CHECK_FALSE(activation_fallback(h.activation, kGeneration, false, &seen, timing, h.log));
 }
@@ -178,7 +178,7 @@ TEST(ActivationFallback, ManualActivationTellsTheAdminOnly) {
   CHECK_FALSE(activation_fallback(h.activation, kGeneration, true, &seen, timing, h.log));
   LONGS_EQUAL(kMsgActivationManual, h.log.lines.at(0).msgno);
   CHECK(h.log.contains("'apachectl graceful'"));
-  CHECK_FALSE(h.activation.drain_permitted(kGeneration));
+  CHECK_FALSE(h.activation.marked(ActivationSignal::kDrainPermitted, kGeneration));
   CHECK_FALSE(timing.in_progress(Steady::now()));
   CHECK_FALSE(activation_fallback(h.activation, kGeneration, true, &seen, timing, h.log));
   LONGS_EQUAL(1u, h.log.lines.size());

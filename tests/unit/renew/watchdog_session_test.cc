@@ -104,7 +104,7 @@ TEST(WatchdogSession, TakesTheFreeLockAndOrdersAtOnce) {
   CHECK(session->holds_store());
   LONGS_EQUAL(1, h.ca.orders_created());
   LONGS_EQUAL(0, lines_with("store lock"));  // nothing to tell when it was free
-  CHECK_FALSE(h.activation.successor_waiting(kGeneration - 1));
+  CHECK_FALSE(h.activation.marked(ActivationSignal::kWatchdogWaiting, kGeneration - 1 + 1));
 }
 
 TEST(WatchdogSession, WaitsForTheOldWatchdogAndTellsItOnce) {
@@ -117,7 +117,8 @@ TEST(WatchdogSession, WaitsForTheOldWatchdogAndTellsItOnce) {
   }
   CHECK_FALSE(session->holds_store());
   LONGS_EQUAL(0, h.ca.requests_seen());
-  CHECK(h.activation.successor_waiting(kGeneration - 1));  // the old one hands over
+  CHECK(h.activation.marked(ActivationSignal::kWatchdogWaiting,
+                            kGeneration - 1 + 1));  // the old one hands over
   LONGS_EQUAL(1, lines_with("waiting for the store lock"));
   CHECK(h.log.contains("(another watchdog is still working)"));
   CHECK(h.log.lines.at(1).level == LogLevel::kInfo);
@@ -171,8 +172,8 @@ TEST(WatchdogSession, NoDrainWithoutTheParentsWord) {
 
 TEST(WatchdogSession, NoDrainOnAStopOrWithoutAParent) {
   order_in_flight();
-  h.activation.permit_drain(kGeneration);
-  h.activation.halt_drains(kGeneration);
+  h.activation.mark(ActivationSignal::kDrainPermitted, kGeneration);
+  h.activation.mark(ActivationSignal::kDrainHalted, kGeneration);
   session->drain();
   LONGS_EQUAL(0, lines_with("graceful restart"));
   make_session(certs(3));
@@ -186,7 +187,7 @@ TEST(WatchdogSession, NoDrainWithoutTheLock) {
   CHECK(old_watchdog.try_lock().ok());
   make_session(certs(1));
   session->tick();
-  h.activation.permit_drain(kGeneration);
+  h.activation.mark(ActivationSignal::kDrainPermitted, kGeneration);
   session->drain();
   LONGS_EQUAL(0, lines_with("graceful restart"));
 }
@@ -194,7 +195,7 @@ TEST(WatchdogSession, NoDrainWithoutTheLock) {
 TEST(WatchdogSession, NoDrainWithNothingInFlight) {
   make_session({});
   session->tick();
-  h.activation.permit_drain(kGeneration);
+  h.activation.mark(ActivationSignal::kDrainPermitted, kGeneration);
   session->drain();
   LONGS_EQUAL(0, lines_with("graceful restart"));
 }
@@ -203,9 +204,9 @@ TEST(WatchdogSession, NoDrainWithNothingInFlight) {
 // synchronous CA) and the orders stay in their job files for it.
 TEST(WatchdogSession, HandsOverOnceTheSuccessorWaits) {
   order_in_flight();
-  h.activation.permit_drain(kGeneration);
-  h.activation.permit_work_on(kGeneration);
-  h.activation.note_watchdog_waiting(kGeneration + 1);
+  h.activation.mark(ActivationSignal::kDrainPermitted, kGeneration);
+  h.activation.mark(ActivationSignal::kWorkOnPermitted, kGeneration);
+  h.activation.mark(ActivationSignal::kWatchdogWaiting, kGeneration + 1);
   session->drain();
   CHECK(h.log.contains("graceful restart: this watchdog works on until the next one is up"));
   CHECK(h.log.contains("(at most 20 s)"));
@@ -217,7 +218,7 @@ TEST(WatchdogSession, HandsOverOnceTheSuccessorWaits) {
 // the order in flight is finished and no other starts.
 TEST(WatchdogSession, AfterAnAdminRestartFinishesTheOrderInFlightOnly) {
   order_in_flight();
-  h.activation.permit_drain(kGeneration);
+  h.activation.mark(ActivationSignal::kDrainPermitted, kGeneration);
   session->drain();
   CHECK(h.log.contains("graceful restart: this watchdog works on"));
   CHECK_TEXT(h.log.contains("orders finished: the next watchdog takes over"), h.log_text().c_str());
@@ -229,8 +230,8 @@ TEST(WatchdogSession, AfterAnAdminRestartFinishesTheOrderInFlightOnly) {
 // for a place get their orders too, until the successor shows up.
 TEST(WatchdogSession, AfterAnActivationWorksOnUntilTheSuccessorIsUp) {
   order_in_flight();
-  h.activation.permit_drain(kGeneration);
-  h.activation.permit_work_on(kGeneration);
+  h.activation.mark(ActivationSignal::kDrainPermitted, kGeneration);
+  h.activation.mark(ActivationSignal::kWorkOnPermitted, kGeneration);
   session->drain();
   CHECK_TEXT(h.log.contains("orders finished: the next watchdog takes over"), h.log_text().c_str());
   LONGS_EQUAL(3, h.ca.orders_created());

@@ -42,30 +42,32 @@ TEST(ActivationSignal, ActivationCounter) {
 }
 
 TEST(ActivationSignal, DrainWordsOnlyGrow) {
-  CHECK_FALSE(signal.drain_permitted(0));
-  CHECK_FALSE(signal.drain_halted(0));
-  signal.permit_drain(3);  // a graceful restart ended generation 3
-  CHECK(signal.drain_permitted(0));
-  CHECK(signal.drain_permitted(3));
-  CHECK_FALSE(signal.drain_permitted(4));
-  signal.permit_drain(1);  // an older word never lowers it
-  CHECK(signal.drain_permitted(3));
-  signal.halt_drains(2);  // a stop while generation 2 ran
-  CHECK(signal.drain_halted(2));
-  CHECK_FALSE(signal.drain_halted(3));
+  CHECK_FALSE(signal.marked(ActivationSignal::kDrainPermitted, 0));
+  CHECK_FALSE(signal.marked(ActivationSignal::kDrainHalted, 0));
+  signal.mark(ActivationSignal::kDrainPermitted, 3);  // a graceful restart ended generation 3
+  CHECK(signal.marked(ActivationSignal::kDrainPermitted, 0));
+  CHECK(signal.marked(ActivationSignal::kDrainPermitted, 3));
+  CHECK_FALSE(signal.marked(ActivationSignal::kDrainPermitted, 4));
+  signal.mark(ActivationSignal::kDrainPermitted, 1);  // an older word never lowers it
+  CHECK(signal.marked(ActivationSignal::kDrainPermitted, 3));
+  signal.mark(ActivationSignal::kDrainHalted, 2);  // a stop while generation 2 ran
+  CHECK(signal.marked(ActivationSignal::kDrainHalted, 2));
+  CHECK_FALSE(signal.marked(ActivationSignal::kDrainHalted, 3));
   // Seen through another attachment (another process).
-  CHECK(ActivationSignal::attach(mem.data(), bytes(mem))->drain_permitted(3));
-  CHECK(ActivationSignal::attach(mem.data(), bytes(mem))->drain_halted(1));
-  CHECK_FALSE(signal.successor_waiting(3));
-  signal.note_watchdog_waiting(3);  // generation 3's own: no successor
-  CHECK_FALSE(signal.successor_waiting(3));
-  signal.note_watchdog_waiting(4);
-  CHECK(signal.successor_waiting(3));
-  CHECK_FALSE(signal.successor_waiting(4));
-  CHECK_FALSE(signal.work_on_permitted(3));
-  signal.permit_work_on(3);
-  CHECK(signal.work_on_permitted(3));
-  CHECK_FALSE(signal.work_on_permitted(4));
+  CHECK(ActivationSignal::attach(mem.data(), bytes(mem))
+            ->marked(ActivationSignal::kDrainPermitted, 3));
+  CHECK(
+      ActivationSignal::attach(mem.data(), bytes(mem))->marked(ActivationSignal::kDrainHalted, 1));
+  CHECK_FALSE(signal.marked(ActivationSignal::kWatchdogWaiting, 4));
+  signal.mark(ActivationSignal::kWatchdogWaiting, 3);  // generation 3's own: no successor
+  CHECK_FALSE(signal.marked(ActivationSignal::kWatchdogWaiting, 4));
+  signal.mark(ActivationSignal::kWatchdogWaiting, 4);
+  CHECK(signal.marked(ActivationSignal::kWatchdogWaiting, 4));
+  CHECK_FALSE(signal.marked(ActivationSignal::kWatchdogWaiting, 5));
+  CHECK_FALSE(signal.marked(ActivationSignal::kWorkOnPermitted, 3));
+  signal.mark(ActivationSignal::kWorkOnPermitted, 3);
+  CHECK(signal.marked(ActivationSignal::kWorkOnPermitted, 3));
+  CHECK_FALSE(signal.marked(ActivationSignal::kWorkOnPermitted, 4));
 }
 
 TEST(ActivationSignal, AttachRejectsOtherRegionsAndShortMemory) {
