@@ -279,3 +279,21 @@ def test_806_06_sync_as_root_follows_no_link_the_child_user_planted(session, etc
     # A set root made is handed to the owner of staging/, so the watchdog can replace it.
     c = os.stat(os.path.join(staging, "c.test"))
     assert (c.st_uid, c.st_gid) == (uid, www), c
+
+
+def test_806_07_sync_as_root_refuses_a_store_others_can_write(session, etcd):
+    """The store root is where root writes live/ and archive/: httpd's parent
+    refuses to start on one that group or others can write, and sync, as root,
+    writes nothing there either."""
+    assert os.geteuid() == 0, "test_806_07 needs root: the check is root's"
+    pki = Pki(session.mkdir("pki"))
+    node = Node(session, etcd, "/t806/open", anchors=pki.anchor_file)
+    pki.publish(etcd, node, "a.test")
+    os.chmod(node.store, 0o775)
+    r = node.run("sync")
+    assert r.returncode == 2, r
+    assert node.store in r.stderr and "nothing was written" in r.stderr, r
+    assert os.listdir(node.store) == [], os.listdir(node.store)
+    os.chmod(node.store, 0o755)
+    r = node.run("sync")
+    assert r.returncode == 0 and "a.test: staged" in r.stdout, r

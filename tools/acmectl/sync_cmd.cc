@@ -63,23 +63,25 @@ std::string error_fix(const Status& status, const SyncSetup& setup) {
   }
 }
 
+Outcome failed(const std::string& name, const std::string& why, std::ostream& err) {
+  err << "acmectl sync: " << name << ": not staged: " << why << "\n";
+  return Outcome::kFailed;
+}
+
 // The outcome install_shared_set gave, as one line (for the last call on
 // cert.name with this memory).
 Outcome report(const Result<bool>& staged, const ManagedCert& cert, const SharedSetMemory& memory,
                const SyncSetup& setup, std::ostream& out, std::ostream& err) {
   const std::string& name = cert.name;
-  if (!staged.ok()) {
-    err << "acmectl sync: " << name << ": not staged: " << staged.status().message() << ". "
-        << error_fix(staged.status(), setup) << "\n";
-    return Outcome::kFailed;
-  }
-  auto waiting = memory.waiting.find(name);
-  if (!*staged && waiting != memory.waiting.end()) {
-    err << "acmectl sync: " << name << ": not staged: its set " << waiting->second
-        << " is valid only from " << waiting->second.substr(0, waiting->second.find('-'))
-        << " (UTC), later than this node's clock. Fix: synchronise the node's clock (NTP); "
-           "httpd's watchdog installs the set once it is valid.\n";
-    return Outcome::kFailed;
+  if (!staged.ok())
+    return failed(name, staged.status().message() + ". " + error_fix(staged.status(), setup), err);
+  if (auto waiting = memory.waiting.find(name); !*staged && waiting != memory.waiting.end()) {
+    const std::string& seq = waiting->second;
+    return failed(name,
+                  "its set " + seq + " is valid only from " + seq.substr(0, seq.find('-')) +
+                      " (UTC), later than this node's clock. Fix: synchronise the node's clock "
+                      "(NTP); httpd's watchdog installs the set once it is valid.",
+                  err);
   }
   auto done = memory.done.find(name);
   if (done == memory.done.end()) {
@@ -88,21 +90,16 @@ Outcome report(const Result<bool>& staged, const ManagedCert& cert, const Shared
     return Outcome::kSkipped;
   }
   const std::string& seq = done->second;
-  auto refused = memory.refused.find(name);
-  if (refused != memory.refused.end()) {
-    err << "acmectl sync: " << name << ": not staged: its set " << seq << " in the cluster store "
-        << "fails verification on this node: " << refused->second << ". " << verify_fix(name, setup)
-        << "\n";
-    return Outcome::kFailed;
+  if (auto refused = memory.refused.find(name); refused != memory.refused.end()) {
+    return failed(name,
+                  "its set " + seq + " in the cluster store fails verification on this node: " +
+                      refused->second + ". " + verify_fix(name, setup),
+                  err);
   }
-  if (*staged) {
-    out << name << ": staged (serial " << serial_of(seq) << ", set " << seq
-        << "); httpd activates it when it starts\n";
-    return Outcome::kStaged;
-  }
-  out << name << ": already current (serial " << serial_of(seq)
-      << " is this node's, live or staged); nothing written\n";
-  return Outcome::kCurrent;
+  out << name << (*staged ? ": staged (serial " : ": already current (serial ") << serial_of(seq)
+      << (*staged ? ", set " + seq + "); httpd activates it when it starts\n"
+                  : " is this node's, live or staged); nothing written\n");
+  return *staged ? Outcome::kStaged : Outcome::kCurrent;
 }
 
 void count(Outcome outcome, const std::string& name, SyncCounts& counts) {
