@@ -193,7 +193,7 @@ int sync_with(ClusterStore& cluster, const ClusterFile& file, const Args& args, 
   SyncCounts counts = sync_sets(cluster.store(), local, *entries, setup, out, err);
   hand_to_child(local, counts.staged_names, err);
   print_summary(entries->size(), counts, out, err);
-  return counts.failed ? kExitProblem : kExitOk;
+  return sync_exit_status(counts);
 }
 
 }  // namespace
@@ -228,6 +228,10 @@ SyncCounts sync_sets(const Store& shared, Store& local, const std::vector<std::s
     count(report(staged, cert, memory, setup, out, err), layout::file_name(cert.name), counts);
   }
   return counts;
+}
+
+int sync_exit_status(const SyncCounts& counts) {
+  return counts.failed ? kExitProblem : kExitOk;
 }
 
 int run_sync(const Args& args, std::ostream& out, std::ostream& err) {

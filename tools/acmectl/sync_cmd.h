@@ -62,9 +62,12 @@ ManagedCert sync_cert(const Store& shared, const std::string& entry,
 SyncCounts sync_sets(const Store& shared, Store& local, const std::vector<std::string>& entries,
                      const SyncSetup& setup, std::ostream& out, std::ostream& err);
 
-// Exit status: kExitOk every set staged or current already; kExitProblem a
-// set failed; kExitUsage FILE, the store or etcd could not be used (nothing
-// written).
+// kExitOk every set staged, current already or not published yet;
+// kExitProblem a set was not staged.
+int sync_exit_status(const SyncCounts& counts);
+
+// Exit status: sync_exit_status, or kExitUsage when FILE, the store or etcd
+// could not be used (nothing written).
 int run_sync(const Args& args, std::ostream& out, std::ostream& err);
 
 }  // namespace acme::ctl

@@ -88,6 +88,7 @@ TEST(Sync, EverySharedCurrentIsStaged) {
   SyncCounts counts = sync();
   LONGS_EQUAL(2, counts.staged);
   LONGS_EQUAL(0, counts.failed);
+  LONGS_EQUAL(kExitOk, sync_exit_status(counts));
   STRCMP_EQUAL(pki->chain(a).c_str(), staged("a.example", "fullchain.pem").c_str());
   STRCMP_EQUAL(a.key.to_pem()->c_str(), staged("a.example", "privkey.pem").c_str());
   LONGS_EQUAL(0600, disk.modes["staging/a.example/privkey.pem"]);
@@ -125,6 +126,7 @@ TEST(Sync, AKeyThatIsNotTheLeafsIsNotStaged) {
   SyncCounts counts = sync();
   LONGS_EQUAL(1, counts.failed);
   LONGS_EQUAL(1, counts.staged);
+  LONGS_EQUAL(kExitProblem, sync_exit_status(counts));
   STRCMP_EQUAL("(none)", staged("a.example", "fullchain.pem").c_str());
   CHECK_TEXT(contains(err.str(), "acmectl sync: a.example: not staged: its set "),
              err.str().c_str());
@@ -141,6 +143,7 @@ TEST(Sync, AChainThatLeadsToNoTrustAnchorIsNotStaged) {
   SyncCounts counts = sync();
   LONGS_EQUAL(2, counts.failed);
   LONGS_EQUAL(0, counts.staged);
+  LONGS_EQUAL(kExitProblem, sync_exit_status(counts));
   CHECK(disk.files.empty());
   CHECK_TEXT(contains(err.str(), "acmectl sync: a.example: not staged"), err.str().c_str());
   CHECK_TEXT(contains(err.str(), "acmectl sync: b.example: not staged"), err.str().c_str());
@@ -188,6 +191,7 @@ TEST(Sync, ANameWithoutCurrentIsSkipped) {
   SyncCounts counts = sync();
   LONGS_EQUAL(1, counts.skipped);
   LONGS_EQUAL(0, counts.failed);
+  LONGS_EQUAL(kExitOk, sync_exit_status(counts));
   CHECK(disk.files.empty());
 }
 
@@ -220,6 +224,7 @@ TEST(Sync, ASetSealedWithAnotherClusterKeyIsNotStaged) {
   SyncCounts counts = sync(node);
   LONGS_EQUAL(1, counts.failed);
   LONGS_EQUAL(0, counts.staged);
+  LONGS_EQUAL(kExitProblem, sync_exit_status(counts));
   CHECK(disk.files.empty());
   CHECK_TEXT(contains(err.str(), "acmectl sync: a.example: not staged: "), err.str().c_str());
   CHECK_TEXT(contains(err.str(), "ACMESharedStoreKeyFile"), err.str().c_str());
