@@ -225,7 +225,7 @@ SyncCounts sync_sets(const Store& shared, Store& local, const std::vector<std::s
   for (const std::string& entry : entries) {
     ManagedCert cert = sync_cert(shared, entry, setup.trust_anchor_file);
     Result<bool> staged = install_shared_set(shared, local, cert, setup.now, memory, log);
-    count(report(staged, cert, memory, setup, out, err), layout::file_name(cert.name), counts);
+    count(report(staged, cert, memory, setup, out, err), cert.name, counts);
   }
   return counts;
 }
