@@ -77,6 +77,7 @@ bool not_valid_yet(const std::string& chain_pem, const std::string& name, const 
 void refuse(const std::string& name, const std::string& seq, const std::string& cause,
             SharedSetMemory& memory, LogSink& log) {
   memory.done[name] = seq;
+  memory.refused[name] = cause;
   log.log(LogLevel::kError, kMsgCertRejected,
           "certificate set " + seq + " for " + name + " in the cluster store (" +
               layout::shared_set_dir(name, seq) + ") fails verification on this node and is " +
@@ -134,6 +135,7 @@ Result<bool> install_shared_set(const Store& shared, Store& local, const Managed
   if (!chain.ok()) return chain.status();
   if (already_here(local, cert.name, *chain)) {
     memory.done[cert.name] = *seq;
+    memory.refused.erase(cert.name);
     return false;
   }
   if (not_valid_yet(*chain, cert.name, *seq, now, memory, log)) return false;
@@ -148,6 +150,7 @@ Result<bool> install_shared_set(const Store& shared, Store& local, const Managed
   ACME_RETURN_IF_ERROR(stage_set(local, cert.name, *chain, *key));
   memory.done[cert.name] = *seq;
   memory.waiting.erase(cert.name);
+  memory.refused.erase(cert.name);
   log.log(LogLevel::kNotice, kMsgCertStaged,
           "certificate set " + *seq + " for " + cert.name +
               " from the cluster store verified; staged for activation");

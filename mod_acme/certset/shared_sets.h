@@ -51,9 +51,13 @@ Result<std::string> publish_shared_set(Store& shared, const std::string& name,
 // verified again until `current` moves), and the seq it waits for (not valid
 // yet by this node's clock: retried, logged once). One per watchdog: a
 // restart (every activation is one) starts afresh, with the configuration.
+// refused: why the seq in `done` was refused (verify_cert_set's message, or
+// that `current` names no set), for a caller that reports per certificate
+// (`acmectl sync`); absent when `done` holds a set staged or found here.
 struct SharedSetMemory {
   std::map<std::string, std::string> done;
   std::map<std::string, std::string> waiting;
+  std::map<std::string, std::string> refused;
 };
 
 // Every node, each tick: stages the set `current` names into local's

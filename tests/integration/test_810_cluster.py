@@ -15,11 +15,13 @@ that did not order (pebble 2.4 validates a challenge from three perspectives,
 three connections, which round robin spreads over the three nodes); and the
 failures of issue 10 item 6.
 """
+import os
 import re
 import time
 
 import pytest
 
+from harness import acmectl, ports
 from harness.certs import CertInfo
 from harness.cluster import (
     PebbleCounts, http01_answerers, kill9, log_count, orderers,
@@ -188,3 +190,43 @@ def wait_pebble_validating(pebble, counts, names, timeout):
         if time.monotonic() > deadline:
             pytest.fail(f"pebble attempted no validation for {names} in {timeout}s")
         time.sleep(0.05)
+
+
+def test_810_07_late_joiner_synced_before_start_serves_the_clusters_certificate(
+        cluster, cluster_nodes, session):
+    """Issue 10 item 6, "a node that joins later gets every certificate before it
+    first serves": after web1 ordered and published a name, `acmectl sync`
+    stages it in a new node's empty store; that node's watchdog cannot reach
+    etcd (its ACMESharedStore is a closed loopback port), so the certificate
+    it serves on its first TLS answer can only have come from the sync."""
+    names = one_name("g")
+    prefix = cluster.new_prefix("g")
+    web1 = cluster_nodes([VHost.managed(*names)], prefix=prefix)[0]
+    web1.start()
+    serial = web1.wait_for_cert(names[0], timeout=ISSUE_TIMEOUT).leaf.serial
+    web1.wait_for_log(rf"ACME10210: [^\n]*{re.escape(names[0])} published", timeout=30)
+
+    closed = ports.free_port()   # nothing listens there: this watchdog never reaches etcd
+    late = cluster_nodes([VHost.managed(*names)], acme={
+        "ACMESharedStore": f"etcd http://127.0.0.1:{closed}",
+        "ACMESharedStorePrefix": prefix,
+        "ACMESharedStoreKeyFile": cluster.key_file,
+        "ACMENodeName": "late"})[1]
+    os.makedirs(late.store_dir, mode=0o755)   # as the package makes /var/lib/apache2/acme
+    cluster_file = os.path.join(session.mkdir("late"), "acme-cluster.conf")
+    with open(cluster_file, "w") as f:   # the real etcd, the node's trust anchors
+        f.write(f"ACMESharedStore etcd {' '.join(cluster.etcd.endpoints)}\n"
+                f"ACMESharedStorePrefix {prefix}\n"
+                f"ACMESharedStoreKeyFile {cluster.key_file}\n"
+                "ACMENodeName late\n"
+                f"ACMETrustAnchorFile {cluster.pebble.trust_anchor_file}\n")
+    r = acmectl.run("--cluster", cluster_file, "--store", late.store_dir, "sync")
+    assert r.returncode == 0, r
+    assert f"{names[0]}: staged (serial " in r.stdout, r
+
+    late.start()
+    first = late.served_chain(names[0])   # verified against pebble's root
+    assert first.returncode == 0 and first.leaf is not None, first.output
+    assert first.leaf.serial == serial, \
+        f"late node served {first.leaf.serial}, the cluster's is {serial}\n{late.log_tail()}"
+    late.wait_for_log(ETCD_DOWN, timeout=30)   # and its watchdog indeed found etcd away

@@ -25,7 +25,7 @@ _acmectl_reply() {
 
 _acmectl() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-    local commands="status check preflight renew revoke rollover help"
+    local commands="status check preflight renew revoke rollover sync help"
     local store=${ACME_STORE_DIR:-/var/lib/apache2/acme} cmd="" word i npos=0
     # "--store=DIR" reaches us as "--store" "=" "DIR" (COMP_WORDBREAKS has =).
     [[ $cur == "=" ]] && cur=""
@@ -65,7 +65,7 @@ _acmectl() {
         status) opts="--json --store --cluster --help" ;;
         check) opts="--ca-file --connect --help" ;;
         preflight) opts="--ca --resolver --challenges --http-port --tls-port --store --help" ;;
-        renew | revoke | rollover) opts="--store --cluster --help" ;;
+        renew | revoke | rollover | sync) opts="--store --cluster --help" ;;
     esac
     if [[ $cur == -* ]]; then
         _acmectl_reply -W "$opts"
@@ -73,7 +73,7 @@ _acmectl() {
     fi
 
     case $cmd:$npos in
-        help:0) _acmectl_reply -W "status check preflight renew revoke rollover" ;;
+        help:0) _acmectl_reply -W "status check preflight renew revoke rollover sync" ;;
         check:0) _acmectl_reply -W "https://"; compopt -o nospace 2>/dev/null ;;
         renew:0 | revoke:0) _acmectl_reply -W "$(_acmectl_names "$store")" ;;
         revoke:1)

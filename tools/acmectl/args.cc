@@ -18,6 +18,7 @@ constexpr EnumName<Command> kCommandNames[] = {
     {Command::kStatus, "status"},     {Command::kCheck, "check"},
     {Command::kRenew, "renew"},       {Command::kRevoke, "revoke"},
     {Command::kRollover, "rollover"}, {Command::kPreflight, "preflight"},
+    {Command::kSync, "sync"},
 };
 
 Status usage_error(const std::string& message, Command command) {
@@ -89,7 +90,7 @@ class Parser {
     if (args_.command == Command::kNone) {
       if (args_.help || args_.version) return args_;
       return usage_error(
-          "no command given: use status, check, preflight, renew, revoke or rollover",
+          "no command given: use status, check, preflight, renew, revoke, rollover or sync",
           Command::kNone);
     }
     ACME_RETURN_IF_ERROR(command_words());
@@ -140,9 +141,9 @@ class Parser {
     }
     args_.command = lookup_command(word);
     if (args_.command != Command::kNone) return Status::ok_status();
-    return usage_error(
-        "unknown command '" + word + "': use status, check, preflight, renew, revoke or rollover",
-        Command::kNone);
+    return usage_error("unknown command '" + word +
+                           "': use status, check, preflight, renew, revoke, rollover or sync",
+                       Command::kNone);
   }
 
   Status command_words() {
@@ -260,6 +261,13 @@ class Parser {
         return usage_error("rollover takes no argument, got '" + positional_[0] + "'", c);
       case Command::kPreflight:
         return preflight_values();
+      case Command::kSync:
+        if (n != 0) return usage_error("sync takes no argument, got '" + positional_[0] + "'", c);
+        if (!args_.cluster_file.empty()) return Status::ok_status();
+        return usage_error(
+            "sync needs --cluster FILE, the file with this node's ACMESharedStore* and "
+            "ACMENodeName lines",
+            c);
       case Command::kNone:
         break;
     }

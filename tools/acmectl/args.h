@@ -20,7 +20,7 @@ constexpr int kExitUsage = 2;    // bad usage, or the store / server could not b
 constexpr const char kDefaultStoreDir[] = "/var/lib/apache2/acme";
 constexpr const char kStoreEnv[] = "ACME_STORE_DIR";
 
-enum class Command { kNone, kStatus, kCheck, kRenew, kRevoke, kRollover, kPreflight };
+enum class Command { kNone, kStatus, kCheck, kRenew, kRevoke, kRollover, kPreflight, kSync };
 const char* command_name(Command command);
 
 // A host and port to talk to. host is a DNS name or an IP literal without

@@ -42,19 +42,31 @@ std::vector<std::string> words_of(const std::string& line) {
   return words;
 }
 
+// ACMETrustAnchorFile in a <VirtualHost> is that vhost's, not the server's.
+bool opens_vhost(const std::string& word) {
+  return strcasecmp(word.c_str(), "<VirtualHost") == 0;
+}
+bool closes_vhost(const std::string& word) {
+  return strcasecmp(word.c_str(), "</VirtualHost>") == 0;
+}
+
 }  // namespace
 
-Result<ClusterSettings> read_cluster_file(const std::string& path) {
+Result<ClusterFile> read_cluster_config(const std::string& path) {
   std::ifstream in(path);
   if (!in) return Status(Code::kNotFound, "--cluster " + path + ": cannot be read");
   VhostDirectives vhost;
   GlobalSettings global;
   PathResolver as_written = [](const std::string& p) { return p; };
   std::string line;
+  int vhost_depth = 0;
   for (int number = 1; std::getline(in, line); ++number) {
     std::vector<std::string> words = words_of(line);
     if (words.empty() || words[0][0] == '#') continue;
+    vhost_depth += opens_vhost(words[0]) ? 1 : closes_vhost(words[0]) ? -1 : 0;
     const char* name = cluster_directive(words[0]);
+    if (!name && vhost_depth == 0 && strcasecmp(words[0].c_str(), "ACMETrustAnchorFile") == 0)
+      name = "ACMETrustAnchorFile";
     if (!name) continue;  // the snippet may hold other directives
     Status applied = find_directive(name)->apply(DirectiveTarget{vhost, global, as_written},
                                                  {words.begin() + 1, words.end()});
@@ -71,7 +83,13 @@ Result<ClusterSettings> read_cluster_file(const std::string& path) {
   }
   Status checked = check_global(&global);
   if (!checked.ok()) return checked.with_context(path + ": ");
-  return global.cluster;
+  return ClusterFile{global.cluster, vhost.trust_anchor_file};
+}
+
+Result<ClusterSettings> read_cluster_file(const std::string& path) {
+  Result<ClusterFile> file = read_cluster_config(path);
+  ACME_RETURN_IF_ERROR(file);
+  return file->cluster;
 }
 
 ClusterStore::ClusterStore(const ClusterSettings& s, EtcdLayout layout, ClusterKey key,

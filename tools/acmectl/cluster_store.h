@@ -27,8 +27,19 @@
 
 namespace acme::ctl {
 
-// The cluster lines of file, parsed and checked; errors name FILE:LINE, the
+// What --cluster FILE gives acmectl: the cluster lines and, for `sync`, the
+// server's ACMETrustAnchorFile line (one outside every <VirtualHost>; "" when
+// FILE has none: the system's trust store), which the watchdog verifies
+// installed sets against.
+struct ClusterFile {
+  ClusterSettings cluster;
+  std::string trust_anchor_file;
+};
+
+// FILE's lines above, parsed and checked; errors name FILE:LINE, the
 // directive, the value and the fix.
+Result<ClusterFile> read_cluster_config(const std::string& path);
+// Its cluster lines alone.
 Result<ClusterSettings> read_cluster_file(const std::string& path);
 
 class ClusterStore {
@@ -39,6 +50,8 @@ class ClusterStore {
   ClusterStore(const ClusterStore&) = delete;
   ClusterStore& operator=(const ClusterStore&) = delete;
   Store& store() { return routing_; }
+  // This node's own files (--store), the local side of store().
+  FileStore& local() { return local_; }
 
  private:
   ClusterStore(const ClusterSettings& s, EtcdLayout layout, ClusterKey key,

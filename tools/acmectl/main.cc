@@ -13,6 +13,7 @@
 #include "preflight_cmd.h"
 #include "request_cmd.h"
 #include "status_cmd.h"
+#include "sync_cmd.h"
 
 namespace {
 
@@ -30,6 +31,8 @@ int run(const Args& args) {
     case Command::kRevoke:
     case Command::kRollover:
       return run_request(args, std::cout, std::cerr);
+    case Command::kSync:
+      return run_sync(args, std::cout, std::cerr);
     case Command::kNone:
       break;
   }

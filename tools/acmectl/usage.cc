@@ -23,6 +23,9 @@ Commands:
   renew NAME             ask the running httpd to renew NAME's certificate now
   revoke NAME [REASON]   ask the running httpd to revoke NAME's certificate
   rollover               ask the running httpd to give its ACME accounts new keys
+  sync                   on a cluster node, before httpd starts: stage every
+                         certificate the cluster issued, verified, so httpd
+                         serves it from its first request
 
 Options:
   --store DIR    mod_acme's store (the ACMEStoreDir directive); default
@@ -30,7 +33,8 @@ Options:
   --cluster FILE on a cluster node (ACMESharedStore): the Apache config file
                  holding its ACMEShared* and ACMENodeName lines; status,
                  renew, revoke and rollover then work for the whole cluster
-                 through etcd (run as root: it reads the cluster key)
+                 through etcd, and sync copies its certificates here (run
+                 as root: it reads the cluster key)
   -h, --help     this text; `acmectl COMMAND --help` explains one command
   -V, --version  print the version
 
@@ -170,10 +174,41 @@ Exit status: 0 the request is written; 1 there is no account in this store
 yet; 2 wrong usage or the store could not be written.
 )";
 
+constexpr const char kSync[] = R"(Usage: acmectl --cluster FILE [--store DIR] sync
+
+On a node of a cluster (ACMESharedStore), before httpd starts: copies every
+certificate the cluster has issued (the set `current` of each name in etcd)
+into this node's store, so httpd serves it from its first request instead of
+a self-signed fallback. Each set is read from etcd, its key opened with the
+cluster key (ACMESharedStoreKeyFile), verified as httpd's watchdog verifies a
+set from the cluster (the chain leads to a trust anchor, the key matches the
+certificate, it covers the names, it is valid now) and staged in
+staging/NAME/; httpd's parent verifies it again and activates it when it
+starts. A certificate this node serves or has staged already is left as it
+is. Run it as root (it reads the cluster key), e.g. as an ExecStartPre= of
+apache2.service (see the README's cluster section).
+
+  --cluster FILE  the file with this node's ACMESharedStore* and ACMENodeName
+                  lines (required); its ACMETrustAnchorFile line outside any
+                  <VirtualHost>, if any, names the trust anchors (else the
+                  system's store)
+  --store DIR     the store (ACMEStoreDir); default $ACME_STORE_DIR, else
+                  /var/lib/apache2/acme
+
+Prints one line per certificate (staged; already current; or not staged, with
+the cause and the fix) and a summary.
+
+Exit status: 0 every set is staged or current already; 1 a set was not staged
+(it fails verification, its key does not open with this cluster key, etcd
+failed midway); 2 wrong usage, or FILE, the store or etcd could not be used
+(nothing was written).
+)";
+
 // Each command's text; kOverview for none.
 constexpr EnumName<Command> kUsages[] = {
     {Command::kStatus, kStatus}, {Command::kCheck, kCheck},       {Command::kRenew, kRenew},
     {Command::kRevoke, kRevoke}, {Command::kRollover, kRollover}, {Command::kPreflight, kPreflight},
+    {Command::kSync, kSync},
 };
 
 }  // namespace

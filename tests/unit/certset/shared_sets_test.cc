@@ -89,6 +89,9 @@ TEST_GROUP(SharedSets) {
     LONGS_EQUAL(1, count(log, kMsgCertRejected));
     CHECK(log.contains("certificate set " + seq + " for a.example"));
     CHECK_TEXT(log.contains(cause), log.lines.back().message.c_str());
+    // The cause alone, for a caller that reports per certificate (acmectl sync).
+    CHECK_TEXT(memory.refused[kName].find(cause) != std::string::npos,
+               memory.refused[kName].c_str());
     CHECK_FALSE(install());  // not tried again: no second line
     LONGS_EQUAL(1, count(log, kMsgCertRejected));
   }
@@ -238,8 +241,10 @@ TEST(SharedSets, AGoodSetAfterARefusedOneIsInstalled) {
   Issued leaf = pki->leaf(3), other = pki->leaf(4);
   publish(pki->chain(leaf), *other.key.to_pem());
   CHECK_FALSE(install());
+  CHECK(memory.refused.count(kName));
   publish(pki->leaf(5, kNow - kDay / 2));
   CHECK(install());
+  CHECK_FALSE(memory.refused.count(kName));  // the seq in `done` is a staged one now
 }
 
 TEST(SharedSets, CurrentNamingSomethingElseIsRefused) {

@@ -109,7 +109,7 @@ TEST(Args, RenewAndRevoke) {
 TEST(Args, RejectsBadUsage) {
   check_rejected({}, "no command");
   check_rejected({"stats"}, "unknown command 'stats'");
-  check_rejected({"stats"}, "use status, check, preflight, renew, revoke or rollover");
+  check_rejected({"stats"}, "use status, check, preflight, renew, revoke, rollover or sync");
   check_rejected({"--frobnicate", "status"}, "unknown option '--frobnicate'");
   check_rejected({"status", "extra"}, "takes no argument");
   check_rejected({"status", "--ca-file", "x"}, "unknown option '--ca-file' for status");
@@ -162,4 +162,17 @@ TEST(Args, ClusterFileBeforeOrAfterTheCommand) {
                parse({"rollover", "--cluster", "/etc/c.conf"})->cluster_file.c_str());
   check_rejected({"check", "--cluster", "/etc/c.conf", "https://a.example"}, "--cluster");
   check_rejected({"status", "--cluster"}, "--cluster needs a value");
+}
+
+TEST(Args, SyncNeedsTheClusterFile) {
+  Result<Args> sync = parse({"--cluster", "/etc/c.conf", "--store", "/s", "sync"});
+  CHECK_TEXT(sync.ok(), sync.status().message().c_str());
+  CHECK(sync->command == Command::kSync);
+  STRCMP_EQUAL("/s", sync->store_dir.c_str());
+  STRCMP_EQUAL("/etc/c.conf", parse({"sync", "--cluster=/etc/c.conf"})->cluster_file.c_str());
+  check_rejected({"sync"}, "sync needs --cluster FILE");
+  check_rejected({"--cluster", "/etc/c.conf", "sync", "a.example"}, "sync takes no argument");
+  CHECK(parse({"sync", "--help"})->help);
+  CHECK(contains(usage_text(Command::kSync), "acmectl --cluster FILE [--store DIR] sync"));
+  CHECK(contains(usage_text(Command::kNone), "sync"));
 }

@@ -83,3 +83,28 @@ TEST(ClusterFile, TheRulesAcrossTheLinesApply) {
   CHECK_TEXT(contains(s.status().message(), "--cluster " + dir + "/missing.conf"),
              s.status().message().c_str());
 }
+
+// `sync` verifies as the watchdog does: against the server's
+// ACMETrustAnchorFile, which a <VirtualHost>'s own line does not replace.
+TEST(ClusterFile, TheServersTrustAnchorFileIsRead) {
+  const std::string anchors = dir + "/roots.pem";
+  std::ofstream(anchors) << "roots\n";
+  write_conf("ACMESharedStore etcd http://127.0.0.1:2379\nACMESharedStoreKeyFile " + key_file +
+             "\n<VirtualHost *:443>\n  ACMETrustAnchorFile " + dir +
+             "/missing.pem\n</VirtualHost>\n<IfModule acme_module>\n  acmetrustanchorfile " +
+             anchors + "\n</IfModule>\n");
+  Result<ClusterFile> file = read_cluster_config(conf);
+  CHECK_TEXT(file.ok(), file.status().message().c_str());
+  STRCMP_EQUAL(anchors.c_str(), file->trust_anchor_file.c_str());
+  write_conf("ACMESharedStore etcd http://127.0.0.1:2379\nACMESharedStoreKeyFile " + key_file +
+             "\n");
+  file = read_cluster_config(conf);
+  CHECK_TEXT(file.ok(), file.status().message().c_str());
+  STRCMP_EQUAL("", file->trust_anchor_file.c_str());
+  write_conf("ACMESharedStore etcd http://127.0.0.1:2379\nACMESharedStoreKeyFile " + key_file +
+             "\nACMETrustAnchorFile " + dir + "/missing.pem\n");
+  file = read_cluster_config(conf);
+  CHECK_FALSE(file.ok());
+  CHECK_TEXT(contains(file.status().message(), conf + ":3: ACMETrustAnchorFile"),
+             file.status().message().c_str());
+}
