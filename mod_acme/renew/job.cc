@@ -202,7 +202,10 @@ Status RenewalJob::advance(CaSession& session, Outcome* outcome) {
   if (order->status == OrderStatus::kPending) {
     // Every answer published and sent in this process: only the order is
     // polled; after a restart authorize() publishes them again.
-    if (!answered_) ACME_RETURN_IF_ERROR(authorize(session, *order));
+    if (!answered_) {
+      ACME_RETURN_IF_ERROR(all_answered_before(*order) ? publish_again(session)
+                                                       : authorize(session, *order));
+    }
     answered_ = true;
     outcome->next = poll_later(session);
   } else if (order->status == OrderStatus::kReady) {
@@ -245,6 +248,37 @@ Status RenewalJob::authorize(CaSession& session, const Order& order) {
     if (!answered.ok() && answered.code() != Code::kPending) return answered;
   }
   return pending;
+}
+
+// Every authorization of the order was answered and its challenge sent
+// before this process (a graceful restart hands up to ACMEMaxParallel orders
+// over): the saved tokens say what to publish, and fetching each
+// authorization again would be a request per order for nothing new. A
+// failed validation shows as the order's own status (RFC 8555 §7.1.6).
+bool RenewalJob::all_answered_before(const Order& order) const {
+  if (state_.published.size() != order.authorizations.size()) return false;
+  if (state_.responded.size() != order.authorizations.size()) return false;
+  for (const auto& p : state_.published)
+    if (!responder_for(p.type)) return false;  // the configuration changed since
+  return true;
+}
+
+Status RenewalJob::publish_again(CaSession& session) {
+  Status pending;
+  for (const auto& p : state_.published) {
+    Status published = responder_for(p.type)->publish(
+        identifier_for(p.host), p.token, key_authorization(p.token, session.thumbprint()));
+    if (published.code() == Code::kPending) pending = published;  // the others meanwhile
+    if (!published.ok() && published.code() != Code::kPending) return published;
+  }
+  return pending;
+}
+
+bool RenewalJob::awaiting_validation_here() const {
+  if (polled_status_ != OrderStatus::kPending || !answered_) return false;
+  for (const auto& p : state_.published)
+    if (p.type != "dns-01") return true;  // http-01, tls-alpn-01: this server's workers answer
+  return false;
 }
 
 // The first responder (in ACMEChallenges order) that can answer for this

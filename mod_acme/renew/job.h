@@ -82,6 +82,11 @@ class RenewalJob {
   }
   Outcome step(CaSession& session);
   const JobState& state() const { return state_; }
+  // The order waits for the CA to validate an answer that this server's
+  // workers give (http-01, tls-alpn-01): during a graceful restart nobody
+  // accepts the CA's connection until the next generation's children run,
+  // so polling the order then only finds it unchanged.
+  bool awaiting_validation_here() const;
   const ManagedCert& cert() const { return cert_; }
   // An admin asked for it (acmectl renew): skip the remaining backoff.
   void retry_now() { state_.next_attempt = TimePoint{}; }
@@ -95,6 +100,8 @@ class RenewalJob {
   void drop_discarded_key();
   Status authorize(CaSession& session, const Order& order);
   Status answer(CaSession& session, const Authorization& authz);
+  bool all_answered_before(const Order& order) const;
+  Status publish_again(CaSession& session);
   ChallengeResponder* responder_for(const std::string& type) const;
   Status finish(CaSession& session, const Order& order, Outcome* outcome);
   bool already_live(const std::string& chain) const;

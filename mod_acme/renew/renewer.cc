@@ -313,6 +313,7 @@ TimePoint Renewer::process(const ManagedCert& cert, TimePoint now) {
       });
     } else {
       created->load();  // logs an unreadable state itself; a fresh job then
+      pace_resumed(*created, now);
     }
     created->set_stopping(stopping_);
     // A first order: its names are checked once, and it goes ahead anyway
@@ -329,6 +330,7 @@ TimePoint Renewer::process(const ManagedCert& cert, TimePoint now) {
 TimePoint Renewer::start_step(const ManagedCert& cert, RenewalJob& job, TimePoint now) {
   if (job.state().next_attempt > now) return job.state().next_attempt;
   if (stopping_() || handing_over_) return now;
+  if (hold_validation_polls_ && job.awaiting_validation_here()) return now + options_.request_poll;
   if (rollover_pending_ || side_.contains(kRolloverKey)) return now + kIoSlice;  // keys change
   auto at = step_at_.find(cert.name);
   if (at != step_at_.end() && at->second > now) return at->second;
@@ -371,6 +373,15 @@ void Renewer::step(const ManagedCert& cert, RenewalJob& job, CaSession& session)
     next_check_[cert.name] = clock_.now() + options_.check_interval;
     end_job(cert.name);  // last: the job is gone
   }
+}
+
+// An order whose challenges were sent before this watchdog started (a
+// graceful restart handed it over) is polled first when one of this CA's
+// validations takes: the CA has probably just reached the new workers.
+void Renewer::pace_resumed(const RenewalJob& job, TimePoint now) {
+  if (!job.resumed() || job.state().responded.empty()) return;
+  CaSession& session = session_for(job.cert().ca_at(job.state().ca_index));
+  step_at_[job.cert().name] = now + session.poll_pace().first(PollPace::wait_of("pending"));
 }
 
 void Renewer::preflight_first_order(const ManagedCert& cert) {

@@ -112,6 +112,11 @@ class Renewer {
   // over between steps instead of between orders: the next watchdog used to
   // sit idle for seconds while this one finished every order.
   void set_handing_over() { draining_ = handing_over_ = true; }
+  // This watchdog's workers are gone (its generation ends in a graceful
+  // restart): an order waiting for the CA to validate an answer they give
+  // is not polled any more (RenewalJob::awaiting_validation_here); the next
+  // watchdog resumes it once its own workers answer. Its other steps go on.
+  void hold_validation_polls() { hold_validation_polls_ = true; }
   // Draining: an order still has a step in flight or due within `horizon`
   // (one that waits longer, a backoff say, resumes in the next watchdog).
   bool has_work(Millis horizon) const;
@@ -140,6 +145,7 @@ class Renewer {
   bool claimed(const ManagedCert& cert, RenewalJob& job);
   bool account_claimed(const std::string& ca, const std::string& name);
   void end_job(const std::string& name);
+  void pace_resumed(const RenewalJob& job, TimePoint now);
   void preflight_first_order(const ManagedCert& cert);  // no live set yet: checked once
   void pump(TimePoint deadline);
   void start_due_steps();   // steps of existing jobs whose time came (polls)
@@ -189,6 +195,7 @@ class Renewer {
   HttpDriver* driver_ = nullptr;
   std::function<bool()> stopping_ = [] { return false; };
   bool draining_ = false;
+  bool hold_validation_polls_ = false;
   bool handing_over_ = false;
   std::map<std::string, bool> forced_;              // renew now, whatever is due
   std::map<std::string, std::string> last_record_;  // status JSON last written

@@ -166,6 +166,10 @@ void WatchdogSession::drain() {
   // orders in flight are finished; after an activation it works on.
   if (!signal_.marked(ActivationSignal::kWorkOnPermitted, options_.generation))
     renewer_.set_draining();
+  // This generation's children no longer accept connections; until the next
+  // one's do, a CA validating an http-01 or tls-alpn-01 answer waits in the
+  // listen backlog. On a cluster the balancer sends it to the other nodes.
+  if (!cluster_) renewer_.hold_validation_polls();
   bool successor_up = false;
   while (std::chrono::steady_clock::now() < deadline && !halted()) {
     if (!successor_up &&

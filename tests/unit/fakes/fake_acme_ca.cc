@@ -264,6 +264,8 @@ HttpResponse FakeAcmeCa::get_order(const Signed& s, std::size_t id) {
   if (!s.payload.empty()) return problem(400, kErr + "malformed", "POST-as-GET has a payload");
   if (orders_[id].account != s.account)
     return problem(403, kErr + "unauthorized", "order of another account");
+  Order& order = orders_[id];
+  if (order.status == "processing") order.status = "valid";  // issue_on_poll: issued meanwhile
   return reply(200, order_json(id));
 }
 
@@ -297,7 +299,7 @@ HttpResponse FakeAcmeCa::finalize(const Signed& s, std::size_t id) {
   auto leaf = issue_leaf(X509_REQ_get0_pubkey(req.get()), order.names);
   if (!leaf.ok()) return problem(500, kErr + "serverInternal", leaf.status().message());
   order.cert_pem = *leaf;
-  order.status = "valid";
+  order.status = issue_on_poll ? "processing" : "valid";
   return reply(200, order_json(id), url("/order/" + std::to_string(id)));
 }
 
@@ -318,21 +320,31 @@ HttpResponse FakeAcmeCa::respond_challenge(const Signed& s, std::size_t id) {
   if (authz.account != s.account)
     return problem(403, kErr + "unauthorized", "challenge of another account");
   if (authz.challenge_status == "pending") {
-    std::string served;
-    bool found = table_.lookup(authz.host, authz.token, &served);
-    std::string expected = authz.token + "." + accounts_[kid_to_jwk_[s.account]].thumbprint;
-    bool ok = found && served == expected && !invalid_challenge;
-    authz.challenge_status = authz.status = ok ? "valid" : "invalid";
-    if (!ok) {
-      authz.error_detail = !found ? "http://" + authz.host + "/.well-known/acme-challenge/" +
-                                        authz.token + " answered 404"
-                                  : "the key authorization served for " + authz.host + " is wrong";
-    }
-    for (Order& order : orders_) update_order(order);
+    authz.challenge_status = "processing";  // RFC 8555 §7.1.6: validation under way
+    if (!defer_validation) validate(authz);
   }
   HttpResponse r = reply(200, challenge_json(id));
   r.headers.emplace("link", "<" + url("/authz/" + std::to_string(id)) + ">;rel=\"up\"");
   return r;
+}
+
+void FakeAcmeCa::run_validations() {
+  for (Authz& authz : authzs_)
+    if (authz.challenge_status == "processing") validate(authz);
+}
+
+void FakeAcmeCa::validate(Authz& authz) {
+  std::string served;
+  bool found = table_.lookup(authz.host, authz.token, &served);
+  std::string expected = authz.token + "." + accounts_[kid_to_jwk_[authz.account]].thumbprint;
+  bool ok = found && served == expected && !invalid_challenge;
+  authz.challenge_status = authz.status = ok ? "valid" : "invalid";
+  if (!ok) {
+    authz.error_detail = !found ? "http://" + authz.host + "/.well-known/acme-challenge/" +
+                                      authz.token + " answered 404"
+                                : "the key authorization served for " + authz.host + " is wrong";
+  }
+  for (Order& order : orders_) update_order(order);
 }
 
 HttpResponse FakeAcmeCa::get_certificate(const Signed& s, std::size_t id) {

@@ -50,9 +50,16 @@ class FakeAcmeCa : public HttpClient {
   long fail_after = -1;               // answer this many requests, then kNetwork; -1 = never
   bool lose_failing_request = false;  // the first refused request still reaches the CA
   bool invalid_challenge = false;     // every http-01 validation fails
-  bool server_error = false;          // every request gets 500 serverInternal
-  bool omit_intermediate = false;     // the chain is the leaf alone
-  std::string terms_of_service;       // meta.termsOfService when not empty
+  // As pebble and Boulder: a challenge the client responded to stays
+  // "processing" until the CA gets round to it (run_validations(), which
+  // looks the answers up then), ...
+  bool defer_validation = false;
+  void run_validations();
+  // ... and a finalized order is "processing" until its next fetch.
+  bool issue_on_poll = false;
+  bool server_error = false;       // every request gets 500 serverInternal
+  bool omit_intermediate = false;  // the chain is the leaf alone
+  std::string terms_of_service;    // meta.termsOfService when not empty
   Seconds validity{90 * 86400};
   std::function<void(const HttpRequest&)> on_request;  // sees every request first
   // RFC 8555 §7.3.4: meta.externalAccountRequired, and the HMAC keys (raw)
@@ -150,6 +157,7 @@ class FakeAcmeCa : public HttpClient {
   Json authz_json(std::size_t id) const;
   Json challenge_json(std::size_t id) const;
   void update_order(Order& order);
+  void validate(Authz& authz);  // looks the answer up in the table
   Result<std::string> issue_leaf(EVP_PKEY* public_key, const std::vector<std::string>& names);
 
   const ChallengeTable& table_;

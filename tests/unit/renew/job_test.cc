@@ -86,6 +86,30 @@ TEST(RenewalJob, ResumedJobWhoseCertificateIsLiveEndsWithoutStaging) {
   CHECK(h.log.contains("is already live"));
 }
 
+// A job resumes an order whose challenges were sent before a full restart
+// (the http-01 table is empty): it publishes the answers again from the job
+// file, fetching no authorization again, before the CA gets round to them.
+TEST(RenewalJob, AResumedOrderPublishesItsAnswersAgainWithoutFetchingAuthorizations) {
+  h.ca.defer_validation = true;
+  auto session = h.session();
+  h.job()->step(*session);  // order, authorizations, answers, challenges
+  LONGS_EQUAL(1, h.ca.open_orders());
+  LONGS_EQUAL(2, h.table.used());  // the two names' answers
+  h.table.clear();
+  int authz_fetches = 0;
+  h.ca.on_request = [&](const HttpRequest& r) {
+    if (r.url.find("/authz/") != std::string::npos) ++authz_fetches;
+  };
+  auto resumed = h.job();
+  CHECK(resumed->resumed());
+  resumed->step(*session);
+  LONGS_EQUAL(2, h.table.used());
+  h.ca.run_validations();
+  CHECK_TEXT(run_job(*resumed, *session, h.clock).staged, h.log_text().c_str());
+  LONGS_EQUAL(0, authz_fetches);
+  LONGS_EQUAL(1, h.ca.orders_created());
+}
+
 TEST(RenewalJob, SecondCertificateReusesTheSavedAccount) {
   auto session = h.session();
   CHECK(run_job(*h.job(), *session, h.clock).staged);

@@ -40,6 +40,8 @@ TEST_GROUP(WatchdogSession) {
   std::string dir;
   WatchdogSession::Options options;
   bool parent_gone = false;
+  int sleeps = 0;
+  int successor_after_sleeps = -1;  // the drain's nth wait: the next watchdog is up
   std::unique_ptr<WatchdogSession> session;
 
   void setup() override {
@@ -59,12 +61,16 @@ TEST_GROUP(WatchdogSession) {
   void make_session(std::vector<ManagedCert> certs) {
     options.certs = std::move(certs);
     session = std::make_unique<WatchdogSession>(
-        WatchdogSession::Parts{
-            h.store, h.table, h.activation, ocsp.table, alpn.table, h.clock, h.log,
-            [this](const CaSettings&) { return h.ca.client(); }, h.ca.client(), nullptr,
-            [] { return 0.5; },
-            // A drain's waits pass on the fake clock.
-            [this](std::chrono::system_clock::duration d) { h.clock.advance(d); }},
+        WatchdogSession::Parts{h.store, h.table, h.activation, ocsp.table, alpn.table, h.clock,
+                               h.log, [this](const CaSettings&) { return h.ca.client(); },
+                               h.ca.client(), nullptr, [] { return 0.5; },
+                               // A drain's waits pass on the fake clock.
+                               [this](std::chrono::system_clock::duration d) {
+                                 h.clock.advance(d);
+                                 if (++sleeps == successor_after_sleeps)
+                                   h.activation.mark(ActivationSignal::kWatchdogWaiting,
+                                                     options.generation + 1);
+                               }},
         options, [this] { return parent_gone; }, [] { return false; });
   }
   std::vector<ManagedCert> certs(int n) {
@@ -214,10 +220,20 @@ TEST(WatchdogSession, HandsOverOnceTheSuccessorWaits) {
   LONGS_EQUAL(1, h.ca.orders_created());  // no new order for the waiting names
 }
 
-// After an admin's graceful restart (no successor yet, no word to work on)
-// the order in flight is finished and no other starts.
+// One order past its validation (the CA issues it) and two names waiting
+// for a place.
+void issuing_order_in_flight(TEST_GROUP_CppUTestGroupWatchdogSession& t) {
+  t.h.ca.issue_on_poll = true;
+  t.order_in_flight();
+  t.h.clock.advance(Millis(100));
+  t.session->tick();  // ready: finalized, processing
+  CHECK_FALSE(has_staged(t.h.store, "n0.example"));
+}
+
+// After an admin's graceful restart (perhaps a changed configuration) the
+// order in flight is finished and no other starts.
 TEST(WatchdogSession, AfterAnAdminRestartFinishesTheOrderInFlightOnly) {
-  order_in_flight();
+  issuing_order_in_flight(*this);
   h.activation.mark(ActivationSignal::kDrainPermitted, kGeneration);
   session->drain();
   CHECK(h.log.contains("graceful restart: this watchdog works on"));
@@ -226,14 +242,53 @@ TEST(WatchdogSession, AfterAnAdminRestartFinishesTheOrderInFlightOnly) {
   LONGS_EQUAL(1, h.ca.orders_created());
 }
 
-// After an activation (same configuration) it works on: the names waiting
-// for a place get their orders too, until the successor shows up.
+// After an activation (same configuration) it works on: a place freed goes
+// to a name waiting for one, until the successor shows up.
 TEST(WatchdogSession, AfterAnActivationWorksOnUntilTheSuccessorIsUp) {
-  order_in_flight();
+  issuing_order_in_flight(*this);
   h.activation.mark(ActivationSignal::kDrainPermitted, kGeneration);
   h.activation.mark(ActivationSignal::kWorkOnPermitted, kGeneration);
+  h.ca.on_request = [this](const HttpRequest&) {
+    if (h.ca.orders_created() == 2 && successor_after_sleeps < 0)
+      successor_after_sleeps = sleeps + 1;
+  };
   session->drain();
-  CHECK_TEXT(h.log.contains("orders finished: the next watchdog takes over"), h.log_text().c_str());
-  LONGS_EQUAL(3, h.ca.orders_created());
-  CHECK(has_staged(h.store, "n2.example"));
+  CHECK(has_staged(h.store, "n0.example"));
+  LONGS_EQUAL(2, h.ca.orders_created());
+  CHECK_TEXT(h.log.contains("handing over with orders left"), h.log_text().c_str());
+}
+
+// During the drain this generation's workers are gone: an order waiting for
+// the CA to validate its http-01 answer is not polled (every poll would find
+// it unchanged until the next generation's workers answer). The next
+// watchdog resumes it from its job file and polls once the CA has had its
+// validation time, fetching no authorization again.
+TEST(WatchdogSession, AnOrderWaitingForItsValidationIsLeftToTheSuccessor) {
+  h.ca.defer_validation = true;
+  order_in_flight();
+  int order_fetches = 0, authz_fetches = 0;
+  h.ca.on_request = [&](const HttpRequest& r) {
+    if (r.url == std::string(FakeAcmeCa::kBase) + "/order/0") ++order_fetches;
+    if (r.url == std::string(FakeAcmeCa::kBase) + "/authz/0") ++authz_fetches;
+  };
+  h.activation.mark(ActivationSignal::kDrainPermitted, kGeneration);
+  h.activation.mark(ActivationSignal::kWorkOnPermitted, kGeneration);
+  successor_after_sleeps = 5;
+  session->drain();
+  LONGS_EQUAL(0, order_fetches);
+  CHECK(h.log.contains("handing over with orders left"));
+
+  session.reset();  // the old watchdog exits
+  options.generation = kGeneration + 1;
+  make_session(certs(3));
+  h.ca.run_validations();  // the new workers answer the CA's waiting requests
+  session->tick();
+  LONGS_EQUAL(0, order_fetches);  // not at once: the CA needs its validation time
+  for (int i = 0; i < 20 && !has_staged(h.store, "n0.example"); ++i) {
+    h.clock.advance(Millis(100));
+    session->tick();
+  }
+  CHECK_TEXT(has_staged(h.store, "n0.example"), h.log_text().c_str());
+  LONGS_EQUAL(0, authz_fetches);
+  CHECK(order_fetches >= 1);
 }
