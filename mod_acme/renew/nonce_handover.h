@@ -1,0 +1,56 @@
+// Nonce handover between watchdogs. Every CA answer brings a Replay-Nonce
+// (RFC 8555 §6.5), so a watchdog ends with up to NoncePool::kMax unused
+// ones, while the next one (a new child after each graceful restart) starts
+// with an empty pool and used to fetch one with HEAD newNonce for each of
+// its first ACMEMaxParallel requests (0.58 HEAD per certificate with 1,000
+// names on pebble). The ending watchdog writes each CA's unused nonces to
+// status/ca/<ca-id>.nonces (store/layout.h, local to the node like the
+// counts beside it); the next one's CaSession takes them when it is made.
+//
+// Used once: take_saved_nonces removes the file before the client gets the
+// nonces, and gives none when it cannot remove it. Only the holder of the
+// store lock (base/file_lock.h, one watchdog per store: renew/watchdog_session.h)
+// saves or takes: the old watchdog writes before it releases the lock, the new
+// one reads only once it holds it, so no two processes ever hold the same
+// nonces. A file from a killed watchdog's predecessor may be left behind:
+// the age bound below retires it.
+//
+// Stale nonces cost little: a CA may expire nonces at any time (§7.2), and a
+// refused one is answered with badNonce and a fresh nonce that the client
+// retries with (§6.5, acme/client.cc). Nonces older than kMaxNonceAge are
+// not used at all; such a file is simply removed.
+//
+// Nonces are no secret (anti-replay tokens, useless without the account
+// key), but the file is 0600 like the other store files the watchdog alone
+// reads. A file that is not what save_unused_nonces writes (bad JSON, a
+// nonce outside base64url, too many or too long) is removed and ignored
+// with one log line.
+#pragma once
+
+#include <cstddef>
+
+#include "acme/client.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "store/store.h"
+
+namespace acme {
+
+// Long enough for a graceful restart's handover (seconds), short enough
+// that a file left by a watchdog that stopped for good is not used after a
+// later start (a CA like Boulder keeps its nonces valid for minutes).
+constexpr Seconds kMaxNonceAge{60};
+// Nonces of the CAs we know are 22-43 characters; more is not a nonce.
+constexpr std::size_t kMaxSavedNonceLength = 256;
+
+// Writes the unused nonces of client's pool (oldest first) with the time
+// `now`, emptying the pool; none: nothing is written. Unsynced: a lost file
+// only costs HEAD requests. A failure is logged, not returned.
+void save_unused_nonces(Store& store, AcmeClient& client, TimePoint now, LogSink& log);
+
+// Takes the file saved for client's CA (removing it) and hands its nonces
+// to client's pool when they were saved at most kMaxNonceAge before `now`.
+// Returns how many were handed on.
+std::size_t take_saved_nonces(Store& store, AcmeClient& client, TimePoint now, LogSink& log);
+
+}  // namespace acme
