@@ -4,16 +4,19 @@
 // with an empty pool and used to fetch one with HEAD newNonce for each of
 // its first ACMEMaxParallel requests (0.58 HEAD per certificate with 1,000
 // names on pebble). The ending watchdog writes each CA's unused nonces to
-// status/ca/<ca-id>.nonces (store/layout.h, local to the node like the
-// counts beside it); the next one's CaSession takes them when it is made.
+// status/ca/<ca-id>.nonces (store/layout.h, beside the counts); the next
+// one takes them when Renewer::session_for makes its CaSession for that CA.
 //
 // Used once: take_saved_nonces removes the file before the client gets the
 // nonces, and gives none when it cannot remove it. Only the holder of the
-// store lock (base/file_lock.h, one watchdog per store: renew/watchdog_session.h)
-// saves or takes: the old watchdog writes before it releases the lock, the new
-// one reads only once it holds it, so no two processes ever hold the same
-// nonces. A file from a killed watchdog's predecessor may be left behind:
-// the age bound below retires it.
+// store lock (base/file_lock.h, one watchdog per store:
+// renew/watchdog_session.h) saves or takes: the old watchdog writes before
+// it releases the lock, the new one reads only once it holds it, so no two
+// processes ever hold the same nonces. On a cluster the lock is the node's,
+// and so is the file (status/ca is local: cluster/shared_paths.cc); in etcd
+// two nodes could take it. A file no later watchdog took (its CA no longer
+// configured, httpd stopped for a while) stays; read later, it is removed
+// unused (the age bound).
 //
 // Stale nonces cost little: a CA may expire nonces at any time (§7.2), and a
 // refused one is answered with badNonce and a fresh nonce that the client

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "cluster/shared_paths.h"
 #include "renew/renew_test_util.h"
 #include "report/ca_counts.h"
 #include "store/layout.h"
@@ -181,4 +182,10 @@ TEST(NonceHandover, NotReadAsTheCountsOfACa) {
   first_watchdog_ends(1);
   CHECK(h.store.exists(path));
   LONGS_EQUAL(0, read_all_ca_counts(h.store).size());
+}
+
+// On a cluster each node's watchdog holds only its own node's store lock:
+// nonces in the shared store could be taken by two nodes at once.
+TEST(NonceHandover, KeptOnTheNodeOnACluster) {
+  CHECK(store_side(path) == StoreSide::kLocal);
 }
