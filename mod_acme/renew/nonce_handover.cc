@@ -73,7 +73,7 @@ std::size_t take_saved_nonces(Store& store, AcmeClient& client, TimePoint now, L
     return 0;
   }
   const auto age = now - saved->saved;
-  if (age < Seconds(0) || age > kMaxNonceAge) return 0;  // a CA may have expired them (§7.2)
+  if (age < Seconds(0) || age > kMaxNonceAge) return 0;  // the CA may have dropped them (§6.5)
   client.nonces().add_older(saved->nonces);
   return saved->nonces.size();
 }

@@ -18,10 +18,12 @@
 // configured, httpd stopped for a while) stays; read later, it is removed
 // unused (the age bound).
 //
-// Stale nonces cost little: a CA may expire nonces at any time (§7.2), and a
-// refused one is answered with badNonce and a fresh nonce that the client
-// retries with (§6.5, acme/client.cc). Nonces older than kMaxNonceAge are
-// not used at all; such a file is simply removed.
+// Stale nonces cost little: how long a CA accepts a nonce is up to it (§6.5:
+// "the precise method used to generate and track nonces is up to the server";
+// Boulder's bounded store drops the oldest), and a refused one is answered
+// with badNonce and a fresh nonce that the client retries with (§6.5,
+// acme/client.cc). Nonces older than kMaxNonceAge are not used at all; such a
+// file is simply removed.
 //
 // Nonces are no secret (anti-replay tokens, useless without the account
 // key), but the file is 0600 like the other store files the watchdog alone
@@ -41,7 +43,7 @@ namespace acme {
 
 // Long enough for a graceful restart's handover (seconds), short enough
 // that a file left by a watchdog that stopped for good is not used after a
-// later start (a CA like Boulder keeps its nonces valid for minutes).
+// later start, when the CA may long have dropped them.
 constexpr Seconds kMaxNonceAge{60};
 // Nonces of the CAs we know are 22-43 characters; more is not a nonce.
 constexpr std::size_t kMaxSavedNonceLength = 256;
