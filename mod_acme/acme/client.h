@@ -72,6 +72,8 @@ class AcmeClient {
   Result<AcmeResponse> post_as_get(const std::string& url) { return post(url, ""); }
 
   int bad_nonce_retries() const { return bad_nonce_retries_; }
+  // The unused nonces (renew/nonce_handover.h hands them to the next watchdog).
+  NoncePool& nonces() { return nonces_; }
   const RequestCounts& counts() const { return counts_; }
   // Adds saved totals (a new session carries on the counts of the last one).
   void add_counts(const RequestCounts& saved);

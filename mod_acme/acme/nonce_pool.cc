@@ -31,4 +31,17 @@ Result<std::string> NoncePool::take(HttpClient& http, const std::string& new_non
   return nonce;
 }
 
+std::vector<std::string> NoncePool::take_all() {
+  std::vector<std::string> all(nonces_.begin(), nonces_.end());
+  nonces_.clear();
+  return all;
+}
+
+void NoncePool::add_older(const std::vector<std::string>& oldest_first) {
+  for (auto it = oldest_first.rbegin(); it != oldest_first.rend(); ++it) {
+    if (nonces_.size() >= kMax) break;  // the oldest are the ones left out
+    if (is_base64url(*it)) nonces_.push_front(*it);
+  }
+}
+
 }  // namespace acme

@@ -4,6 +4,7 @@
 
 #include <deque>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "http/http_client.h"
@@ -20,6 +21,12 @@ class NoncePool {
   void remember(const HttpResponse& response);  // keeps its Replay-Nonce, if any
   Result<std::string> take(HttpClient& http, const std::string& new_nonce_url);
   void clear() { nonces_.clear(); }
+  // Hands the unused nonces on (oldest first) and empties the pool: a
+  // watchdog that ends gives them to the next (renew/nonce_handover.h).
+  std::vector<std::string> take_all();
+  // Nonces handed on (oldest first), behind any the pool holds: the pool
+  // uses the newest first, and keeps at most kMax.
+  void add_older(const std::vector<std::string>& oldest_first);
   std::size_t size() const { return nonces_.size(); }
 
  private:

@@ -8,6 +8,7 @@
 #include "certset/cert_files.h"
 #include "certset/key_reuse.h"
 #include "crypto/certificate.h"
+#include "renew/nonce_handover.h"
 #include "report/ca_counts.h"
 #include "schedule/policy.h"
 #include "store/layout.h"
@@ -100,9 +101,15 @@ CaSession& Renewer::session_for(const CaSettings& ca) {
   if (!session) {
     session = std::make_unique<CaSession>(http_factory_(ca), ca);
     counts_written_[canonical_ca_url(ca.directory_url)] =
-        carry_on_ca_counts(store_, session->client());  // the totals carry on
+        carry_on_ca_counts(store_, session->client());                 // the totals carry on
+    take_saved_nonces(store_, session->client(), clock_.now(), log_);  // no HEADs to begin with
   }
   return *session;
+}
+
+void Renewer::save_nonces() {
+  for (const auto& [id, session] : sessions_)
+    save_unused_nonces(store_, session->client(), clock_.now(), log_);
 }
 
 // Due when there is no live set, when it lacks a configured name, or when

@@ -121,6 +121,9 @@ class Renewer {
   // (one that waits longer, a backoff say, resumes in the next watchdog).
   bool has_work(Millis horizon) const;
   std::size_t side_in_flight() const { return side_.size(); }
+  // The watchdog ends, still holding the store lock: each CA's unused nonces
+  // go to the store for the next one (renew/nonce_handover.h).
+  void save_nonces();
 
  private:
   // Longest single wait for network activity inside a tick.

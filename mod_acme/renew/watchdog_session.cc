@@ -91,6 +91,11 @@ WatchdogSession::WatchdogSession(Parts parts, Options options, std::function<boo
   }
 }
 
+// The body runs before any member goes: lock_ is still held.
+WatchdogSession::~WatchdogSession() {
+  if (started_) renewer_.save_nonces();
+}
+
 bool WatchdogSession::halted() const {
   return signal_.marked(ActivationSignal::kDrainHalted, options_.generation) || parent_gone_();
 }

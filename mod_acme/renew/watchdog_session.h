@@ -97,6 +97,9 @@ class WatchdogSession {
   // this child. Both are asked from inside ticks.
   WatchdogSession(Parts parts, Options options, std::function<bool()> parent_gone,
                   std::function<bool()> process_stopping);
+  // Before the store lock goes (after drain(), or at a stop): the unused
+  // nonces are handed to the next watchdog (renew/nonce_handover.h).
+  ~WatchdogSession();
   WatchdogSession(const WatchdogSession&) = delete;
   WatchdogSession& operator=(const WatchdogSession&) = delete;
 

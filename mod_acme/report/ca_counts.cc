@@ -60,7 +60,10 @@ std::vector<CaCounts> read_all_ca_counts(const Store& store) {
   std::vector<CaCounts> out;
   auto entries = store.list(layout::kCaCountsDir);
   if (!entries.ok()) return out;
+  const std::string suffix = ".json";  // other files there are not counts (layout.h)
   for (const auto& e : *entries) {
+    if (e.size() <= suffix.size() || e.compare(e.size() - suffix.size(), suffix.size(), suffix))
+      continue;
     auto text = store.read(std::string(layout::kCaCountsDir) + "/" + e);
     if (!text.ok()) continue;
     auto c = parse_ca_counts(*text);

@@ -14,6 +14,7 @@
 //   dns01/<token>.json                               (watchdog: TXT records ACMEDns01Command set)
 //   ari/<name>.json                                  (watchdog: RFC 9773 window, chosen time)
 //   status/ca/<ca-id>.json                           (watchdog: requests/errors per CA)
+//   status/ca/<ca-id>.nonces                         (watchdog -> next watchdog: unused nonces)
 //   sets/<name>/<seq>/fullchain.pem, privkey.pem     (cluster: the ordering node's set)
 //   sets/<name>/current -> <seq>                     (cluster: the set every node installs)
 //
@@ -146,6 +147,11 @@ inline std::string dns01_record(const std::string& token) {
 }
 inline std::string ca_counts_file(const std::string& directory_url) {
   return std::string(kCaCountsDir) + "/" + ca_id(directory_url) + ".json";
+}
+// Beside the counts, local to the node like them (renew/nonce_handover.h);
+// not ".json": the counts' readers take only those.
+inline std::string ca_nonces_file(const std::string& directory_url) {
+  return std::string(kCaCountsDir) + "/" + ca_id(directory_url) + ".nonces";
 }
 constexpr const char kSetsDir[] = "sets";
 inline std::string shared_sets_dir(const std::string& name) {

@@ -84,3 +84,33 @@ TEST(NoncePool, Clear) {
   pool.clear();
   LONGS_EQUAL(0, pool.size());
 }
+
+// A watchdog hands its unused nonces to the next (renew/nonce_handover.h).
+TEST(NoncePool, TakeAllGivesOldestFirstAndEmpties) {
+  pool.remember(carrying("old"));
+  pool.remember(carrying("new"));
+  auto all = pool.take_all();
+  LONGS_EQUAL(2, all.size());
+  STRCMP_EQUAL("old", all.at(0).c_str());
+  STRCMP_EQUAL("new", all.at(1).c_str());
+  LONGS_EQUAL(0, pool.size());
+}
+
+TEST(NoncePool, HandedOnNoncesAreOlderThanThePoolsOwn) {
+  pool.remember(carrying("own"));
+  pool.add_older({"oldest", "older", "not+base64url"});
+  LONGS_EQUAL(3, pool.size());
+  STRCMP_EQUAL("own", pool.take(http, kNewNonce)->c_str());
+  STRCMP_EQUAL("older", pool.take(http, kNewNonce)->c_str());
+  STRCMP_EQUAL("oldest", pool.take(http, kNewNonce)->c_str());
+  LONGS_EQUAL(0, http.requests.size());
+}
+
+TEST(NoncePool, HandedOnNoncesBoundedDroppingTheOldest) {
+  std::vector<std::string> many;
+  for (std::size_t i = 0; i < NoncePool::kMax + 2; ++i) many.push_back("n" + std::to_string(i));
+  pool.add_older(many);
+  LONGS_EQUAL(NoncePool::kMax, pool.size());
+  auto all = pool.take_all();
+  STRCMP_EQUAL("n2", all.front().c_str());  // n0 and n1, the oldest, left out
+}

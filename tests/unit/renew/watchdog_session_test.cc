@@ -14,6 +14,7 @@
 
 #include "certset/cert_files.h"
 #include "renew/renew_test_util.h"
+#include "store/layout.h"
 
 // Last: CppUTest redefines new for leak detection.
 #include <CppUTest/TestHarness.h>
@@ -291,4 +292,57 @@ TEST(WatchdogSession, AnOrderWaitingForItsValidationIsLeftToTheSuccessor) {
   CHECK_TEXT(has_staged(h.store, "n0.example"), h.log_text().c_str());
   LONGS_EQUAL(0, authz_fetches);
   CHECK(order_fetches >= 1);
+}
+
+// The next watchdog (a new child after each graceful restart) starts with
+// the old one's unused nonces (renew/nonce_handover.h): its first requests
+// send no HEAD newNonce, and no nonce goes out twice (the fake CA would
+// answer badNonce).
+TEST(WatchdogSession, TheNextWatchdogStartsWithTheUnusedNonces) {
+  const std::string saved = layout::ca_nonces_file(FakeAcmeCa::kDirectoryUrl);
+  order_in_flight();
+  h.activation.mark(ActivationSignal::kDrainPermitted, kGeneration);
+  h.activation.mark(ActivationSignal::kWorkOnPermitted, kGeneration);
+  h.activation.mark(ActivationSignal::kWatchdogWaiting, kGeneration + 1);
+  session->drain();
+  CHECK_FALSE(h.store.exists(saved));  // written as the watchdog ends, with the lock
+  session.reset();
+  CHECK(h.store.exists(saved));
+
+  int heads = 0, posts = 0;
+  h.ca.on_request = [&](const HttpRequest& r) {
+    heads += r.method == "HEAD" ? 1 : 0;
+    posts += r.method == "POST" ? 1 : 0;
+  };
+  options.generation = kGeneration + 1;
+  make_session(certs(3));
+  session->tick();
+  for (int i = 0; i < 50 && posts < 3; ++i) {  // the resumed order's first poll is paced
+    h.clock.advance(Millis(100));
+    session->tick();
+  }
+  CHECK(posts >= 3);
+  LONGS_EQUAL(0, heads);
+  LONGS_EQUAL(0, h.ca.bad_nonces_sent());
+  CHECK_FALSE(h.store.exists(saved));  // taken: never used twice
+}
+
+// A stop without a drain hands them over too.
+TEST(WatchdogSession, AStopHandsTheNoncesOverToo) {
+  make_session(certs(1));
+  session->tick();
+  session->drain();  // no word from the parent: returns at once
+  CHECK(h.store.exists(layout::ca_nonces_file(FakeAcmeCa::kDirectoryUrl)) == false);
+  session.reset();
+  CHECK(h.store.exists(layout::ca_nonces_file(FakeAcmeCa::kDirectoryUrl)));
+}
+
+// Without the store lock it has no session and writes nothing.
+TEST(WatchdogSession, NoNoncesSavedWithoutTheLock) {
+  FileLock old_watchdog(options.lock_path);
+  CHECK(old_watchdog.try_lock().ok());
+  make_session(certs(1));
+  session->tick();
+  session.reset();
+  CHECK_FALSE(h.store.exists(layout::ca_nonces_file(FakeAcmeCa::kDirectoryUrl)));
 }
