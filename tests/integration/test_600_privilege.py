@@ -11,7 +11,6 @@ byte, owner and mode as before, nothing appeared next to them, httpd is the
 same process, and the vhost serves the CA's certificate.
 """
 import grp
-import hashlib
 import json
 import os
 import pwd
@@ -19,7 +18,7 @@ import re
 import sys
 import time
 
-from harness import procs
+from harness import canary as canaries, procs
 
 ATTACKER = os.path.join(os.path.dirname(__file__), "harness", "child_attacker.py")
 RESTARTED = re.compile(r"AH00489: .* -- resuming normal operations")
@@ -50,28 +49,6 @@ def _canaries(session):
         os.chown(path, 0, gid)
         os.chmod(path, mode)
     return top
-
-
-def _snapshot(top):
-    """Every entry under top: owner, group, mode, mtime and content hash."""
-    snap = {}
-    for root, dirs, files in os.walk(top):
-        for name in dirs + files:
-            path = os.path.join(root, name)
-            st = os.lstat(path)
-            digest = None
-            if os.path.isfile(path) and not os.path.islink(path):
-                with open(path, "rb") as f:
-                    digest = hashlib.sha256(f.read()).hexdigest()
-            snap[os.path.relpath(path, top)] = (st.st_uid, st.st_gid, oct(st.st_mode),
-                                                st.st_mtime_ns, digest)
-    return snap
-
-
-def _changes(before, after):
-    """What differs between two snapshots: {path: (before, after)}."""
-    return {p: (before.get(p), after.get(p)) for p in set(before) | set(after)
-            if before.get(p) != after.get(p)}
 
 
 def _start_child(h, canary, seconds, writer=False):
@@ -131,7 +108,7 @@ def test_600_01_child_user_cannot_turn_root_against_other_files(
         session, pebble_factory, httpd_factory):
     _require_root()
     canary = _canaries(session)
-    before = _snapshot(canary)
+    before = canaries.snapshot(canary)
     # Short certificates, renewed as soon as issued: sets stage all the time.
     ca = pebble_factory(validity=30)
     h = httpd_factory(ca, acme={"ACMERenewWindow": "95%", "ACMECheckInterval": "1s"}).start()
@@ -143,7 +120,7 @@ def test_600_01_child_user_cannot_turn_root_against_other_files(
     finally:
         # Checked even if httpd died meanwhile: that is what matters most.
         counts = _stop_child(attacker, log)
-        changed = _changes(before, _snapshot(canary))
+        changed = canaries.changes(before, canaries.snapshot(canary))
         assert not changed, f"root changed files outside the store: {changed}"
     for kind in ("hardlink", "symlink", "dirlink", "dir->symlink", "file->hardlink"):
         assert counts.get(kind, 0) > 0, f"the attack did not happen: {counts}"

@@ -12,7 +12,6 @@ cluster-issued set served by a node started after the sync.
 """
 import base64
 import grp
-import hashlib
 import json
 import os
 import subprocess
@@ -20,7 +19,7 @@ import urllib.request
 
 import pytest
 
-from harness import acmectl, ports
+from harness import acmectl, canary as canaries, ports
 from harness.certs import make_ca, make_leaf, pem, write_cert, write_key
 from harness.etcd import Etcd
 
@@ -218,19 +217,6 @@ def test_806_05_sync_with_etcd_unreachable_writes_nothing(session, etcd):
     assert alone.returncode == 2 and "sync needs --cluster FILE" in alone.stderr, alone
 
 
-def snapshot(top):
-    """Every entry under top: owner, mode, mtime and content hash."""
-    snap = {}
-    for root, dirs, files in os.walk(top):
-        for name in dirs + files:
-            path = os.path.join(root, name)
-            st = os.lstat(path)
-            digest = hashlib.sha256(read(path, "rb")).hexdigest() if os.path.isfile(path) else None
-            snap[os.path.relpath(path, top)] = (st.st_uid, st.st_gid, oct(st.st_mode),
-                                                st.st_mtime_ns, digest)
-    return snap
-
-
 def test_806_06_sync_as_root_follows_no_link_the_child_user_planted(session, etcd):
     """acmectl sync runs as root (ExecStartPre) and writes into staging/, which
     httpd gave to the child user: what that user planted there (a link for a
@@ -265,10 +251,10 @@ def test_806_06_sync_as_root_follows_no_link_the_child_user_planted(session, etc
     os.link(os.path.join(canary, "linkable"), os.path.join(b, "privkey.pem"))
     for path in (os.path.join(staging, "a.test"), b, os.path.join(b, "fullchain.pem")):
         os.lchown(path, uid, www)
-    before = snapshot(canary)
+    before = canaries.snapshot(canary)
 
     r = node.run("sync")
-    assert snapshot(canary) == before, "root wrote outside the store"
+    assert canaries.snapshot(canary) == before, "root wrote outside the store"
     assert r.returncode == 1, r
     assert "acmectl sync: a.test: not staged: " in r.stderr and "symbolic link" in r.stderr, r
     assert os.path.islink(os.path.join(staging, "a.test"))   # left as it was, not followed

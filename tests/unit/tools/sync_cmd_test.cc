@@ -29,19 +29,16 @@ using namespace acme::testing;
 
 namespace {
 
-const TimePoint kNow = from_unix(1767225600);  // 2026-01-01T00:00:00Z
-const auto kDay = std::chrono::hours(24);
+const TimePoint kNow = kTestNow;
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-struct Pki {
-  Issued root = issue("Test Root", nullptr, "", kNow - 365 * kDay, kNow + 3650 * kDay, 1);
-  Issued intermediate =
-      issue("Test Intermediate", &root, "", kNow - 30 * kDay, kNow + 365 * kDay, 2);
-  Issued leaf(const std::string& san, long serial, TimePoint not_before = kNow - kDay) {
-    return issue("leaf", &intermediate, san, not_before, not_before + 90 * kDay, serial);
+// test_pki.h's chain, with leaves of any name valid from not_before for 90 days.
+struct Pki : TestChain {
+  Issued leaf(const std::string& san, long serial, TimePoint not_before = kTestNow - kTestDay) {
+    return issue("leaf", &intermediate, san, not_before, not_before + 90 * kTestDay, serial);
   }
   std::string chain(const Issued& leaf) const {
     return leaf.cert.to_pem() + intermediate.cert.to_pem();
@@ -176,7 +173,7 @@ TEST(Sync, WithoutARecordTheNameItselfLessItsKeyType) {
 }
 
 TEST(Sync, ASetNotValidYetIsNotStaged) {
-  publish("a.example", pki->leaf("DNS:a.example", 0x0a, kNow + kDay));
+  publish("a.example", pki->leaf("DNS:a.example", 0x0a, kNow + kTestDay));
   SyncCounts counts = sync();
   LONGS_EQUAL(1, counts.failed);
   CHECK(disk.files.empty());
