@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "acme/problem.h"
+#include "base/fiber.h"
 #include "crypto/jws.h"
 
 namespace acme {
@@ -100,6 +101,21 @@ Status AcmeClient::counted_error(Status error) {
 
 Result<const Directory*> AcmeClient::directory() {
   if (have_directory_) return &directory_;
+  if (directory_in_flight_ && Fiber::current()) {
+    std::shared_ptr<bool> answered = directory_in_flight_;
+    Fiber::wait_for(answered.get());
+    if (have_directory_) return &directory_;
+    return directory_error_;
+  }
+  directory_in_flight_ = std::make_shared<bool>(false);
+  Result<const Directory*> dir = fetch_directory();
+  *directory_in_flight_ = true;  // wakes the waiters
+  directory_in_flight_.reset();
+  if (!dir.ok()) directory_error_ = dir.status();
+  return dir;
+}
+
+Result<const Directory*> AcmeClient::fetch_directory() {
   Status secure = require_https(directory_url_, "the ACME directory URL");
   if (!secure.ok()) return secure;
   HttpRequest request;

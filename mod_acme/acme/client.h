@@ -12,6 +12,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 
 #include "acme/directory.h"
@@ -59,7 +60,11 @@ class AcmeClient {
   AcmeClient& operator=(const AcmeClient&) = delete;
 
   const std::string& directory_url() const { return directory_url_; }
-  // RFC 8555 §7.1.1; fetched once per session.
+  // RFC 8555 §7.1.1; fetched once per session. Fibers that ask while the
+  // fetch is in flight wait for its answer instead of fetching it too (a
+  // new watchdog's first tick starts up to ACMEMaxParallel steps and
+  // renewal-information checks at once: 234 GETs of the directory in one
+  // 1,000-name run).
   Result<const Directory*> directory();
 
   // The key that signs, and the account URL used as "kid" (§6.2); with an
@@ -79,6 +84,7 @@ class AcmeClient {
   void add_counts(const RequestCounts& saved);
 
  private:
+  Result<const Directory*> fetch_directory();
   Status check_directory_urls(const Directory& dir) const;
   Result<AcmeResponse> post_once(const std::string& url, const std::string& payload,
                                  bool* bad_nonce);
@@ -88,6 +94,8 @@ class AcmeClient {
   std::string directory_url_;
   Directory directory_;
   bool have_directory_ = false;
+  std::shared_ptr<bool> directory_in_flight_;  // set while a fiber fetches it; true once answered
+  Status directory_error_;                     // how the last fetch failed
   NoncePool nonces_;
   const PrivateKey* key_ = nullptr;
   std::string kid_;

@@ -5,6 +5,8 @@
 
 #include "acme/acme_test_util.h"
 #include "acme/problem.h"
+#include "base/fiber.h"
+#include "base/fiber_set.h"
 #include "crypto/crypto_test_util.h"
 #include "crypto/jwk.h"
 #include "crypto/jws.h"
@@ -206,4 +208,45 @@ TEST(AcmeClient, TransportErrorsAndMissingKey) {
   r = client.post(kUrl, "");
   CHECK(r.status().code() == Code::kNetwork);
   LONGS_EQUAL(3, http.requests.size());
+}
+
+namespace {
+
+// The CA's directory, answered only once the asking fiber is resumed again
+// (as CurlMulti does: the request is in flight meanwhile).
+class SlowDirectory : public HttpClient {
+ public:
+  int gets = 0;
+  bool refuse = false;
+  Result<HttpResponse> send(const HttpRequest&) override {
+    ++gets;
+    Fiber::yield();
+    if (refuse) return Status(Code::kNetwork, "connection refused");
+    return json_response(200, directory_json());
+  }
+};
+
+}  // namespace
+
+// A new watchdog's first tick starts many steps at once: the directory is
+// fetched once, the others wait for that answer (or share its failure).
+TEST(AcmeClient, FibersAskingAtOnceShareOneDirectoryFetch) {
+  for (bool refuse : {false, true}) {
+    SlowDirectory http;
+    http.refuse = refuse;
+    AcmeClient client(http, kCaDir);
+    int answered = 0, failed = 0;
+    FiberSet fibers;
+    for (int i = 0; i < 5; ++i) {
+      fibers.add("f" + std::to_string(i), [&] {
+        auto dir = client.directory();
+        if (dir.ok() && (*dir)->new_order == kCaNewOrder) ++answered;
+        if (!dir.ok() && dir.status().message().find("refused") != std::string::npos) ++failed;
+      });
+    }
+    while (!fibers.empty()) fibers.pump();
+    LONGS_EQUAL(1, http.gets);
+    LONGS_EQUAL(refuse ? 0 : 5, answered);
+    LONGS_EQUAL(refuse ? 5 : 0, failed);
+  }
 }
