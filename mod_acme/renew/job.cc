@@ -201,7 +201,8 @@ Status RenewalJob::advance(CaSession& session, Outcome* outcome) {
   polled_status_ = order->status;
   if (order->status == OrderStatus::kPending) {
     // Every answer published and sent in this process: only the order is
-    // polled; after a restart authorize() publishes them again.
+    // polled. After a restart they are published again: from the job file
+    // when every authorization was answered before, else by authorize().
     if (!answered_) {
       ACME_RETURN_IF_ERROR(all_answered_before(*order) ? publish_again(session)
                                                        : authorize(session, *order));
