@@ -415,8 +415,13 @@ RenewalJob::Outcome RenewalJob::fail(CaSession& session, const Status& error) {
                (asked ? " (the CA asked for Retry-After " + format_duration(*asked) + ")" : "") +
                (saved.ok() ? "" : " (" + saved.message() + ")"));
   Outcome outcome{false, state_.next_attempt};
+  // A rate limit (429) or an overloaded CA that says when to come back (a
+  // 5xx with Retry-After, RFC 8555 §6.6; Let's Encrypt answers its overall
+  // request limit so): no job of this CA asks before then.
   if (error.tag() == problem::kRateLimited)
     outcome.ca_wait_until = asked ? clock_.now() + *asked : state_.next_attempt;
+  else if (asked && error.code() == Code::kNetwork)
+    outcome.ca_wait_until = clock_.now() + *asked;
   return outcome;
 }
 

@@ -76,6 +76,7 @@ class FakeAcmeCa : public HttpClient {
   bool refuse_profile = false;         // invalidProfile for a newOrder with "profile"
   int rate_limited_orders = 0;         // this many newOrders get 429 rateLimited ...
   std::string rate_limit_retry_after;  // ... with this Retry-After; "" = none
+  int busy_orders = 0;                 // this many newOrders get a bare 503 with that Retry-After
   std::string refuse_finalize;         // short problem type (badPublicKey) for the next finalize
   // The CA lost every account (a database reset): kids get accountDoesNotExist.
   void forget_accounts() {

@@ -78,6 +78,12 @@ HttpResponse FakeAcmeCa::check_order_extensions(const Json& payload) {
     if (!rate_limit_retry_after.empty()) r.headers.emplace("retry-after", rate_limit_retry_after);
     return r;
   }
+  if (busy_orders > 0) {  // an overloaded front end: no problem document
+    --busy_orders;
+    HttpResponse r = make_response(503, "Service Unavailable", {{"content-type", "text/plain"}});
+    if (!rate_limit_retry_after.empty()) r.headers.emplace("retry-after", rate_limit_retry_after);
+    return r;
+  }
   const std::string replaces = payload.get_string_or("replaces", "");
   if (!replaces.empty() && !refuse_replaces.empty()) {
     int status = refuse_replaces == kErr + "alreadyReplaced" ? 409 : 400;

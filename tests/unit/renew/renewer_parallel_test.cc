@@ -143,6 +143,25 @@ TEST(RenewerParallel, RateLimitHoldsBackEveryJobOfThatCa) {
   LONGS_EQUAL(1, h.ca.orders_created());  // n1 now; n0 keeps its own backoff
 }
 
+// An overloaded CA (503 with Retry-After, no problem document) is waited
+// out as a rate limit is: no other job of that CA asks it meanwhile.
+TEST(RenewerParallel, AnOverloadedCaThatSaysWhenHoldsBackEveryJobOfThatCa) {
+  h.ca.busy_orders = 1;
+  h.ca.rate_limit_retry_after = "120";
+  make_renewer(certs(2), false);
+  const TimePoint start = h.clock.now();
+  renewer->run_once();  // n0: 503; n1 must not ask the CA until +120 s
+  LONGS_EQUAL(0, h.ca.orders_created());
+  const long seen = h.ca.requests_seen();
+  h.clock.set(start + Seconds(119));
+  TimePoint wake = renewer->run_once();
+  LONGS_EQUAL(seen, h.ca.requests_seen());
+  LONGS_EQUAL(to_unix(start + Seconds(120)), to_unix(wake));
+  h.clock.set(wake);
+  renewer->run_once();
+  LONGS_EQUAL(1, h.ca.orders_created());
+}
+
 TEST(RenewerParallel, ATickDoesNotWaitForACaThatDoesNotAnswer) {
   options.tick_budget = Millis(300);
   ClockDriver driver(h.clock, &in_flight);
