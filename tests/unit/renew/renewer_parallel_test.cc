@@ -87,6 +87,23 @@ TEST_GROUP(RenewerParallel) {
     renewer->set_certs(std::move(list));
     renewer->start();
   }
+  // n0's newOrder was refused with Retry-After 120: n1 asks the CA no
+  // sooner, then orders; n0 keeps its own backoff.
+  void first_job_holds_back_the_other_for_120s() {
+    make_renewer(certs(2), false);
+    const TimePoint start = h.clock.now();
+    renewer->run_once();
+    LONGS_EQUAL(0, h.ca.orders_created());
+    CHECK(h.log.contains("rate-limits"));
+    const long seen = h.ca.requests_seen();
+    h.clock.set(start + Seconds(119));
+    TimePoint wake = renewer->run_once();
+    LONGS_EQUAL(seen, h.ca.requests_seen());
+    LONGS_EQUAL(to_unix(start + Seconds(120)), to_unix(wake));
+    h.clock.set(wake);
+    renewer->run_once();
+    LONGS_EQUAL(1, h.ca.orders_created());
+  }
   bool all_staged(int n) {
     for (int i = 0; i < n; ++i)
       if (!has_staged(h.store, "n" + std::to_string(i) + ".example")) return false;
@@ -126,21 +143,9 @@ TEST(RenewerParallel, EveryConcurrentRequestHasItsOwnNonce) {
 }
 
 TEST(RenewerParallel, RateLimitHoldsBackEveryJobOfThatCa) {
-  h.ca.rate_limited_orders = 1;
+  h.ca.rate_limited_orders = 1;  // 429 rateLimited
   h.ca.rate_limit_retry_after = "120";
-  make_renewer(certs(2), false);
-  const TimePoint start = h.clock.now();
-  renewer->run_once();  // n0: 429; n1 must not ask the CA until +120 s
-  LONGS_EQUAL(0, h.ca.orders_created());
-  CHECK(h.log.contains("rate-limits"));
-  const long seen = h.ca.requests_seen();
-  h.clock.set(start + Seconds(119));
-  TimePoint wake = renewer->run_once();
-  LONGS_EQUAL(seen, h.ca.requests_seen());
-  LONGS_EQUAL(to_unix(start + Seconds(120)), to_unix(wake));
-  h.clock.set(wake);
-  renewer->run_once();
-  LONGS_EQUAL(1, h.ca.orders_created());  // n1 now; n0 keeps its own backoff
+  first_job_holds_back_the_other_for_120s();
 }
 
 // An overloaded CA (503 with Retry-After, no problem document) is waited
@@ -148,18 +153,7 @@ TEST(RenewerParallel, RateLimitHoldsBackEveryJobOfThatCa) {
 TEST(RenewerParallel, AnOverloadedCaThatSaysWhenHoldsBackEveryJobOfThatCa) {
   h.ca.busy_orders = 1;
   h.ca.rate_limit_retry_after = "120";
-  make_renewer(certs(2), false);
-  const TimePoint start = h.clock.now();
-  renewer->run_once();  // n0: 503; n1 must not ask the CA until +120 s
-  LONGS_EQUAL(0, h.ca.orders_created());
-  const long seen = h.ca.requests_seen();
-  h.clock.set(start + Seconds(119));
-  TimePoint wake = renewer->run_once();
-  LONGS_EQUAL(seen, h.ca.requests_seen());
-  LONGS_EQUAL(to_unix(start + Seconds(120)), to_unix(wake));
-  h.clock.set(wake);
-  renewer->run_once();
-  LONGS_EQUAL(1, h.ca.orders_created());
+  first_job_holds_back_the_other_for_120s();
 }
 
 TEST(RenewerParallel, ATickDoesNotWaitForACaThatDoesNotAnswer) {
