@@ -30,9 +30,10 @@ Result<std::size_t> parse_max_parallel(const std::string& text) {
     if (digits) n = n * 10 + static_cast<std::size_t>(c - '0');
   }
   if (!digits || n < 1 || n > kMaxMaxParallel) {
-    return value_error(text, "is not a whole number from 1 to " + std::to_string(kMaxMaxParallel) +
-                                 "; write e.g. 64 (more orders at once than the CA allows only "
-                                 "earn rate-limit answers)");
+    return value_error(
+        text, "is not a whole number from 1 to " + std::to_string(kMaxMaxParallel) +
+                  "; write e.g. 256, the default (more orders at once than the CA allows only "
+                  "earn rate-limit answers)");
   }
   return n;
 }

@@ -41,11 +41,12 @@ TEST(GlobalValues, MaxParallel) {
   LONGS_EQUAL(1024, *parse_max_parallel("1024"));
   // test_300_01[maxparallel-zero]
   for (const char* bad : {"0", "1025", "-3", "ten", "", "8x", "99999999"}) {
-    STRCMP_EQUAL((std::string("ACMEMaxParallel: '") + bad +
-                  "' is not a whole number from 1 to 1024; write e.g. 64 (more orders at once "
-                  "than the CA allows only earn rate-limit answers)")
-                     .c_str(),
-                 refusal("ACMEMaxParallel", parse_max_parallel(bad)).c_str());
+    STRCMP_EQUAL(
+        (std::string("ACMEMaxParallel: '") + bad +
+         "' is not a whole number from 1 to 1024; write e.g. 256, the default (more orders at once "
+         "than the CA allows only earn rate-limit answers)")
+            .c_str(),
+        refusal("ACMEMaxParallel", parse_max_parallel(bad)).c_str());
   }
 }
 
