@@ -159,6 +159,26 @@ Result<AcmeResponse> AcmeClient::post(const std::string& url, const std::string&
   }
 }
 
+// A fiber past the limit waits; plain thread code (acmectl) never waits.
+AcmeClient::Turn::Turn(AcmeClient& client) : client_(client) {
+  if (client_.in_flight_ < kMaxInFlight || !Fiber::current()) {
+    ++client_.in_flight_;
+    return;
+  }
+  auto given = std::make_shared<bool>(false);
+  client_.waiting_.push_back(given);
+  Fiber::wait_for(given.get());  // the place is handed over: in_flight_ stays
+}
+
+AcmeClient::Turn::~Turn() {
+  if (client_.waiting_.empty()) {
+    --client_.in_flight_;
+    return;
+  }
+  *client_.waiting_.front() = true;
+  client_.waiting_.pop_front();
+}
+
 Result<AcmeResponse> AcmeClient::post_once(const std::string& url, const std::string& payload,
                                            bool* bad_nonce) {
   if (!key_) return Status(Code::kInvalidArgument, "no signing key set for " + url);
@@ -166,6 +186,7 @@ Result<AcmeResponse> AcmeClient::post_once(const std::string& url, const std::st
   if (!secure.ok()) return secure;
   auto dir = directory();
   if (!dir.ok()) return dir.status();
+  Turn turn(*this);  // from taking a nonce to its answer's nonce
   auto nonce = nonces_.take(http_, (*dir)->new_nonce);
   if (!nonce.ok()) return nonce.status();
   auto jws = jws_sign(*key_, JwsParams{url, *nonce, kid_}, payload);

@@ -13,12 +13,12 @@ namespace acme {
 
 class NoncePool {
  public:
-  // Enough for the answers of ACMEMaxParallel's largest value (1,024) steps
-  // at once: a pool smaller than the requests in flight drops nonces that
-  // are fetched again with HEAD later (with 16 and 64 orders: 2.4 per
-  // certificate; with 128 and 256 orders: 754 HEADs for 1,000 names). The
-  // pool only ever holds as many as were in circulation, the oldest dropped
-  // first; about 50 bytes each.
+  // More than are ever in circulation: each answer brings one, and at most
+  // AcmeClient::kMaxInFlight requests are in flight per CA, so the pool
+  // holds about that many plus what an ending watchdog handed over. It was
+  // once the bound itself: a pool of 128 with 256 orders sending at once
+  // dropped half their nonces (754 HEADs for 1,000 names). The oldest are
+  // dropped first; about 50 bytes each.
   static constexpr std::size_t kMax = 1024;
 
   void remember(const HttpResponse& response);  // keeps its Replay-Nonce, if any

@@ -1,5 +1,6 @@
 #include "acme/client.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -249,4 +250,52 @@ TEST(AcmeClient, FibersAskingAtOnceShareOneDirectoryFetch) {
     LONGS_EQUAL(refuse ? 0 : 5, answered);
     LONGS_EQUAL(refuse ? 5 : 0, failed);
   }
+}
+
+namespace {
+
+// A CA that answers a HEAD or POST only after the asking fiber is resumed
+// twice more (the request is in flight meanwhile), counting what is.
+class BusyCa : public HttpClient {
+ public:
+  int heads = 0;
+  int most_in_flight = 0;
+  Result<HttpResponse> send(const HttpRequest& request) override {
+    if (request.method == "GET") return json_response(200, directory_json());
+    most_in_flight = std::max(most_in_flight, ++in_flight_);
+    Fiber::yield();
+    Fiber::yield();
+    --in_flight_;
+    const std::string nonce = "n" + std::to_string(++issued_);
+    if (request.method != "HEAD") return ok_json(nonce);
+    ++heads;
+    return make_response(200, "", {{"replay-nonce", nonce}});
+  }
+
+ private:
+  int in_flight_ = 0;
+  int issued_ = 0;
+};
+
+}  // namespace
+
+// Many orders starting at once: the CA sees at most kMaxInFlight signed
+// requests at a time, and the nonces their answers carry serve the fibers
+// that waited, so no more than that many are fetched with HEAD.
+TEST(AcmeClient, ManyFibersKeepAtMostTheLimitInFlightAndFetchAsFewNonces) {
+  BusyCa http;
+  AcmeClient client(http, kCaDir);
+  client.set_signer(&key, kKid);
+  const int fibers_at_once = 3 * AcmeClient::kMaxInFlight;
+  int answered = 0;
+  FiberSet fibers;
+  for (int i = 0; i < fibers_at_once; ++i) {
+    fibers.add("f" + std::to_string(i), [&] {
+      if (client.post_as_get(kUrl).ok()) ++answered;
+    });
+  }
+  while (!fibers.empty()) fibers.pump();
+  LONGS_EQUAL(fibers_at_once, answered);
+  LONGS_EQUAL(AcmeClient::kMaxInFlight, http.most_in_flight);
+  CHECK_TEXT(http.heads <= AcmeClient::kMaxInFlight, std::to_string(http.heads).c_str());
 }
