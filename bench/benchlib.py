@@ -14,6 +14,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
@@ -193,3 +194,32 @@ def pebble_stack(base):
     dns = ChallTestSrv(subdir(base, "dns")).start()
     ca = Pebble(subdir(base, "pebble"), listener, dns.dns_port, http_port, https_port).start()
     return ca, http_port, https_port
+
+
+class PebbleStall:
+    """Tells a run stopped by pebble from one stopped by the module. Call
+    check(progress) in a wait loop with a number that grows while work gets
+    done; after `quiet` s without growth it asks pebble's store
+    (Pebble.store_answers). A wedged store ends the run: the goroutine dump
+    goes to dump_dir and check() returns the reason; else None."""
+
+    def __init__(self, ca, dump_dir, quiet=30):
+        self.ca, self.dump_dir, self.quiet = ca, dump_dir, quiet
+        self.progress, self.since = -1, time.monotonic()
+
+    def check(self, progress):
+        now = time.monotonic()
+        if progress != self.progress:
+            self.progress, self.since = progress, now
+            return None
+        if now - self.since < self.quiet:
+            return None
+        if self.ca.store_answers():
+            self.since = now   # it answered: ask again after another quiet spell
+            return None
+        os.makedirs(self.dump_dir, exist_ok=True)
+        dump = os.path.join(self.dump_dir, "pebble-goroutines.log")
+        self.ca.dump_goroutines(dump)
+        return (f"pebble's store stopped answering (no progress for {self.quiet} s and its "
+                f"management API's store read timed out): pebble 2.4.0's MemoryStore lock "
+                f"deadlock, not the module; goroutine dump in {dump}")

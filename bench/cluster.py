@@ -200,16 +200,19 @@ def nodes_for(cluster, names, prefix, single):
     return made
 
 
-def wait_live(nodes, names, t0, bound):
+def wait_live(nodes, names, t0, bound, stall):
     """Until every node logged ACME10032 for every name; (seconds, None) or
-    (None, what was reached) past the bound."""
+    (None, what was reached) past the bound or when pebble's store stalled."""
     want = set(names)
     while True:
-        done = [want <= set(LIVE_RE.findall(n.error_log_text())) for n in nodes]
-        if all(done):
+        live = [want & set(LIVE_RE.findall(n.error_log_text())) for n in nodes]
+        if all(len(done) == len(want) for done in live):
             return time.monotonic() - t0, None
         for n in nodes:
             n.assert_alive()
+        stalled = stall.check(sum(len(done) for done in live))
+        if stalled:
+            return None, stalled
         if time.monotonic() - t0 > bound:
             return None, ", ".join(
                 f"{n.node_name} {len(want & set(LIVE_RE.findall(n.error_log_text())))}/"
@@ -276,7 +279,9 @@ def run_variant(cluster, n, single):
         for node in nodes:
             node.start(timeout=120)
         r["started"] = time.monotonic() - t0
-        r["live"], r["stuck"] = wait_live(nodes, names, t0, bound)
+        stall = benchlib.PebbleStall(cluster.pebble, os.environ.get("BENCH_CLUSTER_KEEP_LOGS")
+                                     or cluster.session.mkdir("stall"))
+        r["live"], r["stuck"] = wait_live(nodes, names, t0, bound, stall)
         if r["live"] is not None:
             r["bad"] = check_served(cluster, nodes, names)
             r["served"] = time.monotonic() - t0

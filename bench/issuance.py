@@ -82,9 +82,10 @@ def ca_requests(ca, since):
     return len(CA_REQUEST_RE.findall(ca.log_text()[since:]))
 
 
-def watch(httpd, ca, names, t0, bound):
+def watch(httpd, ca, names, t0, bound, dump_dir):
     """Polls the error log until every name is live and served; the times."""
     t = {}
+    stall = benchlib.PebbleStall(ca, dump_dir)
     log_start = len(ca.log_text())
     staged, live = {}, {}
     deadline = t0 + bound
@@ -104,6 +105,10 @@ def watch(httpd, ca, names, t0, bound):
         if "all live" in t and served(httpd, ca, max(live, key=live.get)):
             t["served"] = time.monotonic() - t0
         httpd.assert_alive()
+        stalled = stall.check(len(staged) + len(live))
+        if stalled:
+            sys.exit(f"abort: {len(names)} names: after {now - t0:.0f} s {len(staged)} staged, "
+                     f"{len(live)} live: {stalled}")
         if time.monotonic() > deadline:
             missing = [n for n in names if n not in staged]
             about = [line for line in text.splitlines()
@@ -124,7 +129,8 @@ def one_size(so, base, ca, http_port, https_port, n):
     t0 = time.monotonic()
     httpd.start(timeout=60)
     try:
-        t = watch(httpd, ca, names, t0, 60 + 2 * n)
+        t = watch(httpd, ca, names, t0, 60 + 2 * n,
+                  os.environ.get("BENCH_ISSUANCE_KEEP_LOGS") or base)
         bad = [name for name in names if not served(httpd, ca, name)]
         if bad:
             sys.exit(f"abort: {n} names: not served a verified certificate: {bad[:5]}")

@@ -11,8 +11,11 @@ the intermediate from the management port into files (trust anchors).
 """
 import json
 import os
+import shutil
+import signal
 import ssl
 import time
+import urllib.error
 import urllib.request
 
 from . import certs, ports, procs
@@ -135,6 +138,28 @@ class Pebble:
 
     def stop(self):
         procs.stop(self.proc)
+
+    def store_answers(self, timeout=10):
+        """Whether pebble's in-memory store answers within timeout. Pebble
+        2.4.0 can deadlock under many orders at once: every goroutine then
+        waits for its MemoryStore's lock, no ACME request that reads the store
+        is answered again, and clients see only timeouts (bench/RESULTS.md,
+        "Pebble's store deadlock"). The management API's certificate status
+        reads that store too: a serial it never issued is a 404 at once."""
+        url = f"https://127.0.0.1:{self.management_port}/cert-status-by-serial/1"
+        try:
+            self.get(url, timeout=timeout)
+        except urllib.error.HTTPError:
+            return True      # answered (404)
+        except OSError:
+            return False     # refused, reset or timed out
+        return True
+
+    def dump_goroutines(self, path):
+        """SIGQUIT: the Go runtime writes every goroutine's stack to the log
+        and exits; the log is copied to path."""
+        procs.stop(self.proc, sig=signal.SIGQUIT)
+        shutil.copy(self.log_file, path)
 
     def _ssl_context(self):
         return ssl.create_default_context(cafile=self.listener.root_file)
