@@ -72,6 +72,13 @@ TEST_GROUP(Sync) {
   SyncCounts sync() {
     return sync(etcd);
   }
+  // None staged, `failed` refused, the exit status a problem, nothing written.
+  void check_none_staged(const SyncCounts& counts, long failed) {
+    LONGS_EQUAL(failed, counts.failed);
+    LONGS_EQUAL(0, counts.staged);
+    LONGS_EQUAL(kExitProblem, sync_exit_status(counts));
+    CHECK(disk.files.empty());
+  }
   std::string staged(const std::string& dir, const char* file) {
     auto it = disk.files.find("staging/" + dir + "/" + file);
     return it == disk.files.end() ? "(none)" : it->second;
@@ -137,11 +144,7 @@ TEST(Sync, AChainThatLeadsToNoTrustAnchorIsNotStaged) {
   publish("a.example", a.cert.to_pem(), *a.key.to_pem());  // the intermediate left out
   Pki stranger;                                            // a CA this node does not trust
   publish("b.example", stranger.leaf("DNS:b.example", 0x0b));
-  SyncCounts counts = sync();
-  LONGS_EQUAL(2, counts.failed);
-  LONGS_EQUAL(0, counts.staged);
-  LONGS_EQUAL(kExitProblem, sync_exit_status(counts));
-  CHECK(disk.files.empty());
+  check_none_staged(sync(), 2);
   CHECK_TEXT(contains(err.str(), "acmectl sync: a.example: not staged"), err.str().c_str());
   CHECK_TEXT(contains(err.str(), "acmectl sync: b.example: not staged"), err.str().c_str());
   CHECK_TEXT(contains(err.str(), "ACMETrustAnchorFile " + anchors->path()), err.str().c_str());
@@ -218,11 +221,7 @@ TEST(Sync, ASetSealedWithAnotherClusterKeyIsNotStaged) {
   RoutingStore orderer(their_files, their_view), node(disk, our_view);
   Issued a = pki->leaf("DNS:a.example", 0x0a);
   CHECK(publish_shared_set(orderer, "a.example", pki->chain(a), *a.key.to_pem(), log).ok());
-  SyncCounts counts = sync(node);
-  LONGS_EQUAL(1, counts.failed);
-  LONGS_EQUAL(0, counts.staged);
-  LONGS_EQUAL(kExitProblem, sync_exit_status(counts));
-  CHECK(disk.files.empty());
+  check_none_staged(sync(node), 1);
   CHECK_TEXT(contains(err.str(), "acmectl sync: a.example: not staged: "), err.str().c_str());
   CHECK_TEXT(contains(err.str(), "ACMESharedStoreKeyFile"), err.str().c_str());
 }
