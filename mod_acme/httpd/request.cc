@@ -37,7 +37,7 @@ int send_decided_answer(request_rec* r) {
   if (d->status == HTTP_METHOD_NOT_ALLOWED) {
     ap_allow_methods(r, REPLACE_ALLOW, "GET", "HEAD", nullptr);  // the 405's Allow header
   }
-  if (d->status != OK) return d->status;
+  if (d->status != HTTP_OK) return d->status;
   ap_set_content_type(r, "text/plain");
   ap_set_content_length(r, static_cast<apr_off_t>(d->length));
   apr_table_setn(r->headers_out, "Cache-Control", "no-store");
@@ -55,20 +55,12 @@ int answer_request(request_rec* r) {
   request.is_get = r->method_number == M_GET;  // HEAD is M_GET
   request.on_fallback = sc && sc->files.on_fallback;
   Http01Answer answer = answer_http01(st->table, st->managed_hosts, request);
-  switch (answer.kind) {
-    case Http01Answer::Kind::kDecline:
-      return DECLINED;
-    case Http01Answer::Kind::kAnswer:
-      return decide(r, OK, answer.body);
-    case Http01Answer::Kind::kNotFound:
-      return decide(r, HTTP_NOT_FOUND);
-    case Http01Answer::Kind::kMethodNotAllowed:
-      return decide(r, HTTP_METHOD_NOT_ALLOWED);
-    case Http01Answer::Kind::kUnavailable:
-      apr_table_setn(r->err_headers_out, "Retry-After", "60");
-      return HTTP_SERVICE_UNAVAILABLE;
+  if (answer.kind == Http01Answer::Kind::kDecline) return DECLINED;
+  if (answer.kind == Http01Answer::Kind::kUnavailable) {
+    apr_table_setn(r->err_headers_out, "Retry-After", "60");
+    return answer.http_status();
   }
-  return DECLINED;
+  return decide(r, answer.http_status(), answer.body);
 }
 
 }  // namespace

@@ -58,4 +58,20 @@ Http01Answer answer_http01(const ChallengeTable& table,
   return {};
 }
 
+int Http01Answer::http_status() const {
+  switch (kind) {
+    case Kind::kDecline:
+      return 0;
+    case Kind::kAnswer:
+      return 200;
+    case Kind::kNotFound:
+      return 404;
+    case Kind::kMethodNotAllowed:
+      return 405;
+    case Kind::kUnavailable:
+      return 503;
+  }
+  return 0;
+}
+
 }  // namespace acme

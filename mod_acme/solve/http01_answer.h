@@ -26,6 +26,9 @@ struct Http01Answer {
   };
   Kind kind = Kind::kDecline;
   std::string body;  // the key authorization, for kAnswer
+
+  // The HTTP status each kind is sent with; 0 for kDecline.
+  int http_status() const;
 };
 
 struct Http01Request {

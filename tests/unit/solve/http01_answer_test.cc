@@ -82,3 +82,12 @@ TEST(Http01Answer, ManagesHostIsAnExactLookup) {
   CHECK_FALSE(manages_host(hosts, "example"));
   CHECK_FALSE(manages_host(hosts, nullptr));
 }
+
+TEST(Http01Answer, EachAnswerIsSentWithItsHttpStatus) {
+  CHECK(h.table.put("a.example", kToken, kToken + ".thumb").ok());
+  LONGS_EQUAL(200, ask(challenge(kToken), "a.example").http_status());
+  LONGS_EQUAL(404, ask(challenge("unknown"), "a.example").http_status());
+  LONGS_EQUAL(405, ask(challenge(kToken), "a.example", false).http_status());
+  LONGS_EQUAL(503, ask("/index.html", "a.example", true, true).http_status());
+  LONGS_EQUAL(0, ask("/index.html", "a.example").http_status());  // declined: httpd goes on
+}
