@@ -20,11 +20,19 @@ apr_status_t delete_conf(void* data) {
   return APR_SUCCESS;
 }
 
-// Owned by p: deleted when httpd clears it (each configuration generation).
-ServerConf* new_conf(apr_pool_t* p, ServerConf conf) {
-  auto* sc = new ServerConf(std::move(conf));
-  apr_pool_cleanup_register(p, sc, delete_conf, apr_pool_cleanup_null);
-  return sc;
+// A new record (merged when base is given), owned by p: deleted when httpd
+// clears it (each configuration generation). httpd's C frames call this:
+// a failure (allocation) is null, not a throw.
+void* new_conf(apr_pool_t* p, const ServerConf* base = nullptr,
+               const ServerConf* add = nullptr) noexcept {
+  try {
+    auto* sc = base ? new ServerConf{merge_vhost(base->vhost, add->vhost), base->global, {}}
+                    : new ServerConf();
+    apr_pool_cleanup_register(p, sc, delete_conf, apr_pool_cleanup_null);
+    return sc;
+  } catch (...) {
+    return nullptr;
+  }
 }
 
 }  // namespace
@@ -47,26 +55,12 @@ std::vector<VhostDirectives> all_directives(server_rec* main_server) {
 
 using namespace acme;
 
-// httpd's C frames call these: allocation failure must not throw into them.
 void* acme_create_server_conf(apr_pool_t* p, server_rec*) {
-  try {
-    return new_conf(p, ServerConf());
-  } catch (...) {
-    return nullptr;
-  }
+  return new_conf(p);
 }
 
-void* acme_merge_server_conf(apr_pool_t* p, void* base_conf, void* add_conf) {
-  const auto* base = static_cast<const ServerConf*>(base_conf);
-  const auto* add = static_cast<const ServerConf*>(add_conf);
-  try {
-    ServerConf merged;
-    merged.vhost = merge_vhost(base->vhost, add->vhost);
-    merged.global = base->global;
-    return new_conf(p, std::move(merged));
-  } catch (...) {
-    return nullptr;
-  }
+void* acme_merge_server_conf(apr_pool_t* p, void* base, void* add) {
+  return new_conf(p, static_cast<const ServerConf*>(base), static_cast<const ServerConf*>(add));
 }
 
 int acme_check_config(apr_pool_t*, apr_pool_t*, apr_pool_t*, server_rec* s) {

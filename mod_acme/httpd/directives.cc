@@ -20,15 +20,6 @@ namespace acme {
 
 namespace {
 
-Status apply(cmd_parms* cmd, const DirectiveAction& action, const DirectiveArgs& args) {
-  ServerConf& sc = *server_conf(cmd->server);
-  PathResolver resolve = [cmd](const std::string& path) {
-    const char* resolved = ap_server_root_relative(cmd->pool, path.c_str());
-    return std::string(resolved ? resolved : "");
-  };
-  return action.apply(DirectiveTarget{sc.vhost, sc.global, resolve}, args);
-}
-
 // The one guard.
 const char* run(cmd_parms* cmd, int argc, const char* const argv[]) noexcept {
   const char* name = cmd->directive->directive;  // as the admin wrote it
@@ -37,7 +28,12 @@ const char* run(cmd_parms* cmd, int argc, const char* const argv[]) noexcept {
     if (action.global_only) {
       if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
     }
-    Status status = apply(cmd, action, DirectiveArgs(argv, argv + argc));
+    ServerConf& sc = *server_conf(cmd->server);
+    const PathResolver resolve = [cmd](const std::string& path) {
+      const char* resolved = ap_server_root_relative(cmd->pool, path.c_str());
+      return std::string(resolved ? resolved : "");
+    };
+    Status status = action.apply({sc.vhost, sc.global, resolve}, DirectiveArgs(argv, argv + argc));
     if (status.ok()) return nullptr;
     return apr_pstrdup(cmd->pool, directive_message(name, status).c_str());
   } catch (const std::exception& e) {

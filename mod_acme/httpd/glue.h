@@ -50,8 +50,11 @@ struct ModuleState : Generation {
 };
 
 // The state of the running configuration; null until post_config built it.
-ModuleState* module_state();
-void set_module_state(ModuleState* state);
+// A plain pointer: nothing to destroy when the DSO is unloaded.
+inline ModuleState* g_module_state = nullptr;
+inline ModuleState* module_state() {
+  return g_module_state;
+}
 
 // --- logging (log_sink.cc) --------------------------------------------------
 // The core's LogSink onto ap_log_error, as "ACMEnnnnn: text" so admins can
@@ -79,43 +82,38 @@ bool start_watchdog(apr_pool_t* pconf, ModuleState& state);
 }  // namespace acme
 
 extern "C" {
-// config.cc: server records, and the cross-directive checks of `apachectl -t`.
+// Each file's header says what its callbacks do; mod_acme.cc registers them.
+// config.cc
 void* acme_create_server_conf(apr_pool_t* p, server_rec* s);
 void* acme_merge_server_conf(apr_pool_t* p, void* base, void* add);
 int acme_check_config(apr_pool_t* pconf, apr_pool_t* plog, apr_pool_t* ptemp, server_rec* s);
-// startup.cc: shared memory, the store prepared for the child user, staged
-// sets promoted, and the files each vhost hands to mod_ssl (live set or
-// self-signed fallback).
+// startup.cc
 int acme_post_config(apr_pool_t* pconf, apr_pool_t* plog, apr_pool_t* ptemp, server_rec* s);
 int acme_add_cert_files(server_rec* s, apr_pool_t* p, apr_array_header_t* certs,
                         apr_array_header_t* keys);
 int acme_add_fallback_cert_files(server_rec* s, apr_pool_t* p, apr_array_header_t* certs,
                                  apr_array_header_t* keys);
-// watchdog.cc: a child's exit waits for a running watchdog tick.
+// watchdog.cc
 void acme_child_init(apr_pool_t* pchild, server_rec* s);
-// activation.cc: after every other module's post_config, the parent's
-// activation thread; the monitor hook is its fallback.
+// activation.cc
 int acme_post_config_last(apr_pool_t* pconf, apr_pool_t* plog, apr_pool_t* ptemp, server_rec* s);
 int acme_monitor(apr_pool_t* p, server_rec* s);
-// stapling.cc: mod_ssl primes each certificate (parent) and asks for the
-// response in every handshake (workers); staple/stapling_index.h decides both.
+// stapling.cc
 int acme_ocsp_prime(server_rec* s, apr_pool_t* p, const char* id, apr_size_t id_len,
                     const char* pem);
 int acme_ocsp_get_resp(server_rec* s, conn_rec* c, const char* id, apr_size_t id_len,
                        ap_ssl_ocsp_copy_resp* cb, void* userdata);
-// tls_alpn.cc: tls-alpn-01 (RFC 8737) in mod_ssl's handshake.
+// tls_alpn.cc
 int acme_protocol_propose(conn_rec* c, request_rec* r, server_rec* s,
                           const apr_array_header_t* offers, apr_array_header_t* proposals);
 int acme_protocol_switch(conn_rec* c, request_rec* r, server_rec* s, const char* protocol);
 const char* acme_protocol_get(const conn_rec* c);
 int acme_answer_challenge(conn_rec* c, const char* server_name, const char** cert_pem,
                           const char** key_pem);
-// request.cc: http-01 answers from shared memory, and 503 while a vhost
-// serves its self-signed fallback (solve/http01_answer.h decides).
+// request.cc
 int acme_post_read_request(request_rec* r);
 int acme_quick_handler(request_rec* r, int lookup_uri);
-// status.cc: `SetHandler acme-status` and mod_status' section
-// (report/status_response.h answers).
+// status.cc
 int acme_status_handler(request_rec* r);
 int acme_status_section(request_rec* r, int flags);
 }  // extern "C"

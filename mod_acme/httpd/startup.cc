@@ -69,14 +69,6 @@ std::string dry_run_placeholder(apr_pool_t* pool) {
   return "/proc/self/fd/" + std::to_string(fd);
 }
 
-std::vector<int> listen_ports() {
-  std::vector<int> ports;
-  for (ap_listen_rec* lr = ap_listeners; lr; lr = lr->next) {
-    if (lr->bind_addr) ports.push_back(lr->bind_addr->port);
-  }
-  return ports;
-}
-
 // What httpd knows that renew/generation_start.h's start_generation needs.
 StartupInputs startup_inputs(apr_pool_t* pconf, server_rec* s) {
   StartupInputs in;
@@ -84,7 +76,8 @@ StartupInputs startup_inputs(apr_pool_t* pconf, server_rec* s) {
   if (in.settings.store_dir.empty()) in.settings.store_dir = ap_server_root_relative(pconf, "acme");
   in.vhosts = all_directives(s);
   in.regions = process_regions(s);
-  in.listen_ports = listen_ports();
+  for (ap_listen_rec* lr = ap_listeners; lr; lr = lr->next)
+    if (lr->bind_addr) in.listen_ports.push_back(lr->bind_addr->port);
   for (server_rec* v = s; v; v = v->next) {
     in.servers.push_back({v->server_hostname ? v->server_hostname : "?",
                           ap_is_allowed_protocol(nullptr, nullptr, v, kAcmeTls1) != 0});
@@ -97,7 +90,7 @@ StartupInputs startup_inputs(apr_pool_t* pconf, server_rec* s) {
 
 apr_status_t delete_state(void* data) {
   auto* st = static_cast<ModuleState*>(data);
-  if (module_state() == st) set_module_state(nullptr);
+  if (g_module_state == st) g_module_state = nullptr;
   delete st;
   return APR_SUCCESS;
 }
@@ -107,7 +100,7 @@ apr_status_t delete_state(void* data) {
 ModuleState* new_state(apr_pool_t* pconf, server_rec* s) {
   auto* st = new ModuleState();
   apr_pool_cleanup_register(pconf, st, delete_state, apr_pool_cleanup_null);
-  set_module_state(st);
+  g_module_state = st;
   st->main_server = s;
   ap_version_t v;
   ap_get_server_revision(&v);

@@ -31,19 +31,6 @@
 extern "C" module AP_MODULE_DECLARE_DATA acme_module;
 APLOG_USE_MODULE(acme);
 
-namespace acme {
-
-namespace {
-
-// Per connection, in c->pool: set once the connection switched to acme-tls/1.
-struct ConnState {
-  const char* protocol;
-};
-
-}  // namespace
-
-}  // namespace acme
-
 using namespace acme;
 
 // Connection level only (r is null during the TLS handshake's ALPN).
@@ -65,17 +52,14 @@ int acme_protocol_propose(conn_rec* c, request_rec* r, server_rec* s,
 int acme_protocol_switch(conn_rec* c, request_rec* r, server_rec*, const char* protocol) {
   if (r || !protocol || std::strcmp(protocol, kAcmeTls1) != 0 || !ap_ssl_conn_is_ssl(c))
     return DECLINED;
-  auto* state = static_cast<ConnState*>(apr_pcalloc(c->pool, sizeof(ConnState)));
-  state->protocol = kAcmeTls1;
-  ap_set_module_config(c->conn_config, &acme_module, state);
+  // The connection's module config: the protocol it switched to, a constant.
+  ap_set_module_config(c->conn_config, &acme_module, const_cast<char*>(kAcmeTls1));
   c->keepalive = AP_CONN_CLOSE;
   return OK;
 }
 
 const char* acme_protocol_get(const conn_rec* c) {
-  const auto* state =
-      static_cast<const ConnState*>(ap_get_module_config(c->conn_config, &acme_module));
-  return state ? state->protocol : nullptr;
+  return static_cast<const char*>(ap_get_module_config(c->conn_config, &acme_module));
 }
 
 // mod_ssl replaces the vhost's certificate with this one for the handshake
