@@ -197,6 +197,7 @@ void ClusterSession::poll_watches(TimePoint now) {
     auto news = store_watch_.poll(Millis(0));
     if (!news.ok()) {
       trouble("cluster: watching the shared store", news.status());
+      // A start that fails shows as the next poll's error and is tried again then.
       (void)store_watch_.start(mirror_.root(), mirror_.range_end(), mirror_.next_revision());
       store_.next_watch = now + kWatchRetry;
     } else if (!news->empty()) {
@@ -210,6 +211,7 @@ void ClusterSession::poll_watches(TimePoint now) {
     auto answers = challenge_watch_.poll(Millis(0));
     if (!answers.ok()) {
       trouble("cluster: watching the challenge answers", answers.status());
+      // As above: a failed start is the next poll's error, tried again then.
       (void)challenge_watch_.start(subscriber_.root(), subscriber_.range_end(),
                                    subscriber_.next_revision());
       answers_.next_watch = now + kWatchRetry;

@@ -159,6 +159,8 @@ bool publish_probes(Store& store, const std::string& id, const std::vector<Probe
   auto deadline = std::chrono::steady_clock::now() + wait;
   while (store.exists(path)) {
     if (std::chrono::steady_clock::now() >= deadline) {
+      // Unanswered: taken back. One left behind is published by a watchdog
+      // that starts later and withdrawn at the end of the probes' lifetime.
       (void)store.remove(path);
       return false;
     }
@@ -205,6 +207,8 @@ int run_preflight(const Args& args, std::ostream& out, std::ostream& err) {
     reports.push_back(run_preflight(name, settings_for(args, ca, served), **resolver, prober));
     out << format_name_report(reports.back()) << "\n";
   }
+  // The probes' answers expire by themselves: a withdrawal not written only
+  // leaves them served until then, and the report is already printed.
   if (served && !probes.empty()) (void)write_probe_withdrawal(store, id, probes);
   int code = preflight_exit_code(reports);
   out << (code == kExitOk        ? "All names passed.\n"
