@@ -225,6 +225,16 @@ def summary(results):
         lines.append(f"   {v:<9} {m['configtest']:6.2f} s ({m['configtest'] / b['configtest']:4.2f}x)"
                      f" {m['start']:6.2f} s ({m['start'] / b['start']:4.2f}x)"
                      f" {m['graceful']:6.2f} s ({m['graceful'] / b['graceful']:4.2f}x)")
+    # `without` itself drifts between rounds (2.6 to 4.2 s on this machine): a
+    # round's own ratio compares starts made a minute apart; the ratio of the
+    # medians may compare different rounds.
+    for v, runs in results.items():
+        if v == "without":
+            continue
+        ratios = [r["start"] / b["start"] for r, b in zip(runs, results["without"])]
+        lines.append(f"   {v:<9} start / the same round's without: median "
+                     f"{statistics.median(ratios):4.2f}x, rounds "
+                     + " ".join(f"{x:4.2f}" for x in ratios))
     lines.append("   targets: start empty <= 1.5x without, filled <= 1.2x without")
     lines.append("== memory per child after start + 20 handshakes (MB; USS = Private_Clean + "
                  "Private_Dirty of smaps_rollup); largest of each kind over the rounds")
