@@ -174,7 +174,7 @@ Status RenewalJob::advance(CaSession& session, Outcome* outcome) {
   ACME_RETURN_IF_ERROR(session.ensure_account(store_, log_));
   AcmeClient& client = session.client();
   Result<Order> order = Status(Code::kNotFound, "no order yet");
-  if (may_finalize_unpolled()) {
+  if (session.finalizes_early() && may_finalize_unpolled()) {
     order = finalize_unpolled(session);
     if (!order.ok()) return order.status();
   } else if (!state_.order_url.empty()) {
@@ -251,6 +251,10 @@ Status RenewalJob::advance(CaSession& session, Outcome* outcome) {
 // Refused, it counts as the poll that found the order still pending, and the
 // order is polled from then on as before (only a fetch tells a pending order
 // from an invalid one). After a restart nothing is in memory: a fetch first.
+// Refused otherwise, the order says why: invalid or ready, the refusal
+// stands and fails the order with the CA's reason, as a finalize after a
+// poll would; still pending, the CA does not follow §7.4 (an older Boulder
+// said "malformed"), and its orders are polled for "ready" from then on.
 bool RenewalJob::may_finalize_unpolled() const {
   return answered_ && !finalize_refused_ && seen_order_ &&
          seen_order_->status == OrderStatus::kPending && seen_order_->url == state_.order_url &&
@@ -259,9 +263,21 @@ bool RenewalJob::may_finalize_unpolled() const {
 
 Result<Order> RenewalJob::finalize_unpolled(CaSession& session) {
   auto finalized = finalize(session.client(), *seen_order_, key_, cert_.names);
-  if (finalized.ok() || finalized.status().tag() != problem::kOrderNotReady) return finalized;
+  if (finalized.ok() || finalized.status().code() != Code::kProblem) return finalized;
   finalize_refused_ = true;
-  return *seen_order_;  // still pending, as far as this process knows
+  if (finalized.status().tag() == problem::kOrderNotReady) return *seen_order_;  // still pending
+  auto order = fetch_order(session.client(), state_.order_url);
+  if (!order.ok() || order->status != OrderStatus::kPending) {
+    const bool refused = order.ok() && (order->status == OrderStatus::kInvalid ||
+                                        order->status == OrderStatus::kReady);
+    return refused ? finalized.status() : order;
+  }
+  session.stop_finalizing_early();
+  log_.log(LogLevel::kInfo, kMsgOrderProgress,
+           "the CA refused to finalize the pending order of " + cert_.name + " with " +
+               finalized.status().message() + " instead of orderNotReady (RFC 8555 §7.4): " +
+               "its orders are polled for \"ready\" before they are finalized from now on");
+  return order;
 }
 
 // RFC 8555 §7.5: for every pending authorization publish the answer first,

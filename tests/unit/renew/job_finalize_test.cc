@@ -145,7 +145,9 @@ TEST(JobFinalize, AResumedOrderIsFetchedFirst) {
   LONGS_EQUAL(2, seen["order"]);  // pending at the resume, then valid
 }
 
-// A finalize the CA refuses for another reason fails the order as before.
+// A finalize the CA refuses for another reason fails the order as before,
+// with the CA's reason; the order's fetch tells that the refusal stands
+// (the order is invalid) and that the CA follows §7.4 otherwise.
 TEST(JobFinalize, ARefusedFinalizeFailsAsBefore) {
   h.ca.refuse_finalize = "badCSR";
   step();
@@ -155,6 +157,34 @@ TEST(JobFinalize, ARefusedFinalizeFailsAsBefore) {
   CHECK_TEXT(job->state().last_error.find("refused by the test") != std::string::npos,
              job->state().last_error.c_str());
   LONGS_EQUAL(1, seen["order/finalize"]);
-  LONGS_EQUAL(0, seen["order"]);
+  LONGS_EQUAL(1, seen["order"]);  // invalid: the refusal stands
   CHECK(job->state().order_url.empty());
+  CHECK(session->finalizes_early());
+}
+
+// A CA that refuses a pending order's finalize with another problem than
+// orderNotReady (an older Boulder said "malformed") fails no order for it:
+// the order is polled as before, and the CA's next orders are polled for
+// "ready" before their finalize.
+TEST(JobFinalize, ACaThatRefusesAnEarlyFinalizeOtherwiseIsPolledFirstFromThenOn) {
+  h.ca.not_ready_problem = "malformed";
+  step();
+  step();  // the early finalize, refused: the CA has not validated yet
+  LONGS_EQUAL(0, job->state().failures);
+  CHECK_FALSE(session->finalizes_early());
+  CHECK(h.log.contains("instead of orderNotReady"));
+  LONGS_EQUAL(1, seen["order"]);  // pending: the CA's refusal did not say so
+  h.ca.run_validations();
+  CHECK_TEXT(run_job(*job, *session, h.clock).staged, h.log_text().c_str());
+  LONGS_EQUAL(0, job->state().failures);
+  LONGS_EQUAL(2, seen["order/finalize"]);  // refused early, then accepted when ready
+
+  h.cert.names = {"b.example"};  // the same CA's next order
+  job = h.job();
+  seen.clear();
+  step();
+  h.ca.run_validations();
+  CHECK_TEXT(run_job(*job, *session, h.clock).staged, h.log_text().c_str());
+  LONGS_EQUAL(1, seen["order/finalize"]);
+  LONGS_EQUAL(2, seen["order"]);  // ready, then valid: polled first
 }
