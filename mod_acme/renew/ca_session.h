@@ -53,6 +53,11 @@ class CaSession {
   const std::string& thumbprint() const { return thumbprint_; }
   const CaSettings& ca() const { return ca_; }
   PollPace& poll_pace() { return poll_pace_; }  // how soon its orders are polled first
+  // Whether its orders are finalized without polling for "ready" first
+  // (renew/job.cc); off for good once the CA refused such a finalize with
+  // anything but RFC 8555's orderNotReady.
+  bool finalizes_early() const { return finalizes_early_; }
+  void stop_finalizing_early() { finalizes_early_ = false; }
 
  private:
   Status check_terms(const Directory& dir) const;
@@ -73,6 +78,7 @@ class CaSession {
   bool ready_ = false;
   PollPace poll_pace_;
   bool fresh_key_ = false;  // made here: any saved account record is another key's
+  bool finalizes_early_ = true;
 };
 
 }  // namespace acme

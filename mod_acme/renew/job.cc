@@ -52,6 +52,14 @@ Status read_job_state(const Json& json, JobState* s) {
   return Status();
 }
 
+// RFC 8555 §7.4: the CSR names exactly the order's identifiers.
+Result<Order> finalize(AcmeClient& client, const Order& order, const PrivateKey& key,
+                       const std::vector<std::string>& names) {
+  auto csr = make_csr_der(key, names);
+  if (!csr.ok()) return csr.status();
+  return finalize_order(client, order, *csr);
+}
+
 }  // namespace
 
 std::string job_state_json(const JobState& s) {
@@ -166,7 +174,12 @@ Status RenewalJob::advance(CaSession& session, Outcome* outcome) {
   ACME_RETURN_IF_ERROR(session.ensure_account(store_, log_));
   AcmeClient& client = session.client();
   Result<Order> order = Status(Code::kNotFound, "no order yet");
-  if (!state_.order_url.empty()) order = fetch_order(client, state_.order_url);
+  if (session.finalizes_early() && may_finalize_unpolled()) {
+    order = finalize_unpolled(session);
+    if (!order.ok()) return order.status();
+  } else if (!state_.order_url.empty()) {
+    order = fetch_order(client, state_.order_url);
+  }
   // A network failure keeps the order to resume; a CA that no longer knows
   // it (or none saved yet) means a new order.
   if (!order.ok() && order.status().code() == Code::kNetwork) return order.status();
@@ -176,6 +189,7 @@ Status RenewalJob::advance(CaSession& session, Outcome* outcome) {
     state_.order_url = order->url;
     state_.responded.clear();
     answered_ = false;
+    finalize_refused_ = false;
     state_.poll_attempt = 0;
     state_.poll_started = clock_.now();
     ACME_RETURN_IF_ERROR(save());
@@ -199,6 +213,7 @@ Status RenewalJob::advance(CaSession& session, Outcome* outcome) {
     state_.poll_attempt = 0;
   }
   polled_status_ = order->status;
+  seen_order_ = *order;
   if (order->status == OrderStatus::kPending) {
     // Every answer published and sent in this process: only the order is
     // polled. After a restart they are published again: from the job file
@@ -210,9 +225,7 @@ Status RenewalJob::advance(CaSession& session, Outcome* outcome) {
     answered_ = true;
     outcome->next = poll_later(session);
   } else if (order->status == OrderStatus::kReady) {
-    auto csr = make_csr_der(key_, cert_.names);
-    if (!csr.ok()) return csr.status();
-    auto finalized = finalize_order(client, *order, *csr);
+    auto finalized = finalize(client, *order, key_, cert_.names);
     if (!finalized.ok()) return finalized.status();
     if (finalized->status == OrderStatus::kValid) return finish(session, *finalized, outcome);
     outcome->next = poll_later(session);
@@ -229,6 +242,42 @@ Status RenewalJob::advance(CaSession& session, Outcome* outcome) {
                                       std::to_string(kPollBudget.count()) + "s");
   }
   return Status();
+}
+
+// RFC 8555 §7.4: a finalize of an order that is not ready yet is refused
+// with orderNotReady, and the client then polls the order. So an order last
+// seen pending in this process, every challenge of it sent, is finalized
+// when it would have been polled for "ready": accepted, that poll is saved.
+// Refused, it counts as the poll that found the order still pending, and the
+// order is polled from then on as before (only a fetch tells a pending order
+// from an invalid one). After a restart nothing is in memory: a fetch first.
+// Refused otherwise, the order says why: invalid or ready, the refusal
+// stands and fails the order with the CA's reason, as a finalize after a
+// poll would; still pending, the CA does not follow §7.4 (an older Boulder
+// said "malformed"), and its orders are polled for "ready" from then on.
+bool RenewalJob::may_finalize_unpolled() const {
+  return answered_ && !finalize_refused_ && seen_order_ &&
+         seen_order_->status == OrderStatus::kPending && seen_order_->url == state_.order_url &&
+         !seen_order_->finalize.empty();
+}
+
+Result<Order> RenewalJob::finalize_unpolled(CaSession& session) {
+  auto finalized = finalize(session.client(), *seen_order_, key_, cert_.names);
+  if (finalized.ok() || finalized.status().code() != Code::kProblem) return finalized;
+  finalize_refused_ = true;
+  if (finalized.status().tag() == problem::kOrderNotReady) return *seen_order_;  // still pending
+  auto order = fetch_order(session.client(), state_.order_url);
+  if (!order.ok() || order->status != OrderStatus::kPending) {
+    const bool refused = order.ok() && (order->status == OrderStatus::kInvalid ||
+                                        order->status == OrderStatus::kReady);
+    return refused ? finalized.status() : order;
+  }
+  session.stop_finalizing_early();
+  log_.log(LogLevel::kInfo, kMsgOrderProgress,
+           "the CA refused to finalize the pending order of " + cert_.name + " with " +
+               finalized.status().message() + " instead of orderNotReady (RFC 8555 §7.4): " +
+               "its orders are polled for \"ready\" before they are finalized from now on");
+  return order;
 }
 
 // RFC 8555 §7.5: for every pending authorization publish the answer first,

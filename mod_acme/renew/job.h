@@ -101,6 +101,8 @@ class RenewalJob {
   Status authorize(CaSession& session, const Order& order);
   Status answer(CaSession& session, const Authorization& authz);
   bool all_answered_before(const Order& order) const;
+  bool may_finalize_unpolled() const;
+  Result<Order> finalize_unpolled(CaSession& session);
   Status publish_again(CaSession& session);
   ChallengeResponder* responder_for(const std::string& type) const;
   Status finish(CaSession& session, const Order& order, Outcome* outcome);
@@ -128,6 +130,10 @@ class RenewalJob {
   std::optional<OrderStatus> polled_status_;  // the order's status at the last poll
   TimePoint waiting_since_{};  // the first poll of this status was planned (PollPace)
   bool answered_ = false;      // authorize() succeeded in this process
+  // The order as this process last saw it (newOrder's answer, a fetch, a
+  // finalize): its finalize URL, for a finalize without polling for "ready".
+  std::optional<Order> seen_order_;
+  bool finalize_refused_ = false;  // orderNotReady for this order: polled as before since
   PrivateKey key_;
   std::string key_pem_;
 };

@@ -275,7 +275,7 @@ HttpResponse FakeAcmeCa::finalize(const Signed& s, std::size_t id) {
   if (order.account != s.account)
     return problem(403, kErr + "unauthorized", "order of another account");
   if (order.status != "ready")
-    return problem(403, kErr + "orderNotReady", "order is " + order.status);
+    return problem(403, kErr + not_ready_problem, "order is " + order.status);
   auto payload = Json::parse(s.payload);
   auto csr64 = payload.ok() ? payload->get_string("csr") : Result<std::string>(payload.status());
   auto der = csr64.ok() ? base64url_decode(*csr64) : Result<std::string>(csr64.status());

@@ -78,6 +78,7 @@ class FakeAcmeCa : public HttpClient {
   std::string rate_limit_retry_after;  // ... with this Retry-After; "" = none
   int busy_orders = 0;                 // this many newOrders get a bare 503 with that Retry-After
   std::string refuse_finalize;         // short problem type (badPublicKey) for the next finalize
+  std::string not_ready_problem = "orderNotReady";  // for a finalize of an order not ready
   // The CA lost every account (a database reset): kids get accountDoesNotExist.
   void forget_accounts() {
     accounts_.clear();

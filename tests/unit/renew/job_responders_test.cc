@@ -80,3 +80,36 @@ TEST(JobResponders, PendingPublishIsAskedAgainNotFailed) {
   CHECK(run_job(job, *session, h.clock).staged);
   LONGS_EQUAL(0, job.state().failures);
 }
+
+// No finalize while an answer is still being set up (dns-01's program, a
+// cluster waiting for its nodes): the CA was not told to validate it yet.
+// The order is polled meanwhile; the finalize comes once every challenge
+// went out.
+TEST(JobResponders, NoFinalizeBeforeEveryChallengeWasSent) {
+  RenewHarness h;
+  h.ca.defer_validation = true;
+  auto session = h.session();
+  SlowResponder slow(h.table, 4);
+  RenewalJob job(
+      h.cert, h.store, h.table, h.activation, h.clock, h.log, [] { return 0.5; },
+      std::vector<ChallengeResponder*>{&slow});
+  job.load();
+  int challenges = 0, finalizes_early = 0, finalizes = 0;
+  h.ca.on_request = [&](const HttpRequest& r) {
+    if (r.url.find("/chall/") != std::string::npos) ++challenges;
+    if (r.url.find("/finalize") == std::string::npos) return;
+    ++finalizes;
+    if (challenges < 2) ++finalizes_early;
+  };
+  for (int i = 0; i < 20 && challenges < 2; ++i) {
+    RenewalJob::Outcome outcome = job.step(*session);
+    LONGS_EQUAL(0, job.state().failures);
+    if (outcome.next > h.clock.now()) h.clock.set(outcome.next);
+  }
+  LONGS_EQUAL(2, challenges);
+  LONGS_EQUAL(0, finalizes);
+  h.ca.run_validations();
+  CHECK_TEXT(run_job(job, *session, h.clock).staged, h.log_text().c_str());
+  LONGS_EQUAL(0, finalizes_early);
+  LONGS_EQUAL(1, finalizes);
+}

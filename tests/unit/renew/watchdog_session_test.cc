@@ -261,15 +261,17 @@ TEST(WatchdogSession, AfterAnActivationWorksOnUntilTheSuccessorIsUp) {
 
 // During the drain this generation's workers are gone: an order waiting for
 // the CA to validate its http-01 answer is not polled (every poll would find
-// it unchanged until the next generation's workers answer). The next
+// it unchanged until the next generation's workers answer), nor finalized
+// in place of a poll (refused as not ready, for the same reason). The next
 // watchdog resumes it from its job file and polls once the CA has had its
 // validation time, fetching no authorization again.
 TEST(WatchdogSession, AnOrderWaitingForItsValidationIsLeftToTheSuccessor) {
   h.ca.defer_validation = true;
   order_in_flight();
-  int order_fetches = 0, authz_fetches = 0;
+  int order_fetches = 0, authz_fetches = 0, finalizes = 0;
   h.ca.on_request = [&](const HttpRequest& r) {
     if (r.url == std::string(FakeAcmeCa::kBase) + "/order/0") ++order_fetches;
+    if (r.url == std::string(FakeAcmeCa::kBase) + "/order/0/finalize") ++finalizes;
     if (r.url == std::string(FakeAcmeCa::kBase) + "/authz/0") ++authz_fetches;
   };
   h.activation.mark(ActivationSignal::kDrainPermitted, kGeneration);
@@ -277,6 +279,7 @@ TEST(WatchdogSession, AnOrderWaitingForItsValidationIsLeftToTheSuccessor) {
   successor_after_sleeps = 5;
   session->drain();
   LONGS_EQUAL(0, order_fetches);
+  LONGS_EQUAL(0, finalizes);
   CHECK(h.log.contains("handing over with orders left"));
 
   session.reset();  // the old watchdog exits
