@@ -23,11 +23,15 @@
 // holder's writes: put it into a transaction's compare list so a write made
 // after the lock was lost does not apply.
 //
-// held_now() is what the holder checks before each step of its work when
-// etcd may be unreachable: the lease started no earlier than the request that
-// granted or renewed it was sent, so until that send time plus the TTL the lock
-// is surely still ours; past it, etcd may have given it to another node, even
-// if no keep-alive has told us so (all members unreachable).
+// held_now() is the local clock's estimate: the lease started no earlier than
+// the request that granted or renewed it was sent, so until that send time
+// plus the TTL the lock is surely still ours; past it, etcd may have given it
+// to another node, even if no keep-alive has told us so (all members
+// unreachable), or the keep-alive's answer is merely late. It is no guard
+// for writes: those carry holds_compare(), which etcd decides on its own
+// lease state, so a write is sent while held() (EtcdStore::commit). The
+// holder uses it before a step of its work (ClusterSession::claim): a lock
+// not surely held is checked against the shared state as if just taken.
 #pragma once
 
 #include <string>

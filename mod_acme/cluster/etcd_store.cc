@@ -134,11 +134,16 @@ Status EtcdStore::commit(const std::string& key, std::vector<EtcdOp> ops, const 
   EtcdTxn txn;
   txn.success = std::move(ops);
   if (lock != nullptr) {
-    if (!lock->held_now()) {
+    // Not held (lease 0): refused unsent, and must be: LEASE(key) == 0 holds
+    // for a key that does not exist. Held, even past held_now() (a keep-alive
+    // answered late by the local clock): etcd decides, since it deletes the
+    // lock key the moment the lease ends and a key another node took is under
+    // that node's lease; the compare fails then (below).
+    if (!lock->held()) {
       return Status(Code::kNotFound, "etcd store: " + key + " not written: the lock " +
                                          lock->key() +
-                                         " is not surely held (no keep-alive answered within "
-                                         "its lease); the next holder carries on");
+                                         " is not held by this node (not taken, given up or "
+                                         "found lost); the next holder carries on");
     }
     txn.compare.push_back(lock->holds_compare());
   }

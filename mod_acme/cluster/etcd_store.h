@@ -101,10 +101,13 @@ class EtcdStore {
 // under a certificate's lock: the renewal job of that certificate is built
 // with such a view), every write, link and removal carries
 // lock->holds_compare(), so etcd applies it only while this node's lease
-// still holds the lock, and is refused without a request once
-// lock->held_now() is false (the lease may have run out unseen). A refused
-// write is kNotFound naming the key and the lock. One view per job, so
-// interleaved fibers never share a "current lock".
+// still holds the lock (a lease that ended took the key with it; a key
+// another node took is under its lease). That compare is the fence: a write
+// is sent whenever lock->held(), even once the local clock says a keep-alive
+// is late (held_now() false), and refused without a request only when the
+// lock is not held at all (lease 0). A refused write is kNotFound naming the
+// key and the lock. One view per job, so interleaved fibers never share a
+// "current lock".
 class EtcdStoreView : public Store {
  public:
   explicit EtcdStoreView(EtcdStore& store, const EtcdLock* lock = nullptr)
