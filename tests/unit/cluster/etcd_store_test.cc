@@ -52,6 +52,17 @@ TEST_GROUP(EtcdStore) {
   std::string stored(const std::string& key) {
     return fake.kv_.at(key).value;
   }
+  FakeClock clock{TimePoint(Seconds(1000))};
+  // owner's lock on a.test (TTL 10 s, by `clock`), taken when `take`.
+  std::unique_ptr<EtcdLock> lock(const char* owner, bool take = true) {
+    auto l = std::make_unique<EtcdLock>(*etcd, "/mod_acme/locks/a.test", owner, 10, &clock);
+    if (take) CHECK_TRUE(*l->acquire());
+    return l;
+  }
+  // No keep-alive answered within the TTL, by this clock: held(), not held_now().
+  void keep_alive_late() {
+    clock.advance(Seconds(11));
+  }
 };
 
 TEST(EtcdStore, WriteReadOverwrite) {
@@ -285,12 +296,10 @@ TEST(EtcdStore, AWriteUnderALostLockIsRefusedAndLeavesTheNewHoldersState) {
 // applies. bench/cluster.py lost 50 orders at 1,000 names when such writes
 // were refused unsent.
 TEST(EtcdStore, AWriteUnderALockLateByTheLocalClockIsFencedByEtcdAndApplied) {
-  FakeClock clock(TimePoint(Seconds(1000)));
-  EtcdLock web1(*etcd, "/mod_acme/locks/a.test", "web1", 10, &clock);
-  CHECK_TRUE(*web1.acquire());
-  EtcdStoreView under(*etcd_store, &web1);
-  clock.advance(Seconds(11));  // no keep-alive answered within the TTL, by this clock
-  CHECK_FALSE(web1.held_now());
+  auto web1 = lock("web1");
+  EtcdStoreView under(*etcd_store, web1.get());
+  keep_alive_late();
+  CHECK_FALSE(web1->held_now());
   Status s = under.write("jobs/a.test/job.json", "{\"by\":\"web1\"}");
   CHECK_TEXT(s.ok(), s.message().c_str());
   CHECK_TRUE(contains(fake.bodies.back(), "\"target\":\"LEASE\""));
@@ -304,12 +313,10 @@ TEST(EtcdStore, AWriteUnderALockLateByTheLocalClockIsFencedByEtcdAndApplied) {
 // Late by the local clock, and etcd ended the lease meanwhile: etcd refuses
 // the write (the lock key went with the lease), nothing is written.
 TEST(EtcdStore, AWriteUnderALockWhoseLeaseEtcdEndedIsRefusedUnapplied) {
-  FakeClock clock(TimePoint(Seconds(1000)));
-  EtcdLock web1(*etcd, "/mod_acme/locks/a.test", "web1", 10, &clock);
-  CHECK_TRUE(*web1.acquire());
-  EtcdStoreView under(*etcd_store, &web1);
-  clock.advance(Seconds(11));
-  fake.expire(web1.lease());
+  auto web1 = lock("web1");
+  EtcdStoreView under(*etcd_store, web1.get());
+  keep_alive_late();
+  fake.expire(web1->lease());
   const std::size_t sent = fake.paths.size();
   Status s = under.write("jobs/a.test/job.json", "{}");
   LONGS_EQUAL(static_cast<int>(Code::kNotFound), static_cast<int>(s.code()));
@@ -324,14 +331,12 @@ TEST(EtcdStore, AWriteUnderALockWhoseLeaseEtcdEndedIsRefusedUnapplied) {
 // under its lease, the late write does not apply, the new holder's state
 // stays.
 TEST(EtcdStore, AWriteUnderALockAnotherNodeTookIsRefusedUnapplied) {
-  FakeClock clock(TimePoint(Seconds(1000)));
-  EtcdLock web1(*etcd, "/mod_acme/locks/a.test", "web1", 10, &clock);
-  EtcdLock web2(*etcd, "/mod_acme/locks/a.test", "web2", 10, &clock);
-  CHECK_TRUE(*web1.acquire());
-  EtcdStoreView under1(*etcd_store, &web1), under2(*etcd_store, &web2);
-  clock.advance(Seconds(11));
-  fake.expire(web1.lease());
-  CHECK_TRUE(*web2.acquire());
+  auto web1 = lock("web1");
+  auto web2 = lock("web2", false);
+  EtcdStoreView under1(*etcd_store, web1.get()), under2(*etcd_store, web2.get());
+  keep_alive_late();
+  fake.expire(web1->lease());
+  CHECK_TRUE(*web2->acquire());
   CHECK_TRUE(under2.write("jobs/a.test/job.json", "{\"by\":\"web2\"}").ok());
   Status late = under1.write("jobs/a.test/job.json", "{\"by\":\"web1, late\"}");
   LONGS_EQUAL(static_cast<int>(Code::kNotFound), static_cast<int>(late.code()));

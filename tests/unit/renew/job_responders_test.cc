@@ -13,17 +13,27 @@ using namespace acme::testing;
 
 TEST_GROUP(JobResponders){};
 
+namespace {
+
+// A job of h's certificate with exactly these responders, loaded.
+std::unique_ptr<RenewalJob> job_with(RenewHarness& h, std::vector<ChallengeResponder*> responders) {
+  auto job = std::make_unique<RenewalJob>(
+      h.cert, h.store, h.table, h.activation, h.clock, h.log, [] { return 0.5; },
+      std::move(responders));
+  job->load();
+  return job;
+}
+
+}  // namespace
+
 // ACMEChallenges naming only types this server cannot answer: the job must
 // fail locally, never fall back to http-01 behind the admin's back.
 TEST(JobResponders, NoUsableResponderFailsWithoutAnsweringAnything) {
   RenewHarness h;
   auto session = h.session();
-  RenewalJob job(
-      h.cert, h.store, h.table, h.activation, h.clock, h.log, [] { return 0.5; },
-      std::vector<ChallengeResponder*>{});
-  job.load();
-  run_job(job, *session, h.clock);
-  LONGS_EQUAL(1, job.state().failures);
+  auto job = job_with(h, {});
+  run_job(*job, *session, h.clock);
+  LONGS_EQUAL(1, job->state().failures);
   CHECK_TEXT(h.log.contains("usable here: none"), h.log_text().c_str());
   LONGS_EQUAL(0, h.table.used());
   LONGS_EQUAL(0, h.ca.certificates_issued());
@@ -33,11 +43,8 @@ TEST(JobResponders, GivenHttp01ResponderIsUsed) {
   RenewHarness h;
   auto session = h.session();
   Http01Responder http01(h.table);
-  RenewalJob job(
-      h.cert, h.store, h.table, h.activation, h.clock, h.log, [] { return 0.5; },
-      std::vector<ChallengeResponder*>{&http01});
-  job.load();
-  CHECK(run_job(job, *session, h.clock).staged);
+  auto job = job_with(h, {&http01});
+  CHECK(run_job(*job, *session, h.clock).staged);
 }
 
 namespace {
@@ -68,17 +75,14 @@ TEST(JobResponders, PendingPublishIsAskedAgainNotFailed) {
   RenewHarness h;
   auto session = h.session();
   SlowResponder slow(h.table, 3);
-  RenewalJob job(
-      h.cert, h.store, h.table, h.activation, h.clock, h.log, [] { return 0.5; },
-      std::vector<ChallengeResponder*>{&slow});
-  job.load();
+  auto job = job_with(h, {&slow});
   const TimePoint before = h.clock.now();
-  RenewalJob::Outcome first = job.step(*session);
-  LONGS_EQUAL(0, job.state().failures);
+  RenewalJob::Outcome first = job->step(*session);
+  LONGS_EQUAL(0, job->state().failures);
   CHECK(first.next > before && first.next <= before + Seconds(1));
   CHECK(slow.calls >= 2);  // a.example and www.a.example both asked in one step
-  CHECK(run_job(job, *session, h.clock).staged);
-  LONGS_EQUAL(0, job.state().failures);
+  CHECK(run_job(*job, *session, h.clock).staged);
+  LONGS_EQUAL(0, job->state().failures);
 }
 
 // No finalize while an answer is still being set up (dns-01's program, a
@@ -90,10 +94,7 @@ TEST(JobResponders, NoFinalizeBeforeEveryChallengeWasSent) {
   h.ca.defer_validation = true;
   auto session = h.session();
   SlowResponder slow(h.table, 4);
-  RenewalJob job(
-      h.cert, h.store, h.table, h.activation, h.clock, h.log, [] { return 0.5; },
-      std::vector<ChallengeResponder*>{&slow});
-  job.load();
+  auto job = job_with(h, {&slow});
   int challenges = 0, finalizes_early = 0, finalizes = 0;
   h.ca.on_request = [&](const HttpRequest& r) {
     if (r.url.find("/chall/") != std::string::npos) ++challenges;
@@ -102,14 +103,14 @@ TEST(JobResponders, NoFinalizeBeforeEveryChallengeWasSent) {
     if (challenges < 2) ++finalizes_early;
   };
   for (int i = 0; i < 20 && challenges < 2; ++i) {
-    RenewalJob::Outcome outcome = job.step(*session);
-    LONGS_EQUAL(0, job.state().failures);
+    RenewalJob::Outcome outcome = job->step(*session);
+    LONGS_EQUAL(0, job->state().failures);
     if (outcome.next > h.clock.now()) h.clock.set(outcome.next);
   }
   LONGS_EQUAL(2, challenges);
   LONGS_EQUAL(0, finalizes);
   h.ca.run_validations();
-  CHECK_TEXT(run_job(job, *session, h.clock).staged, h.log_text().c_str());
+  CHECK_TEXT(run_job(*job, *session, h.clock).staged, h.log_text().c_str());
   LONGS_EQUAL(0, finalizes_early);
   LONGS_EQUAL(1, finalizes);
 }
