@@ -55,8 +55,9 @@ to the summary (never counted as a pass).
 Usage: bench/cluster.py [SUMMARY_FILE]
 Environment: MOD_ACME_SO (default build/mod_acme.so), BENCH_CLUSTER_SIZES
 (default "1,100,1000"), BENCH_CLUSTER_IDLE (default 10), BENCH_CLUSTER_KEEP_LOGS
-(a directory, made if missing: every node's error_log of every variant is
-copied there, and pebble's log at the end).
+(a directory, made if missing: every node's error_log and pebble's log of every
+variant are copied there). Each variant has a pebble of its own, so one that
+pebble's store deadlock wedged does not stop the next.
 """
 import base64
 import collections
@@ -249,6 +250,7 @@ def keep_logs(nodes, run):
         os.makedirs(keep, exist_ok=True)
         for node in nodes:
             shutil.copy(node.error_log, os.path.join(keep, f"{run}-{node.node_name}-error_log"))
+        shutil.copy(nodes[0].ca.log_file, os.path.join(keep, f"{run}-pebble_log"))
 
 
 def orders_per_name(nodes, names):
@@ -263,7 +265,18 @@ def orders_per_name(nodes, names):
     return collections.Counter(counts[name] for name in names), unexplained
 
 
+def fresh_pebble(cluster):
+    """A pebble of its own for each variant: one wedged by its store deadlock
+    (benchlib.PebbleStall) must not leave the next variant a CA that answers
+    nothing. The one before is stopped (its log was kept by keep_logs)."""
+    old = cluster.pebble
+    cluster.pebble = cluster.new_pebble()
+    cluster.pebbles.remove(old)
+    cluster.session.release(old)
+
+
 def run_variant(cluster, n, single):
+    fresh_pebble(cluster)
     names = [f"n{i}.s{n}.bench.test" for i in range(n)]
     prefix = None if single else cluster.new_prefix(f"bench{n}")
     nodes = nodes_for(cluster, names, prefix, single)
