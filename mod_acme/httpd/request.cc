@@ -1,5 +1,6 @@
-// The request path: http-01 answers from shared memory, and 503 while a
-// vhost serves its self-signed fallback (solve/http01_answer.h decides).
+// The request path: http-01 answers from shared memory, the readiness
+// answer, and 503 while a vhost serves its self-signed fallback
+// (solve/http01_answer.h decides).
 #include <httpd.h>  // first: the other httpd headers need its types
 
 #include <apr_strings.h>
@@ -54,6 +55,7 @@ int answer_request(request_rec* r) {
   request.host = r->hostname;
   request.is_get = r->method_number == M_GET;  // HEAD is M_GET
   request.on_fallback = sc && sc->files.on_fallback;
+  request.answering = !st->cluster.enabled || st->signal.answering(st->httpd_generation);
   Http01Answer answer = answer_http01(st->table, st->managed_hosts, request);
   if (answer.kind == Http01Answer::Kind::kDecline) return DECLINED;
   if (answer.kind == Http01Answer::Kind::kUnavailable) {

@@ -58,6 +58,7 @@ ClusterSession::ClusterSession(Parts parts)
       clock_(parts.clock),
       log_(parts.log),
       driver_(parts.driver),
+      generation_(parts.generation),
       etcd_(parts.settings.endpoints, std::move(parts.http)),
       shared_(etcd_, layout_, key_, in_fibers()),
       mirror_(layout_.store_root()),
@@ -120,6 +121,7 @@ void ClusterSession::tick(const std::vector<ManagedCert>& certs) {
   // requests are on: a short wait for them, then on with what answered.
   if (driver_ && driver_->in_flight() > 0) driver_->wait(kIoSlice);
   pump();
+  if (answering()) signal_.mark(ActivationSignal::kAnswering, generation_);
   if (ready()) install(certs, now);
 }
 

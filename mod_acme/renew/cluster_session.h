@@ -19,6 +19,7 @@
 //   activation raised) as the mirror shows them.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -64,6 +65,7 @@ class ClusterSession : public OrderCoordinator {
     LogSink& log;
     std::unique_ptr<HttpClient> http;  // for etcd: over the watchdog's CurlMulti
     HttpDriver* driver = nullptr;      // where the fibers' requests progress
+    std::uint64_t generation = 0;      // httpd's, for the kAnswering mark
   };
   explicit ClusterSession(Parts parts);
   // Gives up the locks of ended jobs, waiting at most ~2 s. The locks of
@@ -84,6 +86,13 @@ class ClusterSession : public OrderCoordinator {
   Store& tick_store() { return tick_store_; }
   ChallengePublisher& publisher() { return publisher_; }
   bool ready() const { return mirror_.loaded() && subscriber_.loaded(); }
+  // This node is registered (the other nodes' orders wait for its acks)
+  // and serves every published answer: the CA may be sent here. tick()
+  // then marks kAnswering for this generation in the signal, the node's
+  // readiness answer for the balancer (solve/http01_answer.h). The mark
+  // stays: an etcd lost later leaves the loaded answers served, and no
+  // order starts anywhere etcd cannot be reached.
+  bool answering() const { return registry_.registered() && subscriber_.loaded(); }
   // Registered for kJoinGrace: nodes started together see each other before
   // this one orders (an order's answer is acked by the live nodes only, and
   // a node whose port is open but not registered yet would answer 404). At
@@ -156,6 +165,7 @@ class ClusterSession : public OrderCoordinator {
   const Clock& clock_;
   LogSink& log_;
   HttpDriver* driver_;
+  std::uint64_t generation_;
   EtcdClient etcd_;
   EtcdStore shared_;
   EtcdMirror mirror_;

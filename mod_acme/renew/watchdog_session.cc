@@ -47,7 +47,7 @@ std::unique_ptr<ClusterSession> WatchdogSession::make_cluster(Parts& parts) {
   return std::make_unique<ClusterSession>(ClusterSession::Parts{
       options_.cluster, *options_.cluster_key, parts.store, parts.table, parts.alpn_table,
       parts.signal, parts.clock, parts.log,
-      parts.etcd_http(etcd_http_options(options_.cluster.tls)), parts.driver});
+      parts.etcd_http(etcd_http_options(options_.cluster.tls)), parts.driver, options_.generation});
 }
 
 WatchdogSession::WatchdogSession(Parts parts, Options options, std::function<bool()> parent_gone,

@@ -18,7 +18,8 @@ struct ActivationSignal::Words {
 
 namespace {
 
-constexpr RegionKind kKind{0x41435347, 1, "activation signal"};  // "ACSG"
+// "ACSG"; version 2 added kAnswering.
+constexpr RegionKind kKind{0x41435347, 2, "activation signal"};
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free, "need lock-free 64-bit atomics");
 
 // Stores generation + 1 (so generation 0 is representable) unless a higher one is there.

@@ -48,10 +48,23 @@ class ActivationSignal {
     // orders until its successor is up. After an admin's graceful restart
     // (perhaps a changed configuration) it only finishes those in flight.
     kWorkOnPermitted,
+    // G's watchdog serves the cluster's challenge answers: registered in
+    // etcd and loaded every published answer (renew/cluster_session.h).
+    // What a node's readiness answer for the balancer reports
+    // (solve/http01_answer.h).
+    kAnswering,
     kMarkCount
   };
   void mark(Mark mark, std::uint64_t generation);
   bool marked(Mark mark, std::uint64_t generation) const;
+  // Whether generation's children may be sent the CA on a cluster: its
+  // watchdog, or the one before it (a graceful restart; the answers it
+  // loaded stay in shared memory and its registration stays live), serves
+  // the cluster's answers. False from a cold start until the watchdog has
+  // registered and loaded them.
+  bool answering(std::uint64_t generation) const {
+    return marked(kAnswering, generation == 0 ? 0 : generation - 1);
+  }
 
   struct Words;  // layout, defined in the .cc
 

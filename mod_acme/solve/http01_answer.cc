@@ -27,6 +27,9 @@ Http01Answer found(const ChallengeTable& table, const char* host, const char* to
 Http01Answer answer_challenge(const ChallengeTable& table,
                               const std::vector<std::string>& managed_hosts,
                               const Http01Request& request, const char* token) {
+  if (request.is_get && std::strcmp(token, kReadinessToken) == 0)
+    return request.answering ? Http01Answer{Kind::kAnswer, "ready\n"}
+                             : Http01Answer{Kind::kUnavailable, ""};
   if (!manages_host(managed_hosts, request.host)) {
     if (std::strncmp(token, kProbeTokenPrefix, sizeof(kProbeTokenPrefix) - 1) != 0 ||
         !request.is_get)

@@ -7,6 +7,14 @@
 // For a name no certificate manages only `acmectl preflight`'s probes are
 // answered (preflight/probe.h); anything else there is another tool's
 // webroot and keeps working.
+//
+// The readiness answer, for a load balancer in front of a cluster
+// (docs/cluster.md, "The load balancer"): GET
+// /.well-known/acme-challenge/mod_acme-ready on any host is 200 "ready"
+// while this node may be sent the CA's validations (it serves every answer
+// the cluster published: shm/activation_signal.h, kAnswering), else 503. A
+// node without ACMESharedStore is always ready. No CA token has this form:
+// tokens carry 128 random bits (RFC 8555 §8.1).
 #pragma once
 
 #include <string>
@@ -36,7 +44,11 @@ struct Http01Request {
   const char* host = nullptr;  // the Host, without port (may be null)
   bool is_get = false;         // GET or HEAD
   bool on_fallback = false;    // the vhost serves its self-signed stand-in
+  bool answering = true;       // this node serves the cluster's answers (readiness)
 };
+
+// The readiness answer's token (above).
+inline constexpr char kReadinessToken[] = "mod_acme-ready";
 
 // managed_hosts: sorted, lower case, the http-01 names of every certificate.
 Http01Answer answer_http01(const ChallengeTable& table,

@@ -24,8 +24,9 @@ import pytest
 from harness import acmectl, ports
 from harness.certs import CertInfo
 from harness.cluster import (
-    PebbleCounts, http01_answerers, kill9, log_count, orderers,
+    CHALLENGE_PATH, PebbleCounts, access_log, http01_answerers, kill9, log_count, orderers,
     served_serial, tls_alpn_answerers, wait_cert_everywhere, wait_orderer)
+from harness.haproxy import READINESS_PATH
 from harness.httpd import VHost
 
 TLS_ALPN = "Protocols http/1.1 acme-tls/1\nACMEChallenges tls-alpn-01"
@@ -37,6 +38,11 @@ ETCD_DOWN = (r"(?m)^(?=.*ACME\d{5}:)(?=.*\betcd\b)"
              r"(?=.*(unreachable|not reachable|no etcd endpoint answered|cannot reach|"
              r"could not reach|couldn't connect|connection refused|\bdown\b))"
              r"(?=.*(ACMESharedStore|127\.0\.0\.1:\d+)).*$")
+
+
+# An access log line of a request for a challenge token: not the readiness answer.
+CHALLENGE_PATH_RE = re.compile(
+    rf"(?m)^\S+ {re.escape(CHALLENGE_PATH)}(?!{re.escape(READINESS_PATH.rsplit('/', 1)[1])} )\S+ ")
 
 
 def start_together(nodes):
@@ -230,3 +236,42 @@ def test_810_07_late_joiner_synced_before_start_serves_the_clusters_certificate(
     assert first.leaf.serial == serial, \
         f"late node served {first.leaf.serial}, the cluster's is {serial}\n{late.log_tail()}"
     late.wait_for_log(ETCD_DOWN, timeout=30)   # and its watchdog indeed found etcd away
+
+
+def test_810_08_a_node_that_does_not_serve_the_answers_gets_no_ca_traffic(cluster,
+                                                                         cluster_nodes):
+    """The start-up gap (docs/cluster.md, "The load balancer"): a node whose
+    watchdog has not registered and loaded the cluster's answers says so in
+    its readiness answer, and the balancer, checking it, sends the CA to the
+    other nodes only. web3 here never gets there (its etcd endpoint is a
+    closed port), yet its port accepts: with a TCP check alone it would get
+    about a third of pebble's validations and answer them 404."""
+    names = [(f"r{i}.c810.test",) for i in range(3)]
+    vhosts = [VHost.managed(*n) for n in names]
+    web1, web2, _ = cluster_nodes(vhosts, prefix=cluster.new_prefix("r"))
+    web3 = cluster_nodes(vhosts, acme={
+        "ACMESharedStore": f"etcd http://127.0.0.1:{ports.free_port()}",
+        "ACMESharedStoreKeyFile": cluster.key_file,
+        "ACMENodeName": "web3"})[2]
+    proxy = cluster.haproxy
+    web3.start()
+    web3.wait_for_log(ETCD_DOWN, timeout=30)
+    proxy.wait_states({"web3": "UP"})                         # it serves all other traffic
+    proxy.wait_states({"web3": "DOWN"}, backend="acme_http")  # but gets no CA
+    not_ready = web3.http_get(READINESS_PATH, names[0][0])
+    assert not_ready.status == 503, not_ready
+
+    counts = PebbleCounts(cluster.pebble)
+    start_together([web1, web2])
+    proxy.wait_states({"web1": "UP", "web2": "UP"}, backend="acme_http", timeout=30)
+    for node in (web1, web2):
+        ready = node.http_get(READINESS_PATH, names[0][0])
+        assert ready.status == 200 and ready.text == "ready\n", ready
+    for cert_names in names:
+        serials = wait_cert_everywhere([web1, web2], cert_names[0], ISSUE_TIMEOUT)
+        assert len(set(serials.values())) == 1, f"{cert_names[0]}: serials differ {serials}"
+    assert counts.orders() == len(names), f"pebble saw {counts.orders()} orders for {names}"
+    assert sum(counts.validations(n[0]) for n in names) >= 3 * len(names)
+    assert log_count([web1, web2], r"ACME10022: ") == 0, "a validation failed"
+    assert CHALLENGE_PATH_RE.search(access_log(web3)) is None, \
+        "the CA reached web3, which does not serve the cluster's answers"

@@ -27,6 +27,7 @@ using namespace acme::testing;
 namespace {
 
 const TimePoint kStart = from_unix(1767225600);  // 2026-01-01T00:00:00Z
+constexpr std::uint64_t kGeneration = 4;         // httpd's, for the kAnswering mark
 
 template <class Table, class... Slots>
 struct TableMemory {
@@ -53,6 +54,7 @@ TEST_GROUP(ClusterSession) {
   FakeHttpClient http;  // what every etcd client of the test talks to
   bool store_down = false;
   bool answers_down = false;
+  bool leases_down = false;  // no lease granted: the node cannot register
   FakeClock clock{kStart};
   MemoryLogSink log;
   MemoryStore files;
@@ -76,6 +78,8 @@ TEST_GROUP(ClusterSession) {
         return Status(Code::kNetwork, "store range refused");
       if (answers_down && range && r.body.find(answers_key) != std::string::npos)
         return Status(Code::kNetwork, "answers range refused");
+      if (leases_down && r.url.find("/v3/lease/grant") != std::string::npos)
+        return Status(Code::kNetwork, "lease grant refused");
       return fake.handle(r);
     };
     settings.enabled = true;
@@ -88,9 +92,9 @@ TEST_GROUP(ClusterSession) {
                                                  ChallengePublisher::Options(), &clock);
   }
   std::unique_ptr<ClusterSession> start_node() {
-    return std::make_unique<ClusterSession>(
-        ClusterSession::Parts{settings, key, files, table.table, alpn.table, signal.table, clock,
-                              log, std::make_unique<ForwardingHttpClient>(http), nullptr});
+    return std::make_unique<ClusterSession>(ClusterSession::Parts{
+        settings, key, files, table.table, alpn.table, signal.table, clock, log,
+        std::make_unique<ForwardingHttpClient>(http), nullptr, kGeneration});
   }
   bool serves(const std::string& token) {
     std::string value;
@@ -210,10 +214,37 @@ TEST(ClusterSession, RegistersBeforeItServesTheAnswers) {
   CHECK_TRUE(waiting.ok());
   CHECK_FALSE(waiting->go);
   CHECK_FALSE(serves("tok3"));
+  CHECK_FALSE(signal.table.answering(kGeneration));  // the balancer keeps the CA away
 
   answers_down = false;
   clock.advance(std::chrono::seconds(3));  // past the retry pause
   node->tick({});
   CHECK_TRUE(serves("tok3"));
   CHECK_TRUE(acked_by("tok3", "web1"));
+  CHECK_TRUE(signal.table.answering(kGeneration));
+}
+
+// The readiness a node's children report (shm/activation_signal.h,
+// kAnswering): only once the node is registered and serves every published
+// answer. Answers loaded while no lease is granted are not enough: no order
+// of another node waits for this node's ack, so the CA must not come here.
+// It holds for the next generation too (a graceful restart keeps the
+// answers in shared memory and the registration live), not the one after.
+TEST(ClusterSession, ReadyForTheCaOnceRegisteredAndServingEveryAnswer) {
+  CHECK_TRUE(other->publish(http01("tok4")).ok());
+  leases_down = true;
+  auto node = start_node();
+  node->tick({});
+  CHECK_TRUE(serves("tok4"));
+  CHECK_FALSE(registered("web1"));
+  CHECK_FALSE(node->answering());
+  CHECK_FALSE(signal.table.answering(kGeneration));
+
+  leases_down = false;
+  clock.advance(std::chrono::seconds(4));  // the registration's next try
+  node->tick({});
+  CHECK_TRUE(registered("web1"));
+  CHECK_TRUE(signal.table.answering(kGeneration));
+  CHECK_TRUE(signal.table.answering(kGeneration + 1));
+  CHECK_FALSE(signal.table.answering(kGeneration + 2));
 }

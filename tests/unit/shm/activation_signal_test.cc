@@ -79,3 +79,17 @@ TEST(ActivationSignal, AttachRejectsOtherRegionsAndShortMemory) {
   CHECK(ChallengeTable::format(table.data(), bytes(table), 1).ok());
   CHECK_FALSE(ActivationSignal::attach(table.data(), bytes(table)).ok());
 }
+
+// A cluster node's readiness: a generation's children report it when their
+// own watchdog or the one before (a graceful restart) serves the cluster's
+// answers; after a cold start not before the first one does.
+TEST(ActivationSignal, AnsweringHoldsForTheMarkedGenerationAndTheNext) {
+  CHECK_FALSE(signal.answering(0));
+  signal.mark(ActivationSignal::kAnswering, 0);
+  CHECK(signal.answering(0));
+  CHECK(signal.answering(1));
+  CHECK_FALSE(signal.answering(2));
+  signal.mark(ActivationSignal::kAnswering, 2);
+  CHECK(signal.answering(3));
+  CHECK_FALSE(signal.answering(4));
+}

@@ -24,12 +24,13 @@ TEST_GROUP(Http01Answer) {
   std::vector<std::string> hosts{"a.example", "www.a.example"};
 
   Http01Answer ask(const std::string& path, const char* host, bool is_get = true,
-                   bool on_fallback = false) {
+                   bool on_fallback = false, bool answering = true) {
     Http01Request request;
     request.path = path.c_str();
     request.host = host;
     request.is_get = is_get;
     request.on_fallback = on_fallback;
+    request.answering = answering;
     return answer_http01(h.table, hosts, request);
   }
   std::string challenge(const std::string& token) {
@@ -90,4 +91,23 @@ TEST(Http01Answer, EachAnswerIsSentWithItsHttpStatus) {
   LONGS_EQUAL(405, ask(challenge(kToken), "a.example", false).http_status());
   LONGS_EQUAL(503, ask("/index.html", "a.example", true, true).http_status());
   LONGS_EQUAL(0, ask("/index.html", "a.example").http_status());  // declined: httpd goes on
+}
+
+// The readiness answer a balancer checks before it sends the CA to a node
+// (docs/cluster.md): on any host, also a fallback vhost's; 503 while the
+// node does not serve the cluster's answers yet.
+TEST(Http01Answer, TheReadinessAnswerSaysWhetherTheCaMayComeHere) {
+  const std::string ready = challenge(kReadinessToken);
+  for (const char* host :
+       {"a.example", "other.example", "127.0.0.2", static_cast<const char*>(nullptr)}) {
+    Http01Answer yes = ask(ready, host);
+    CHECK(yes.kind == Kind::kAnswer);
+    STRCMP_EQUAL("ready\n", yes.body.c_str());
+    CHECK(ask(ready, host, true, false, false).kind == Kind::kUnavailable);
+  }
+  CHECK(ask(ready, "a.example", true, true, true).kind == Kind::kAnswer);  // on the fallback
+  LONGS_EQUAL(503, ask(ready, "a.example", true, false, false).http_status());
+  // A POST is not a check: what any unpublished token gets, another name's webroot.
+  CHECK(ask(ready, "a.example", false).kind == Kind::kNotFound);
+  CHECK(ask(ready, "other.example", false).kind == Kind::kDecline);
 }
