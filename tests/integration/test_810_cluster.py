@@ -22,15 +22,13 @@ import time
 import pytest
 
 from harness import acmectl, ports
-from harness.certs import CertInfo
 from harness.cluster import (
-    CHALLENGE_PATH, PebbleCounts, access_log, http01_answerers, kill9, log_count, orderers,
-    served_serial, tls_alpn_answerers, wait_cert_everywhere, wait_orderer)
+    CHALLENGE_PATH, ISSUE_TIMEOUT, PebbleCounts, access_log, assert_one_order, http01_answerers,
+    kill9, log_count, start_together, tls_alpn_answerers, wait_cert_everywhere, wait_orderer)
 from harness.haproxy import READINESS_PATH
 from harness.httpd import VHost
 
 TLS_ALPN = "Protocols http/1.1 acme-tls/1\nACMEChallenges tls-alpn-01"
-ISSUE_TIMEOUT = 90       # a first certificate on every node (loaded 2-core machine)
 LEASE_TTL = 10           # issue 10 item 3: the order lock's lease
 # A line that says the shared store cannot be reached, naming etcd and what to
 # check (an endpoint or the directive), as a user-facing error must; any order.
@@ -43,36 +41,6 @@ ETCD_DOWN = (r"(?m)^(?=.*ACME\d{5}:)(?=.*\betcd\b)"
 # An access log line of a request for a challenge token: not the readiness answer.
 CHALLENGE_PATH_RE = re.compile(
     rf"(?m)^\S+ {re.escape(CHALLENGE_PATH)}(?!{re.escape(READINESS_PATH.rsplit('/', 1)[1])} )\S+ ")
-
-
-def start_together(nodes):
-    """Start the nodes at once (spawned one after the other, then waited for):
-    none orders long before the others run."""
-    for node in nodes:
-        node.spawn()
-    for node in nodes:
-        node.wait_started()
-
-
-def assert_one_order(cluster, nodes, names, counts, timeout=ISSUE_TIMEOUT):
-    """Every node serves each certificate (named by names[0] of each tuple),
-    with one serial across the nodes; pebble saw one order per certificate and
-    one new account, and one node logged each order. {cert name: orderer}."""
-    ordered_by = {}
-    for cert_names in names:
-        serials = wait_cert_everywhere(nodes, cert_names[0], timeout)
-        assert len(set(serials.values())) == 1, f"{cert_names[0]}: serials differ {serials}"
-        serial = next(iter(serials.values()))
-        for alias in cert_names[1:]:
-            assert {served_serial(n, alias) for n in nodes} == {serial}, alias
-        assert CertInfo(cluster.via_haproxy_leaf(cert_names[0])).serial == serial
-        who = orderers(nodes, cert_names[0])
-        assert len(who) == 1, f"{cert_names[0]} ordered by {[n.node_name for n in who]}"
-        ordered_by[cert_names[0]] = who[0]
-    assert counts.orders() == len(names), f"pebble saw {counts.orders()} orders for {names}"
-    assert counts.accounts() == 1, f"pebble saw {counts.accounts()} new accounts"
-    assert log_count(nodes, r"ACME10010: ") == 1, "one account for the cluster"
-    return ordered_by
 
 
 def one_name(tag):

@@ -37,6 +37,7 @@ NODE_NAMES = ("web1", "web2", "web3")
 ACCESS_LOG = ('LogFormat "%{Host}i %U %>s" cluster_test\n'
               "CustomLog logs/access_log cluster_test")
 CHALLENGE_PATH = "/.well-known/acme-challenge/"
+ISSUE_TIMEOUT = 90       # a first certificate on every node (loaded 2-core machine)
 
 
 class Cluster:
@@ -172,6 +173,36 @@ def wait_orderer(nodes, name, timeout):
         time.sleep(0.02)
 
 
+def start_together(nodes):
+    """Start the nodes at once (spawned one after the other, then waited for):
+    none orders long before the others run."""
+    for node in nodes:
+        node.spawn()
+    for node in nodes:
+        node.wait_started()
+
+
+def assert_one_order(cluster, nodes, names, counts, timeout=ISSUE_TIMEOUT):
+    """Every node serves each certificate (named by names[0] of each tuple),
+    with one serial across the nodes; pebble saw one order per certificate and
+    one new account, and one node logged each order. {cert name: orderer}."""
+    ordered_by = {}
+    for cert_names in names:
+        serials = wait_cert_everywhere(nodes, cert_names[0], timeout)
+        assert len(set(serials.values())) == 1, f"{cert_names[0]}: serials differ {serials}"
+        serial = next(iter(serials.values()))
+        for alias in cert_names[1:]:
+            assert {served_serial(n, alias) for n in nodes} == {serial}, alias
+        assert CertInfo(cluster.via_haproxy_leaf(cert_names[0])).serial == serial
+        who = orderers(nodes, cert_names[0])
+        assert len(who) == 1, f"{cert_names[0]} ordered by {[n.node_name for n in who]}"
+        ordered_by[cert_names[0]] = who[0]
+    assert counts.orders() == len(names), f"pebble saw {counts.orders()} orders for {names}"
+    assert counts.accounts() == 1, f"pebble saw {counts.accounts()} new accounts"
+    assert log_count(nodes, r"ACME10010: ") == 1, "one account for the cluster"
+    return ordered_by
+
+
 def log_count(nodes, regex):
     """How often regex matches in the error logs of nodes, summed."""
     pattern = re.compile(regex)
@@ -259,4 +290,8 @@ class PebbleCounts:
         tries from three perspectives: three attempts, three connections, per challenge."""
         return len(re.findall(rf"Attempting to validate w/ HTTP: http://{re.escape(name)}:",
                               self._since()))
+
+    def validated_names(self):
+        """Every name pebble attempted an http-01 validation for."""
+        return set(re.findall(r"Attempting to validate w/ HTTP: http://([^:/]+):", self._since()))
 
