@@ -56,8 +56,16 @@ Usage: bench/cluster.py [SUMMARY_FILE]
 Environment: MOD_ACME_SO (default build/mod_acme.so), BENCH_CLUSTER_SIZES
 (default "1,100,1000"), BENCH_CLUSTER_IDLE (default 10), BENCH_CLUSTER_KEEP_LOGS
 (a directory, made if missing: every node's error_log and pebble's log of every
-variant are copied there). Each variant has a pebble of its own, so one that
+variant are copied there), BENCH_CLUSTER_GATE (default 1; 0: the nodes talk
+to pebble directly). Each variant has a pebble of its own, so one that
 pebble's store deadlock wedged does not stop the next.
+
+The nodes reach pebble through harness/pebble_gate.py, a test double that
+passes every request through but never lets an authorization fetch overlap
+a newOrder: pebble 2.4.0 deadlocks on that overlap after a few hundred
+orders (bench/RESULTS.md, "Pebble's store deadlock"), which ended nearly
+every 1,000-name run without it. The summary line says how many requests it
+held back.
 """
 import base64
 import collections
@@ -75,8 +83,10 @@ from harness import certs, client
 from harness.cluster import Cluster, PebbleCounts
 from harness.httpd import VHost
 from harness.pebble import ChallTestSrv
+from harness.pebble_gate import PebbleGate
 
 SIZES = [int(n) for n in os.environ.get("BENCH_CLUSTER_SIZES", "1,100,1000").split(",")]
+GATE = os.environ.get("BENCH_CLUSTER_GATE", "1") != "0"
 IDLE = float(os.environ.get("BENCH_CLUSTER_IDLE", "10"))
 LIVE_RE = re.compile(r"ACME10032: certificate for (\S+) activated")
 ORDER_RE = re.compile(r"ACME10020: ordering certificate for (\S+) ")
@@ -189,9 +199,9 @@ def _b64(text):
 
 
 # ---- one variant -----------------------------------------------------------
-def nodes_for(cluster, names, prefix, single):
+def nodes_for(cluster, names, prefix, single, ca):
     vhosts = [VHost.managed(name) for name in names]
-    made = cluster.nodes(vhosts, prefix=prefix)
+    made = cluster.nodes(vhosts, prefix=prefix, ca=ca)
     for h in made:
         h.log_level = "info ssl:warn"   # acme:debug would write much at 1,000 names
     if single:
@@ -277,9 +287,10 @@ def fresh_pebble(cluster):
 
 def run_variant(cluster, n, single):
     fresh_pebble(cluster)
+    gate = PebbleGate(cluster.pebble).start() if GATE else None
     names = [f"n{i}.s{n}.bench.test" for i in range(n)]
     prefix = None if single else cluster.new_prefix(f"bench{n}")
-    nodes = nodes_for(cluster, names, prefix, single)
+    nodes = nodes_for(cluster, names, prefix, single, gate or cluster.pebble)
     label_ = "single" if single else "cluster"
     if single:   # HAProxy must send the CA to web1 only
         cluster.haproxy.wait_states({"web2": "DOWN", "web3": "DOWN"}, timeout=30)
@@ -312,6 +323,9 @@ def run_variant(cluster, n, single):
         keep_logs(nodes, f"{label_}-{n}")
         for node in nodes:
             cluster.session.release(node)
+        if gate is not None:
+            gate.stop()
+            r["gate_waits"] = gate.gate.waits
     report(r)
     return r
 
@@ -329,7 +343,9 @@ def report(r):
     print(f"          pebble orders {r['pebble_orders']} (accounts {r['pebble_accounts']}),"
           f" ACME10020 per name {dict(r['orders_per_name'])}, repeated without a failed"
           f" attempt: {len(r['repeated'])} {r['repeated'][:5]}; etcd requests "
-          f"{e['requests']:.0f} ({e['requests'] / n:.1f}/cert)", flush=True)
+          f"{e['requests']:.0f} ({e['requests'] / n:.1f}/cert)"
+          + (f"; requests the pebble gate held {r['gate_waits']}" if "gate_waits" in r else ""),
+          flush=True)
 
 
 # ---- the summary -----------------------------------------------------------
