@@ -133,9 +133,19 @@ bool ActivationThread::tick(Steady::time_point now) {
   last_tick_.store(now.time_since_epoch().count());
   pass_restart_kind(signal_, generation_, hooks_.restart_kind());
   if (timing_.in_progress(now)) return false;
-  coalescer_.hold_until(timing_.not_before());
-  if (!coalescer_.restart_due(signal_.activation_generation(), now)) return false;
-  activated_.store(coalescer_.activated());
+  if (announced_at_ == Steady::time_point{}) {
+    coalescer_.hold_until(timing_.not_before());
+    if (!coalescer_.restart_due(signal_.activation_generation(), now)) return false;
+    activated_.store(coalescer_.activated());
+    if (announce_lead_.count() > 0) {
+      signal_.mark(ActivationSignal::kRestartAnnounced, generation_);
+      announced_at_ = now;
+    }
+  }
+  if (announced_at_ != Steady::time_point{}) {
+    if (now - announced_at_ < announce_lead_) return false;
+    announced_at_ = {};
+  }
   // Before the signal, so the old watchdog sees them at once; an activation
   // keeps the configuration: it may go on ordering.
   signal_.mark(ActivationSignal::kDrainPermitted, generation_);
@@ -186,6 +196,7 @@ bool start_activation(Generation& g, const Store& store, RestartTiming& timing,
       ActivationCoalescer(g.seen_generation, certs_without_live_set(store, g.certs),
                           timing.coalescer_options()),
       g.httpd_generation, timing, std::move(hooks));
+  if (g.cluster.enabled) thread->announce_first(ActivationThread::kAnnounceLead);
   if (!thread->start(log)) return false;
   g.activation = thread.release();
   return true;

@@ -109,6 +109,12 @@ class ActivationThread {
   // One tick at `now` (the thread's loop; public for tests): true when it
   // asked for a restart.
   bool tick(Steady::time_point now);
+  // On a cluster (before start()): a restart that is due is first announced
+  // in the signal (kRestartAnnounced: the children's readiness answer says
+  // 503) and asked for `lead` later, so a balancer checking more often than
+  // that stops sending the CA to this node before it stops accepting.
+  void announce_first(std::chrono::milliseconds lead) { announce_lead_ = lead; }
+  static constexpr std::chrono::milliseconds kAnnounceLead{1000};
 
  private:
   void run();
@@ -127,6 +133,8 @@ class ActivationThread {
   bool running_ = false;  // under mutex_
   std::atomic<Steady::rep> last_tick_;
   std::atomic<std::uint64_t> activated_{0};
+  std::chrono::milliseconds announce_lead_{0};
+  Steady::time_point announced_at_{};  // a due restart announced, not yet asked for
 };
 
 // The monitor hook, when the thread is not running: a counter that moved is

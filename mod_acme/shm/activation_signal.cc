@@ -18,7 +18,7 @@ struct ActivationSignal::Words {
 
 namespace {
 
-// "ACSG"; version 2 added kAnswering.
+// "ACSG"; version 2 added kAnswering and kRestartAnnounced.
 constexpr RegionKind kKind{0x41435347, 2, "activation signal"};
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free, "need lock-free 64-bit atomics");
 

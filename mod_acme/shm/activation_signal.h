@@ -53,6 +53,11 @@ class ActivationSignal {
     // What a node's readiness answer for the balancer reports
     // (solve/http01_answer.h).
     kAnswering,
+    // On a cluster the parent of G restarts within about a second to
+    // activate sets (renew/activation_thread.h): G's children report "not
+    // ready" now, so the balancer stops sending the CA before they stop
+    // accepting for the seconds a restart of many vhosts takes.
+    kRestartAnnounced,
     kMarkCount
   };
   void mark(Mark mark, std::uint64_t generation);
@@ -60,10 +65,12 @@ class ActivationSignal {
   // Whether generation's children may be sent the CA on a cluster: its
   // watchdog, or the one before it (a graceful restart; the answers it
   // loaded stay in shared memory and its registration stays live), serves
-  // the cluster's answers. False from a cold start until the watchdog has
-  // registered and loaded them.
+  // the cluster's answers, and no activation restart of it is announced.
+  // False from a cold start until the watchdog has registered and loaded
+  // them.
   bool answering(std::uint64_t generation) const {
-    return marked(kAnswering, generation == 0 ? 0 : generation - 1);
+    return marked(kAnswering, generation == 0 ? 0 : generation - 1) &&
+           !marked(kRestartAnnounced, generation);
   }
 
   struct Words;  // layout, defined in the .cc

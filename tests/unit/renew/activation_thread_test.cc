@@ -58,6 +58,38 @@ TEST(ActivationThread, TheLastAwaitedSetRestartsAtOnce) {
   LONGS_EQUAL(1, restarts.load());
 }
 
+// On a cluster a due restart is announced first: the children's readiness
+// answer turns 503 (ActivationSignal::answering) a second before the
+// restart, so the balancer stops sending the CA before they stop accepting.
+// The next generation's children are ready again.
+TEST(ActivationThread, OnAClusterTheRestartIsAnnouncedASecondBefore) {
+  auto thread = make(1);
+  thread->announce_first(ActivationThread::kAnnounceLead);
+  h.activation.mark(ActivationSignal::kAnswering, kGeneration);
+  CHECK(h.activation.answering(kGeneration));
+  h.activation.request_activation();
+  CHECK_FALSE(thread->tick(at(100)));  // due: announced, not asked for
+  LONGS_EQUAL(0, restarts.load());
+  CHECK(h.activation.marked(ActivationSignal::kRestartAnnounced, kGeneration));
+  CHECK_FALSE(h.activation.answering(kGeneration));
+  CHECK(h.activation.answering(kGeneration + 1));
+  CHECK_FALSE(h.activation.marked(ActivationSignal::kDrainPermitted, kGeneration));
+  CHECK_FALSE(thread->tick(at(1000)));
+  CHECK(thread->tick(at(1100)));  // the lead has passed
+  LONGS_EQUAL(1, restarts.load());
+  LONGS_EQUAL(1, thread->activated());
+  CHECK(h.activation.marked(ActivationSignal::kDrainPermitted, kGeneration));
+  CHECK_FALSE(thread->tick(at(5000)));
+  LONGS_EQUAL(1, restarts.load());
+}
+
+TEST(ActivationThread, WithoutAClusterNothingIsAnnounced) {
+  auto thread = make(1);
+  h.activation.request_activation();
+  CHECK(thread->tick(at(100)));
+  CHECK_FALSE(h.activation.marked(ActivationSignal::kRestartAnnounced, 0));
+}
+
 TEST(ActivationThread, SetsStagedDuringARestartWaitForTheNext) {
   auto thread = make(0);
   h.activation.request_activation();
