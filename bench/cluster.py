@@ -3,10 +3,11 @@
 what each certificate costs etcd, for 1, 100 and 1,000 names.
 
 The setup is the cluster tests' (tests/integration/harness/cluster.py): a
-three-member etcd (Debian's etcd-server), HAProxy on 127.0.0.1 (TCP mode,
-round robin) in front of three httpd nodes web1..web3 on 127.0.0.2-4, and a
-pebble validating through HAProxy (PEBBLE_VA_NOSLEEP=1, authorization reuse
-off). One TLS vhost per name (`ACMEDomain nI.sN.bench.test`): N names are N
+three-member etcd (Debian's etcd-server), HAProxy on 127.0.0.1 (round robin;
+the CA's traffic only to nodes whose readiness answer says 200, as
+docs/cluster.md's "The load balancer" sets it up) in front of three httpd
+nodes web1..web3 on 127.0.0.2-4, and a pebble validating through HAProxy
+(PEBBLE_VA_NOSLEEP=1, authorization reuse off). One TLS vhost per name (`ACMEDomain nI.sN.bench.test`): N names are N
 certificates. Both variants use the harness's module settings
 (ACMECheckInterval 2s, ACMERetryDelay 2s, preflight through pebble's DNS).
 

@@ -62,15 +62,14 @@ class ActivationSignal {
   };
   void mark(Mark mark, std::uint64_t generation);
   bool marked(Mark mark, std::uint64_t generation) const;
-  // Whether generation's children may be sent the CA on a cluster: its
-  // watchdog, or the one before it (a graceful restart; the answers it
-  // loaded stay in shared memory and its registration stays live), serves
-  // the cluster's answers, and no activation restart of it is announced.
-  // False from a cold start until the watchdog has registered and loaded
-  // them.
+  // Whether generation's children may be sent the CA on a cluster: its own
+  // watchdog serves the cluster's answers, and no activation restart of it
+  // is announced. False after every start and restart until that watchdog
+  // has registered and loaded them: the answers of the watchdog before stay
+  // in shared memory, but what was published while it handed over is not
+  // there yet (a restart let back in at once got the CA 404s: bench/RESULTS.md).
   bool answering(std::uint64_t generation) const {
-    return marked(kAnswering, generation == 0 ? 0 : generation - 1) &&
-           !marked(kRestartAnnounced, generation);
+    return marked(kAnswering, generation) && !marked(kRestartAnnounced, generation);
   }
 
   struct Words;  // layout, defined in the .cc

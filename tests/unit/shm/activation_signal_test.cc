@@ -80,16 +80,17 @@ TEST(ActivationSignal, AttachRejectsOtherRegionsAndShortMemory) {
   CHECK_FALSE(ActivationSignal::attach(table.data(), bytes(table)).ok());
 }
 
-// A cluster node's readiness: a generation's children report it when their
-// own watchdog or the one before (a graceful restart) serves the cluster's
-// answers; after a cold start not before the first one does.
-TEST(ActivationSignal, AnsweringHoldsForTheMarkedGenerationAndTheNext) {
+// A cluster node's readiness: a generation's children report it once their
+// own watchdog serves the cluster's answers, until a restart of theirs is
+// announced; the next generation's wait for their own watchdog.
+TEST(ActivationSignal, AnsweringHoldsForTheMarkedGenerationUntilItsRestartIsAnnounced) {
   CHECK_FALSE(signal.answering(0));
   signal.mark(ActivationSignal::kAnswering, 0);
   CHECK(signal.answering(0));
+  CHECK_FALSE(signal.answering(1));
+  signal.mark(ActivationSignal::kRestartAnnounced, 0);
+  CHECK_FALSE(signal.answering(0));
+  signal.mark(ActivationSignal::kAnswering, 1);
   CHECK(signal.answering(1));
   CHECK_FALSE(signal.answering(2));
-  signal.mark(ActivationSignal::kAnswering, 2);
-  CHECK(signal.answering(3));
-  CHECK_FALSE(signal.answering(4));
 }
