@@ -26,6 +26,7 @@ import collections
 import http.client
 import http.server
 import ssl
+import sys
 import threading
 
 from . import ports
@@ -153,7 +154,14 @@ class PebbleGate:
 
             do_GET = do_POST = do_HEAD = _forward
 
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        class Server(http.server.ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                # A client gone before its answer (a watchdog that ended at a
+                # restart, a request it timed out): nothing to report.
+                if not isinstance(sys.exc_info()[1], (ConnectionError, ssl.SSLError, OSError)):
+                    super().handle_error(request, client_address)
+
+        server = Server(("127.0.0.1", self.port), Handler)
         server.daemon_threads = True
         tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         tls.load_cert_chain(self.pebble.listener.cert_file, self.pebble.listener.key_file)
