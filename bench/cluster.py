@@ -7,8 +7,9 @@ three-member etcd (Debian's etcd-server), HAProxy on 127.0.0.1 (round robin;
 the CA's traffic only to nodes whose readiness answer says 200, as
 docs/cluster.md's "The load balancer" sets it up) in front of three httpd
 nodes web1..web3 on 127.0.0.2-4, and a pebble validating through HAProxy
-(PEBBLE_VA_NOSLEEP=1, authorization reuse off). One TLS vhost per name (`ACMEDomain nI.sN.bench.test`): N names are N
-certificates. Both variants use the harness's module settings
+(PEBBLE_VA_NOSLEEP=1, authorization reuse off). One TLS vhost per name
+(`ACMEDomain nI.sN.bench.test`): N names are N certificates. Both variants
+use the harness's module settings
 (ACMECheckInterval 2s, ACMERetryDelay 2s, preflight through pebble's DNS).
 
 For each size, in the same run and with the same names:
