@@ -134,10 +134,30 @@ class Cluster:
 
 
 # ---- what the nodes show ---------------------------------------------------
+def _serial_of(leaf):
+    return CertInfo(leaf).serial if leaf else None
+
+
 def served_serial(node, name):
     """Serial of the leaf node serves for SNI name (unverified), None without a handshake."""
-    leaf = client.served_leaf(node.https_port, name, host=node.address)
-    return CertInfo(leaf).serial if leaf else None
+    return _serial_of(client.served_leaf(node.https_port, name, host=node.address))
+
+
+def wait_serial(serve, serial, deadline, label):
+    """Poll serve() (a served leaf's serial, None without a handshake) until it
+    gives serial or the deadline passes; the last serial seen. A node in a
+    graceful restart may hold a handshake past served_leaf's 2 s (CI saw it
+    once at 100 vhosts): one look is not a verdict. A first look that
+    differed is printed with label, so a run shows how often that happens."""
+    t0, first = time.monotonic(), serve()
+    seen = first
+    while seen != serial and time.monotonic() < deadline:
+        time.sleep(0.05)
+        seen = serve()
+    if first != serial:
+        print(f"{label}: first served {first}, then {seen} after "
+              f"{time.monotonic() - t0:.1f} s (awaited {serial})", flush=True)
+    return seen
 
 
 def wait_cert_everywhere(nodes, name, timeout):
@@ -191,9 +211,15 @@ def assert_one_order(cluster, nodes, names, counts, timeout=ISSUE_TIMEOUT):
         serials = wait_cert_everywhere(nodes, cert_names[0], timeout)
         assert len(set(serials.values())) == 1, f"{cert_names[0]}: serials differ {serials}"
         serial = next(iter(serials.values()))
+        deadline = time.monotonic() + timeout
         for alias in cert_names[1:]:
-            assert {served_serial(n, alias) for n in nodes} == {serial}, alias
-        assert CertInfo(cluster.via_haproxy_leaf(cert_names[0])).serial == serial
+            for n in nodes:
+                seen = wait_serial(lambda: served_serial(n, alias), serial, deadline,
+                                   f"{alias}@{n.node_name}")
+                assert seen == serial, f"{n.node_name} serves {alias} {seen}, not {serial}"
+        seen = wait_serial(lambda: _serial_of(cluster.via_haproxy_leaf(cert_names[0])), serial,
+                           deadline, f"{cert_names[0]}@HAProxy")
+        assert seen == serial, f"HAProxy serves {cert_names[0]} {seen}, not {serial}"
         who = orderers(nodes, cert_names[0])
         assert len(who) == 1, f"{cert_names[0]} ordered by {[n.node_name for n in who]}"
         ordered_by[cert_names[0]] = who[0]
