@@ -255,14 +255,20 @@ def check_served(cluster, nodes, names):
     return bad
 
 
-def keep_logs(nodes, run):
-    """BENCH_CLUSTER_KEEP_LOGS=DIR: each node's error_log is copied there."""
+def keep_logs(cluster, nodes, run):
+    """BENCH_CLUSTER_KEEP_LOGS=DIR: each node's error and access logs, pebble's
+    log and HAProxy's (one line per request or connection: which node, how
+    long, how it ended) are copied there."""
     keep = os.environ.get("BENCH_CLUSTER_KEEP_LOGS")
     if keep:
         os.makedirs(keep, exist_ok=True)
         for node in nodes:
             shutil.copy(node.error_log, os.path.join(keep, f"{run}-{node.node_name}-error_log"))
+            access = os.path.join(node.log_dir, "access_log")
+            if os.path.exists(access):
+                shutil.copy(access, os.path.join(keep, f"{run}-{node.node_name}-access_log"))
         shutil.copy(nodes[0].ca.log_file, os.path.join(keep, f"{run}-pebble_log"))
+        shutil.copy(cluster.haproxy.log_file, os.path.join(keep, f"{run}-haproxy_log"))
 
 
 def orders_per_name(nodes, names):
@@ -322,7 +328,7 @@ def run_variant(cluster, n, single):
             time.sleep(IDLE)
             r["idle"] = diff(etcd_counters(cluster), idle0)
     finally:
-        keep_logs(nodes, f"{label_}-{n}")
+        keep_logs(cluster, nodes, f"{label_}-{n}")
         for node in nodes:
             cluster.session.release(node)
         if gate is not None:
