@@ -55,7 +55,8 @@ enum MsgId : int {
                             // which kMsgIssuerFetched had first)
   kMsgPreflight = 10180,    // preflight before a first order found a problem (order goes ahead)
   kMsgClusterChallenge = 10200,  // a cluster node did not ack a challenge answer in time,
-                                 // or refused one published in etcd
+                                 // no node was ready for the CA in time, or a node
+                                 // refused an answer published in etcd
   kMsgSharedSet = 10210,         // cluster: a certificate set published to, or awaited from, etcd
   kMsgCluster = 10220,           // cluster: this node's name, prefix and etcd members at start
   kMsgClusterWithdraw = 10230,   // cluster: a challenge answer not withdrawn from etcd (retried)

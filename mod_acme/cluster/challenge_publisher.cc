@@ -17,6 +17,14 @@ std::string not_acked_message(const ChallengeAnswer& a, const AckReport& report)
          "(check that node's watchdog and its connection to etcd)";
 }
 
+std::string none_ready_message(const ChallengeAnswer& a, Millis waited) {
+  return std::string(challenge_kind_name(a.kind)) + " answer for " + a.identifier + " (token " +
+         a.token + "): no node that serves it was ready for the CA within " +
+         std::to_string(waited.count() / 1000) +
+         " s (each restarting, or not yet serving the cluster's answers); the CA is told to "
+         "validate anyway, and a balancer that checks readiness sends it to any node";
+}
+
 ChallengePublisher::ChallengePublisher(EtcdClient& etcd, EtcdLayout layout, ClusterKey key,
                                        std::string self, Options options, const Clock* clock)
     : etcd_(etcd),
@@ -69,8 +77,11 @@ Result<AckReport> ChallengePublisher::ready(const std::string& token) {
 
 AckReport ChallengePublisher::judge(const Published& p, const EtcdOpResult& nodes,
                                     const EtcdOpResult& acks) const {
-  std::set<std::string> want = {self_}, acked;
-  for (const ClusterNode& n : parse_node_range(layout_, nodes.kvs)) want.insert(n.name);
+  std::set<std::string> want = {self_}, acked, ready;
+  for (const ClusterNode& n : parse_node_range(layout_, nodes.kvs)) {
+    want.insert(n.name);
+    if (n.ready) ready.insert(n.name);
+  }
   if (options_.self_served) want.erase(self_);
   const std::string below = layout_.acks(p.answer.token);
   for (const EtcdKeyValue& kv : acks.kvs) {
@@ -81,7 +92,12 @@ AckReport ChallengePublisher::judge(const Published& p, const EtcdOpResult& node
   AckReport report;
   for (const std::string& n : want) (acked.count(n) ? report.acked : report.missing).push_back(n);
   report.all_acked = report.missing.empty();
-  report.go = report.all_acked || clock_.now() >= p.since + options_.bound;
+  report.some_ready = std::any_of(ready.begin(), ready.end(), [&](const std::string& n) {
+    return acked.count(n) || (options_.self_served && n == self_);
+  });
+  const TimePoint now = clock_.now();
+  report.go = (report.all_acked || now >= p.since + options_.bound) &&
+              (report.some_ready || now >= p.since + options_.no_ready_bound);
   return report;
 }
 

@@ -18,6 +18,17 @@
 // lists when its lease expires. The live nodes and the acks are read in one
 // transaction, so at one revision.
 //
+// And a second rule: go ahead only when at least one node that acked (this
+// node counts when self_served) says in its record that the CA may be sent
+// to it ("ready", cluster/node_registry.h), or once `no_ready_bound` has
+// passed since the first publish(). A balancer that checks the nodes'
+// readiness sends the CA to every node when none is ready, and a node in
+// the graceful restart of many vhosts then holds the CA's request past its
+// timeout (pebble: 15 s) or answers 404 before it has loaded the answer:
+// every failed validation of a 1,000-name run went that way
+// (bench/RESULTS.md). While every node restarts, waiting costs seconds;
+// a failed validation costs a new order.
+//
 // How it is used, never blocking a tick: as a poll from the job's step, which
 // runs in a fiber (docs/cluster.md, "Never blocking a tick"). The step calls
 // publish() (idempotent: this same answer already written by this object is
@@ -45,8 +56,9 @@
 namespace acme {
 
 struct AckReport {
-  bool go = false;                   // tell the CA to validate now
-  bool all_acked = false;            // every live node acked (go and !all_acked: the bound passed)
+  bool go = false;          // tell the CA to validate now
+  bool all_acked = false;   // every live node acked (go and !all_acked: the bound passed)
+  bool some_ready = false;  // a node that acked is ready (go and !some_ready: no_ready_bound)
   std::vector<std::string> acked;    // node names, sorted
   std::vector<std::string> missing;  // live nodes (and this one) without an ack, sorted
 };
@@ -54,12 +66,19 @@ struct AckReport {
 // The log line for a go-ahead past the bound: the token, the identifier and
 // every node that did not ack.
 std::string not_acked_message(const ChallengeAnswer& a, const AckReport& report);
+// The log line for a go-ahead past no_ready_bound.
+std::string none_ready_message(const ChallengeAnswer& a, Millis waited);
 
 class ChallengePublisher {
  public:
   static constexpr Millis kDefaultBound{5000};
+  // Longer than a graceful restart of thousands of vhosts on a busy node
+  // (8-20 s on the benchmark's 2 cores): bounds the wait when no node ever
+  // becomes ready (a node whose readiness is never written, say).
+  static constexpr Millis kDefaultNoReadyBound{60000};
   struct Options {
     Millis bound = kDefaultBound;
+    Millis no_ready_bound = kDefaultNoReadyBound;
     bool require_fiber = false;
     // This node serves what it publishes already (renew/cluster_responder.h
     // publishes locally first): its own ack is not waited for. On a busy
@@ -81,6 +100,7 @@ class ChallengePublisher {
 
   // The revision publish() wrote the token's answer at; 0 if not published.
   long long revision(const std::string& token) const;
+  const Options& options() const { return options_; }
 
  private:
   struct Published {

@@ -5,9 +5,9 @@
 
 namespace acme {
 
-std::string node_record_json(const std::string& name, long long started_unix) {
+std::string node_record_json(const std::string& name, long long started_unix, bool ready) {
   Json j = Json::object().set("node", name).set("started", started_unix);
-  return j.set("version", ACME_VERSION).dump();
+  return j.set("version", ACME_VERSION).set_bool("ready", ready).dump();
 }
 
 NodeRegistry::NodeRegistry(EtcdClient& etcd, EtcdLayout layout, std::string node, long long ttl_s,
@@ -24,12 +24,39 @@ Status NodeRegistry::start() {
   auto lease = etcd_.lease_grant(ttl_s_);
   if (!lease.ok()) return lease.status().with_context("registering node " + key_);
   // A put resent after a lost answer (failover) writes the same value again.
-  auto put = etcd_.put(key_, node_record_json(node_, to_unix(clock_.now())), lease->id);
+  const TimePoint started = clock_.now();
+  auto put = etcd_.put(key_, node_record_json(node_, to_unix(started), false), lease->id);
   if (!put.ok()) {
     (void)etcd_.lease_revoke(lease->id);  // best effort: it expires within the TTL anyway
     return put.status().with_context("registering node " + key_);
   }
   lease_ = lease->id;
+  started_ = started;
+  ready_ = false;
+  superseded_ = false;
+  return Status();
+}
+
+Status NodeRegistry::set_ready(bool ready) {
+  if (!registered() || superseded_) return Status();
+  EtcdTxn txn;
+  EtcdCompare mine;  // still this registry's key, not the next watchdog's
+  mine.target = EtcdCompare::Target::kLease;
+  mine.key = key_;
+  mine.number = lease_;
+  txn.compare.push_back(mine);
+  txn.success.push_back(
+      EtcdOp::put(key_, node_record_json(node_, to_unix(started_), ready), lease_));
+  auto done = etcd_.txn(txn);
+  if (!done.ok()) {
+    return done.status().with_context(std::string("marking node ") + key_ +
+                                      (ready ? " ready" : " not ready") + " for the CA");
+  }
+  if (done->succeeded) {
+    ready_ = ready;
+  } else {
+    superseded_ = true;  // for good: that watchdog keeps the key
+  }
   return Status();
 }
 
@@ -76,6 +103,7 @@ std::vector<ClusterNode> parse_node_range(const EtcdLayout& layout,
     if (value.ok() && value->is_object()) {
       node.started = value->get_int_or("started", 0);
       node.version = value->get_string_or("version", "");
+      node.ready = value->get_bool_or("ready", true);
     }
     nodes.push_back(std::move(node));
   }

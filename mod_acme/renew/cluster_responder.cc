@@ -64,16 +64,24 @@ Result<ChallengeAnswer> ClusterResponder::answer_of(const Identifier& id, const 
 }
 
 Status ClusterResponder::judge(const ChallengeAnswer& a, const AckReport& report) {
-  if (!report.go) {
+  if (!report.go && !report.missing.empty()) {
     return Status(Code::kPending, "the " + described(a) + " waits for node(s) " +
                                       join(report.missing, ", ") +
                                       " to serve it from etcd before the CA is told to validate");
   }
+  if (!report.go) {
+    return Status(Code::kPending, "the " + described(a) +
+                                      " waits for a node ready for the CA (each node that "
+                                      "serves it is restarting) before the CA is told to "
+                                      "validate");
+  }
   Went& went = went_[a.token];
   went.revision = publisher_.revision(a.token);
-  if (!report.all_acked && !went.warned) {
+  if (!went.warned && (!report.all_acked || !report.some_ready)) {
     went.warned = true;
-    log_.log(LogLevel::kWarn, kMsgClusterChallenge, not_acked_message(a, report));
+    log_.log(LogLevel::kWarn, kMsgClusterChallenge,
+             !report.all_acked ? not_acked_message(a, report)
+                               : none_ready_message(a, publisher_.options().no_ready_bound));
   }
   return Status();
 }

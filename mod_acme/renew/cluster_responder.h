@@ -11,7 +11,9 @@
 // are read. While ready() says not yet it answers Code::kPending naming the
 // nodes still missing, and the job steps again 500 ms later (renew/job.cc),
 // as for a dns-01 hook. Go with every ack: ok. Go past the bound: ok, and
-// the nodes that did not ack are logged once per token (ACME10200). Once a
+// the nodes that did not ack are logged once per token (ACME10200). While
+// no node that acked is ready for the CA (each restarting) it also answers
+// Code::kPending; go past that bound: ok, logged once (ACME10200). Once a
 // token went ahead, further calls (the job's steps while the CA validates)
 // ask etcd nothing more unless its answer changed. An etcd error (etcd
 // away) is an error naming the cause: the job backs off as for a CA outage.

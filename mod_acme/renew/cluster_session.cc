@@ -246,6 +246,22 @@ void ClusterSession::keep_up(TimePoint now) {
       untroubled(what);
     });
   }
+  const bool ready = ready_for_ca(now);
+  if (registry_.registered() && !registry_.superseded() && ready != registry_.ready()) {
+    run("ready", [this, ready] {
+      const char* what = "cluster: telling the other nodes whether the CA may come here";
+      Status s = registry_.set_ready(ready);
+      if (!s.ok()) return trouble(what, s);
+      untroubled(what);
+      if (registry_.ready() != ready) return;  // superseded: the next watchdog speaks
+      log_.log(LogLevel::kInfo, kMsgClusterChallenge,
+               ready ? "cluster: this node is ready for the CA's validations; the ordering nodes "
+                       "count it"
+                     : "cluster: this node is not ready for the CA's validations (a restart is "
+                       "announced, or it no longer serves the answers); the ordering nodes wait "
+                       "for another");
+    });
+  }
   if (registry_.registered() && subscriber_.loaded() && subscriber_.unacked() > 0) {
     run("acks", [this] {
       const char* what = "cluster: acknowledging challenge answers";
@@ -263,6 +279,24 @@ void ClusterSession::keep_up(TimePoint now) {
       untroubled(what);
     });
   }
+}
+
+bool ClusterSession::ready_for_ca(TimePoint now) {
+  if (!answering() || !signal_.answering(generation_)) {
+    answering_since_ = TimePoint{};
+    return false;
+  }
+  if (answering_since_ == TimePoint{}) answering_since_ = now;
+  return now - answering_since_ >= kReadySettle;
+}
+
+TimePoint ClusterSession::next_look(TimePoint now) const {
+  if (!registry_.registered() || registry_.superseded()) return TimePoint::max();
+  if (answering_since_ != TimePoint{} && !registry_.ready())
+    return answering_since_ + kReadySettle;  // to be written ready
+  // Ready: an announced restart must be seen within a fraction of its lead.
+  if (registry_.ready()) return now + kReadyLook;
+  return TimePoint::max();
 }
 
 // Held locks are renewed from here (a third of the TTL before they run

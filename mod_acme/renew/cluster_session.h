@@ -93,6 +93,17 @@ class ClusterSession : public OrderCoordinator {
   // stays: an etcd lost later leaves the loaded answers served, and no
   // order starts anywhere etcd cannot be reached.
   bool answering() const { return registry_.registered() && subscriber_.loaded(); }
+  // This node's record in etcd says "ready" (cluster/node_registry.h), for
+  // the ordering nodes, once its readiness answer has said ready for
+  // kReadySettle: a balancer checking every 250-500 ms counts it in by
+  // then. It says "not ready" again as soon as a restart is announced (the
+  // readiness answer's 503) or the answering ends.
+  static constexpr Millis kReadySettle{1000};
+  static constexpr Millis kReadyLook{250};  // how often a ready node looks for an announce
+  // How soon the watchdog should tick again for that record to follow the
+  // readiness answer (an announced restart comes a second before the
+  // restart itself); TimePoint::max() when nothing waits.
+  TimePoint next_look(TimePoint now) const;
   // Registered for kJoinGrace: nodes started together see each other before
   // this one orders (an order's answer is acked by the live nodes only, and
   // a node whose port is open but not registered yet would answer 404). At
@@ -149,6 +160,7 @@ class ClusterSession : public OrderCoordinator {
   void load_store();
   void poll_watches(TimePoint now);
   void keep_up(TimePoint now);
+  bool ready_for_ca(TimePoint now);  // the record's "ready", as it should be now
   void keep_locks(TimePoint now);
   void install(const std::vector<ManagedCert>& certs, TimePoint now);
   Held& held(const std::string& lock_name);
@@ -189,8 +201,9 @@ class ClusterSession : public OrderCoordinator {
                         const std::function<long long(const EtcdRangeResult&)>& take);
   NodeRegistry registry_;
   TimePoint next_keep_alive_{};
-  TimePoint registered_at_{};  // this watchdog's first registration
-  bool rejoined_ = false;      // this node's key was live then (settled() at once)
+  TimePoint registered_at_{};    // this watchdog's first registration
+  TimePoint answering_since_{};  // the readiness answer says ready since; {} while it does not
+  bool rejoined_ = false;        // this node's key was live then (settled() at once)
   ServedSink sink_;
   ChallengeSubscriber subscriber_;
   ChallengePublisher publisher_;

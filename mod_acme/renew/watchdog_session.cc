@@ -143,6 +143,7 @@ std::chrono::microseconds WatchdogSession::tick() {
   if (cluster_) cluster_->tick(options_.certs);
   TimePoint next = renewer_.run_once();
   if (cluster_ && cluster_->busy()) next = now;  // its requests: back at the next slice
+  if (cluster_) next = std::min(next, cluster_->next_look(now));
   auto wait = std::max<std::chrono::system_clock::duration>(next - now, options_.min_interval);
   return std::chrono::duration_cast<std::chrono::microseconds>(wait);
 }

@@ -382,6 +382,9 @@ Status fanout_join(EtcdClient& etcd, FanoutNode& node) {
   auto loaded = etcd.range(all);
   ACME_RETURN_IF_ERROR(loaded);
   ACME_RETURN_IF_ERROR(node.subscriber.load(*loaded));
+  // Ready for the CA, as a node's watchdog marks itself once its readiness
+  // answer says so (cluster/node_registry.h): the orderer waits for one.
+  ACME_RETURN_IF_ERROR(node.registry.set_ready(true));
   return node.watch.start(all.key, all.range_end, node.subscriber.next_revision());
 }
 

@@ -104,6 +104,8 @@ TEST(ChallengePublisher, PublishAgainIsANoOpButANewAnswerNeedsNewAcks) {
   CHECK_TRUE(ready("t1").all_acked);
   clock.advance(Millis(1000));  // the bound still runs from the first publish
   CHECK_TRUE(publisher->publish(http01("t1", "t1.z")).ok());
+  CHECK_FALSE(ready("t1").go);  // past the bound, but no node serves t1.z yet
+  CHECK_TRUE(c.round(*web1).ok());
   AckReport bounded = ready("t1");
   CHECK_TRUE(bounded.go && !bounded.all_acked);
 }
@@ -168,6 +170,85 @@ TEST(ChallengePublisher, SelfServedWaitsForTheOtherNodesOnly) {
   AckReport after = ready("t1");
   CHECK_TRUE(after.go && after.all_acked);
   CHECK_TRUE((after.acked == Names{"web2"}));
+}
+
+// Every node acked, but each is restarting (its record says not ready for
+// the CA): a balancer checking readiness would send the CA to any node, so
+// the go waits for one to be ready again, or for no_ready_bound.
+TEST(ChallengePublisher, AllAckedButNoneReadyWaitsForAReadyNode) {
+  CHECK_TRUE(publisher->publish(http01("t1", "t1.x")).ok());
+  CHECK_TRUE(c.round(*web1).ok());
+  CHECK_TRUE(c.round(*web2).ok());
+  CHECK_TRUE(web1->registry.set_ready(false).ok());  // restart announced
+  CHECK_TRUE(web2->registry.set_ready(false).ok());
+  AckReport waiting = ready("t1");
+  CHECK_TRUE(waiting.all_acked);
+  CHECK_FALSE(waiting.some_ready);
+  CHECK_FALSE(waiting.go);
+  clock.advance(Millis(5000));  // the ack bound does not lift it
+  CHECK_FALSE(ready("t1").go);
+  CHECK_TRUE(web2->registry.set_ready(true).ok());  // web2's next watchdog settled
+  AckReport back = ready("t1");
+  CHECK_TRUE(back.go && back.all_acked && back.some_ready);
+}
+
+TEST(ChallengePublisher, NoReadyNodeGoesAheadAfterItsBound) {
+  CHECK_TRUE(web1->registry.set_ready(false).ok());
+  CHECK_TRUE(web2->registry.set_ready(false).ok());
+  CHECK_TRUE(publisher->publish(http01("t1", "t1.x")).ok());
+  CHECK_TRUE(c.round(*web1).ok());
+  CHECK_TRUE(c.round(*web2).ok());
+  clock.advance(ChallengePublisher::kDefaultNoReadyBound - Millis(1));
+  CHECK_FALSE(ready("t1").go);
+  clock.advance(Millis(1));
+  AckReport late = ready("t1");
+  CHECK_TRUE(late.go && late.all_acked && !late.some_ready);
+  std::string line = none_ready_message(http01("t1", "t1.x"), Millis(60000));
+  CHECK_TEXT(line.find("example.org") != std::string::npos &&
+                 line.find("60 s") != std::string::npos && line.find("t1") != std::string::npos,
+             line.c_str());
+}
+
+// A ready node counts only once it serves the answer: the balancer may
+// send the CA to it.
+TEST(ChallengePublisher, AReadyNodeCountsOnceItAcked) {
+  CHECK_TRUE(web1->registry.set_ready(false).ok());
+  CHECK_TRUE(publisher->publish(http01("t1", "t1.x")).ok());
+  CHECK_TRUE(c.round(*web1).ok());
+  clock.advance(Millis(3000));  // past the ack bound: web2, ready, has not acked
+  AckReport r = ready("t1");
+  CHECK_FALSE(r.some_ready);
+  CHECK_FALSE(r.go);
+  CHECK_TRUE(c.round(*web2).ok());
+  CHECK_TRUE(ready("t1").go);
+}
+
+// self_served: the ordering node serves its answer already, so its own
+// record's readiness counts without an ack.
+TEST(ChallengePublisher, SelfServedCountsItsOwnReadiness) {
+  ChallengePublisher::Options options;
+  options.self_served = true;
+  publisher = std::make_unique<ChallengePublisher>(*c.etcd, c.layout, fanout_key(), "web1", options,
+                                                   &clock);
+  CHECK_TRUE(web2->registry.set_ready(false).ok());
+  CHECK_TRUE(publisher->publish(http01("t1", "t1.x")).ok());
+  CHECK_TRUE(c.round(*web2).ok());
+  CHECK_TRUE(ready("t1").go);  // web1 itself is ready
+  CHECK_TRUE(web1->registry.set_ready(false).ok());
+  CHECK_FALSE(ready("t1").go);
+}
+
+// A node of a version before the "ready" field is taken as ready.
+TEST(ChallengePublisher, ARecordWithoutReadyCountsAsReady) {
+  CHECK_TRUE(web1->registry.set_ready(false).ok());
+  CHECK_TRUE(web2->registry.set_ready(false).ok());
+  CHECK_TRUE(publisher->publish(http01("t1", "t1.x")).ok());
+  CHECK_TRUE(c.round(*web1).ok());
+  CHECK_TRUE(c.round(*web2).ok());
+  CHECK_FALSE(ready("t1").go);
+  FakeEtcd::Entry& old = c.fake.kv_.at("/p/nodes/web2");
+  old.value = "{\"node\":\"web2\",\"started\":1700000000,\"version\":\"0.9\"}";
+  CHECK_TRUE(ready("t1").go);
 }
 
 TEST(ChallengePublisher, ErrorsNameTheKey) {

@@ -37,11 +37,14 @@ class FanoutCluster {
     etcd = std::make_unique<EtcdClient>(std::vector<std::string>{"http://127.0.0.1:1"},
                                         std::make_unique<ForwardingHttpClient>(http));
   }
-  // Registers the node and loads its subscriber with one range, as at start.
-  std::unique_ptr<FanoutNode> join(const std::string& name) {
+  // Registers the node and loads its subscriber with one range, as at start;
+  // ready: its record then says the CA may be sent to it, as a node's
+  // watchdog writes it a second after its readiness answer said so.
+  std::unique_ptr<FanoutNode> join(const std::string& name, bool ready = true) {
     auto node = std::make_unique<FanoutNode>(*etcd, layout, name);
     Status s = node->registry.start();
     if (s.ok()) s = load(*node);
+    if (s.ok() && ready) s = node->registry.set_ready(true);
     if (!s.ok()) FAIL(s.to_string().c_str());
     return node;
   }

@@ -107,3 +107,56 @@ TEST(NodeRegistry, StartFailureNamesTheKeyAndLeavesNoLease) {
   CHECK(s.message().find("no space") != std::string::npos);
   CHECK_FALSE(web1.registered());
 }
+
+TEST(NodeRegistry, RegistersNotReadyForTheCaAndSaysWhenItIs) {
+  NodeRegistry web1(*etcd, layout, "web1", 6, &clock);
+  CHECK_TRUE(web1.start().ok());
+  auto record = [this] { return *Json::parse(fake.kv_.at("/p/nodes/web1").value); };
+  CHECK_FALSE(record().get_bool_or("ready", true));
+  CHECK_FALSE(web1.ready());
+  CHECK_FALSE((*web1.live_nodes())[0].ready);
+  clock.advance(Seconds(5));
+  CHECK_TRUE(web1.set_ready(true).ok());
+  CHECK_TRUE(web1.ready());
+  CHECK_TRUE(record().get_bool_or("ready", false));
+  LONGS_EQUAL(1700000000, record().get_int_or("started", 0));  // unchanged
+  CHECK_TRUE(fake.kv_.at("/p/nodes/web1").lease == web1.lease());
+  CHECK_TRUE((*web1.live_nodes())[0].ready);
+  CHECK_TRUE(web1.set_ready(false).ok());
+  CHECK_FALSE(record().get_bool_or("ready", true));
+}
+
+// A graceful restart: the next watchdog of the node registers the same key
+// under its lease; the watchdog before must not overwrite its record.
+TEST(NodeRegistry, TheWatchdogBeforeLeavesTheNextOnesRecordAlone) {
+  NodeRegistry before(*etcd, layout, "web1");
+  CHECK_TRUE(before.start().ok());
+  CHECK_TRUE(before.set_ready(true).ok());
+  NodeRegistry next(*etcd, layout, "web1");
+  CHECK_TRUE(next.start().ok());
+  CHECK_TRUE(next.set_ready(true).ok());
+  CHECK_TRUE(before.set_ready(false).ok());  // its announce, seen late
+  CHECK_TRUE(before.superseded());
+  CHECK_TRUE(before.ready());  // what it last wrote
+  auto j = Json::parse(fake.kv_.at("/p/nodes/web1").value);
+  CHECK_TRUE(j->get_bool_or("ready", false));
+  CHECK_TRUE(fake.kv_.at("/p/nodes/web1").lease == next.lease());
+  const std::size_t requests = fake.paths.size();
+  CHECK_TRUE(before.set_ready(false).ok());  // superseded: not asked again
+  LONGS_EQUAL(requests, fake.paths.size());
+  CHECK_FALSE(next.superseded());
+}
+
+TEST(NodeRegistry, SetReadyFailureNamesTheKey) {
+  NodeRegistry web1(*etcd, layout, "web1");
+  CHECK_TRUE(web1.set_ready(true).ok());  // not registered: nothing to write
+  CHECK_TRUE(fake.kv_.empty());
+  CHECK_TRUE(web1.start().ok());
+  fake.fail_status = 503;
+  fake.fail_message = "etcdserver: no leader";
+  Status s = web1.set_ready(true);
+  CHECK_FALSE(s.ok());
+  CHECK_TEXT(s.message().find("/p/nodes/web1") != std::string::npos, s.message().c_str());
+  CHECK_FALSE(web1.ready());
+  CHECK_FALSE(web1.superseded());
+}

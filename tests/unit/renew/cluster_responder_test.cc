@@ -97,6 +97,30 @@ TEST(ClusterResponder, PendingUntilEveryLiveNodeAcked) {
   LONGS_EQUAL(0, lines_numbered(log, kMsgClusterChallenge));
 }
 
+// Every node serves the answer but each is restarting: pending, saying so;
+// past the publisher's no-ready bound the CA is told, with one warning.
+TEST(ClusterResponder, NoNodeReadyForTheCaKeepsItPendingThenGoesAheadLoggedOnce) {
+  CHECK_TRUE(web1->registry.set_ready(false).ok());
+  CHECK_TRUE(web2->registry.set_ready(false).ok());
+  ClusterResponder r(*http01, *publisher, log);
+  CHECK_TRUE(r.publish(kId, "t1", "t1.thumb").code() == Code::kPending);
+  rounds();
+  Status waiting = r.publish(kId, "t1", "t1.thumb");
+  CHECK_TRUE(waiting.code() == Code::kPending);
+  CHECK_TEXT(waiting.message().find("waits for a node ready for the CA") != std::string::npos,
+             waiting.message().c_str());
+  clock.advance(ChallengePublisher::kDefaultNoReadyBound);
+  Status late = r.publish(kId, "t1", "t1.thumb");
+  CHECK_TEXT(late.ok(), late.to_string().c_str());
+  CHECK_TRUE(r.publish(kId, "t1", "t1.thumb").ok());
+  LONGS_EQUAL(1, lines_numbered(log, kMsgClusterChallenge));
+  const MemoryLogSink::Line& line = log.lines.back();
+  CHECK_TRUE(line.level == LogLevel::kWarn);
+  CHECK_TEXT(line.message.find("no node that serves it was ready for the CA within 60 s") !=
+                 std::string::npos,
+             line.message.c_str());
+}
+
 TEST(ClusterResponder, AfterGoTheStepsWhileTheCaValidatesAskEtcdNothing) {
   ClusterResponder r(*http01, *publisher, log);
   CHECK_TRUE(r.publish(kId, "t1", "t1.thumb").code() == Code::kPending);

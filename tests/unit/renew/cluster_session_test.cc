@@ -246,3 +246,60 @@ TEST(ClusterSession, ReadyForTheCaOnceRegisteredAndServingEveryAnswer) {
   CHECK_TRUE(signal.table.answering(kGeneration));
   CHECK_FALSE(signal.table.answering(kGeneration + 1));
 }
+
+// The node's record in etcd tells the ordering nodes whether the balancer
+// may send the CA here (cluster/challenge_publisher.h): "ready" a second
+// after the readiness answer says so, "not ready" as soon as an activation
+// restart is announced, which the watchdog looks for every 250 ms.
+TEST(ClusterSession, TheRecordFollowsTheReadinessAnswerASecondLate) {
+  auto node = start_node();
+  auto record_ready = [this] {
+    auto nodes = NodeRegistry(*other_etcd, layout, "reader").live_nodes();
+    CHECK_TRUE(nodes.ok() && nodes->size() == 1);
+    return (*nodes)[0].ready;
+  };
+  node->tick({});
+  CHECK_TRUE(signal.table.answering(kGeneration));
+  node->tick({});
+  CHECK_FALSE(record_ready());
+  CHECK_TRUE(node->next_look(clock.now()) == clock.now() + ClusterSession::kReadySettle);
+  clock.advance(Millis(999));
+  node->tick({});
+  CHECK_FALSE(record_ready());
+  clock.advance(Millis(1));
+  node->tick({});
+  CHECK_TRUE(record_ready());
+  CHECK_TRUE(log.contains("this node is ready for the CA's validations"));
+  CHECK_TRUE(node->next_look(clock.now()) == clock.now() + ClusterSession::kReadyLook);
+
+  signal.table.mark(ActivationSignal::kRestartAnnounced, kGeneration);
+  clock.advance(ClusterSession::kReadyLook);
+  node->tick({});
+  CHECK_FALSE(record_ready());
+  CHECK_TRUE(log.contains("this node is not ready for the CA's validations"));
+  CHECK_TRUE(node->next_look(clock.now()) == TimePoint::max());  // nothing to follow now
+}
+
+// The next watchdog of the node (a graceful restart) registers its own
+// record, not ready until its readiness answer says so; the watchdog before,
+// still ending, leaves it alone.
+TEST(ClusterSession, TheNextWatchdogsRecordIsItsOwn) {
+  auto before = start_node();
+  before->tick({});
+  before->tick({});
+  clock.advance(ClusterSession::kReadySettle);
+  before->tick({});
+  signal.table.mark(ActivationSignal::kRestartAnnounced, kGeneration);
+  auto next = std::make_unique<ClusterSession>(ClusterSession::Parts{
+      settings, key, files, table.table, alpn.table, signal.table, clock, log,
+      std::make_unique<ForwardingHttpClient>(http), nullptr, kGeneration + 1});
+  next->tick({});
+  next->tick({});
+  clock.advance(ClusterSession::kReadySettle);
+  next->tick({});
+  auto nodes = NodeRegistry(*other_etcd, layout, "reader").live_nodes();
+  CHECK_TRUE(nodes.ok() && nodes->size() == 1 && (*nodes)[0].ready);
+  before->tick({});  // sees its announce only now
+  nodes = NodeRegistry(*other_etcd, layout, "reader").live_nodes();
+  CHECK_TRUE(nodes.ok() && nodes->size() == 1 && (*nodes)[0].ready);
+}
