@@ -1,5 +1,7 @@
 #include "http/curl_multi.h"
 
+#include <memory>
+
 #include "base/fiber.h"
 
 namespace acme {
@@ -17,7 +19,7 @@ CurlMulti::CurlMulti(long connections_per_host) : multi_(curl_multi_init()) {
 }
 
 // Transfers still running belong to fibers that will never be resumed: the
-// handles go, their Pending (on those fibers' stacks) is not touched.
+// handles go; their Pending is not touched (see send()).
 CurlMulti::~CurlMulti() {
   for (CURL* easy : easies_) {
     if (multi_) curl_multi_remove_handle(multi_, easy);
@@ -29,7 +31,16 @@ CurlMulti::~CurlMulti() {
 Result<HttpResponse> CurlMulti::send(const HttpRequest& request, const HttpOptions& options) {
   CURL* easy = multi_ ? curl_easy_init() : nullptr;
   if (!easy) return Status(Code::kNetwork, "libcurl could not create a handle");
-  Pending pending;
+  // Owned here, not on the fiber's stack: a fiber dropped while it waits
+  // (a watchdog that ends drops its suspended fibers, whose stacks are
+  // unmapped without unwinding) leaves its transfer in the multi handle, and
+  // libcurl goes on writing headers and body into it until it is done. Such
+  // a Pending stays until this object goes (at most the requests in flight
+  // when a watchdog ends); before, it was the unmapped stack, and the
+  // watchdog crashed (bench/RESULTS.md).
+  auto made = std::make_unique<Pending>();
+  Pending& pending = *made;
+  pendings_.emplace(&pending, std::move(made));
   pending.transfer.request = request;
   setup_easy(easy, options, &pending.transfer);
   // HTTP/2 where the CA offers it (ALPN; curl's default for https, said
@@ -45,6 +56,7 @@ Result<HttpResponse> CurlMulti::send(const HttpRequest& request, const HttpOptio
   curl_easy_setopt(easy, CURLOPT_PRIVATE, &pending);
   if (curl_multi_add_handle(multi_, easy) != CURLM_OK) {
     curl_easy_cleanup(easy);
+    pendings_.erase(&pending);
     return Status(Code::kNetwork, "libcurl refused a transfer for " + request.url);
   }
   easies_.insert(easy);
@@ -56,7 +68,9 @@ Result<HttpResponse> CurlMulti::send(const HttpRequest& request, const HttpOptio
   } else {
     while (!pending.done) wait(Millis(100));
   }
-  return std::move(pending.result);
+  Result<HttpResponse> result = std::move(pending.result);
+  pendings_.erase(&pending);
+  return result;
 }
 
 void CurlMulti::wait(Millis max_wait) {

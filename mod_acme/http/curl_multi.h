@@ -7,12 +7,16 @@
 // fibers' requests run meanwhile; whoever drives the fibers calls wait() to
 // make progress. Outside a fiber it drives the multi handle itself until
 // its own request is done (other transfers progress too, and are only
-// marked done: their fibers run when resumed).
+// marked done: their fibers run when resumed). A fiber dropped while it
+// waits in send() leaves its transfer running on memory of its own, never
+// on the dropped stack (curl_multi.cc).
 //
 // MultiHttpClient is the HttpClient for one CA's options over a shared
 // CurlMulti. Neither is thread-safe.
 #pragma once
 
+#include <map>
+#include <memory>
 #include <set>
 
 #include "base/clock.h"
@@ -40,6 +44,8 @@ class CurlMulti : public HttpDriver {
 
   CURLM* multi_;
   std::set<CURL*> easies_;  // owned, removed and cleaned up when done
+  // Each send()'s transfer and outcome, until that send() returns.
+  std::map<const Pending*, std::unique_ptr<Pending>> pendings_;
 };
 
 class MultiHttpClient : public HttpClient {
