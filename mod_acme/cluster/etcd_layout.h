@@ -12,6 +12,8 @@
 //                                          (cluster/node_registry.h)
 //   <prefix>/acks/<token>/<node>           <node> serves the answer of <token>, under
 //                                          that node's lease (cluster/challenge_publisher.h)
+//   <prefix>/restart                       the node whose activation restart runs, under
+//                                          its lease (cluster/restart_turn.h)
 //
 // Components (names, tokens, nodes) are escaped so none can reach into another
 // subtree: '%' and '/' become %25 and %2F, and an empty one "%". Store paths are
@@ -43,6 +45,7 @@ class EtcdLayout {
   std::string challenges() const { return prefix_ + "/challenges/"; }
   std::string node(const std::string& node) const;
   std::string nodes() const { return prefix_ + "/nodes/"; }
+  std::string restart_turn() const { return prefix_ + "/restart"; }
   // Every ack of one token (a range over prefix_end(acks(token))), and one node's.
   std::string acks(const std::string& token) const;
   std::string ack(const std::string& token, const std::string& node) const;

@@ -133,14 +133,26 @@ bool ActivationThread::tick(Steady::time_point now) {
   last_tick_.store(now.time_since_epoch().count());
   pass_restart_kind(signal_, generation_, hooks_.restart_kind());
   if (timing_.in_progress(now)) return false;
-  if (announced_at_ == Steady::time_point{}) {
+  const Steady::time_point none{};
+  if (announced_at_ == none && wanted_at_ == none) {
     coalescer_.hold_until(timing_.not_before());
     if (!coalescer_.restart_due(signal_.activation_generation(), now)) return false;
     activated_.store(coalescer_.activated());
-    if (announce_lead_.count() > 0) {
-      signal_.mark(ActivationSignal::kRestartAnnounced, generation_);
-      announced_at_ = now;
+    if (turn_bound_.count() > 0) {
+      signal_.mark(ActivationSignal::kRestartWanted, generation_);
+      wanted_at_ = now;
     }
+  }
+  if (wanted_at_ != none) {
+    if (!signal_.marked(ActivationSignal::kRestartTurn, generation_) &&
+        now - wanted_at_ < turn_bound_)
+      return false;
+    wanted_at_ = none;
+    activated_.store(coalescer_.activated());
+  }
+  if (announced_at_ == none && announce_lead_.count() > 0) {
+    signal_.mark(ActivationSignal::kRestartAnnounced, generation_);
+    announced_at_ = now;
   }
   if (announced_at_ != Steady::time_point{}) {
     if (now - announced_at_ < announce_lead_) return false;
@@ -196,7 +208,10 @@ bool start_activation(Generation& g, const Store& store, RestartTiming& timing,
       ActivationCoalescer(g.seen_generation, certs_without_live_set(store, g.certs),
                           timing.coalescer_options()),
       g.httpd_generation, timing, std::move(hooks));
-  if (g.cluster.enabled) thread->announce_first(ActivationThread::kAnnounceLead);
+  if (g.cluster.enabled) {
+    thread->take_turns(ActivationThread::kTurnBound);
+    thread->announce_first(ActivationThread::kAnnounceLead);
+  }
   if (!thread->start(log)) return false;
   g.activation = thread.release();
   return true;

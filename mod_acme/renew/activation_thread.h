@@ -115,6 +115,14 @@ class ActivationThread {
   // that stops sending the CA to this node before it stops accepting.
   void announce_first(std::chrono::milliseconds lead) { announce_lead_ = lead; }
   static constexpr std::chrono::milliseconds kAnnounceLead{1000};
+  // On a cluster (before start()): before the announcement, a due restart
+  // waits for this node's turn: it marks kRestartWanted and goes on once
+  // the watchdog marked kRestartTurn (renew/cluster_session.h), or once
+  // `bound` has passed (a watchdog that cannot reach etcd, or is stuck,
+  // must not hold activation for good). Sets staged meanwhile go live with
+  // the same restart.
+  void take_turns(std::chrono::milliseconds bound) { turn_bound_ = bound; }
+  static constexpr std::chrono::milliseconds kTurnBound{60000};
 
  private:
   void run();
@@ -135,6 +143,8 @@ class ActivationThread {
   std::atomic<std::uint64_t> activated_{0};
   std::chrono::milliseconds announce_lead_{0};
   Steady::time_point announced_at_{};  // a due restart announced, not yet asked for
+  std::chrono::milliseconds turn_bound_{0};
+  Steady::time_point wanted_at_{};  // a due restart waits for its turn
 };
 
 // The monitor hook, when the thread is not running: a counter that moved is

@@ -68,6 +68,7 @@ ClusterSession::ClusterSession(Parts parts)
       store_watch_(parts.settings.endpoints, parts.settings.tls),
       challenge_watch_(parts.settings.endpoints, parts.settings.tls),
       registry_(etcd_, layout_, parts.settings.node_name),
+      turn_(etcd_, layout_, parts.settings.node_name),
       sink_(parts.table, parts.alpn_table),
       subscriber_(layout_, key_, sink_),
       publisher_(etcd_, layout_, key_, parts.settings.node_name, publisher_options(), &clock_) {
@@ -262,6 +263,7 @@ void ClusterSession::keep_up(TimePoint now) {
                        "for another");
     });
   }
+  if (registry_.registered()) take_turns();
   if (registry_.registered() && subscriber_.loaded() && subscriber_.unacked() > 0) {
     run("acks", [this] {
       const char* what = "cluster: acknowledging challenge answers";
@@ -281,6 +283,54 @@ void ClusterSession::keep_up(TimePoint now) {
   }
 }
 
+bool ClusterSession::turn_wanted() const {
+  return signal_.marked(ActivationSignal::kRestartWanted, generation_) &&
+         !signal_.marked(ActivationSignal::kRestartTurn, generation_);
+}
+
+// One fiber for every step on the turn, in this order: take it when the
+// parent wants to restart; else bind the turn this node may hold from its
+// restart before to this watchdog's lease; else give it up once ready.
+void ClusterSession::take_turns() {
+  const long long lease = registry_.lease();
+  if (turn_wanted()) {
+    run("turn", [this, lease] {
+      const char* what = "cluster: taking the turn to restart";
+      auto mine = turn_.take(lease);
+      if (!mine.ok()) return trouble(what, mine.status());
+      untroubled(what);
+      if (!*mine) {
+        if (turn_.holder() != turn_waits_for_) {
+          turn_waits_for_ = turn_.holder();
+          log_.log(LogLevel::kInfo, kMsgClusterOrder,
+                   "cluster: this node's activation restart waits for node " + turn_.holder() +
+                       " to restart and be ready for the CA again (one node at a time)");
+        }
+        return;
+      }
+      turn_taken_ = turn_adopted_ = true;
+      turn_waits_for_.clear();
+      signal_.mark(ActivationSignal::kRestartTurn, generation_);
+    });
+  } else if (!turn_adopted_) {
+    run("turn", [this, lease] {
+      const char* what = "cluster: keeping the turn to restart";
+      Status s = turn_.adopt(lease);
+      if (!s.ok()) return trouble(what, s);
+      untroubled(what);
+      turn_adopted_ = true;
+    });
+  } else if (!turn_taken_ && !turn_released_ && registry_.ready()) {
+    run("turn", [this] {
+      const char* what = "cluster: giving up the turn to restart";
+      Status s = turn_.release();
+      if (!s.ok()) return trouble(what, s);
+      untroubled(what);
+      turn_released_ = true;
+    });
+  }
+}
+
 bool ClusterSession::ready_for_ca(TimePoint now) {
   if (!answering() || !signal_.answering(generation_)) {
     answering_since_ = TimePoint{};
@@ -291,6 +341,7 @@ bool ClusterSession::ready_for_ca(TimePoint now) {
 }
 
 TimePoint ClusterSession::next_look(TimePoint now) const {
+  if (turn_wanted()) return now + kReadyLook;  // the parent waits for the turn
   if (!registry_.registered() || registry_.superseded()) return TimePoint::max();
   if (answering_since_ != TimePoint{} && !registry_.ready())
     return answering_since_ + kReadySettle;  // to be written ready

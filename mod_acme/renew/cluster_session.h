@@ -42,6 +42,7 @@
 #include "cluster/etcd_watch.h"
 #include "cluster/node_registry.h"
 #include "cluster/queued_store.h"
+#include "cluster/restart_turn.h"
 #include "cluster/routing_store.h"
 #include "config/managed_cert.h"
 #include "http/http_client.h"
@@ -102,8 +103,13 @@ class ClusterSession : public OrderCoordinator {
   static constexpr Millis kReadyLook{250};  // how often a ready node looks for an announce
   // How soon the watchdog should tick again for that record to follow the
   // readiness answer (an announced restart comes a second before the
-  // restart itself); TimePoint::max() when nothing waits.
+  // restart itself), or for the parent waiting for this node's restart
+  // turn; TimePoint::max() when nothing waits.
   TimePoint next_look(TimePoint now) const;
+  // On a cluster the nodes restart to activate sets one at a time
+  // (cluster/restart_turn.h): when the parent marks kRestartWanted, the
+  // watchdog takes the cluster's turn and marks kRestartTurn; the next
+  // watchdog of this node gives the turn up once its record says ready.
   // Registered for kJoinGrace: nodes started together see each other before
   // this one orders (an order's answer is acked by the live nodes only, and
   // a node whose port is open but not registered yet would answer 404). At
@@ -161,6 +167,8 @@ class ClusterSession : public OrderCoordinator {
   void poll_watches(TimePoint now);
   void keep_up(TimePoint now);
   bool ready_for_ca(TimePoint now);  // the record's "ready", as it should be now
+  void take_turns();                 // the cluster's restart turn (cluster/restart_turn.h)
+  bool turn_wanted() const;          // the parent waits for kRestartTurn
   void keep_locks(TimePoint now);
   void install(const std::vector<ManagedCert>& certs, TimePoint now);
   Held& held(const std::string& lock_name);
@@ -203,7 +211,15 @@ class ClusterSession : public OrderCoordinator {
   TimePoint next_keep_alive_{};
   TimePoint registered_at_{};    // this watchdog's first registration
   TimePoint answering_since_{};  // the readiness answer says ready since; {} while it does not
-  bool rejoined_ = false;        // this node's key was live then (settled() at once)
+  // The restart turn: this watchdog took it for its generation's restart
+  // (the next watchdog gives it up), bound it to its lease after the
+  // restart before (adopted), gave it up once ready (released).
+  RestartTurn turn_;
+  bool turn_taken_ = false;
+  bool turn_adopted_ = false;
+  bool turn_released_ = false;
+  std::string turn_waits_for_;  // the holder last logged
+  bool rejoined_ = false;       // this node's key was live then (settled() at once)
   ServedSink sink_;
   ChallengeSubscriber subscriber_;
   ChallengePublisher publisher_;

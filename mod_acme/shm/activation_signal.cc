@@ -18,8 +18,9 @@ struct ActivationSignal::Words {
 
 namespace {
 
-// "ACSG"; version 2 added kAnswering and kRestartAnnounced.
-constexpr RegionKind kKind{0x41435347, 2, "activation signal"};
+// "ACSG"; version 2 added kAnswering and kRestartAnnounced, 3 kRestartWanted
+// and kRestartTurn.
+constexpr RegionKind kKind{0x41435347, 3, "activation signal"};
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free, "need lock-free 64-bit atomics");
 
 // Stores generation + 1 (so generation 0 is representable) unless a higher one is there.

@@ -58,6 +58,13 @@ class ActivationSignal {
     // ready" now, so the balancer stops sending the CA before they stop
     // accepting for the seconds a restart of many vhosts takes.
     kRestartAnnounced,
+    // On a cluster the parent of G wants an activation restart and waits
+    // for its turn before it announces one (renew/activation_thread.h):
+    // G's watchdog takes the cluster's restart turn in etcd and marks
+    // kRestartTurn, so the nodes restart one after the other and the
+    // balancer always has a node ready for the CA (renew/cluster_session.h).
+    kRestartWanted,
+    kRestartTurn,
     kMarkCount
   };
   void mark(Mark mark, std::uint64_t generation);

@@ -1,7 +1,7 @@
 // FakeEtcd: an in-memory stand-in for etcd's JSON gateway, enough of it for the
 // lock, client and store tests: /v3/kv/put, /v3/kv/range (one key or a range,
-// limit, keys_only), /v3/kv/deleterange, /v3/kv/txn (compares on CREATE and
-// LEASE, put, range and delete ops),
+// limit, keys_only), /v3/kv/deleterange, /v3/kv/txn (EQUAL compares on
+// CREATE, LEASE and VALUE, put, range and delete ops),
 // /v3/lease/grant, /v3/lease/keepalive, /v3/lease/revoke. Answers in the
 // gateway's own spelling (int64 as strings, zero fields left out), as the real
 // etcd 3.4 was seen to answer. Leases expire only when a test says so.
@@ -175,6 +175,10 @@ class FakeEtcd {
   bool holds(const Json& c) const {
     auto it = kv_.find(bytes(c, "key"));
     std::string target = c.get_string_or("target", "");
+    if (target == "VALUE") {  // as etcd: a value compare on a missing key fails
+      return c.get_string_or("result", "") == "EQUAL" && it != kv_.end() &&
+             it->second.value == bytes(c, "value");
+    }
     long long actual = target == "CREATE"  ? (it == kv_.end() ? 0 : it->second.create_revision)
                        : target == "LEASE" ? (it == kv_.end() ? 0 : it->second.lease)
                                            : -1;

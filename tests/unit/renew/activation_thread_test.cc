@@ -81,11 +81,51 @@ TEST(ActivationThread, OnAClusterTheRestartIsAnnouncedASecondBefore) {
   LONGS_EQUAL(1, restarts.load());
 }
 
+// On a cluster a due restart first waits for this node's turn (its
+// watchdog takes it in etcd and marks kRestartTurn), then is announced.
+TEST(ActivationThread, OnAClusterTheRestartWaitsForItsTurn) {
+  auto thread = make(1);
+  thread->take_turns(ActivationThread::kTurnBound);
+  thread->announce_first(ActivationThread::kAnnounceLead);
+  h.activation.mark(ActivationSignal::kAnswering, kGeneration);
+  h.activation.request_activation();
+  CHECK_FALSE(thread->tick(at(100)));  // due: wants its turn
+  CHECK(h.activation.marked(ActivationSignal::kRestartWanted, kGeneration));
+  CHECK_FALSE(h.activation.marked(ActivationSignal::kRestartAnnounced, kGeneration));
+  CHECK(h.activation.answering(kGeneration));  // still ready for the CA meanwhile
+  CHECK_FALSE(thread->tick(at(20000)));
+  LONGS_EQUAL(0, restarts.load());
+  h.activation.mark(ActivationSignal::kRestartTurn, kGeneration);
+  CHECK_FALSE(thread->tick(at(20100)));  // its turn: announced
+  CHECK(h.activation.marked(ActivationSignal::kRestartAnnounced, kGeneration));
+  CHECK_FALSE(thread->tick(at(21000)));
+  CHECK(thread->tick(at(21100)));  // the lead has passed
+  LONGS_EQUAL(1, restarts.load());
+  LONGS_EQUAL(1, thread->activated());
+}
+
+// A watchdog that never marks the turn (etcd away, or stuck) holds the
+// restart for the bound only.
+TEST(ActivationThread, TheWaitForTheTurnIsBounded) {
+  auto thread = make(1);
+  thread->take_turns(ActivationThread::kTurnBound);
+  thread->announce_first(ActivationThread::kAnnounceLead);
+  h.activation.request_activation();
+  CHECK_FALSE(thread->tick(at(100)));
+  CHECK_FALSE(thread->tick(at(100 + ActivationThread::kTurnBound.count() - 1)));
+  CHECK_FALSE(h.activation.marked(ActivationSignal::kRestartAnnounced, kGeneration));
+  CHECK_FALSE(thread->tick(at(100 + ActivationThread::kTurnBound.count())));  // announced
+  CHECK(h.activation.marked(ActivationSignal::kRestartAnnounced, kGeneration));
+  CHECK(thread->tick(at(1100 + ActivationThread::kTurnBound.count())));
+  LONGS_EQUAL(1, restarts.load());
+}
+
 TEST(ActivationThread, WithoutAClusterNothingIsAnnounced) {
   auto thread = make(1);
   h.activation.request_activation();
   CHECK(thread->tick(at(100)));
   CHECK_FALSE(h.activation.marked(ActivationSignal::kRestartAnnounced, 0));
+  CHECK_FALSE(h.activation.marked(ActivationSignal::kRestartWanted, 0));
 }
 
 TEST(ActivationThread, SetsStagedDuringARestartWaitForTheNext) {

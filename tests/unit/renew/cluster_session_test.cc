@@ -303,3 +303,47 @@ TEST(ClusterSession, TheNextWatchdogsRecordIsItsOwn) {
   nodes = NodeRegistry(*other_etcd, layout, "reader").live_nodes();
   CHECK_TRUE(nodes.ok() && nodes->size() == 1 && (*nodes)[0].ready);
 }
+
+// The parent wants an activation restart: the watchdog takes the cluster's
+// restart turn (one node at a time) and marks it for the parent; while
+// another node holds it, it waits, looking every 250 ms, and says whom for.
+TEST(ClusterSession, TakesTheRestartTurnWhenNoOtherNodeRestarts) {
+  auto node = start_node();
+  node->tick({});
+  RestartTurn web2(*other_etcd, layout, "web2");
+  auto held = web2.take(other_etcd->lease_grant(10)->id);
+  CHECK_TRUE(held.ok() && *held);
+  signal.table.mark(ActivationSignal::kRestartWanted, kGeneration);
+  node->tick({});
+  CHECK_FALSE(signal.table.marked(ActivationSignal::kRestartTurn, kGeneration));
+  CHECK_TRUE(log.contains("waits for node web2 to restart"));
+  CHECK_TRUE(node->next_look(clock.now()) == clock.now() + ClusterSession::kReadyLook);
+  CHECK_TRUE(web2.release().ok());
+  node->tick({});
+  CHECK_TRUE(signal.table.marked(ActivationSignal::kRestartTurn, kGeneration));
+  STRCMP_EQUAL("web1", fake.kv_.at("/p/restart").value.c_str());
+}
+
+// The node's next watchdog keeps the turn under its own lease while the
+// restart goes on, and gives it up once its record says ready for the CA:
+// then the next node may restart.
+TEST(ClusterSession, TheNextWatchdogGivesTheTurnUpOnceReady) {
+  auto before = start_node();
+  before->tick({});
+  signal.table.mark(ActivationSignal::kRestartWanted, kGeneration);
+  before->tick({});
+  CHECK_TRUE(signal.table.marked(ActivationSignal::kRestartTurn, kGeneration));
+  const long long old_lease = fake.kv_.at("/p/restart").lease;
+  auto next = std::make_unique<ClusterSession>(ClusterSession::Parts{
+      settings, key, files, table.table, alpn.table, signal.table, clock, log,
+      std::make_unique<ForwardingHttpClient>(http), nullptr, kGeneration + 1});
+  next->tick({});
+  CHECK_TRUE(fake.kv_.at("/p/restart").lease == fake.kv_.at("/p/nodes/web1").lease);
+  CHECK_FALSE(fake.kv_.at("/p/restart").lease == old_lease);
+  before->tick({});  // the ending watchdog does not give it up
+  next->tick({});
+  CHECK_TRUE(fake.kv_.count("/p/restart"));
+  clock.advance(ClusterSession::kReadySettle);
+  next->tick({});
+  CHECK_FALSE(fake.kv_.count("/p/restart"));
+}
