@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <set>
+#include <vector>
 
 namespace acme {
 
@@ -103,33 +104,44 @@ Status ChallengeSubscriber::write_acks(EtcdClient& etcd, const NodeRegistry& reg
                                        ": the node is not registered (" + registry.key() +
                                        "); register it first");
   }
-  Status errors;
-  std::vector<Entry*> batch;  // acks to write, kAckBatch to a transaction
-  EtcdTxn txn;
-  auto flush = [&] {
-    if (batch.empty()) return;
-    // Safe to repeat after a lost answer: the same values under the same lease.
-    auto put = etcd.txn(txn);
-    for (Entry* e : batch)
-      if (put.ok()) e->acked_lease = registry.lease();
-    collect(&errors, put.status().with_context("acknowledging " + std::to_string(batch.size()) +
-                                               " challenge answer(s) as node " + registry.node()));
-    batch.clear();
-    txn = EtcdTxn();
+  // Each request suspends the fiber, and meanwhile the tick applies the
+  // watch: entries come and go. So what to ack is copied first, and after
+  // each request an entry is marked only if it is still the value acked
+  // (this loop once kept Entry pointers across the requests, and an answer
+  // withdrawn meanwhile had its freed entry written: ASan in test_811).
+  struct Ack {
+    std::string key;
+    std::string token;
+    long long revision;
   };
+  Status errors;
+  std::vector<Ack> todo;
+  const long long lease = registry.lease();
   for (auto& [key, e] : entries_) {
     if (!e.served) {
       Status again = sink_.publish(e.answer);
       e.served = again.ok();
       collect(&errors, again.with_context("serving etcd challenge " + key));
     }
-    if (!e.served || e.acked_lease == registry.lease()) continue;
-    txn.success.push_back(EtcdOp::put(layout_.ack(e.answer.token, registry.node()),
-                                      std::to_string(e.revision), registry.lease()));
-    batch.push_back(&e);
-    if (batch.size() == kAckBatch) flush();
+    if (e.served && e.acked_lease != lease) todo.push_back(Ack{key, e.answer.token, e.revision});
   }
-  flush();
+  for (std::size_t first = 0; first < todo.size(); first += kAckBatch) {
+    const std::size_t last = std::min(todo.size(), first + kAckBatch);
+    EtcdTxn txn;
+    for (std::size_t i = first; i < last; ++i)
+      txn.success.push_back(EtcdOp::put(layout_.ack(todo[i].token, registry.node()),
+                                        std::to_string(todo[i].revision), lease));
+    // Safe to repeat after a lost answer: the same values under the same lease.
+    auto put = etcd.txn(txn);
+    collect(&errors, put.status().with_context("acknowledging " + std::to_string(last - first) +
+                                               " challenge answer(s) as node " + registry.node()));
+    if (!put.ok()) continue;
+    for (std::size_t i = first; i < last; ++i) {
+      auto it = entries_.find(todo[i].key);
+      if (it != entries_.end() && it->second.revision == todo[i].revision)
+        it->second.acked_lease = lease;
+    }
+  }
   return errors;
 }
 

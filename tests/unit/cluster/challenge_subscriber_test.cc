@@ -3,6 +3,7 @@
 // key without stopping the rest, and acks are written under the node's lease.
 #include "cluster/challenge_subscriber.h"
 
+#include "base/fiber.h"
 #include "cluster/fanout_cluster.h"
 
 #include <CppUTest/TestHarness.h>
@@ -15,6 +16,21 @@ namespace {
 std::string http01(const std::string& identifier, const std::string& answer) {
   return R"({"kind":"http-01","identifier":")" + identifier + R"(","answer":")" + answer + "\"}";
 }
+
+// Forwards to the fake etcd, but inside a fiber a request first yields
+// until *hold is false: a request in flight, as over the watchdog's CurlMulti.
+class YieldingClient : public HttpClient {
+ public:
+  YieldingClient(HttpClient& next, const bool* hold) : next_(next), hold_(hold) {}
+  Result<HttpResponse> send(const HttpRequest& request) override {
+    while (*hold_ && Fiber::current()) Fiber::yield();
+    return next_.send(request);
+  }
+
+ private:
+  HttpClient& next_;
+  const bool* hold_;
+};
 
 }  // namespace
 
@@ -180,4 +196,27 @@ TEST(ChallengeSubscriber, ABurstOfAnswersIsAckedInOneTransaction) {
         std::to_string(c.fake.kv_.at("/p/challenges/" + std::string(t)).mod_revision).c_str(),
         ack.value.c_str());
   }
+}
+
+// The watch withdraws an answer while its ack is in flight: the entry is
+// gone when the request returns, and only the answers still there count as
+// acked (the old loop wrote into the freed entry: ASan, test_811).
+TEST(ChallengeSubscriber, AnAnswerWithdrawnWhileItsAckIsInFlightIsLeftAlone) {
+  put("t1", http01("a.example", "t1.x"));
+  put("t2", http01("b.example", "t2.x"));
+  auto web1 = c.join("web1");
+  bool hold = true;
+  EtcdClient slow({"http://127.0.0.1:1"}, std::make_unique<YieldingClient>(c.http, &hold));
+  Status acked = Status(Code::kPending, "not run");
+  Fiber fiber([&] { acked = web1->subscriber.write_acks(slow, web1->registry); });
+  CHECK_TRUE(fiber.resume());  // the ack transaction is in flight
+  CHECK_TRUE(c.etcd->remove("/p/challenges/t1").ok());
+  CHECK_TRUE(c.feed(*web1).ok());  // the watch brings the delete meanwhile
+  CHECK_FALSE(web1->sink.served.count("t1"));
+  hold = false;
+  CHECK_FALSE(fiber.resume());
+  CHECK_TEXT(acked.ok(), acked.to_string().c_str());
+  LONGS_EQUAL(0, web1->subscriber.unacked());
+  LONGS_EQUAL(1, web1->subscriber.serving());
+  CHECK_TRUE(c.fake.kv_.count("/p/acks/t2/web1"));
 }
