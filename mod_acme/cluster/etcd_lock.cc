@@ -11,21 +11,12 @@ EtcdLock::EtcdLock(EtcdClient& etcd, std::string key, std::string owner, long lo
       ttl_s_(ttl_s) {}
 
 EtcdCompare EtcdLock::holds_compare() const {
-  EtcdCompare c;
-  c.target = EtcdCompare::Target::kLease;
-  c.op = EtcdCompare::Op::kEqual;
-  c.key = key_;
-  c.number = lease_;
-  return c;
+  return EtcdCompare::lease_is(key_, lease_);
 }
 
 Result<bool> EtcdLock::try_create(long long lease) {
   EtcdTxn txn;
-  EtcdCompare absent;
-  absent.target = EtcdCompare::Target::kCreate;
-  absent.key = key_;
-  absent.number = 0;  // create_revision 0: the key does not exist
-  txn.compare.push_back(absent);
+  txn.compare.push_back(EtcdCompare::absent(key_));
   txn.success.push_back(EtcdOp::put(key_, owner_, lease));
   txn.failure.push_back(EtcdOp::range(key_));
   auto result = etcd_.txn(txn);
@@ -45,11 +36,7 @@ Result<bool> EtcdLock::try_create(long long lease) {
 
 Result<bool> EtcdLock::try_adopt(long long lease) {
   EtcdTxn txn;
-  EtcdCompare same;
-  same.target = EtcdCompare::Target::kLease;
-  same.key = key_;
-  same.number = holder_lease_;
-  txn.compare.push_back(same);
+  txn.compare.push_back(EtcdCompare::lease_is(key_, holder_lease_));
   txn.success.push_back(EtcdOp::put(key_, owner_, lease));
   auto result = etcd_.txn(txn);
   ACME_RETURN_IF_ERROR(result);

@@ -16,6 +16,30 @@ EtcdOp keyed(EtcdOp::Kind kind, std::string key, std::string range_end) {
 
 }  // namespace
 
+EtcdCompare EtcdCompare::absent(std::string key) {
+  EtcdCompare c;
+  c.target = Target::kCreate;
+  c.key = std::move(key);
+  c.number = 0;  // create_revision 0: the key does not exist
+  return c;
+}
+
+EtcdCompare EtcdCompare::lease_is(std::string key, long long lease) {
+  EtcdCompare c;
+  c.target = Target::kLease;
+  c.key = std::move(key);
+  c.number = lease;
+  return c;
+}
+
+EtcdCompare EtcdCompare::value_is(std::string key, std::string value) {
+  EtcdCompare c;
+  c.target = Target::kValue;
+  c.key = std::move(key);
+  c.value = std::move(value);
+  return c;
+}
+
 EtcdOp EtcdOp::put(std::string key, std::string value, long long lease) {
   EtcdOp op = keyed(Kind::kPut, std::move(key), std::string());
   op.value = std::move(value);

@@ -43,6 +43,12 @@ struct EtcdCompare {
   std::string key;
   long long number = 0;  // version, create/mod revision or lease id
   std::string value;     // Target::kValue only
+  // The compares this code uses: CREATE == 0 (the key does not exist),
+  // LEASE == lease (the key is under that lease), VALUE == value (fails on a
+  // missing key).
+  static EtcdCompare absent(std::string key);
+  static EtcdCompare lease_is(std::string key, long long lease);
+  static EtcdCompare value_is(std::string key, std::string value);
 };
 
 // RequestOp: one put, range or delete inside a transaction.

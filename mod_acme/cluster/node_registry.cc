@@ -39,12 +39,8 @@ Status NodeRegistry::start() {
 
 Status NodeRegistry::set_ready(bool ready) {
   if (!registered() || superseded_) return Status();
-  EtcdTxn txn;
-  EtcdCompare mine;  // still this registry's key, not the next watchdog's
-  mine.target = EtcdCompare::Target::kLease;
-  mine.key = key_;
-  mine.number = lease_;
-  txn.compare.push_back(mine);
+  EtcdTxn txn;  // still this registry's key, not the next watchdog's
+  txn.compare.push_back(EtcdCompare::lease_is(key_, lease_));
   txn.success.push_back(
       EtcdOp::put(key_, node_record_json(node_, to_unix(started_), ready), lease_));
   auto done = etcd_.txn(txn);

@@ -7,20 +7,12 @@ RestartTurn::RestartTurn(EtcdClient& etcd, const EtcdLayout& layout, std::string
     : etcd_(etcd), key_(layout.restart_turn()), node_(std::move(node)) {}
 
 EtcdCompare RestartTurn::names_this_node() const {
-  EtcdCompare c;
-  c.target = EtcdCompare::Target::kValue;
-  c.key = key_;
-  c.value = node_;
-  return c;
+  return EtcdCompare::value_is(key_, node_);
 }
 
 Result<bool> RestartTurn::take(long long lease) {
   EtcdTxn txn;
-  EtcdCompare absent;
-  absent.target = EtcdCompare::Target::kCreate;
-  absent.key = key_;
-  absent.number = 0;
-  txn.compare.push_back(absent);
+  txn.compare.push_back(EtcdCompare::absent(key_));
   txn.success.push_back(EtcdOp::put(key_, node_, lease));
   txn.failure.push_back(EtcdOp::range(key_));
   auto done = etcd_.txn(txn);

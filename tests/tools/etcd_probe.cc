@@ -97,9 +97,7 @@ int cmd_delete(EtcdClient& etcd, const Args& a) {
 // create KEY VALUE: put only if the key does not exist (a txn on create_revision == 0).
 int cmd_create(EtcdClient& etcd, const Args& a) {
   EtcdTxn txn;
-  EtcdCompare absent;
-  absent.key = a.at(0);
-  txn.compare.push_back(absent);
+  txn.compare.push_back(EtcdCompare::absent(a.at(0)));
   txn.success.push_back(EtcdOp::put(a[0], a.at(1)));
   txn.failure.push_back(EtcdOp::range(a[0]));
   auto r = etcd.txn(txn);
