@@ -65,9 +65,11 @@ Result<ChallengeAnswer> ClusterResponder::answer_of(const Identifier& id, const 
 
 Status ClusterResponder::judge(const ChallengeAnswer& a, const AckReport& report) {
   if (!report.go && !report.missing.empty()) {
-    return Status(Code::kPending, "the " + described(a) + " waits for node(s) " +
-                                      join(report.missing, ", ") +
-                                      " to serve it from etcd before the CA is told to validate");
+    return Status(Code::kPending,
+                  "the " + described(a) + " waits for node(s) " + join(report.missing, ", ") +
+                      " to serve it from etcd" +
+                      (report.some_ready ? "" : ", and for a node ready for the CA,") +
+                      " before the CA is told to validate");
   }
   if (!report.go) {
     return Status(Code::kPending, "the " + described(a) +

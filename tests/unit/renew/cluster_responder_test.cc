@@ -103,7 +103,11 @@ TEST(ClusterResponder, NoNodeReadyForTheCaKeepsItPendingThenGoesAheadLoggedOnce)
   CHECK_TRUE(web1->registry.set_ready(false).ok());
   CHECK_TRUE(web2->registry.set_ready(false).ok());
   ClusterResponder r(*http01, *publisher, log);
-  CHECK_TRUE(r.publish(kId, "t1", "t1.thumb").code() == Code::kPending);
+  Status first = r.publish(kId, "t1", "t1.thumb");
+  CHECK_TRUE(first.code() == Code::kPending);
+  CHECK_TEXT(first.message().find("web1, web2 to serve it from etcd, and for a node ready for "
+                                  "the CA,") != std::string::npos,
+             first.message().c_str());
   rounds();
   Status waiting = r.publish(kId, "t1", "t1.thumb");
   CHECK_TRUE(waiting.code() == Code::kPending);
