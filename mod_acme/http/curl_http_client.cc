@@ -39,6 +39,10 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
+int on_progress(void* abort, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(abort)->load() ? 1 : 0;  // 1: abort
+}
+
 }  // namespace
 
 void setup_easy(CURL* c, const HttpOptions& options, CurlTransfer* t) {
@@ -64,6 +68,11 @@ void setup_easy(CURL* c, const HttpOptions& options, CurlTransfer* t) {
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, t);
   if (t->headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, t->headers.get());
+  if (options.abort) {
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, options.abort);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  }
   if (request.method == "HEAD") {
     curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
   } else if (request.method == "POST") {

@@ -3,6 +3,7 @@
 // real one.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <string>
 #include <vector>
@@ -62,6 +63,9 @@ struct HttpOptions {
   long total_timeout_s = 30;
   std::size_t max_body = 1 << 20;  // a CA answer larger than this is refused
   std::string user_agent = "mod_acme/" ACME_VERSION;
+  // Set: a transfer stops within about a second once it reads true (a
+  // thread that must end does not wait out a timeout, cluster/lease_keeper.h).
+  const std::atomic<bool>* abort = nullptr;
 };
 
 }  // namespace acme
