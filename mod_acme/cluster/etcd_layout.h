@@ -3,7 +3,8 @@
 // (ACMESharedStorePrefix, default /mod_acme), so several clusters or stages
 // share one etcd, and a watch or range over "<prefix>/" sees them all.
 //
-//   <prefix>/locks/<name>                  lease-held lock (cluster/etcd_lock.h), value: node
+//   <prefix>/locks/<name>                  a lock, under its holder watchdog's lease
+//                                          (cluster/etcd_lock.h), value: node
 //   <prefix>/store/<store path>            the shared part of the Store (cluster/etcd_store.h):
 //                                          accounts/, jobs/, sets/, status/, ... as in the
 //                                          file store's layout; private keys sealed

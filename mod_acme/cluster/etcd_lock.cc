@@ -5,10 +5,18 @@ namespace acme {
 EtcdLock::EtcdLock(EtcdClient& etcd, std::string key, std::string owner, long long ttl_s,
                    const Clock* clock)
     : etcd_(etcd),
-      clock_(clock ? *clock : system_clock_),
+      own_lease_(std::make_unique<LockLease>(ttl_s, clock)),
+      lease_ref_(*own_lease_),
       key_(std::move(key)),
-      owner_(std::move(owner)),
-      ttl_s_(ttl_s) {}
+      owner_(std::move(owner)) {}
+
+EtcdLock::EtcdLock(EtcdClient& etcd, std::string key, std::string owner, LockLease& lease)
+    : etcd_(etcd), lease_ref_(lease), key_(std::move(key)), owner_(std::move(owner)) {}
+
+void EtcdLock::forget() {
+  lease_ = 0;
+  holder_.clear();
+}
 
 EtcdCompare EtcdLock::holds_compare() const {
   return EtcdCompare::lease_is(key_, lease_);
@@ -45,43 +53,50 @@ Result<bool> EtcdLock::try_adopt(long long lease) {
 
 Result<bool> EtcdLock::acquire() {
   if (held()) return true;
-  const TimePoint sent = clock_.now();
-  auto lease = etcd_.lease_grant(ttl_s_);
+  auto lease = lease_ref_.ensure(etcd_);
   ACME_RETURN_IF_ERROR(lease);
-  auto created = try_create(lease->id);
-  if (created.ok() && !*created && holder_ == owner_) created = try_adopt(lease->id);
+  auto created = try_create(*lease);
+  if (created.ok() && !*created && holder_ == owner_) created = try_adopt(*lease);
   if (!created.ok() || !*created) {
-    (void)etcd_.lease_revoke(lease->id);  // best effort: it expires within the TTL anyway
+    // A lease of its own bound to no key: ended (best effort: it expires
+    // within the TTL anyway). A shared one stays for the other locks.
+    if (own_lease_) (void)own_lease_->revoke(etcd_);
     return created;
   }
-  lease_ = lease->id;
+  lease_ = *lease;
   holder_ = owner_;
-  valid_until_ = sent + Seconds(lease->ttl_s);
   return true;
 }
 
 Status EtcdLock::keep_alive() {
   if (!held()) return Status(Code::kNotFound, "etcd lock " + key_ + " is not held");
-  const TimePoint sent = clock_.now();
-  auto lease = etcd_.lease_keepalive(lease_);
-  ACME_RETURN_IF_ERROR(lease);
-  if (lease->ttl_s <= 0) {
-    lease_ = 0;
-    holder_.clear();
+  Status s = lease_ref_.keep_alive(etcd_);
+  if (s.code() == Code::kNotFound) {
+    forget();
     return Status(Code::kNotFound, "etcd lock " + key_ +
                                        " was lost: its lease expired "
                                        "(keep-alives came too late); another node may hold it now");
   }
-  valid_until_ = sent + Seconds(lease->ttl_s);
-  return Status::ok_status();
+  return s;
 }
 
 Status EtcdLock::release() {
-  if (!held()) return Status::ok_status();
-  Status s = etcd_.lease_revoke(lease_);
-  if (!s.ok() && s.code() != Code::kNotFound) return s;  // still held: the caller retries
-  lease_ = 0;
-  holder_.clear();
+  if (!held()) {
+    forget();
+    return Status::ok_status();
+  }
+  if (own_lease_) {
+    ACME_RETURN_IF_ERROR(own_lease_->revoke(etcd_));  // still held: the caller retries
+    forget();
+    return Status::ok_status();
+  }
+  // The shared lease stays: only this key goes, if it is still bound to it.
+  EtcdTxn txn;
+  txn.compare.push_back(holds_compare());
+  txn.success.push_back(EtcdOp::remove(key_));
+  auto done = etcd_.txn(txn);
+  ACME_RETURN_IF_ERROR(done);  // still held: the caller retries
+  forget();
   return Status::ok_status();
 }
 

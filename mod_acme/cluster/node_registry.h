@@ -4,7 +4,7 @@
 //
 // start() grants a lease (TTL kDefaultTtlS) and puts <prefix>/nodes/<node>
 // bound to it, value {"node":NAME,"started":UNIX_S,"version":MODULE_VERSION}.
-// keep_alive() renews the lease (every TTL/3, as EtcdLock's holder does); a
+// keep_alive() renews the lease (every TTL/3, as the locks' LeaseKeeper does); a
 // node that stops renewing (killed, partitioned, paused past the TTL) drops
 // out when etcd expires the lease, and every key under that lease with it (its
 // acks). When keep_alive() learns that the lease is gone while this node is

@@ -71,16 +71,34 @@ ClusterSession::ClusterSession(Parts parts)
       turn_(etcd_, layout_, parts.settings.node_name),
       sink_(parts.table, parts.alpn_table),
       subscriber_(layout_, key_, sink_),
-      publisher_(etcd_, layout_, key_, parts.settings.node_name, publisher_options(), &clock_) {
+      publisher_(etcd_, layout_, key_, parts.settings.node_name, publisher_options(), &clock_),
+      lock_lease_(EtcdLock::kDefaultTtlS, &clock_) {
   log_.log(LogLevel::kInfo, kMsgClusterStore,
            "cluster node " + settings_.node_name + ": shared store " +
                join(settings_.endpoints, " ") + " under " + layout_.prefix());
+  if (parts.lease_http) {
+    keeper_ = std::make_unique<LeaseKeeper>(lock_lease_, [&](const std::atomic<bool>& stop) {
+      HttpOptions options = etcd_http_options(settings_.tls);
+      options.abort = &stop;
+      return std::make_unique<EtcdClient>(settings_.endpoints, parts.lease_http(options));
+    });
+    if (!keeper_->start()) {
+      keeper_.reset();
+      log_.log(LogLevel::kWarn, kMsgClusterStore,
+               "cluster: no thread for the locks' keep-alives could start; the watchdog renews "
+               "them between its steps (a busy watchdog may then lose them on a loaded machine)");
+    }
+  }
 }
 
 ClusterSession::~ClusterSession() {
   run("bye", [this] {
-    for (auto& [name, h] : locks_)
+    bool kept = false;  // an order in progress: its lock stays for the next watchdog
+    for (auto& [name, h] : locks_) {
       if (h.releasing && h.lock->held()) (void)h.lock->release();  // a lease gone is no loss
+      kept = kept || h.lock->held();
+    }
+    if (!kept) (void)lock_lease_.revoke(etcd_);  // else it lapses, or the next one adopts
   });
   const auto until = std::chrono::steady_clock::now() + Millis(2000);
   while (!fibers_.empty() && std::chrono::steady_clock::now() < until) {
@@ -111,13 +129,14 @@ void ClusterSession::untroubled(const std::string& what) {
 }
 
 void ClusterSession::tick(const std::vector<ManagedCert>& certs) {
+  if (keeper_) keeper_->heartbeat();
   pump();
   const TimePoint now = clock_.now();
   load(now);
   poll_watches(now);
   queued_.settle();
   keep_up(now);
-  keep_locks(now);
+  keep_locks();
   // Before the renewer starts nothing else drives the multi handle its
   // requests are on: a short wait for them, then on with what answered.
   if (driver_ && driver_->in_flight() > 0) driver_->wait(kIoSlice);
@@ -350,12 +369,11 @@ TimePoint ClusterSession::next_look(TimePoint now) const {
   return TimePoint::max();
 }
 
-// Held locks are renewed from here (a third of the TTL before they run
-// out), so a step that waits long on its CA does not lose its lock; ended
-// jobs' locks are given up. One fiber per lock: never two requests at once
-// on one EtcdLock.
-void ClusterSession::keep_locks(TimePoint now) {
-  const auto margin = Seconds(EtcdLock::kDefaultTtlS) * 2 / 3;
+// The locks of ended jobs are given up from here, one fiber per lock:
+// never two requests at once on one EtcdLock. Their lease is renewed by
+// keep_lock_lease().
+void ClusterSession::keep_locks() {
+  keep_lock_lease();
   for (auto it = locks_.begin(); it != locks_.end();) {
     const std::string name = it->first;
     Held& h = it->second;
@@ -364,17 +382,50 @@ void ClusterSession::keep_locks(TimePoint now) {
       it = locks_.erase(it);
       continue;
     }
-    if (idle && h.releasing) {
-      run("lock " + name, [&h] { (void)h.lock->release(); });  // gone: it expires anyway
-    } else if (idle && h.lock->held() && h.lock->valid_until() - now < margin) {
-      run("lock " + name, [this, &h, name] {
-        const std::string what = "cluster: keeping the lock of " + name;
-        Status s = h.lock->keep_alive();
-        if (!s.ok()) return trouble(what, s);
-        untroubled(what);
-      });
-    }
+    if (idle && h.releasing)
+      run("lock " + name, [&h] { (void)h.lock->release(); });  // else it lapses with the lease
     ++it;
+  }
+}
+
+// The keeper thread renews the lease (a third of the TTL after the last
+// renewal was sent); without one, a fiber of the tick does. A lease that
+// ended takes every lock bound to it: said once, with how many were held
+// and why; the next claim of each binds it to a new lease, or finds that
+// another node took it and resumes from the shared state.
+void ClusterSession::keep_lock_lease() {
+  const char* what = "cluster: keeping this node's locks alive";
+  if (keeper_) {
+    Status s = keeper_->status();
+    if (s.ok() || s.code() == Code::kNotFound) {
+      untroubled(what);
+    } else {
+      trouble(what, s);
+    }
+  } else if (lock_lease_.renewal_due(clock_.now()) && !fibers_.contains("lock lease")) {
+    run("lock lease", [this, what] {
+      Status s = lock_lease_.keep_alive(etcd_);
+      if (!s.ok() && s.code() != Code::kNotFound) return trouble(what, s);
+      untroubled(what);
+    });
+  }
+  const long long id = lock_lease_.id();
+  std::map<long long, int> lost;  // by ended lease: the locks still bound to it here
+  for (const auto& [name, h] : locks_) {
+    const long long bound = h.lock->lease();
+    if (bound != 0 && bound != id && !leases_ended_.count(bound)) ++lost[bound];
+  }
+  const bool stalled = keeper_ && keeper_->stalled();
+  for (const auto& [ended, count] : lost) {
+    leases_ended_.insert(ended);
+    log_.log(LogLevel::kWarn, kMsgClusterStore,
+             "cluster: the lease of this node's locks ended, and " + std::to_string(count) +
+                 " lock(s) with it: " +
+                 (stalled ? "the watchdog did not tick for " +
+                                std::to_string(LeaseKeeper::kStallBound.count() / 1000) +
+                                " s, so its keep-alives stopped"
+                          : "its keep-alives came too late") +
+                 "; their orders go on from the shared state, here or on another node");
   }
 }
 
@@ -425,7 +476,7 @@ ClusterSession::Held& ClusterSession::held(const std::string& lock_name) {
   Held& h = locks_[lock_name];
   if (!h.lock) {
     h.lock = std::make_unique<EtcdLock>(etcd_, layout_.lock(lock_name), settings_.node_name,
-                                        EtcdLock::kDefaultTtlS, &clock_);
+                                        lock_lease_);
     h.view = std::make_unique<EtcdStoreView>(shared_, h.lock.get());
     h.store = std::make_unique<RoutingStore>(files_, *h.view);
   }
@@ -441,7 +492,7 @@ Store& ClusterSession::job_store(const std::string& name) {
 Result<OrderCoordinator::Claim> ClusterSession::take(const std::string& lock_name,
                                                      const std::string& what) {
   Held& h = held(lock_name);
-  if (fibers_.contains("lock " + lock_name)) return Claim::kWait;  // a renewal or release runs
+  if (fibers_.contains("lock " + lock_name)) return Claim::kWait;  // its release runs
   if (h.lock->held_now()) return Claim::kGo;
   auto got = h.lock->acquire();
   if (!got.ok()) return got.status();

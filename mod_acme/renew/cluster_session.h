@@ -12,9 +12,10 @@
 //   node serves what its files hold.
 // - The challenge fan-out: this node registers itself (with a lease), serves
 //   every published answer from its shared memory and acks it.
-// - OrderCoordinator for the renewer: one lease-held lock per certificate
-//   (and per CA account), kept alive from the tick, the job's store under it,
-//   the new set published for every node.
+// - OrderCoordinator for the renewer: one lock per certificate (and per CA
+//   account), all bound to this watchdog's one lease, which a thread of its
+//   own keeps alive (cluster/lease_keeper.h); the job's store under the
+//   lock; the new set published for every node.
 // - New sets published by any node are installed here (verified, staged,
 //   activation raised) as the mirror shows them.
 #pragma once
@@ -40,6 +41,8 @@
 #include "cluster/etcd_mirror.h"
 #include "cluster/etcd_store.h"
 #include "cluster/etcd_watch.h"
+#include "cluster/lease_keeper.h"
+#include "cluster/lock_lease.h"
 #include "cluster/node_registry.h"
 #include "cluster/queued_store.h"
 #include "cluster/restart_turn.h"
@@ -67,13 +70,17 @@ class ClusterSession : public OrderCoordinator {
     std::unique_ptr<HttpClient> http;  // for etcd: over the watchdog's CurlMulti
     HttpDriver* driver = nullptr;      // where the fibers' requests progress
     std::uint64_t generation = 0;      // httpd's, for the kAnswering mark
+    // Makes a blocking client for etcd, for the thread that keeps the locks'
+    // lease alive on a connection of its own (cluster/lease_keeper.h); null:
+    // the lease is renewed from the tick (tests).
+    std::function<std::unique_ptr<HttpClient>(const HttpOptions&)> lease_http = nullptr;
   };
   explicit ClusterSession(Parts parts);
   // Gives up the locks of ended jobs, waiting at most ~2 s. The locks of
   // orders still in progress stay: the next watchdog of this node (a
   // graceful restart) takes them over (cluster/etcd_lock.h) and resumes the
-  // orders here; when the node stopped they lapse with their leases (TTL
-  // 10 s) and another node resumes them. The registration stays too: a
+  // orders here; when the node stopped they lapse with their lease (TTL
+  // 10 s, no longer renewed) and another node resumes them. The registration stays too: a
   // graceful restart ends this watchdog, and while the next one
   // starts an order of another node must wait for this node's ack (its
   // shared memory keeps serving every answer it had; a new answer it has
@@ -169,7 +176,8 @@ class ClusterSession : public OrderCoordinator {
   bool ready_for_ca(TimePoint now);  // the record's "ready", as it should be now
   void take_turns();                 // the cluster's restart turn (cluster/restart_turn.h)
   bool turn_wanted() const;          // the parent waits for kRestartTurn
-  void keep_locks(TimePoint now);
+  void keep_locks();
+  void keep_lock_lease();  // renewals (the keeper's, or from here) and their troubles
   void install(const std::vector<ManagedCert>& certs, TimePoint now);
   Held& held(const std::string& lock_name);
   Result<Claim> take(const std::string& lock_name, const std::string& what);
@@ -223,6 +231,11 @@ class ClusterSession : public OrderCoordinator {
   ServedSink sink_;
   ChallengeSubscriber subscriber_;
   ChallengePublisher publisher_;
+  // The one lease of this watchdog's locks, and the thread that keeps it
+  // (declared after it: stopped first).
+  LockLease lock_lease_;
+  std::unique_ptr<LeaseKeeper> keeper_;
+  std::set<long long> leases_ended_;   // lock leases whose end was said
   std::map<std::string, Held> locks_;  // by lock name
   FiberSet fibers_;
   SharedSetMemory sets_;

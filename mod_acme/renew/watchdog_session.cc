@@ -6,6 +6,8 @@
 #include <random>
 #include <thread>
 
+#include "http/curl_http_client.h"
+
 namespace acme {
 
 namespace {
@@ -39,15 +41,19 @@ WatchdogSession::Parts WatchdogSession::Parts::over_multi(
   parts.etcd_http = [&multi](const HttpOptions& o) -> std::unique_ptr<HttpClient> {
     return std::make_unique<MultiHttpClient>(multi, o);
   };
+  parts.lease_http = [](const HttpOptions& o) -> std::unique_ptr<HttpClient> {
+    return std::make_unique<CurlHttpClient>(o);
+  };
   return parts;
 }
 
 std::unique_ptr<ClusterSession> WatchdogSession::make_cluster(Parts& parts) {
   if (!options_.cluster.enabled || !options_.cluster_key || !parts.etcd_http) return nullptr;
-  return std::make_unique<ClusterSession>(ClusterSession::Parts{
-      options_.cluster, *options_.cluster_key, parts.store, parts.table, parts.alpn_table,
-      parts.signal, parts.clock, parts.log,
-      parts.etcd_http(etcd_http_options(options_.cluster.tls)), parts.driver, options_.generation});
+  return std::make_unique<ClusterSession>(
+      ClusterSession::Parts{options_.cluster, *options_.cluster_key, parts.store, parts.table,
+                            parts.alpn_table, parts.signal, parts.clock, parts.log,
+                            parts.etcd_http(etcd_http_options(options_.cluster.tls)), parts.driver,
+                            options_.generation, parts.lease_http});
 }
 
 WatchdogSession::WatchdogSession(Parts parts, Options options, std::function<bool()> parent_gone,

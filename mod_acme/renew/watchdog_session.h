@@ -69,6 +69,9 @@ class WatchdogSession {
     // A client for etcd with these options (a cluster only): over the same
     // multi handle as the CA's, so its requests suspend only their fiber.
     std::function<std::unique_ptr<HttpClient>(const HttpOptions&)> etcd_http = nullptr;
+    // A blocking client for etcd: the locks' keep-alives, from a thread and
+    // on a connection of their own (cluster/lease_keeper.h); null: from the tick.
+    std::function<std::unique_ptr<HttpClient>(const HttpOptions&)> lease_http = nullptr;
 
     // The watchdog's own: every CA's client and the OCSP client share one
     // multi handle (http/curl_multi.h), randomness from the system.

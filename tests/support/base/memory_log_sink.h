@@ -24,6 +24,11 @@ class MemoryLogSink : public LogSink {
       if (l.message.find(needle) != std::string::npos) return true;
     return false;
   }
+  int count(const std::string& needle) const {
+    int n = 0;
+    for (const auto& l : lines) n += l.message.find(needle) != std::string::npos;
+    return n;
+  }
   std::vector<Line> lines;
 };
 

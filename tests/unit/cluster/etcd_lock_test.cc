@@ -171,3 +171,92 @@ TEST(EtcdLock, TheSameNodesNextWatchdogTakesItOver) {
   CHECK_FALSE(*web2.acquire());
   STRCMP_EQUAL("web1", web2.holder().c_str());
 }
+
+// A watchdog's locks share its one lease (cluster/lock_lease.h): one grant
+// however many locks, each key bound to it, and one keep-alive keeps them all.
+TEST(EtcdLock, LocksOnOneLeaseShareItsGrantAndItsKeepAlive) {
+  LockLease lease;
+  EtcdLock a(*etcd, "/mod_acme/locks/a.test", "web1", lease);
+  EtcdLock b(*etcd, "/mod_acme/locks/b.test", "web1", lease);
+  CHECK_TRUE(*a.acquire());
+  CHECK_TRUE(*b.acquire());
+  LONGS_EQUAL(1, fake.leases_.size());
+  CHECK(lease.id() != 0);
+  CHECK_TRUE(fake.kv_["/mod_acme/locks/a.test"].lease == lease.id());
+  CHECK_TRUE(fake.kv_["/mod_acme/locks/b.test"].lease == lease.id());
+  CHECK_TRUE(a.keep_alive().ok());
+  CHECK_TRUE(a.held() && b.held());
+}
+
+// Giving one lock up deletes its key only: the lease and the other locks stay.
+TEST(EtcdLock, ReleasingALockOnASharedLeaseLeavesTheOthers) {
+  LockLease lease;
+  EtcdLock a(*etcd, "/mod_acme/locks/a.test", "web1", lease);
+  EtcdLock b(*etcd, "/mod_acme/locks/b.test", "web1", lease);
+  CHECK_TRUE(*a.acquire());
+  CHECK_TRUE(*b.acquire());
+  CHECK_TRUE(a.release().ok());
+  CHECK_FALSE(a.held());
+  LONGS_EQUAL(0, fake.kv_.count("/mod_acme/locks/a.test"));
+  LONGS_EQUAL(1, fake.kv_.count("/mod_acme/locks/b.test"));
+  LONGS_EQUAL(1, fake.leases_.count(lease.id()));
+  CHECK_TRUE(b.held());
+  EtcdLock web2(*etcd, "/mod_acme/locks/a.test", "web2");
+  CHECK_TRUE(*web2.acquire());
+}
+
+// Another node holds the lock: the failed try leaves the shared lease (the
+// other locks' lease) alone.
+TEST(EtcdLock, AFailedTryKeepsTheSharedLease) {
+  EtcdLock web2(*etcd, kLock, "web2");
+  CHECK_TRUE(*web2.acquire());
+  LockLease lease;
+  EtcdLock web1(*etcd, kLock, "web1", lease);
+  auto got = web1.acquire();
+  CHECK_TRUE(got.ok());
+  CHECK_FALSE(*got);
+  STRCMP_EQUAL("web2", web1.holder().c_str());
+  LONGS_EQUAL(1, fake.leases_.count(lease.id()));
+}
+
+// The shared lease ended (the node stalled past its TTL): every lock bound to
+// it is lost at once, the other node takes them, and the next try binds what
+// is still free to a new lease.
+TEST(EtcdLock, AnEndedSharedLeaseTakesEveryLockWithIt) {
+  LockLease lease;
+  EtcdLock a(*etcd, "/mod_acme/locks/a.test", "web1", lease);
+  EtcdLock b(*etcd, "/mod_acme/locks/b.test", "web1", lease);
+  CHECK_TRUE(*a.acquire());
+  CHECK_TRUE(*b.acquire());
+  const long long ended = lease.id();
+  fake.expire(ended);
+  Status lost = a.keep_alive();
+  LONGS_EQUAL(static_cast<int>(Code::kNotFound), static_cast<int>(lost.code()));
+  CHECK_FALSE(a.held());
+  CHECK_FALSE(b.held());
+  EtcdLock web2(*etcd, "/mod_acme/locks/a.test", "web2");
+  CHECK_TRUE(*web2.acquire());
+  CHECK_FALSE(*a.acquire());
+  CHECK_TRUE(*b.acquire());
+  CHECK(lease.id() != ended);
+  CHECK_TRUE(fake.kv_["/mod_acme/locks/b.test"].lease == lease.id());
+}
+
+// A graceful restart with shared leases: the next watchdog's lease takes the
+// key over from the ended watchdog's, which may then run out harmlessly.
+TEST(EtcdLock, TheNextWatchdogsLeaseTakesTheLockOver) {
+  auto ended_lease = std::make_unique<LockLease>();
+  auto ended = std::make_unique<EtcdLock>(*etcd, kLock, "web1", *ended_lease);
+  CHECK_TRUE(*ended->acquire());
+  const long long old_lease = ended_lease->id();
+  ended.reset();  // kept, not released
+  ended_lease.reset();
+  LockLease lease;
+  EtcdLock next(*etcd, kLock, "web1", lease);
+  CHECK_TRUE(*next.acquire());
+  CHECK_TRUE(fake.kv_[kLock].lease == lease.id());
+  fake.expire(old_lease);
+  LONGS_EQUAL(1, fake.kv_.count(kLock));
+  EtcdLock web2(*etcd, kLock, "web2");
+  CHECK_FALSE(*web2.acquire());
+}

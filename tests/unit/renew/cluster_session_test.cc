@@ -201,6 +201,61 @@ TEST(ClusterSession, AnOrderInProgressStaysWithTheNodeAcrossARestart) {
   CHECK_TRUE(OrderCoordinator::Claim::kGo == claim(*next, "a.example"));
 }
 
+// Every lock of a watchdog is bound to its one lease: one grant for the
+// locks however many there are (the other grant is the registration's), and
+// the renewal is one keep-alive for all of them (here from the tick: no
+// keeper thread in this test).
+TEST(ClusterSession, AllLocksOfAWatchdogShareOneLease) {
+  auto node = start_node();
+  node->tick({});
+  const int grants = requests_to("/v3/lease/grant");
+  CHECK_TRUE(OrderCoordinator::Claim::kGo == claim(*node, "a.example"));
+  CHECK_TRUE(OrderCoordinator::Claim::kGo == claim(*node, "b.example"));
+  CHECK_TRUE(OrderCoordinator::Claim::kGo == claim(*node, "c.example"));
+  LONGS_EQUAL(grants + 1, requests_to("/v3/lease/grant"));
+  const long long lease = fake.kv_.at(layout.lock("a.example")).lease;
+  CHECK_TRUE(fake.kv_.at(layout.lock("b.example")).lease == lease);
+  CHECK_TRUE(fake.kv_.at(layout.lock("c.example")).lease == lease);
+  const int before = requests_to("/v3/lease/keepalive");
+  clock.advance(Seconds(4));
+  node->tick({});
+  // The registration's renewal and the locks' one.
+  LONGS_EQUAL(before + 2, requests_to("/v3/lease/keepalive"));
+}
+
+// The locks' lease ended (keep-alives too late): said once, naming how many
+// locks went with it; the next claim binds a free lock to a new lease.
+TEST(ClusterSession, AnEndedLockLeaseIsSaidOnceAndTheNextClaimTakesANewOne) {
+  auto node = start_node();
+  node->tick({});
+  CHECK_TRUE(OrderCoordinator::Claim::kGo == claim(*node, "a.example"));
+  CHECK_TRUE(OrderCoordinator::Claim::kGo == claim(*node, "b.example"));
+  const long long ended = fake.kv_.at(layout.lock("a.example")).lease;
+  fake.expire(ended);
+  clock.advance(Seconds(4));
+  node->tick({});  // the renewal learns it ended
+  node->tick({});
+  CHECK_TRUE(log.contains("the lease of this node's locks ended, and 2 lock(s) with it"));
+  CHECK_TRUE(log.contains("keep-alives came too late"));
+  node->tick({});
+  CHECK_EQUAL(1, log.count("the lease of this node's locks ended"));
+  CHECK_TRUE(OrderCoordinator::Claim::kGo == claim(*node, "a.example"));
+  CHECK(fake.kv_.at(layout.lock("a.example")).lease != ended);
+}
+
+// A watchdog ending with no order in progress revokes its locks' lease; one
+// with an order in progress keeps it for the next watchdog to take over.
+TEST(ClusterSession, TheLockLeaseGoesWithTheLastOrder) {
+  auto node = start_node();
+  node->tick({});
+  CHECK_TRUE(OrderCoordinator::Claim::kGo == claim(*node, "a.example"));
+  const long long lease = fake.kv_.at(layout.lock("a.example")).lease;
+  node->release("a.example");
+  node.reset();
+  CHECK_EQUAL(0u, fake.kv_.count(layout.lock("a.example")));
+  CHECK_EQUAL(0u, fake.leases_.count(lease));
+}
+
 // A node registers before it has loaded the answers: from then on another
 // node's order waits for its ack instead of letting the CA reach a node
 // that would answer 404.
