@@ -120,7 +120,8 @@ def stop(proc, timeout=10.0, sig=signal.SIGTERM):
     for pid, starttime in left.items():
         _kill_if_same(pid, starttime)
     deadline = time.monotonic() + 5
-    while any(_stat(p) and _stat(p)[2] == s for p, s in left.items()):
+    # One look per pid: a process that ends between two looks is no error.
+    while any(alive_as(p, s) for p, s in left.items()):
         if time.monotonic() > deadline:
             break
         time.sleep(0.05)
