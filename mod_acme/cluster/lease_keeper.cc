@@ -55,8 +55,10 @@ Status LeaseKeeper::status() const {
 
 void LeaseKeeper::look() {
   const TimePoint now = lease_.clock().now();
+  const bool ticking = millis_of(now) - heartbeat_.load() <= options_.stall_bound.count();
+  if (ticking && options_.alive) options_.alive();
   if (!lease_.renewal_due(now)) return;
-  if (millis_of(now) - heartbeat_.load() > options_.stall_bound.count()) {
+  if (!ticking) {
     stalled_.store(true);  // left to lapse: another node resumes the orders
     return;
   }

@@ -7,7 +7,8 @@
 // 403 locks lost in one 1,000-name run (bench/RESULTS.md).
 //
 // It renews only while the watchdog shows it is alive (heartbeat(), once per
-// tick): a watchdog stuck for stall_bound is no better than a dead one, and
+// tick), and passes that on every look (Options::alive): a watchdog stuck
+// for stall_bound is no better than a dead one, and
 // its locks must lapse so another node resumes its orders (their writes are
 // fenced by etcd, cluster/etcd_store.h, so a watchdog that wakes up later
 // cannot write under a lock it lost).
@@ -37,6 +38,9 @@ class LeaseKeeper {
   struct Options {
     Millis stall_bound = kStallBound;
     Millis look{250};  // how often the thread looks whether a renewal is due
+    // Called on every look while the watchdog ticks: a liveness beat the
+    // node's children can see (renew/cluster_session.h). Must be thread-safe.
+    std::function<void()> alive = nullptr;
   };
   // The keeper's own client (a blocking HttpClient: its own connection),
   // made once; its transfers stop when `stop` reads true (HttpOptions::abort).

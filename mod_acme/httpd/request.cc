@@ -55,7 +55,7 @@ int answer_request(request_rec* r) {
   request.host = r->hostname;
   request.is_get = r->method_number == M_GET;  // HEAD is M_GET
   request.on_fallback = sc && sc->files.on_fallback;
-  request.answering = !st->cluster.enabled || st->signal.answering(st->httpd_generation);
+  request.answering = !st->cluster.enabled || st->signal.ready_for_ca(st->httpd_generation);
   Http01Answer answer = answer_http01(st->table, st->managed_hosts, request);
   if (answer.kind == Http01Answer::Kind::kDecline) return DECLINED;
   if (answer.kind == Http01Answer::Kind::kUnavailable) {

@@ -77,11 +77,16 @@ ClusterSession::ClusterSession(Parts parts)
            "cluster node " + settings_.node_name + ": shared store " +
                join(settings_.endpoints, " ") + " under " + layout_.prefix());
   if (parts.lease_http) {
-    keeper_ = std::make_unique<LeaseKeeper>(lock_lease_, [&](const std::atomic<bool>& stop) {
-      HttpOptions options = etcd_http_options(settings_.tls);
-      options.abort = &stop;
-      return std::make_unique<EtcdClient>(settings_.endpoints, parts.lease_http(options));
-    });
+    LeaseKeeper::Options options;
+    options.alive = [this] {
+      if (beating_.load()) signal_.beat(ActivationSignal::steady_ms());
+    };
+    auto make_client = [&](const std::atomic<bool>& stop) {
+      HttpOptions http = etcd_http_options(settings_.tls);
+      http.abort = &stop;
+      return std::make_unique<EtcdClient>(settings_.endpoints, parts.lease_http(http));
+    };
+    keeper_ = std::make_unique<LeaseKeeper>(lock_lease_, make_client, options);
     if (!keeper_->start()) {
       keeper_.reset();
       log_.log(LogLevel::kWarn, kMsgClusterStore,
@@ -142,6 +147,11 @@ void ClusterSession::tick(const std::vector<ManagedCert>& certs) {
   if (driver_ && driver_->in_flight() > 0) driver_->wait(kIoSlice);
   pump();
   if (answering()) signal_.mark(ActivationSignal::kAnswering, generation_);
+  // The beat (shm/activation_signal.h): from here, and several times a
+  // second from the keeper's thread, so a busy tick does not look dead. A
+  // watchdog of a generation whose successor answers already leaves it.
+  beating_.store(answering() && !signal_.marked(ActivationSignal::kAnswering, generation_ + 1));
+  if (beating_.load()) signal_.beat(ActivationSignal::steady_ms());
   if (ready()) install(certs, now);
 }
 

@@ -20,6 +20,7 @@
 //   activation raised) as the mirror shows them.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -97,9 +98,11 @@ class ClusterSession : public OrderCoordinator {
   // This node is registered (the other nodes' orders wait for its acks)
   // and serves every published answer: the CA may be sent here. tick()
   // then marks kAnswering for this generation in the signal, the node's
-  // readiness answer for the balancer (solve/http01_answer.h). The mark
-  // stays: an etcd lost later leaves the loaded answers served, and no
-  // order starts anywhere etcd cannot be reached.
+  // readiness answer for the balancer (solve/http01_answer.h), and beats
+  // (from the keeper's thread too) so that answer turns 503 within 3 s of
+  // this watchdog's death. The mark stays: an etcd lost later leaves the
+  // loaded answers served, and no order starts anywhere etcd cannot be
+  // reached.
   bool answering() const { return registry_.registered() && subscriber_.loaded(); }
   // This node's record in etcd says "ready" (cluster/node_registry.h), for
   // the ordering nodes, once its readiness answer has said ready for
@@ -234,6 +237,7 @@ class ClusterSession : public OrderCoordinator {
   // The one lease of this watchdog's locks, and the thread that keeps it
   // (declared after it: stopped first).
   LockLease lock_lease_;
+  std::atomic<bool> beating_{false};  // this watchdog's beat goes to the signal
   std::unique_ptr<LeaseKeeper> keeper_;
   std::set<long long> leases_ended_;   // lock leases whose end was said
   std::map<std::string, Held> locks_;  // by lock name

@@ -3,6 +3,7 @@
 #include "shm/activation_signal.h"
 
 #include <atomic>
+#include <chrono>
 #include <new>
 #include <type_traits>
 
@@ -14,14 +15,16 @@ struct ActivationSignal::Words {
   std::atomic<std::uint64_t> activation_gen;
   // Per Mark: the highest generation marked, +1 (0: none).
   std::atomic<std::uint64_t> marks[kMarkCount];
+  std::atomic<std::int64_t> beat_ms;  // steady_ms() of the last beat; 0: none yet
 };
 
 namespace {
 
 // "ACSG"; version 2 added kAnswering and kRestartAnnounced, 3 kRestartWanted
-// and kRestartTurn.
-constexpr RegionKind kKind{0x41435347, 3, "activation signal"};
+// and kRestartTurn, 4 the watchdog's beat.
+constexpr RegionKind kKind{0x41435347, 4, "activation signal"};
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free, "need lock-free 64-bit atomics");
+static_assert(std::atomic<std::int64_t>::is_always_lock_free, "need lock-free 64-bit atomics");
 
 // Stores generation + 1 (so generation 0 is representable) unless a higher one is there.
 void raise_to(std::atomic<std::uint64_t>& word, std::uint64_t generation) {
@@ -70,6 +73,20 @@ void ActivationSignal::mark(Mark mark, std::uint64_t generation) {
 
 bool ActivationSignal::marked(Mark mark, std::uint64_t generation) const {
   return raised_to(words_->marks[mark], generation);
+}
+
+void ActivationSignal::beat(std::int64_t now_ms) {
+  words_->beat_ms.store(now_ms, std::memory_order_release);
+}
+
+bool ActivationSignal::beating(std::int64_t now_ms) const {
+  const std::int64_t last = words_->beat_ms.load(std::memory_order_acquire);
+  return last != 0 && now_ms - last < kBeatStaleMs;
+}
+
+std::int64_t ActivationSignal::steady_ms() {
+  const auto now = std::chrono::steady_clock::now().time_since_epoch();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(now).count();
 }
 
 }  // namespace acme

@@ -79,6 +79,26 @@ class ActivationSignal {
     return marked(kAnswering, generation) && !marked(kRestartAnnounced, generation);
   }
 
+  // The answering watchdog is alive: it beats several times a second
+  // (renew/cluster_session.h, from its lease keeper's thread) while it
+  // serves the cluster's answers. kAnswering stays once marked, and a
+  // watchdog that died (crashed, killed) takes in no new answer until the
+  // next one has loaded them, seconds later: its children must not say
+  // ready meanwhile (a node whose watchdog had crashed answered the CA 404
+  // for 10 s: bench/RESULTS.md). Times are steady_ms(): CLOCK_MONOTONIC,
+  // one clock for every process of the host.
+  void beat(std::int64_t now_ms);
+  bool beating(std::int64_t now_ms) const;  // a beat within kBeatStaleMs
+  static constexpr std::int64_t kBeatStaleMs = 3000;
+  static std::int64_t steady_ms();
+  // What a cluster node's readiness answer says (solve/http01_answer.h).
+  bool ready_for_ca(std::uint64_t generation, std::int64_t now_ms) const {
+    return answering(generation) && beating(now_ms);
+  }
+  bool ready_for_ca(std::uint64_t generation) const {
+    return ready_for_ca(generation, steady_ms());
+  }
+
   struct Words;  // layout, defined in the .cc
 
  private:

@@ -12,7 +12,8 @@
 // (docs/cluster.md, "The load balancer"): GET
 // /.well-known/acme-challenge/mod_acme-ready on any host is 200 "ready"
 // while this node may be sent the CA's validations (it serves every answer
-// the cluster published: shm/activation_signal.h, kAnswering), else 503. A
+// the cluster published and its watchdog is alive: shm/activation_signal.h,
+// kAnswering and the beat), else 503. A
 // node without ACMESharedStore is always ready. No CA token has this form:
 // tokens carry 128 random bits (RFC 8555 §8.1).
 #pragma once

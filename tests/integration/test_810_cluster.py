@@ -17,11 +17,12 @@ failures of issue 10 item 6.
 """
 import os
 import re
+import signal
 import time
 
 import pytest
 
-from harness import acmectl, ports
+from harness import acmectl, ports, procs
 from harness.cluster import (
     CHALLENGE_PATH, ISSUE_TIMEOUT, PebbleCounts, access_log, assert_one_order, http01_answerers,
     kill9, log_count, start_together, tls_alpn_answerers, wait_cert_everywhere, wait_orderer)
@@ -243,3 +244,35 @@ def test_810_08_a_node_that_does_not_serve_the_answers_gets_no_ca_traffic(cluste
     assert log_count([web1, web2], r"ACME10022: ") == 0, "a validation failed"
     assert CHALLENGE_PATH_RE.search(access_log(web3)) is None, \
         "the CA reached web3, which does not serve the cluster's answers"
+
+
+def test_810_09_a_node_whose_watchdog_stops_gets_no_ca_traffic(cluster, cluster_nodes):
+    """A node's watchdog that no longer runs (crashed, killed, hung: here
+    stopped with SIGSTOP, so no other watchdog takes its place meanwhile)
+    takes in no answer published after it: the node's readiness answer turns
+    503 within seconds (its beat stops, shm/activation_signal.h) and the
+    balancer sends the CA elsewhere; it says ready again once the watchdog
+    runs. Before, it said ready until the next watchdog had loaded the
+    answers, and the CA got 404s for 10 s (bench/RESULTS.md)."""
+    names = one_name("stopped")
+    nodes = cluster_nodes([VHost.managed(*names)], prefix=cluster.new_prefix("stopped"))
+    web1 = nodes[0]
+    proxy = cluster.haproxy
+    start_together(nodes)
+    proxy.wait_states({n.node_name: "UP" for n in nodes}, backend="acme_http", timeout=60)
+    pid = web1.watchdog_pid()
+    assert pid is not None, "no 'ACME10070: watchdog running in pid N' on web1"
+    # Only ever signal a process of the httpd this test started.
+    assert pid in procs.descendants(web1.pid), f"watchdog pid {pid} is not a child of {web1.pid}"
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        proxy.wait_states({web1.node_name: "DOWN"}, backend="acme_http", timeout=20)
+        answer = web1.http_get(READINESS_PATH, names[0])
+        assert answer.status == 503, f"web1's watchdog is stopped, yet: {answer}"
+        for node in nodes[1:]:
+            assert node.http_get(READINESS_PATH, names[0]).status == 200
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    proxy.wait_states({web1.node_name: "UP"}, backend="acme_http", timeout=30)
+    assert web1.http_get(READINESS_PATH, names[0]).status == 200
+    assert web1.watchdog_pid() == pid, "the stopped watchdog itself was meant to go on"

@@ -72,6 +72,25 @@ TEST(LeaseKeeper, AStuckWatchdogsLeaseIsLeftToLapse) {
   CHECK_FALSE(keeper.stalled());
 }
 
+// Every look passes the watchdog's liveness on (the readiness beat), while
+// it ticks; a stuck watchdog's is not passed on.
+TEST(LeaseKeeper, TellsThatTheWatchdogIsAliveWhileItTicks) {
+  LockLease lease(30, &clock);
+  LeaseKeeper::Options options;
+  options.stall_bound = Seconds(15);
+  int alive = 0;
+  options.alive = [&alive] { ++alive; };
+  LeaseKeeper keeper(lease, make_client, options);
+  keeper.look();  // no lease yet: the beat goes on all the same
+  LONGS_EQUAL(1, alive);
+  clock.advance(Seconds(16));
+  keeper.look();
+  LONGS_EQUAL(1, alive);
+  keeper.heartbeat();
+  keeper.look();
+  LONGS_EQUAL(2, alive);
+}
+
 // The lease ran out while the watchdog was stuck: the renewal after it
 // finds it gone, and the stall stays the reason given.
 TEST(LeaseKeeper, ALeaseThatEndedInAStallIsReportedAsTheStalls) {

@@ -279,6 +279,21 @@ TEST(ClusterSession, RegistersBeforeItServesTheAnswers) {
   CHECK_TRUE(signal.table.answering(kGeneration));
 }
 
+// Answering, the watchdog beats (from its tick here; in httpd also from its
+// keeper's thread): the readiness answer needs both the mark and a beat.
+TEST(ClusterSession, BeatsOnceItServesEveryAnswer) {
+  answers_down = true;
+  auto node = start_node();
+  node->tick({});
+  CHECK_FALSE(signal.table.beating(ActivationSignal::steady_ms()));
+  answers_down = false;
+  clock.advance(std::chrono::seconds(3));
+  node->tick({});
+  CHECK_TRUE(signal.table.ready_for_ca(kGeneration, ActivationSignal::steady_ms()));
+  CHECK_FALSE(signal.table.ready_for_ca(
+      kGeneration, ActivationSignal::steady_ms() + ActivationSignal::kBeatStaleMs + 1000));
+}
+
 // The readiness a node's children report (shm/activation_signal.h,
 // kAnswering): only once the node is registered and serves every published
 // answer. Answers loaded while no lease is granted are not enough: no order

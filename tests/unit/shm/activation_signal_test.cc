@@ -94,3 +94,23 @@ TEST(ActivationSignal, AnsweringHoldsForTheMarkedGenerationUntilItsRestartIsAnno
   CHECK(signal.answering(1));
   CHECK_FALSE(signal.answering(2));
 }
+
+// The answering watchdog's beat: its children say ready for the CA only
+// while it beat within the last 3 s, so a watchdog that died takes the node
+// out of the balancer's CA backend (the mark itself stays).
+TEST(ActivationSignal, ReadyForTheCaOnlyWhileTheWatchdogBeats) {
+  signal.mark(ActivationSignal::kAnswering, 0);
+  CHECK_FALSE(signal.beating(5000));  // no beat yet: a fresh region
+  CHECK_FALSE(signal.ready_for_ca(0, 5000));
+  signal.beat(5000);
+  CHECK(signal.ready_for_ca(0, 5000));
+  CHECK(signal.ready_for_ca(0, 5000 + ActivationSignal::kBeatStaleMs - 1));
+  CHECK_FALSE(signal.ready_for_ca(0, 5000 + ActivationSignal::kBeatStaleMs));
+  CHECK(signal.answering(0));  // the mark stays
+  // Seen through another attachment (a child process).
+  CHECK(ActivationSignal::attach(mem.data(), bytes(mem))->beating(6000));
+  signal.beat(9000);  // the next watchdog beats again
+  CHECK(signal.ready_for_ca(0, 9000));
+  CHECK_FALSE(signal.ready_for_ca(1, 9000));  // its generation's own watchdog first
+  CHECK(ActivationSignal::steady_ms() > 0);
+}
