@@ -5,8 +5,6 @@
 // answers by hand, so the answer comes after the fiber is gone.
 #include "http/curl_multi.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -15,6 +13,7 @@
 #include <string>
 
 #include "base/fiber.h"
+#include "http/curl_test_util.h"
 
 #include <CppUTest/TestHarness.h>
 
@@ -26,30 +25,17 @@ namespace {
 // answers itself.
 class HandServer {
  public:
-  HandServer() : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (fd_ >= 0 && bind(fd_, reinterpret_cast<sockaddr*>(&a), len) == 0 && listen(fd_, 4) == 0 &&
-        getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
-      port_ = ntohs(a.sin_port);
-    }
-  }
   ~HandServer() {
     if (conn_ >= 0) close(conn_);
-    if (fd_ >= 0) close(fd_);
   }
-  std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
+  std::string url(const std::string& path) const { return listening_.url(path); }
   // Accepts the next connection and reads its request, driving the client
   // (multi.wait) between looks: up to 2 s.
   bool take_request(CurlMulti& multi) {
     for (int i = 0; i < 100 && conn_ < 0; ++i) {
       multi.wait(Millis(10));
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, 10) == 1) conn_ = accept(fd_, nullptr, nullptr);
+      pollfd p{listening_.fd(), POLLIN, 0};
+      if (poll(&p, 1, 10) == 1) conn_ = accept(listening_.fd(), nullptr, nullptr);
     }
     for (int i = 0; i < 100 && conn_ >= 0; ++i) {
       multi.wait(Millis(10));
@@ -71,9 +57,8 @@ class HandServer {
   }
 
  private:
-  int fd_;
+  acme_test::LoopbackPort listening_{true};
   int conn_ = -1;
-  int port_ = 0;
 };
 
 }  // namespace

@@ -36,51 +36,47 @@ class SecretFile {
   std::string path_;
 };
 
-// A port on 127.0.0.1 bound but not listening: a connect there is refused.
-class ClosedPort {
+// A socket bound to a free port on 127.0.0.1, listening or not; closed
+// with the object.
+class LoopbackPort {
  public:
-  ClosedPort() : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+  explicit LoopbackPort(bool listening) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof a;
     if (fd_ >= 0 && bind(fd_, reinterpret_cast<sockaddr*>(&a), len) == 0 &&
+        (!listening || listen(fd_, 4) == 0) &&
         getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
       port_ = ntohs(a.sin_port);
     }
   }
-  ~ClosedPort() {
+  ~LoopbackPort() {
     if (fd_ >= 0) close(fd_);
   }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
+  LoopbackPort(const LoopbackPort&) = delete;
+  LoopbackPort& operator=(const LoopbackPort&) = delete;
+  int fd() const { return fd_; }
+  std::string url(const std::string& path = "/") const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
 
  private:
   int fd_;
   int port_ = 0;
 };
 
-// A port on 127.0.0.1 that takes connections into its backlog and never
-// answers: a request there waits for its timeout.
-class SilentPort {
+// Bound but not listening: a connect there is refused.
+class ClosedPort : public LoopbackPort {
  public:
-  SilentPort() : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (fd_ >= 0 && bind(fd_, reinterpret_cast<sockaddr*>(&a), len) == 0 && listen(fd_, 4) == 0 &&
-        getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
-      port_ = ntohs(a.sin_port);
-    }
-  }
-  ~SilentPort() {
-    if (fd_ >= 0) close(fd_);
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
+  ClosedPort() : LoopbackPort(false) {}
+};
 
- private:
-  int fd_;
-  int port_ = 0;
+// Takes connections into its backlog and never answers: a request there
+// waits for its timeout.
+class SilentPort : public LoopbackPort {
+ public:
+  SilentPort() : LoopbackPort(true) {}
 };
 
 }  // namespace acme_test
