@@ -7,11 +7,11 @@
 // 403 locks lost in one 1,000-name run (bench/RESULTS.md).
 //
 // It renews only while the watchdog shows it is alive (heartbeat(), once per
-// tick), and passes that on every look (Options::alive): a watchdog stuck
-// for stall_bound is no better than a dead one, and
-// its locks must lapse so another node resumes its orders (their writes are
-// fenced by etcd, cluster/etcd_store.h, so a watchdog that wakes up later
-// cannot write under a lock it lost).
+// tick), and passes that on at every look (Options::alive): a watchdog stuck
+// for stall_bound is no better than a dead one, and its locks must lapse so
+// another node resumes its orders (their writes are fenced by etcd,
+// cluster/etcd_store.h, so a watchdog that wakes up later cannot write under
+// a lock it lost).
 //
 // The thread logs nothing (the watchdog thread is the only user of the log):
 // it records the last outcome, and the watchdog says what changed.
@@ -57,7 +57,6 @@ class LeaseKeeper {
   // Starts the thread; false when it could not start (then nothing renews
   // the lease here: the caller renews it itself).
   bool start();
-  bool running() const { return thread_.joinable(); }
   // The watchdog is alive: called from its every tick.
   void heartbeat();
   // One look, as the thread takes it: renews when a renewal is due and the
