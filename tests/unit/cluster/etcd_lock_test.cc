@@ -16,6 +16,17 @@ using acme::testing::ForwardingHttpClient;
 namespace {
 
 const char* kLock = "/mod_acme/locks/example.org";
+const char* kA = "/mod_acme/locks/a.test";
+const char* kB = "/mod_acme/locks/b.test";
+
+// Two locks of one watchdog on its one lease (cluster/lock_lease.h).
+struct TwoLocks {
+  explicit TwoLocks(EtcdClient& etcd) : a(etcd, kA, "web1", lease), b(etcd, kB, "web1", lease) {}
+  bool take() { return *a.acquire() && *b.acquire(); }
+  LockLease lease;
+  EtcdLock a;
+  EtcdLock b;
+};
 
 }  // namespace
 
@@ -175,33 +186,27 @@ TEST(EtcdLock, TheSameNodesNextWatchdogTakesItOver) {
 // A watchdog's locks share its one lease (cluster/lock_lease.h): one grant
 // however many locks, each key bound to it, and one keep-alive keeps them all.
 TEST(EtcdLock, LocksOnOneLeaseShareItsGrantAndItsKeepAlive) {
-  LockLease lease;
-  EtcdLock a(*etcd, "/mod_acme/locks/a.test", "web1", lease);
-  EtcdLock b(*etcd, "/mod_acme/locks/b.test", "web1", lease);
-  CHECK_TRUE(*a.acquire());
-  CHECK_TRUE(*b.acquire());
+  TwoLocks locks(*etcd);
+  CHECK_TRUE(locks.take());
   LONGS_EQUAL(1, fake.leases_.size());
-  CHECK(lease.id() != 0);
-  CHECK_TRUE(fake.kv_["/mod_acme/locks/a.test"].lease == lease.id());
-  CHECK_TRUE(fake.kv_["/mod_acme/locks/b.test"].lease == lease.id());
-  CHECK_TRUE(a.keep_alive().ok());
-  CHECK_TRUE(a.held() && b.held());
+  CHECK(locks.lease.id() != 0);
+  CHECK_TRUE(fake.kv_[kA].lease == locks.lease.id());
+  CHECK_TRUE(fake.kv_[kB].lease == locks.lease.id());
+  CHECK_TRUE(locks.a.keep_alive().ok());
+  CHECK_TRUE(locks.a.held() && locks.b.held());
 }
 
 // Giving one lock up deletes its key only: the lease and the other locks stay.
 TEST(EtcdLock, ReleasingALockOnASharedLeaseLeavesTheOthers) {
-  LockLease lease;
-  EtcdLock a(*etcd, "/mod_acme/locks/a.test", "web1", lease);
-  EtcdLock b(*etcd, "/mod_acme/locks/b.test", "web1", lease);
-  CHECK_TRUE(*a.acquire());
-  CHECK_TRUE(*b.acquire());
-  CHECK_TRUE(a.release().ok());
-  CHECK_FALSE(a.held());
-  LONGS_EQUAL(0, fake.kv_.count("/mod_acme/locks/a.test"));
-  LONGS_EQUAL(1, fake.kv_.count("/mod_acme/locks/b.test"));
-  LONGS_EQUAL(1, fake.leases_.count(lease.id()));
-  CHECK_TRUE(b.held());
-  EtcdLock web2(*etcd, "/mod_acme/locks/a.test", "web2");
+  TwoLocks locks(*etcd);
+  CHECK_TRUE(locks.take());
+  CHECK_TRUE(locks.a.release().ok());
+  CHECK_FALSE(locks.a.held());
+  LONGS_EQUAL(0, fake.kv_.count(kA));
+  LONGS_EQUAL(1, fake.kv_.count(kB));
+  LONGS_EQUAL(1, fake.leases_.count(locks.lease.id()));
+  CHECK_TRUE(locks.b.held());
+  EtcdLock web2(*etcd, kA, "web2");
   CHECK_TRUE(*web2.acquire());
 }
 
@@ -223,23 +228,20 @@ TEST(EtcdLock, AFailedTryKeepsTheSharedLease) {
 // it is lost at once, the other node takes them, and the next try binds what
 // is still free to a new lease.
 TEST(EtcdLock, AnEndedSharedLeaseTakesEveryLockWithIt) {
-  LockLease lease;
-  EtcdLock a(*etcd, "/mod_acme/locks/a.test", "web1", lease);
-  EtcdLock b(*etcd, "/mod_acme/locks/b.test", "web1", lease);
-  CHECK_TRUE(*a.acquire());
-  CHECK_TRUE(*b.acquire());
-  const long long ended = lease.id();
+  TwoLocks locks(*etcd);
+  CHECK_TRUE(locks.take());
+  const long long ended = locks.lease.id();
   fake.expire(ended);
-  Status lost = a.keep_alive();
+  Status lost = locks.a.keep_alive();
   LONGS_EQUAL(static_cast<int>(Code::kNotFound), static_cast<int>(lost.code()));
-  CHECK_FALSE(a.held());
-  CHECK_FALSE(b.held());
-  EtcdLock web2(*etcd, "/mod_acme/locks/a.test", "web2");
+  CHECK_FALSE(locks.a.held());
+  CHECK_FALSE(locks.b.held());
+  EtcdLock web2(*etcd, kA, "web2");
   CHECK_TRUE(*web2.acquire());
-  CHECK_FALSE(*a.acquire());
-  CHECK_TRUE(*b.acquire());
-  CHECK(lease.id() != ended);
-  CHECK_TRUE(fake.kv_["/mod_acme/locks/b.test"].lease == lease.id());
+  CHECK_FALSE(*locks.a.acquire());
+  CHECK_TRUE(*locks.b.acquire());
+  CHECK(locks.lease.id() != ended);
+  CHECK_TRUE(fake.kv_[kB].lease == locks.lease.id());
 }
 
 // A graceful restart with shared leases: the next watchdog's lease takes the
